@@ -1,0 +1,3 @@
+namespace app {
+char const* version() { return FLOORCTL_VERSION; }
+}

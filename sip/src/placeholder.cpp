@@ -1,0 +1,1 @@
+namespace sip { int placeholder_symbol() { return 0; } }

@@ -1,0 +1,2 @@
+// planted violation for the layering self-test
+#include <boost/asio/io_context.hpp>

@@ -1,0 +1,21 @@
+# cmake -DROOT=<tree> -P layering.cmake
+# Fails (exit 1) when a file under <tree>/floorctl or <tree>/sdp includes Asio, Beast, sofia-sip
+# or OpenSSL: the core and the SDP module do no I/O (docs/architecture.md, "Layering").
+if(NOT ROOT)
+  message(FATAL_ERROR "usage: cmake -DROOT=<source tree> -P layering.cmake")
+endif()
+file(GLOB_RECURSE files ${ROOT}/floorctl/*.hpp ${ROOT}/floorctl/*.cpp ${ROOT}/floorctl/*.h
+                        ${ROOT}/sdp/*.hpp ${ROOT}/sdp/*.cpp ${ROOT}/sdp/*.h)
+set(violations 0)
+foreach(f IN LISTS files)
+  file(STRINGS ${f} hits REGEX "#[ \t]*include[ \t]*[<\"](boost/(asio|beast)|sofia-sip|openssl)")
+  foreach(h IN LISTS hits)
+    message(SEND_ERROR "layering: ${f}: ${h}")
+    math(EXPR violations "${violations}+1")
+  endforeach()
+endforeach()
+list(LENGTH files n)
+if(violations GREATER 0)
+  message(FATAL_ERROR "layering: ${violations} forbidden include(s) in floorctl/ or sdp/")
+endif()
+message(STATUS "layering: ${n} files clean")

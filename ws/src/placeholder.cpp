@@ -1,0 +1,1 @@
+namespace ws { int placeholder_symbol() { return 0; } }
