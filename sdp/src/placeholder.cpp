@@ -1,1 +1,0 @@
-namespace sdp { int placeholder_symbol() { return 0; } }

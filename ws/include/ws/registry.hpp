@@ -1,0 +1,76 @@
+#pragma once
+/// @file registry.hpp
+/// The open WebSocket connections, addressable by connection_id from any thread.
+
+#include <ws/close.hpp>
+
+#include <floorctl/types.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ws {
+
+class session_base;
+
+/// One outgoing WebSocket message; shared so one FloorStatus can go to many connections
+/// without copies.
+using frame_ptr = std::shared_ptr<std::vector<std::byte> const>;
+
+/// Thread-safe map connection_id -> session. Holds weak references only: a session's lifetime
+/// is its pending operations'. Every operation hops onto the session's strand; none blocks on
+/// I/O. Owned (shared_ptr) by the listener and by each session.
+/// @par Thread Safety
+/// All member functions may be called concurrently from any thread (mutex inside; never calls
+/// into a session while holding it).
+class registry {
+public:
+    /// Queues `frame` as one binary WebSocket message (FIN=1, never fragmented) on `conn`.
+    /// Returns false when `conn` is not open (already closed or never existed): the frame is
+    /// dropped. If the connection's write queue bound is exceeded, the connection is closed
+    /// (1008, "write queue overflow") and on_close() follows.
+    bool send(floorctl::connection_id conn, frame_ptr frame);
+    /// As send(conn, frame_ptr), taking ownership of the bytes.
+    bool send(floorctl::connection_id conn, std::vector<std::byte> frame);
+
+    /// Closes `conn` with `code`/`reason` after the frames already queued are written (the close
+    /// handshake is bounded by the handshake timeout; a peer that does not read is cut off).
+    /// Frames sent after this are dropped. Returns false when `conn` is not open.
+    bool close(floorctl::connection_id conn, close_code code, std::string reason = {});
+
+    /// close() on every open connection (shutdown: going_away after the app's Goodbye).
+    void close_all(close_code code, std::string reason = {});
+
+    /// Number of open WebSocket connections (upgraded, not yet closed).
+    [[nodiscard]] std::size_t count() const;
+
+    /// Registers a session (called by the session on its strand once the handshake is done).
+    void attach(floorctl::connection_id conn, std::weak_ptr<session_base> session);
+    /// Forgets a session (called by the session when its read loop ends).
+    void detach(floorctl::connection_id conn);
+
+private:
+    [[nodiscard]] std::shared_ptr<session_base> find(floorctl::connection_id conn) const;
+
+    mutable std::mutex mutex_;
+    // guarded by mutex_
+    std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
+};
+
+/// What the registry needs from a session (implemented by the plain and TLS sessions).
+/// @par Thread Safety
+/// deliver() and close() are thread-safe: they post onto the session's strand.
+class session_base {
+public:
+    virtual ~session_base() = default;
+    /// Queue one outgoing message.
+    virtual void deliver(frame_ptr frame) = 0;
+    /// Close after flushing the queue.
+    virtual void close(close_code code, std::string reason) = 0;
+};
+
+} // namespace ws

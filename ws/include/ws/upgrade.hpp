@@ -1,0 +1,89 @@
+#pragma once
+/// @file upgrade.hpp
+/// The WebSocket upgrade check of RFC 8857 as a pure function: request + config -> outcome.
+/// No I/O, no clock; the listener calls it, then the app's authenticate() with the token.
+
+#include <ws/http.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace ws {
+
+/// What the upgrade check needs from the configuration.
+struct upgrade_config {
+    /// The WebSocket path advertised in a=websocket-uri (RFC 8124), e.g. "/bfcp". Compared with
+    /// the request target's path (query removed), exactly.
+    std::string path = "/bfcp";
+    /// Allowed Origin values (exact, case-insensitive ASCII compare, e.g. "https://app.example").
+    /// Empty: any Origin, or none, is accepted.
+    std::vector<std::string> allowed_origins;
+    /// Name of the cookie that may carry the token.
+    std::string token_cookie = "bfcp_token";
+};
+
+/// Why an upgrade was refused. Every value maps to one HTTP status (see check_upgrade()).
+enum class upgrade_failure : std::uint8_t {
+    not_websocket,    ///< 426 Upgrade Required: a plain request on the WebSocket path
+    bad_version,      ///< 426 Upgrade Required (+ Sec-WebSocket-Version: 13): not version 13
+    wrong_path,       ///< 404 Not Found: an upgrade to any other path
+    no_subprotocol,   ///< 400 Bad Request: Sec-WebSocket-Protocol does not offer BFCP
+    origin_forbidden, ///< 403 Forbidden: Origin missing or not in the allow-list
+    no_token,         ///< 401 Unauthorized: no ?token=, cookie or Authorization: Bearer
+    auth_denied,      ///< 401 or 403 as the app's authenticate() said (unknown/expired token)
+    header_too_large, ///< 431 Request Header Fields Too Large (listener, before the check)
+    body_too_large,   ///< 413 Content Too Large (listener, before the check)
+    limit_exceeded,   ///< never an HTTP answer: connection limits close the socket at accept
+    timeout,          ///< never an HTTP answer: the handshake took longer than allowed
+    malformed,        ///< 400 Bad Request: unparseable HTTP or WebSocket handshake
+};
+
+/// Short name ("no_subprotocol") for logs and metrics labels.
+[[nodiscard]] char const* to_string(upgrade_failure f) noexcept;
+
+/// The check passed: what the session needs.
+struct upgrade_accepted {
+    /// The client's own spelling of the BFCP token from Sec-WebSocket-Protocol ("BFCP", "bfcp"),
+    /// echoed in the 101 response (RFC 6455 §4.2.2: the server selects one offered value).
+    std::string subprotocol;
+    /// The bearer token: ?token= first, then the cookie, then Authorization: Bearer.
+    std::string token;
+};
+
+/// The check failed: the HTTP answer to send (Connection: close).
+struct upgrade_rejected {
+    upgrade_failure failure{};
+    http_status status{};
+    std::string body; ///< one human-readable line, text/plain
+};
+
+/// Outcome of check_upgrade().
+using upgrade_outcome = std::variant<upgrade_accepted, upgrade_rejected>;
+
+/// True when `req` asks for a WebSocket upgrade (GET, Connection: upgrade, Upgrade: websocket).
+/// The listener sends requests for which this is false, on any path other than config.path, to
+/// the app's HTTP handler.
+[[nodiscard]] bool is_websocket_upgrade(http_request const& req) noexcept;
+
+/// Checks `req` against RFC 8857 and `cfg`, in this order: path (404 for an upgrade elsewhere;
+/// 426 for a non-upgrade on the path), Sec-WebSocket-Version 13 (426), subprotocol BFCP offered
+/// (400), Origin allowed (403), token present (401). Pure and thread-safe.
+[[nodiscard]] upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg);
+
+/// The token of `req` (query, then cookie `cookie_name`, then Authorization: Bearer), or nullopt.
+/// The query value is percent-decoded.
+[[nodiscard]] std::optional<std::string> extract_token(http_request const& req,
+                                                       std::string_view cookie_name);
+
+/// The client's spelling of "BFCP" among the comma-separated Sec-WebSocket-Protocol values
+/// (case-insensitive match), or nullopt.
+[[nodiscard]] std::optional<std::string> find_bfcp_subprotocol(std::string_view header);
+
+/// The path of a request target (everything before '?').
+[[nodiscard]] std::string_view target_path(std::string_view target) noexcept;
+
+} // namespace ws
