@@ -1,7 +1,9 @@
+#include "version.hpp"
+
 #include <cstdio>
-namespace app { char const* version(); }
+
 int main()
 {
-    std::printf("floorctl %s\n", app::version());
+    std::printf("floorctl %s\n", floorctl::app::version());
     return 0;
 }

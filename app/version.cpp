@@ -1,3 +1,8 @@
-namespace app {
-char const* version() { return FLOORCTL_VERSION; }
+#include "version.hpp"
+
+namespace floorctl::app {
+char const* version() noexcept
+{
+    return FLOORCTL_VERSION;
 }
+} // namespace floorctl::app

@@ -1,0 +1,208 @@
+#pragma once
+/// @file config.hpp
+/// The server's configuration: plain value types filled from a TOML file (or the embedded
+/// default), validated key by key. Parsing never stops at the first problem: every error is
+/// collected with its line so `floorctl check-config` can report them all at once.
+///
+/// Thread safety: a `config` is an immutable value after loading; share it by const reference.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace floorctl::app {
+
+/// A host and a port ("127.0.0.1:5060", "[::1]:8443"). Port 0 asks the OS for a free port.
+struct endpoint {
+    std::string address;
+    std::uint16_t port = 0;
+    friend bool operator==(endpoint const&, endpoint const&) = default;
+};
+
+/// How a floor grants requests (RFC 8855 leaves the policy to the server).
+enum class floor_policy : std::uint8_t {
+    queue,   ///< first come first served, ordered by priority, up to max_holders holders
+    preempt, ///< a new request takes the floor; the holder is Revoked
+    chair,   ///< requests wait for a ChairAction (or chair_fallback after chair_timeout)
+};
+
+/// What a chair-moderated floor does when no chair acts in time.
+enum class chair_fallback : std::uint8_t { accept, deny };
+
+/// Text of a policy value as written in the configuration ("queue", ...).
+[[nodiscard]] char const* to_string(floor_policy p) noexcept;
+/// Text of a fallback value as written in the configuration ("accept", "deny").
+[[nodiscard]] char const* to_string(chair_fallback f) noexcept;
+
+/// One floor of a conference ([[conference.floor]]).
+struct floor_settings {
+    std::uint16_t id = 1;
+    floor_policy policy = floor_policy::queue;
+    std::uint16_t max_holders = 1;
+    std::chrono::milliseconds max_hold_time{0}; ///< 0: unlimited
+    std::uint16_t max_requests_per_user = 1;
+    bool send_accepted = false; ///< send Accepted before Granted (Pending → Accepted → Granted)
+    std::chrono::milliseconds chair_timeout{30'000};
+    chair_fallback fallback = chair_fallback::deny;
+    std::string label; ///< media stream label the floor controls (SDP mstrm), may be empty
+};
+
+/// One conference ([[conference]]).
+struct conference_settings {
+    std::uint32_t id = 0;
+    std::string name;                       ///< free text for logs and the API
+    std::vector<std::string> sip_uris;      ///< Request-URIs that select this conference
+    std::vector<std::string> chair_uris;    ///< SIP URIs of chairs
+    std::vector<std::uint16_t> chair_users; ///< user ids of chairs
+    std::vector<floor_settings> floors;
+};
+
+/// Template for conferences created on the first INVITE to an unknown conference URI.
+struct conference_template {
+    bool enabled = false;
+    std::vector<floor_settings> floors;
+};
+
+/// The WebSocket/HTTP listener ([websocket]). One port serves HTTP, WS and WSS.
+struct websocket_settings {
+    endpoint listen{"127.0.0.1", 8443};
+    bool allow_plain = false;      ///< accept plain HTTP/WS on the port besides TLS
+    bool require_tls = true;       ///< BFCP over plain WS gets Error 9 (Use TLS)
+    std::string path = "/bfcp";    ///< WebSocket upgrade target
+    std::string public_host;       ///< host in websocket-uri; empty: "localhost" / listen address
+    std::uint16_t public_port = 0; ///< port in websocket-uri; 0: the bound port
+    bool public_tls = true;        ///< websocket-uri scheme wss (true) or ws
+    std::vector<std::string> origins; ///< Origin allow-list; empty allows any
+    std::string cookie_name = "floorctl_token";
+};
+
+/// Certificate and key files ([tls]). Both empty: a self-signed certificate is made at start.
+struct tls_settings {
+    std::string certificate; ///< PEM chain file
+    std::string private_key; ///< PEM key file
+    [[nodiscard]] bool self_signed() const noexcept { return certificate.empty(); }
+};
+
+/// A digest credential for SIP callers.
+struct sip_user {
+    std::string name;
+    std::string password;
+};
+
+/// The SIP user agent ([sip]).
+struct sip_settings {
+    bool enabled = true;
+    std::vector<endpoint> udp{{"127.0.0.1", 5060}};
+    std::vector<endpoint> tcp{{"127.0.0.1", 5060}};
+    std::vector<endpoint> tls;
+    std::string certificate_dir; ///< sofia TLS directory (agent.pem, cafile.pem); empty: none
+    bool digest_auth = false;
+    std::string realm = "floorctl";
+    std::vector<sip_user> users;  ///< credentials when digest_auth is on
+    std::uint32_t load_limit = 0; ///< max concurrent calls before 503; 0: unlimited
+    conference_template auto_create;
+};
+
+/// RFC 8855 reliable-transport listeners ([bfcp]): TCP/BFCP and TCP/TLS/BFCP.
+struct bfcp_settings {
+    std::vector<endpoint> tcp;
+    std::vector<endpoint> tls;
+};
+
+/// Resource limits ([limits]).
+struct limits_settings {
+    std::uint32_t max_connections = 10'000;
+    std::uint32_t max_connections_per_ip = 1'000;
+    std::uint32_t messages_per_second = 100;   ///< per connection; 0: unlimited
+    std::uint32_t write_queue_bytes = 1 << 20; ///< per connection, before it is closed
+    std::uint32_t header_bytes = 8192;         ///< HTTP request header limit
+};
+
+/// Timeouts ([timeouts]).
+struct timeout_settings {
+    std::chrono::milliseconds handshake{10'000};
+    std::chrono::milliseconds idle{300'000}; ///< 0: none
+    std::chrono::milliseconds ping{30'000};  ///< keep-alive ping interval; 0: none
+};
+
+/// Log verbosity, most to least verbose.
+enum class log_level : std::uint8_t { trace, debug, info, warn, error, off };
+/// Log line format.
+enum class log_format : std::uint8_t { text, json };
+
+/// Parses "trace".."off"; nullopt when unknown.
+[[nodiscard]] std::optional<log_level> parse_log_level(std::string_view s) noexcept;
+/// Parses "text" / "json"; nullopt when unknown.
+[[nodiscard]] std::optional<log_format> parse_log_format(std::string_view s) noexcept;
+
+/// Logging ([logging]).
+struct logging_settings {
+    log_level level = log_level::info;
+    log_format format = log_format::text;
+};
+
+/// The provisioning/admin API ([admin]); served on the WebSocket listener's port.
+struct admin_settings {
+    bool enabled = true;
+    /// Peers allowed to use the API: "127.0.0.1" (default) admits loopback peers only;
+    /// "0.0.0.0" or "::" admits everyone (then bearer_key is mandatory).
+    std::string bind = "127.0.0.1";
+    std::string bearer_key; ///< empty: no key asked (allowed only with a loopback bind)
+    [[nodiscard]] bool loopback_only() const noexcept
+    {
+        return bind == "127.0.0.1" || bind == "::1" || bind == "localhost";
+    }
+};
+
+/// The whole configuration.
+struct config {
+    unsigned io_threads = 0;                           ///< 0: number of cores
+    std::chrono::milliseconds token_lifetime{300'000}; ///< unused tokens expire after this
+    websocket_settings websocket;
+    tls_settings tls;
+    sip_settings sip;
+    bfcp_settings bfcp;
+    std::vector<conference_settings> conferences;
+    limits_settings limits;
+    timeout_settings timeouts;
+    logging_settings logging;
+    admin_settings admin;
+
+    /// io_threads with 0 resolved to the number of cores (at least 1).
+    [[nodiscard]] unsigned effective_io_threads() const noexcept;
+};
+
+/// One problem found in a configuration: where, and what.
+struct config_error {
+    std::size_t line = 0;   ///< 1-based; 0 when not tied to a line
+    std::size_t column = 0; ///< 1-based; 0 when unknown
+    std::string message;
+    friend bool operator==(config_error const&, config_error const&) = default;
+};
+
+/// Outcome of loading: a config when `errors` is empty.
+struct config_result {
+    std::optional<config> cfg;
+    std::vector<config_error> errors;
+    [[nodiscard]] bool ok() const noexcept { return errors.empty() && cfg.has_value(); }
+};
+
+/// Parses and validates TOML text. Every error is reported, sorted by line.
+/// Thread-safe (pure function).
+[[nodiscard]] config_result parse_config(std::string_view toml_text);
+
+/// Reads `path` and parses it; a missing/unreadable file is one error at line 0.
+[[nodiscard]] config_result load_config_file(std::string const& path);
+
+/// The embedded default: WSS on 127.0.0.1:8443 with a self-signed certificate, demo conference 1
+/// with floor 1 (queue), SIP on 127.0.0.1:5060 UDP+TCP (sip:demo@127.0.0.1:5060), admin API on the
+/// same port from loopback only.
+[[nodiscard]] config default_config();
+
+/// Formats an error as "FILE:LINE:COL: message" (or "FILE: message" when line is 0).
+[[nodiscard]] std::string format_error(std::string_view file, config_error const& e);
+
+} // namespace floorctl::app

@@ -1,0 +1,444 @@
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+using namespace floorctl::app;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Line numbers of every error, in order.
+std::vector<std::size_t> lines_of(config_result const& r)
+{
+    std::vector<std::size_t> out;
+    for (auto const& e : r.errors)
+        out.push_back(e.line);
+    return out;
+}
+
+bool has_error(config_result const& r, std::size_t line, std::string const& fragment)
+{
+    for (auto const& e : r.errors) {
+        if (e.line == line && e.message.find(fragment) != std::string::npos) return true;
+    }
+    return false;
+}
+
+std::string dump(config_result const& r)
+{
+    std::string s;
+    for (auto const& e : r.errors)
+        s += format_error("t.conf", e) + "\n";
+    return s;
+}
+
+constexpr char full_config[] = R"(io_threads = 3
+token_lifetime = "2m"
+
+[websocket]
+listen = "0.0.0.0:9443"
+allow_plain = true
+require_tls = false
+path = "/ws/bfcp"
+public_host = "bfcp.example.com"
+public_port = 443
+public_tls = true
+origins = ["https://app.example.com", "https://other.example.com"]
+cookie_name = "bfcp_token"
+
+[tls]
+certificate = "/etc/floorctl/cert.pem"
+private_key = "/etc/floorctl/key.pem"
+
+[sip]
+enabled = true
+udp = ["127.0.0.1:5062"]
+tcp = ["127.0.0.1:5062", "[::1]:5062"]
+tls = ["127.0.0.1:5063"]
+certificate_dir = "/etc/floorctl/sip-tls"
+digest_auth = true
+realm = "example.com"
+load_limit = 500
+
+[[sip.user]]
+name = "alice"
+password = "wonderland"
+
+[sip.auto_create]
+[[sip.auto_create.floor]]
+id = 2
+policy = "preempt"
+
+[bfcp]
+tcp = ["127.0.0.1:5070"]
+tls = ["127.0.0.1:5071"]
+
+[[conference]]
+id = 42
+name = "board"
+sip_uris = ["sip:board@example.com"]
+chair_uris = ["sip:chair@example.com"]
+chair_users = [7, 8]
+
+[[conference.floor]]
+id = 1
+policy = "chair"
+max_holders = 2
+max_hold_time = "10m"
+max_requests_per_user = 3
+send_accepted = true
+chair_timeout = "45s"
+chair_fallback = "accept"
+label = "slides"
+
+[[conference.floor]]
+id = 2
+policy = "queue"
+
+[limits]
+max_connections = 500
+max_connections_per_ip = 20
+messages_per_second = 10
+write_queue_bytes = 65536
+header_bytes = 4096
+
+[timeouts]
+handshake = "5s"
+idle = 60
+ping = "250ms"
+
+[logging]
+level = "debug"
+format = "json"
+
+[admin]
+enabled = true
+bind = "0.0.0.0"
+bearer_key = "0123456789abcdef0123"
+)";
+
+} // namespace
+
+TEST(ConfigTest, EveryKeyIsRead)
+{
+    auto const r = parse_config(full_config);
+    ASSERT_TRUE(r.ok()) << dump(r);
+    auto const& c = *r.cfg;
+    EXPECT_EQ(c.io_threads, 3u);
+    EXPECT_EQ(c.effective_io_threads(), 3u);
+    EXPECT_EQ(c.token_lifetime, 120s);
+
+    EXPECT_EQ(c.websocket.listen, (endpoint{"0.0.0.0", 9443}));
+    EXPECT_TRUE(c.websocket.allow_plain);
+    EXPECT_FALSE(c.websocket.require_tls);
+    EXPECT_EQ(c.websocket.path, "/ws/bfcp");
+    EXPECT_EQ(c.websocket.public_host, "bfcp.example.com");
+    EXPECT_EQ(c.websocket.public_port, 443);
+    EXPECT_TRUE(c.websocket.public_tls);
+    EXPECT_EQ(c.websocket.origins,
+              (std::vector<std::string>{"https://app.example.com", "https://other.example.com"}));
+    EXPECT_EQ(c.websocket.cookie_name, "bfcp_token");
+
+    EXPECT_EQ(c.tls.certificate, "/etc/floorctl/cert.pem");
+    EXPECT_EQ(c.tls.private_key, "/etc/floorctl/key.pem");
+    EXPECT_FALSE(c.tls.self_signed());
+
+    EXPECT_TRUE(c.sip.enabled);
+    EXPECT_EQ(c.sip.udp, (std::vector<endpoint>{{"127.0.0.1", 5062}}));
+    EXPECT_EQ(c.sip.tcp, (std::vector<endpoint>{{"127.0.0.1", 5062}, {"::1", 5062}}));
+    EXPECT_EQ(c.sip.tls, (std::vector<endpoint>{{"127.0.0.1", 5063}}));
+    EXPECT_EQ(c.sip.certificate_dir, "/etc/floorctl/sip-tls");
+    EXPECT_TRUE(c.sip.digest_auth);
+    EXPECT_EQ(c.sip.realm, "example.com");
+    EXPECT_EQ(c.sip.load_limit, 500u);
+    ASSERT_EQ(c.sip.users.size(), 1u);
+    EXPECT_EQ(c.sip.users[0].name, "alice");
+    EXPECT_EQ(c.sip.users[0].password, "wonderland");
+    EXPECT_TRUE(c.sip.auto_create.enabled);
+    ASSERT_EQ(c.sip.auto_create.floors.size(), 1u);
+    EXPECT_EQ(c.sip.auto_create.floors[0].id, 2);
+    EXPECT_EQ(c.sip.auto_create.floors[0].policy, floor_policy::preempt);
+
+    EXPECT_EQ(c.bfcp.tcp, (std::vector<endpoint>{{"127.0.0.1", 5070}}));
+    EXPECT_EQ(c.bfcp.tls, (std::vector<endpoint>{{"127.0.0.1", 5071}}));
+
+    ASSERT_EQ(c.conferences.size(), 1u);
+    auto const& conf = c.conferences[0];
+    EXPECT_EQ(conf.id, 42u);
+    EXPECT_EQ(conf.name, "board");
+    EXPECT_EQ(conf.sip_uris, std::vector<std::string>{"sip:board@example.com"});
+    EXPECT_EQ(conf.chair_uris, std::vector<std::string>{"sip:chair@example.com"});
+    EXPECT_EQ(conf.chair_users, (std::vector<std::uint16_t>{7, 8}));
+    ASSERT_EQ(conf.floors.size(), 2u);
+    auto const& f = conf.floors[0];
+    EXPECT_EQ(f.id, 1);
+    EXPECT_EQ(f.policy, floor_policy::chair);
+    EXPECT_EQ(f.max_holders, 2);
+    EXPECT_EQ(f.max_hold_time, 600s);
+    EXPECT_EQ(f.max_requests_per_user, 3);
+    EXPECT_TRUE(f.send_accepted);
+    EXPECT_EQ(f.chair_timeout, 45s);
+    EXPECT_EQ(f.fallback, chair_fallback::accept);
+    EXPECT_EQ(f.label, "slides");
+    EXPECT_EQ(conf.floors[1].policy, floor_policy::queue);
+    EXPECT_EQ(conf.floors[1].max_holders, 1); // default
+
+    EXPECT_EQ(c.limits.max_connections, 500u);
+    EXPECT_EQ(c.limits.max_connections_per_ip, 20u);
+    EXPECT_EQ(c.limits.messages_per_second, 10u);
+    EXPECT_EQ(c.limits.write_queue_bytes, 65536u);
+    EXPECT_EQ(c.limits.header_bytes, 4096u);
+
+    EXPECT_EQ(c.timeouts.handshake, 5s);
+    EXPECT_EQ(c.timeouts.idle, 60s);
+    EXPECT_EQ(c.timeouts.ping, 250ms);
+
+    EXPECT_EQ(c.logging.level, log_level::debug);
+    EXPECT_EQ(c.logging.format, log_format::json);
+
+    EXPECT_TRUE(c.admin.enabled);
+    EXPECT_EQ(c.admin.bind, "0.0.0.0");
+    EXPECT_FALSE(c.admin.loopback_only());
+    EXPECT_EQ(c.admin.bearer_key, "0123456789abcdef0123");
+}
+
+TEST(ConfigTest, EmptyFileGivesDefaultsWithoutSipOrConferences)
+{
+    auto const r = parse_config("");
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.cfg->websocket.listen, (endpoint{"127.0.0.1", 8443}));
+    EXPECT_TRUE(r.cfg->tls.self_signed());
+    EXPECT_FALSE(r.cfg->sip.enabled);
+    EXPECT_TRUE(r.cfg->conferences.empty());
+    EXPECT_TRUE(r.cfg->admin.loopback_only());
+    EXPECT_EQ(r.cfg->token_lifetime, 5min);
+}
+
+TEST(ConfigTest, EmbeddedDefaultHasDemoConferenceAndSip)
+{
+    auto const c = default_config();
+    EXPECT_EQ(c.websocket.listen, (endpoint{"127.0.0.1", 8443}));
+    EXPECT_TRUE(c.tls.self_signed());
+    ASSERT_EQ(c.conferences.size(), 1u);
+    EXPECT_EQ(c.conferences[0].id, 1u);
+    ASSERT_EQ(c.conferences[0].floors.size(), 1u);
+    EXPECT_EQ(c.conferences[0].floors[0].id, 1);
+    EXPECT_EQ(c.conferences[0].floors[0].policy, floor_policy::queue);
+    EXPECT_EQ(c.conferences[0].sip_uris, std::vector<std::string>{"sip:demo@127.0.0.1:5060"});
+    EXPECT_TRUE(c.sip.enabled);
+    EXPECT_EQ(c.sip.udp, (std::vector<endpoint>{{"127.0.0.1", 5060}}));
+    EXPECT_EQ(c.sip.tcp, (std::vector<endpoint>{{"127.0.0.1", 5060}}));
+    EXPECT_TRUE(c.admin.loopback_only());
+}
+
+TEST(ConfigTest, SyntaxErrorReportsItsLine)
+{
+    auto const r = parse_config("io_threads = 2\n\n[websocket\npath = \"/x\"\n");
+    ASSERT_FALSE(r.ok());
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].line, 3u);
+}
+
+TEST(ConfigTest, EveryErrorIsReportedWithItsLine)
+{
+    auto const r = parse_config(R"(io_threads = "many"
+token_lifetime = "5 fortnights"
+bogus = 1
+
+[websocket]
+listen = "nohostport"
+allow_plain = "yes"
+path = "relative"
+public_port = 70000
+origins = [1]
+cookie_name = ""
+
+[tls]
+certificate = "/c.pem"
+
+[sip]
+udp = ["1.2.3.4"]
+tcp = "127.0.0.1:5060"
+digest_auth = true
+load_limit = -1
+
+[bfcp]
+tcp = ["[::1]5070"]
+
+[[conference]]
+name = "nameless"
+chair_users = [0]
+
+[[conference.floor]]
+id = 0
+policy = "lottery"
+max_holders = 0
+max_hold_time = "soon"
+max_requests_per_user = 300
+send_accepted = 1
+chair_timeout = -5
+chair_fallback = "maybe"
+colour = "red"
+
+[[conference]]
+id = 5
+
+[limits]
+max_connections = 0
+write_queue_bytes = 10
+header_bytes = 10
+
+[timeouts]
+handshake = 0
+idle = "x"
+
+[logging]
+level = "loud"
+format = "xml"
+
+[admin]
+bind = "0.0.0.0"
+bearer_key = "short"
+)");
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(has_error(r, 1, "io_threads: expected an integer")) << dump(r);
+    EXPECT_TRUE(has_error(r, 2, "token_lifetime: expected a duration")) << dump(r);
+    EXPECT_TRUE(has_error(r, 3, "unknown key 'bogus'")) << dump(r);
+    EXPECT_TRUE(has_error(r, 6, "websocket.listen")) << dump(r);
+    EXPECT_TRUE(has_error(r, 7, "websocket.allow_plain: expected true or false")) << dump(r);
+    EXPECT_TRUE(has_error(r, 8, "websocket.path: must start with '/'")) << dump(r);
+    EXPECT_TRUE(has_error(r, 9, "websocket.public_port: 70000 is out of range")) << dump(r);
+    EXPECT_TRUE(has_error(r, 10, "websocket.origins: expected a string")) << dump(r);
+    EXPECT_TRUE(has_error(r, 11, "websocket.cookie_name: must not be empty")) << dump(r);
+    EXPECT_TRUE(has_error(r, 13, "'certificate' and 'private_key' must be given together"))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 16, "sip: digest_auth = true needs")) << dump(r);
+    EXPECT_TRUE(has_error(r, 17, "sip.udp: expected \"address:port\"")) << dump(r);
+    EXPECT_TRUE(has_error(r, 18, "sip.tcp: expected an array")) << dump(r);
+    EXPECT_TRUE(has_error(r, 20, "sip.load_limit: -1 is out of range")) << dump(r);
+    EXPECT_TRUE(has_error(r, 23, "bfcp.tcp: expected \"address:port\"")) << dump(r);
+    EXPECT_TRUE(has_error(r, 25, "conference: missing key 'id'")) << dump(r);
+    EXPECT_TRUE(has_error(r, 27, "conference.chair_users")) << dump(r);
+    EXPECT_TRUE(has_error(r, 30, "conference.floor.id: 0 is out of range")) << dump(r);
+    EXPECT_TRUE(has_error(r, 31,
+                          "conference.floor.policy: expected one of \"queue\", "
+                          "\"preempt\", \"chair\""))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 32, "conference.floor.max_holders: 0 is out of range")) << dump(r);
+    EXPECT_TRUE(has_error(r, 33, "conference.floor.max_hold_time: expected a duration")) << dump(r);
+    EXPECT_TRUE(has_error(r, 34, "conference.floor.max_requests_per_user: 300 is out of range"))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 35, "conference.floor.send_accepted: expected true or false"))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 36, "conference.floor.chair_timeout: duration out of range"))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 37, "conference.floor.chair_fallback: expected one of")) << dump(r);
+    EXPECT_TRUE(has_error(r, 38, "unknown key 'conference.floor.colour'")) << dump(r);
+    EXPECT_TRUE(has_error(r, 40, "conference: needs at least one [[conference.floor]]")) << dump(r);
+    EXPECT_TRUE(has_error(r, 44, "limits.max_connections: 0 is out of range")) << dump(r);
+    EXPECT_TRUE(has_error(r, 45, "limits.write_queue_bytes: 10 is out of range")) << dump(r);
+    EXPECT_TRUE(has_error(r, 46, "limits.header_bytes: 10 is out of range")) << dump(r);
+    EXPECT_TRUE(has_error(r, 48, "timeouts.handshake: must be greater than 0")) << dump(r);
+    EXPECT_TRUE(has_error(r, 50, "timeouts.idle: expected a duration")) << dump(r);
+    EXPECT_TRUE(has_error(r, 53, "logging.level: expected one of")) << dump(r);
+    EXPECT_TRUE(has_error(r, 54, "logging.format: expected one of \"text\", \"json\"")) << dump(r);
+    EXPECT_TRUE(has_error(r, 56, "admin: a non-loopback 'bind' requires a 'bearer_key'") ||
+                has_error(r, 58, "admin.bearer_key: must be at least 16 characters"))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 58, "admin.bearer_key: must be at least 16 characters")) << dump(r);
+    auto const lines = lines_of(r);
+    EXPECT_TRUE(std::is_sorted(lines.begin(), lines.end()));
+}
+
+TEST(ConfigTest, DuplicateIdsAndUrisAreErrors)
+{
+    auto const r = parse_config(R"([[conference]]
+id = 1
+sip_uris = ["sip:a@x"]
+[[conference.floor]]
+id = 1
+[[conference.floor]]
+id = 1
+[[conference]]
+id = 1
+sip_uris = ["sip:a@x"]
+[[conference.floor]]
+id = 3
+)");
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(has_error(r, 6, "duplicate floor id 1")) << dump(r);
+    EXPECT_TRUE(has_error(r, 8, "duplicate id 1")) << dump(r);
+    bool uri_dup = false;
+    for (auto const& e : r.errors)
+        uri_dup |= e.message.find("used by two conferences") != std::string::npos;
+    EXPECT_TRUE(uri_dup) << dump(r);
+}
+
+TEST(ConfigTest, DurationsAcceptEveryUnit)
+{
+    auto const r = parse_config(
+        "token_lifetime = 90\n[timeouts]\nhandshake = \"1500ms\"\nidle = \"2h\"\nping = \"3m\"\n");
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.cfg->token_lifetime, 90s);
+    EXPECT_EQ(r.cfg->timeouts.handshake, 1500ms);
+    EXPECT_EQ(r.cfg->timeouts.idle, 2h);
+    EXPECT_EQ(r.cfg->timeouts.ping, 3min);
+}
+
+TEST(ConfigTest, SipTableWithoutListenersIsAnError)
+{
+    auto const r = parse_config("[sip]\nrealm = \"x\"\n");
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(has_error(r, 1, "no udp, tcp or tls listener")) << dump(r);
+    auto const off = parse_config("[sip]\nenabled = false\n");
+    EXPECT_TRUE(off.ok()) << dump(off);
+}
+
+TEST(ConfigTest, SipTlsNeedsCertificateDir)
+{
+    auto const r = parse_config("[sip]\ntls = [\"127.0.0.1:5061\"]\n");
+    EXPECT_TRUE(has_error(r, 1, "'tls' listeners need 'certificate_dir'")) << dump(r);
+}
+
+TEST(ConfigTest, WrongTypesForTablesAreErrors)
+{
+    auto const r = parse_config("websocket = 3\nconference = \"x\"\n[sip.user]\nname=\"a\"\n");
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(has_error(r, 1, "websocket: expected a table")) << dump(r);
+    EXPECT_TRUE(has_error(r, 2, "conference: expected an array of tables")) << dump(r);
+    EXPECT_TRUE(has_error(r, 3, "sip.user: expected an array of tables")) << dump(r);
+}
+
+TEST(ConfigTest, MissingFileIsOneErrorWithoutLine)
+{
+    auto const r = load_config_file("/nonexistent/floorctl.conf");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].line, 0u);
+    EXPECT_EQ(format_error("/nonexistent/floorctl.conf", r.errors[0]),
+              "/nonexistent/floorctl.conf: cannot read file");
+}
+
+TEST(ConfigTest, ErrorFormatCarriesLineAndColumn)
+{
+    EXPECT_EQ(format_error("f.conf", config_error{12, 3, "bad"}), "f.conf:12:3: bad");
+}
+
+TEST(ConfigTest, ExampleConfigurationIsValid)
+{
+    auto const r =
+        load_config_file(std::string(FLOORCTL_SOURCE_DIR) + "/conf/floorctl.example.conf");
+    EXPECT_TRUE(r.ok()) << dump(r);
+}
+
+TEST(ConfigTest, LogLevelAndFormatNames)
+{
+    EXPECT_EQ(parse_log_level("warn"), log_level::warn);
+    EXPECT_EQ(parse_log_level("nope"), std::nullopt);
+    EXPECT_EQ(parse_log_format("json"), log_format::json);
+    EXPECT_EQ(parse_log_format("yaml"), std::nullopt);
+    EXPECT_STREQ(to_string(floor_policy::preempt), "preempt");
+    EXPECT_STREQ(to_string(chair_fallback::accept), "accept");
+}
