@@ -1,1 +1,0 @@
-namespace sip { int placeholder_symbol() { return 0; } }

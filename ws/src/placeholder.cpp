@@ -1,1 +1,0 @@
-namespace ws { int placeholder_symbol() { return 0; } }
