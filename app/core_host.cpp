@@ -1,0 +1,362 @@
+#include "core_host.hpp"
+
+#include "log.hpp"
+
+#include <floorctl/codec.hpp>
+
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+
+namespace floorctl::app {
+
+namespace net = boost::asio;
+
+struct core_host::shard {
+    shard(net::io_context& ioc, std::uint16_t index)
+        : strand(net::make_strand(ioc)), core(server_options{index})
+    {
+    }
+
+    struct timer_entry {
+        std::unique_ptr<net::steady_timer> timer;
+        std::uint64_t generation = 0;
+    };
+    struct binding {
+        conference_id conference{};
+        user_id user{};
+    };
+
+    core_host::strand strand;
+    server core;
+    std::unordered_map<std::uint64_t, timer_entry> timers;
+    std::uint64_t next_generation = 1;
+    std::unordered_map<std::uint64_t, binding> bound; // conn -> (conference, user)
+    std::unordered_set<std::uint64_t> granted;        // (conference << 16) | request id
+    std::vector<action> scratch;                      // reused by handle() on this strand
+};
+
+core_host::core_host(net::io_context& ioc, unsigned shards,
+                     std::shared_ptr<ws::registry> connections, metrics& m)
+    : ioc_(ioc), metrics_(m), registry_(std::move(connections))
+{
+    if (shards == 0) shards = 1;
+    for (unsigned i = 0; i < shards; ++i) {
+        shards_.push_back(std::make_unique<shard>(ioc, static_cast<std::uint16_t>(i)));
+    }
+}
+
+core_host::~core_host() = default;
+
+void core_host::set_registry(std::shared_ptr<ws::registry> connections)
+{
+    std::lock_guard lock(mutex_);
+    registry_ = std::move(connections);
+}
+
+std::shared_ptr<ws::registry> core_host::registry() const
+{
+    std::lock_guard lock(mutex_);
+    return registry_;
+}
+
+core_host::shard& core_host::shard_for(conference_id id) noexcept
+{
+    return *shards_[to_underlying(id) % shards_.size()];
+}
+
+core_host::shard* core_host::shard_for(connection_id conn)
+{
+    std::lock_guard lock(mutex_);
+    auto const it = conn_shard_.find(to_underlying(conn));
+    return it == conn_shard_.end() ? nullptr : shards_[it->second].get();
+}
+
+void core_host::add_conference(conference_config cfg, std::function<void(result<void>)> done)
+{
+    auto& s = shard_for(cfg.id);
+    net::post(s.strand, [&s, cfg = std::move(cfg), done = std::move(done)]() mutable {
+        auto r = s.core.add_conference(std::move(cfg));
+        if (done) done(r);
+    });
+}
+
+void core_host::remove_conference(conference_id id, std::function<void(bool)> done)
+{
+    auto& s = shard_for(id);
+    net::post(s.strand, [this, &s, id, done = std::move(done)] {
+        auto const existed = s.core.snapshot(id).has_value();
+        auto actions = s.core.remove_conference(id, clock::now());
+        execute(s, actions, nullptr, std::nullopt);
+        if (done) done(existed);
+    });
+}
+
+void core_host::add_participant(conference_id conf, participant_info p,
+                                std::function<void(result<user_id>)> done)
+{
+    auto& s = shard_for(conf);
+    net::post(s.strand, [&s, conf, p = std::move(p), done = std::move(done)]() mutable {
+        auto r = s.core.add_participant(conf, std::move(p));
+        if (done) done(r);
+    });
+}
+
+void core_host::remove_participant(conference_id conf, user_id user, std::function<void(bool)> done)
+{
+    auto& s = shard_for(conf);
+    net::post(s.strand, [this, &s, conf, user, done = std::move(done)] {
+        bool existed = false;
+        if (auto snap = s.core.snapshot(conf)) {
+            for (auto const& p : snap->participants)
+                existed |= p.id == user;
+        }
+        auto actions = s.core.remove_participant(conf, user, clock::now());
+        execute(s, actions, nullptr, std::nullopt);
+        if (done) done(existed);
+    });
+}
+
+void core_host::snapshot(conference_id id,
+                         std::function<void(std::optional<conference_snapshot>)> done)
+{
+    auto& s = shard_for(id);
+    net::post(s.strand, [&s, id, done = std::move(done)] { done(s.core.snapshot(id)); });
+}
+
+void core_host::collect(std::function<void(gauge_values)> done)
+{
+    struct state {
+        std::mutex mutex;
+        gauge_values sum; // guarded by mutex
+        std::atomic<std::size_t> remaining;
+        std::function<void(gauge_values)> done;
+    };
+    auto st = std::make_shared<state>();
+    st->remaining = shards_.size();
+    st->done = std::move(done);
+    for (auto& sp : shards_) {
+        auto& s = *sp;
+        net::post(s.strand, [&s, st] {
+            auto const stats = s.core.stats();
+            std::uint64_t queued = 0;
+            std::uint64_t holders = 0;
+            for (auto const id : s.core.conferences()) {
+                if (auto snap = s.core.snapshot(id)) {
+                    for (auto const& f : snap->floors) {
+                        queued += f.queue.size();
+                        holders += f.holders.size();
+                    }
+                }
+            }
+            {
+                std::lock_guard lock(st->mutex);
+                st->sum.conferences += stats.conferences;
+                st->sum.participants += stats.participants;
+                st->sum.bound_connections += stats.connections;
+                st->sum.active_requests += stats.active_requests;
+                st->sum.queued_requests += queued;
+                st->sum.floor_holders += holders;
+            }
+            if (st->remaining.fetch_sub(1) == 1) {
+                gauge_values total;
+                {
+                    std::lock_guard lock(st->mutex);
+                    total = st->sum;
+                }
+                st->done(total);
+            }
+        });
+    }
+}
+
+void core_host::connection_opened(connection_id conn, conference_id conf, user_id user,
+                                  transport_kind transport)
+{
+    auto& s = shard_for(conf);
+    {
+        std::lock_guard lock(mutex_);
+        conn_shard_[to_underlying(conn)] = to_underlying(conf) % shards_.size();
+    }
+    net::post(s.strand, [this, &s, conn, conf, user, transport] {
+        s.bound[to_underlying(conn)] = {conf, user};
+        event const ev = connection_bound{conn, conf, user, transport};
+        s.scratch.clear();
+        s.core.handle(ev, clock::now(), s.scratch);
+        auto actions = std::move(s.scratch);
+        execute(s, actions, &ev, std::nullopt);
+        s.scratch = std::move(actions);
+    });
+}
+
+void core_host::frame_received(connection_id conn, std::vector<std::byte> frame,
+                               clock::time_point arrived)
+{
+    auto* sp = shard_for(conn);
+    if (sp == nullptr) return; // not bound (cannot happen after on_open) or already closed
+    if (frame.size() >= 2)
+        metrics_.message(metrics::direction::in, std::to_integer<std::uint8_t>(frame[1]));
+    auto& s = *sp;
+    net::post(s.strand, [this, &s, conn, frame = std::move(frame), arrived]() mutable {
+        event const ev = floorctl::frame_received{conn, std::move(frame)};
+        s.scratch.clear();
+        s.core.handle(ev, clock::now(), s.scratch);
+        auto actions = std::move(s.scratch);
+        execute(s, actions, &ev, arrived);
+        s.scratch = std::move(actions);
+    });
+}
+
+void core_host::connection_closed(connection_id conn)
+{
+    std::size_t index = 0;
+    {
+        std::lock_guard lock(mutex_);
+        auto const it = conn_shard_.find(to_underlying(conn));
+        if (it == conn_shard_.end()) return;
+        index = it->second;
+        conn_shard_.erase(it);
+    }
+    auto& s = *shards_[index];
+    net::post(s.strand, [this, &s, conn] {
+        s.bound.erase(to_underlying(conn));
+        event const ev = floorctl::connection_closed{conn};
+        s.scratch.clear();
+        s.core.handle(ev, clock::now(), s.scratch);
+        auto actions = std::move(s.scratch);
+        execute(s, actions, &ev, std::nullopt);
+        s.scratch = std::move(actions);
+    });
+}
+
+void core_host::say_goodbye(std::function<void()> done)
+{
+    auto remaining = std::make_shared<std::atomic<std::size_t>>(shards_.size());
+    auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+    for (auto& sp : shards_) {
+        auto& s = *sp;
+        net::post(s.strand, [this, &s, remaining, shared_done] {
+            auto const reg = registry();
+            for (auto const& [conn, b] : s.bound) {
+                message msg;
+                msg.header.version = 1;
+                msg.header.conference = b.conference;
+                msg.header.user = b.user;
+                msg.header.transaction = transaction_id{0}; // server-initiated, reliable transport
+                msg.payload = goodbye{};
+                metrics_.message(metrics::direction::out, to_underlying(primitive::goodbye));
+                if (reg) reg->send(connection_id{conn}, encode(msg));
+            }
+            if (remaining->fetch_sub(1) == 1 && *shared_done) (*shared_done)();
+        });
+    }
+}
+
+void core_host::stop_timers(std::function<void()> done)
+{
+    auto remaining = std::make_shared<std::atomic<std::size_t>>(shards_.size());
+    auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+    for (auto& sp : shards_) {
+        auto& s = *sp;
+        net::post(s.strand, [&s, remaining, shared_done] {
+            for (auto& [id, t] : s.timers)
+                t.timer->cancel();
+            s.timers.clear();
+            if (remaining->fetch_sub(1) == 1 && *shared_done) (*shared_done)();
+        });
+    }
+}
+
+void core_host::on_timer(shard& s, timer_id id, std::uint64_t generation)
+{
+    auto const it = s.timers.find(to_underlying(id));
+    // A timer replaced or cancelled after its completion was queued must not fire.
+    if (it == s.timers.end() || it->second.generation != generation) return;
+    s.timers.erase(it);
+    event const ev = timer_fired{id};
+    std::vector<action> actions;
+    s.core.handle(ev, clock::now(), actions);
+    execute(s, actions, &ev, std::nullopt);
+}
+
+void core_host::execute(shard& s, std::vector<action>& actions, event const* cause,
+                        std::optional<clock::time_point> arrived)
+{
+    if (actions.empty()) return;
+    auto const reg = registry();
+    std::optional<connection_id> request_conn;
+    std::optional<transaction_id> request_tx;
+    if (auto const* fr = cause ? std::get_if<floorctl::frame_received>(cause) : nullptr) {
+        request_conn = fr->conn;
+        if (fr->frame.size() >= 12) {
+            request_tx = transaction_id{
+                static_cast<std::uint16_t>(std::to_integer<unsigned>(fr->frame[8]) << 8 |
+                                           std::to_integer<unsigned>(fr->frame[9]))};
+        }
+    }
+    bool latency_recorded = false;
+
+    for (auto& a : actions) {
+        if (auto* send = std::get_if<send_message>(&a)) {
+            auto const prim = primitive_of(send->msg.payload);
+            metrics_.message(metrics::direction::out, prim);
+            if (auto const* err = std::get_if<error_reply>(&send->msg.payload)) {
+                metrics_.error_sent(static_cast<std::uint8_t>(err->code));
+            }
+            if (auto const* st = std::get_if<floorctl::floor_request_status>(&send->msg.payload)) {
+                auto const key =
+                    static_cast<std::uint64_t>(to_underlying(send->msg.header.conference)) << 16 |
+                    to_underlying(st->info.id);
+                auto status = st->info.overall && st->info.overall->status
+                                  ? st->info.overall->status->status
+                                  : (!st->info.floors.empty() && st->info.floors[0].status
+                                         ? st->info.floors[0].status->status
+                                         : request_status::pending);
+                if (status == request_status::granted) {
+                    if (s.granted.insert(key).second) metrics_.grant();
+                } else if (status != request_status::pending &&
+                           status != request_status::accepted) {
+                    s.granted.erase(key);
+                }
+            }
+            if (!latency_recorded && arrived && request_conn && *request_conn == send->conn &&
+                request_tx && send->msg.header.transaction == *request_tx) {
+                metrics_.latency(clock::now() - *arrived);
+                latency_recorded = true;
+            }
+            if (reg) reg->send(send->conn, encode(send->msg));
+        } else if (auto* close = std::get_if<close_connection>(&a)) {
+            ws::close_code code = ws::close_code::normal;
+            std::string reason = "goodbye";
+            if (cause && std::holds_alternative<connection_bound>(*cause) &&
+                std::get<connection_bound>(*cause).conn != close->conn) {
+                // The server closes an older connection of the same participant: RFC 8857
+                // supersede, reported as a policy violation so the old client does not retry.
+                code = ws::close_code::policy_violation;
+                reason = "superseded by a newer connection";
+            } else if (cause && std::holds_alternative<floorctl::frame_received>(*cause)) {
+                code = ws::close_code::protocol_error;
+                reason = close->reason ? close->reason.message() : "protocol error";
+            }
+            log_debug("closing connection", {.conn = close->conn, .extra = {{"reason", reason}}});
+            if (reg) reg->close(close->conn, code, reason);
+        } else if (auto* start = std::get_if<start_timer>(&a)) {
+            auto& entry = s.timers[to_underlying(start->id)];
+            if (!entry.timer) entry.timer = std::make_unique<net::steady_timer>(s.strand);
+            entry.timer->cancel();
+            entry.generation = s.next_generation++;
+            entry.timer->expires_after(start->after);
+            entry.timer->async_wait(
+                [this, &s, id = start->id, gen = entry.generation](boost::system::error_code ec) {
+                    if (!ec) on_timer(s, id, gen);
+                });
+        } else if (auto* cancel = std::get_if<cancel_timer>(&a)) {
+            if (auto it = s.timers.find(to_underlying(cancel->id)); it != s.timers.end()) {
+                it->second.timer->cancel();
+                s.timers.erase(it);
+            }
+        }
+    }
+}
+
+} // namespace floorctl::app

@@ -1,0 +1,115 @@
+#pragma once
+/// @file core_host.hpp
+/// app::core_host — owns the floor control core (N floorctl::server shards, each on its own asio
+/// strand), feeds it events from the transports and carries out its actions (send, close,
+/// timers). Conferences are spread over shards by conference id; a connection follows the
+/// conference it is bound to, so nothing ever crosses shards.
+
+#include "metrics.hpp"
+
+#include <floorctl/config.hpp>
+#include <floorctl/server.hpp>
+
+#include <ws/registry.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace floorctl::app {
+
+/// The host of the floor control core.
+///
+/// @par Thread Safety
+/// Every public member function is thread-safe: it posts the work onto the strand of the shard
+/// concerned and returns. Completion callbacks run on that shard's strand; they must not block.
+/// Each shard's floorctl::server, timers and bookkeeping are touched only on its strand.
+///
+/// @par Lifetime
+/// Must outlive every callback it posts (the io_context is stopped/joined before the host is
+/// destroyed; see main.cpp's shutdown order).
+class core_host {
+public:
+    /// `shards` floorctl::server instances (at least 1) on strands of `ioc`. Messages are sent
+    /// and connections closed through `connections`.
+    core_host(boost::asio::io_context& ioc, unsigned shards,
+              std::shared_ptr<ws::registry> connections, metrics& m);
+    ~core_host();
+    core_host(core_host const&) = delete;
+    core_host& operator=(core_host const&) = delete;
+
+    /// Replaces the registry (set once, before traffic, when the listener exists).
+    void set_registry(std::shared_ptr<ws::registry> connections);
+
+    // --- provisioning (admin API, configuration, SIP) ------------------------------------------
+
+    /// Adds a conference on its shard; `done` gets the server's verdict.
+    void add_conference(conference_config cfg, std::function<void(result<void>)> done);
+    /// Removes a conference (Goodbye + close to its connections); `done(true)` if it existed.
+    void remove_conference(conference_id id, std::function<void(bool)> done);
+    /// Adds a participant (id 0: the server picks one); `done` gets the user id.
+    void add_participant(conference_id conf, participant_info p,
+                         std::function<void(result<user_id>)> done);
+    /// Removes a participant (its floors are released, its connection gets Goodbye + close).
+    /// `done(true)` if it existed.
+    void remove_participant(conference_id conf, user_id user, std::function<void(bool)> done);
+    /// A copy of a conference's state (nullopt when unknown).
+    void snapshot(conference_id id, std::function<void(std::optional<conference_snapshot>)> done);
+    /// Visits every shard's stats and snapshots, then calls `done` (on some shard strand) with
+    /// the summed gauges.
+    void collect(std::function<void(gauge_values)> done);
+
+    // --- transport events (ws handler callbacks) -----------------------------------------------
+
+    /// A connection was authenticated and bound to (conference, user).
+    void connection_opened(connection_id conn, conference_id conf, user_id user,
+                           transport_kind transport);
+    /// One BFCP message from `conn`; `arrived` is when the transport read it (latency metric).
+    void frame_received(connection_id conn, std::vector<std::byte> frame,
+                        clock::time_point arrived);
+    /// `conn` is gone.
+    void connection_closed(connection_id conn);
+
+    /// Shutdown step 1: sends Goodbye (RFC 8855 §5.3.16, transaction 0) to every bound
+    /// connection, then calls `done` once every shard has queued them.
+    void say_goodbye(std::function<void()> done);
+
+    /// Cancels every timer (shutdown, so io_context::run() can return). `done` after all shards.
+    void stop_timers(std::function<void()> done);
+
+    /// Number of shards.
+    [[nodiscard]] unsigned shard_count() const noexcept
+    {
+        return static_cast<unsigned>(shards_.size());
+    }
+
+private:
+    struct shard;
+    using strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+    [[nodiscard]] shard& shard_for(conference_id id) noexcept;
+    [[nodiscard]] shard* shard_for(connection_id conn);
+    void execute(shard& s, std::vector<action>& actions, event const* cause,
+                 std::optional<clock::time_point> arrived);
+    void on_timer(shard& s, timer_id id, std::uint64_t generation);
+    [[nodiscard]] std::shared_ptr<ws::registry> registry() const;
+
+    boost::asio::io_context& ioc_;
+    metrics& metrics_;
+    std::vector<std::unique_ptr<shard>> shards_;
+
+    mutable std::mutex mutex_;
+    // guarded by mutex_: which shard a connection's events go to, and the registry pointer
+    std::unordered_map<std::uint64_t, std::size_t> conn_shard_;
+    std::shared_ptr<ws::registry> registry_;
+};
+
+} // namespace floorctl::app

@@ -1,0 +1,170 @@
+#include "metrics.hpp"
+
+#include <cstdio>
+
+namespace floorctl::app {
+
+namespace {
+
+char const* const primitive_names[] = {"Other",
+                                       "FloorRequest",
+                                       "FloorRelease",
+                                       "FloorRequestQuery",
+                                       "FloorRequestStatus",
+                                       "UserQuery",
+                                       "UserStatus",
+                                       "FloorQuery",
+                                       "FloorStatus",
+                                       "ChairAction",
+                                       "ChairActionAck",
+                                       "Hello",
+                                       "HelloAck",
+                                       "Error",
+                                       "FloorRequestStatusAck",
+                                       "FloorStatusAck",
+                                       "Goodbye",
+                                       "GoodbyeAck",
+                                       "Vendor"};
+
+// Names of ws::upgrade_failure in declaration order (slot 1 + value).
+char const* const handshake_names[] = {"accepted",       "not_websocket",  "bad_version",
+                                       "wrong_path",     "no_subprotocol", "origin_forbidden",
+                                       "no_token",       "auth_denied",    "header_too_large",
+                                       "body_too_large", "limit_exceeded", "timeout",
+                                       "malformed",      "other",          "other",
+                                       "other"};
+
+void add_line(std::string& out, char const* name, char const* labels, std::uint64_t v)
+{
+    out += name;
+    if (labels && *labels) {
+        out += '{';
+        out += labels;
+        out += '}';
+    }
+    out += ' ';
+    out += std::to_string(v);
+    out += '\n';
+}
+
+void help(std::string& out, char const* name, char const* type, char const* text)
+{
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += text;
+    out += "\n# TYPE ";
+    out += name;
+    out += ' ';
+    out += type;
+    out += '\n';
+}
+
+} // namespace
+
+void metrics::message(direction dir, std::uint8_t prim) noexcept
+{
+    std::size_t slot = prim;
+    if (prim == 0 || prim > 17) slot = (prim == 18 || (prim >= 90 && prim <= 95)) ? 18 : 0;
+    messages_[static_cast<std::size_t>(dir)][slot].fetch_add(1, std::memory_order_relaxed);
+}
+
+void metrics::error_sent(std::uint8_t code) noexcept
+{
+    errors_[code >= 1 && code <= 14 ? code : 0].fetch_add(1, std::memory_order_relaxed);
+}
+
+void metrics::handshake(std::size_t slot) noexcept
+{
+    handshakes_[slot < handshakes_.size() ? slot : handshakes_.size() - 1].fetch_add(
+        1, std::memory_order_relaxed);
+}
+
+char const* metrics::handshake_name(std::size_t slot) noexcept
+{
+    return slot < handshake_outcomes ? handshake_names[slot] : "other";
+}
+
+void metrics::latency(std::chrono::nanoseconds elapsed) noexcept
+{
+    auto const secs = std::chrono::duration<double>(elapsed).count();
+    std::size_t i = 0;
+    while (i < latency_buckets.size() && secs > latency_buckets[i])
+        ++i;
+    latency_[i].fetch_add(1, std::memory_order_relaxed);
+    latency_sum_ns_.fetch_add(static_cast<std::uint64_t>(elapsed.count()),
+                              std::memory_order_relaxed);
+}
+
+std::string metrics::format(gauge_values const& g) const
+{
+    std::string out;
+    out.reserve(4096);
+    auto const gauge = [&](char const* name, char const* text, std::uint64_t v) {
+        help(out, name, "gauge", text);
+        add_line(out, name, nullptr, v);
+    };
+    gauge("floorctl_websocket_connections", "Open BFCP WebSocket connections.", g.ws_connections);
+    gauge("floorctl_tcp_connections", "Accepted TCP connections in any state.", g.tcp_connections);
+    gauge("floorctl_conferences", "Conferences.", g.conferences);
+    gauge("floorctl_participants", "Participants in all conferences.", g.participants);
+    gauge("floorctl_bound_connections", "Connections bound to a participant.", g.bound_connections);
+    gauge("floorctl_active_requests", "Floor requests not yet ended.", g.active_requests);
+    gauge("floorctl_queue_length", "Queued floor requests summed over all floors.",
+          g.queued_requests);
+    gauge("floorctl_floor_holders", "Granted floor requests summed over all floors.",
+          g.floor_holders);
+    gauge("floorctl_tokens", "Participant tokens remembered.", g.tokens);
+
+    help(out, "floorctl_handshakes_total", "counter", "WebSocket handshakes by outcome.");
+    for (std::size_t i = 0; i < 13; ++i) {
+        std::string const labels = std::string("outcome=\"") + handshake_names[i] + "\"";
+        add_line(out, "floorctl_handshakes_total", labels.c_str(),
+                 handshakes_[i].load(std::memory_order_relaxed));
+    }
+
+    help(out, "floorctl_messages_total", "counter", "BFCP messages by primitive and direction.");
+    for (std::size_t d = 0; d < 2; ++d) {
+        for (std::size_t p = 0; p < prim_slots; ++p) {
+            auto const v = messages_[d][p].load(std::memory_order_relaxed);
+            std::string const labels = std::string("primitive=\"") + primitive_names[p] +
+                                       "\",direction=\"" + (d == 0 ? "in" : "out") + "\"";
+            add_line(out, "floorctl_messages_total", labels.c_str(), v);
+        }
+    }
+
+    help(out, "floorctl_errors_total", "counter", "BFCP Error messages sent, by Error Code.");
+    for (std::size_t c = 1; c <= 14; ++c) {
+        std::string const labels = "code=\"" + std::to_string(c) + "\"";
+        add_line(out, "floorctl_errors_total", labels.c_str(),
+                 errors_[c].load(std::memory_order_relaxed));
+    }
+
+    help(out, "floorctl_grants_total", "counter", "Floor requests granted.");
+    add_line(out, "floorctl_grants_total", nullptr, grants_.load(std::memory_order_relaxed));
+
+    help(out, "floorctl_http_requests_total", "counter", "HTTP requests answered.");
+    add_line(out, "floorctl_http_requests_total", nullptr, http_.load(std::memory_order_relaxed));
+
+    help(out, "floorctl_request_latency_seconds", "histogram",
+         "Time from a BFCP request's arrival to its response being queued.");
+    std::uint64_t cumulative = 0;
+    char le[32];
+    for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
+        cumulative += latency_[i].load(std::memory_order_relaxed);
+        std::snprintf(le, sizeof le, "le=\"%g\"", latency_buckets[i]);
+        add_line(out, "floorctl_request_latency_seconds_bucket", le, cumulative);
+    }
+    cumulative += latency_.back().load(std::memory_order_relaxed);
+    add_line(out, "floorctl_request_latency_seconds_bucket", "le=\"+Inf\"", cumulative);
+    char sum[48];
+    std::snprintf(sum, sizeof sum, "%.9f",
+                  static_cast<double>(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
+    out += "floorctl_request_latency_seconds_sum ";
+    out += sum;
+    out += '\n';
+    add_line(out, "floorctl_request_latency_seconds_count", nullptr, cumulative);
+    return out;
+}
+
+} // namespace floorctl::app

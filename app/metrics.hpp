@@ -1,0 +1,70 @@
+#pragma once
+/// @file metrics.hpp
+/// Counters for GET /metrics (Prometheus text exposition format 0.0.4). Lock-free atomics,
+/// updated by the core host strands and the ws session strands; formatted on demand.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace floorctl::app {
+
+/// Upper bounds (seconds) of the request → response latency histogram buckets.
+inline constexpr std::array<double, 12> latency_buckets = {
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5};
+
+/// Number of handshake outcome slots: "accepted" plus every ws::upgrade_failure value.
+inline constexpr std::size_t handshake_outcomes = 16;
+
+/// Values read at scrape time (gauges) rather than counted.
+struct gauge_values {
+    std::uint64_t ws_connections = 0;  ///< open WebSocket connections
+    std::uint64_t tcp_connections = 0; ///< accepted TCP connections (any state)
+    std::uint64_t conferences = 0;
+    std::uint64_t participants = 0;
+    std::uint64_t bound_connections = 0;
+    std::uint64_t active_requests = 0;
+    std::uint64_t queued_requests = 0; ///< sum of queue lengths over all floors
+    std::uint64_t floor_holders = 0;   ///< sum of holders over all floors
+    std::uint64_t tokens = 0;
+};
+
+/// All counters of the process.
+/// @par Thread Safety
+/// Every member function is thread-safe (relaxed atomics: counters, not synchronisation).
+class metrics {
+public:
+    enum class direction : std::uint8_t { in = 0, out = 1 };
+
+    /// A BFCP message of primitive number `prim` went `dir`. Unknown numbers count as "other".
+    void message(direction dir, std::uint8_t prim) noexcept;
+    /// An Error message with `code` was sent.
+    void error_sent(std::uint8_t code) noexcept;
+    /// A floor request became Granted.
+    void grant() noexcept { grants_.fetch_add(1, std::memory_order_relaxed); }
+    /// A WebSocket handshake ended: slot 0 accepted, slot 1 + ws::upgrade_failure otherwise.
+    void handshake(std::size_t outcome_slot) noexcept;
+    /// Name of a handshake outcome slot ("accepted", "no_subprotocol", ...).
+    [[nodiscard]] static char const* handshake_name(std::size_t slot) noexcept;
+    /// A request was answered `elapsed` after its frame arrived.
+    void latency(std::chrono::nanoseconds elapsed) noexcept;
+    /// HTTP requests answered (any path).
+    void http_request() noexcept { http_.fetch_add(1, std::memory_order_relaxed); }
+
+    /// The Prometheus text for these counters plus `gauges`.
+    [[nodiscard]] std::string format(gauge_values const& gauges) const;
+
+private:
+    static constexpr std::size_t prim_slots = 19; // 0 = other, 1..17 RFC 8855, 18 = vendor/draft
+    std::array<std::array<std::atomic<std::uint64_t>, prim_slots>, 2> messages_{};
+    std::array<std::atomic<std::uint64_t>, 15> errors_{}; // index = Error Code 1..14, 0 other
+    std::array<std::atomic<std::uint64_t>, handshake_outcomes> handshakes_{};
+    std::array<std::atomic<std::uint64_t>, latency_buckets.size() + 1> latency_{}; // last: +Inf
+    std::atomic<std::uint64_t> latency_sum_ns_{0};
+    std::atomic<std::uint64_t> grants_{0};
+    std::atomic<std::uint64_t> http_{0};
+};
+
+} // namespace floorctl::app
