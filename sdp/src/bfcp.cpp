@@ -1,0 +1,658 @@
+#include <sdp/bfcp.hpp>
+#include <sdp/write.hpp>
+
+#include "chars.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace sdp {
+namespace {
+
+using detail::iequals;
+
+// BFCP over a reliable transport is version 1 (RFC 8855 §5.1; RFC 8856 §5.5 default "1").
+constexpr unsigned supported_version = 1;
+
+struct proto_name {
+    transport kind;
+    std::string_view text;
+};
+constexpr std::array<proto_name, 7> protos{{
+    {transport::tcp, "TCP/BFCP"},
+    {transport::tls, "TCP/TLS/BFCP"},
+    {transport::ws, "TCP/WS/BFCP"},
+    {transport::wss, "TCP/WSS/BFCP"},
+    {transport::udp, "UDP/BFCP"},
+    {transport::udp_tls, "UDP/TLS/BFCP"},
+    {transport::tcp_dtls, "TCP/DTLS/BFCP"},
+}};
+
+bool is_websocket(transport t) noexcept
+{
+    return t == transport::ws || t == transport::wss;
+}
+
+bool ends_with_bfcp(std::string_view proto) noexcept
+{
+    return proto.size() >= 5 && iequals(proto.substr(proto.size() - 5), "/BFCP");
+}
+
+std::string line_name(bfcp_media const& m)
+{
+    std::string s = "m-line ";
+    s += std::to_string(m.index + 1);
+    s += " (";
+    s += m.proto;
+    s += ')';
+    return s;
+}
+
+negotiation_error problem(error code, bfcp_media const& m, std::string_view what)
+{
+    return {code, line_name(m) + ": " + std::string(what)};
+}
+
+negotiation_error param_error(std::string_view what)
+{
+    return {error::bad_answer_params, "bad answer parameters: " + std::string(what)};
+}
+
+// --- attribute readers (RFC 8856 §5, RFC 4145 §§4-5). Each returns false on a malformed value.
+
+bool read_roles(std::string_view v, floorctrl_roles& out)
+{
+    out = {};
+    detail::sp_splitter sp(v);
+    while (!sp.done()) {
+        auto const role = sp.next();
+        if (iequals(role, "c-only"))
+            out.c_only = true;
+        else if (iequals(role, "s-only"))
+            out.s_only = true;
+        else if (iequals(role, "c-s"))
+            out.c_s = true;
+        else
+            return false;
+    }
+    return true;
+}
+
+std::optional<setup_role> read_setup(std::string_view v)
+{
+    for (auto s :
+         {setup_role::active, setup_role::passive, setup_role::actpass, setup_role::holdconn})
+        if (iequals(v, to_string(s))) return s;
+    return std::nullopt;
+}
+
+std::optional<connection_mode> read_connection(std::string_view v)
+{
+    if (iequals(v, "new")) return connection_mode::fresh;
+    if (iequals(v, "existing")) return connection_mode::existing;
+    return std::nullopt;
+}
+
+std::optional<floorid_line> read_floorid(std::string_view v)
+{
+    detail::sp_splitter sp(v);
+    auto const id = detail::parse_decimal(sp.next(), 0xFFFF);
+    if (!id) return std::nullopt;
+    floorid_line out;
+    out.floor = static_cast<std::uint16_t>(*id);
+    if (sp.done()) return out;
+    auto const stream = sp.next();
+    auto const colon = stream.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    auto const keyword = stream.substr(0, colon);
+    // RFC 8856 §5.4 writes "mstrm"; RFC 4583's example wrote "m-stream". Accept both.
+    if (!iequals(keyword, "mstrm") && !iequals(keyword, "m-stream")) return std::nullopt;
+    out.keyword = std::string(keyword);
+    auto label = stream.substr(colon + 1);
+    while (true) {
+        if (!detail::is_token(label)) return std::nullopt;
+        out.labels.emplace_back(label);
+        if (sp.done()) break;
+        label = sp.next();
+    }
+    return out;
+}
+
+bool read_versions(std::string_view v, std::vector<unsigned>& out)
+{
+    detail::sp_splitter sp(v);
+    while (!sp.done()) {
+        auto const n = detail::parse_decimal(sp.next(), 255);
+        if (!n || *n == 0) return false;
+        out.push_back(static_cast<unsigned>(*n));
+    }
+    return true;
+}
+
+void inspect_attributes(media_description const& md, bfcp_media& m)
+{
+    auto const bad = [&](std::string_view what) {
+        if (!m.problem) m.problem = problem(error::bad_bfcp_attribute, m, what);
+    };
+    bool seen_setup = false, seen_connection = false, seen_confid = false, seen_userid = false,
+         seen_version = false, seen_uri = false;
+    for (auto const& f : md.fields) {
+        if (f.type != 'a') continue;
+        auto const a = split_attribute(f.value);
+        if (a.name == "floorctrl") {
+            if (m.roles_present) bad("a=floorctrl appears twice");
+            m.roles_present = true;
+            if (!read_roles(a.value, m.roles))
+                bad("a=floorctrl must list c-only, s-only or c-s separated by single spaces");
+        } else if (a.name == "setup") {
+            if (seen_setup) bad("a=setup appears twice");
+            seen_setup = true;
+            m.setup = read_setup(a.value);
+            if (!m.setup) bad("a=setup must be active, passive, actpass or holdconn");
+        } else if (a.name == "connection") {
+            if (seen_connection) bad("a=connection appears twice");
+            seen_connection = true;
+            m.connection = read_connection(a.value);
+            if (!m.connection) bad("a=connection must be new or existing");
+        } else if (a.name == "confid") {
+            if (seen_confid) bad("a=confid appears twice");
+            seen_confid = true;
+            auto const v = detail::parse_decimal(a.value, 0xFFFFFFFF);
+            if (!v)
+                bad("a=confid must be a decimal number in 0..4294967295");
+            else
+                m.conference_id = static_cast<std::uint32_t>(*v);
+        } else if (a.name == "userid") {
+            if (seen_userid) bad("a=userid appears twice");
+            seen_userid = true;
+            auto const v = detail::parse_decimal(a.value, 0xFFFF);
+            if (!v)
+                bad("a=userid must be a decimal number in 0..65535");
+            else
+                m.user_id = static_cast<std::uint16_t>(*v);
+        } else if (a.name == "floorid") {
+            auto fl = read_floorid(a.value);
+            if (!fl)
+                bad("a=floorid must be <number> [mstrm:<label>...]");
+            else
+                m.floors.push_back(std::move(*fl));
+        } else if (a.name == "bfcpver") {
+            if (seen_version) bad("a=bfcpver appears twice");
+            seen_version = true;
+            if (!read_versions(a.value, m.versions))
+                bad("a=bfcpver must list version numbers in 1..255");
+        } else if (a.name == "websocket-uri") {
+            if (seen_uri) bad("a=websocket-uri appears twice");
+            seen_uri = true;
+            m.websocket_uri = std::string(a.value);
+        }
+    }
+}
+
+// --- parameter checks (local configuration, not the peer's fault) ---
+
+// RFC 3986 §2.3 unreserved: tokens go into a URI query unescaped.
+bool is_url_safe_token(std::string_view s) noexcept
+{
+    if (s.empty()) return false;
+    for (char const c : s) {
+        bool const ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || detail::is_digit(c) ||
+                        c == '-' || c == '.' || c == '_' || c == '~';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+bool is_host_char(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || detail::is_digit(c) || c == '-' ||
+           c == '.' || c == ':' || c == '[' || c == ']';
+}
+
+std::optional<negotiation_error> check_websocket(websocket_endpoint const& e, bool secure)
+{
+    std::string_view const scheme = secure ? "wss" : "ws";
+    if (e.host.empty()) return param_error(std::string(scheme) + " host is empty");
+    for (char const c : e.host)
+        if (!is_host_char(c)) return param_error(std::string(scheme) + " host has a bad character");
+    // RFC 8124 §6 / RFC 7525 §6.1: the client verifies the server certificate against the host
+    // name in the URI, so a wss URI must carry a name, not an address.
+    if (secure && is_ip_literal(e.host))
+        return param_error("wss host must be a host name, not an IP address");
+    if (!e.path.empty() && e.path[0] != '/' && e.path[0] != '?')
+        return param_error(std::string(scheme) + " path must start with '/'");
+    for (char const c : e.path)
+        if (!detail::is_visible_ascii(std::string_view(&c, 1)) || c == '#' || c == '"' || c == '\\')
+            return param_error(std::string(scheme) + " path has a bad character");
+    return std::nullopt;
+}
+
+std::optional<negotiation_error> check_params(answer_params const& p)
+{
+    if (!detail::is_visible_ascii(p.address)) return param_error("address is empty or not ASCII");
+    if (!detail::is_visible_ascii(p.username)) return param_error("username is empty or not ASCII");
+    if (!detail::is_ascii_text(p.session_name)) return param_error("session name is not ASCII");
+    if (p.transports.empty()) return param_error("no transport enabled");
+    bool any_websocket = false;
+    for (auto const t : p.transports) {
+        if (!is_supported(t))
+            return param_error(std::string(to_proto(t)) + " cannot be enabled (not supported)");
+        if (t == transport::wss || t == transport::ws) {
+            any_websocket = true;
+            if (auto e = check_websocket(t == transport::wss ? p.wss : p.ws, t == transport::wss))
+                return e;
+        } else {
+            auto const& l = t == transport::tcp ? p.tcp : p.tls;
+            if (l.port == 0) return param_error(std::string(to_proto(t)) + " listener port is 0");
+            if (!l.address.empty() && !detail::is_visible_ascii(l.address))
+                return param_error(std::string(to_proto(t)) + " listener address is not ASCII");
+        }
+    }
+    if (any_websocket && !is_url_safe_token(p.token))
+        return param_error("token is empty or has characters outside A-Z a-z 0-9 - . _ ~");
+    if (p.previous && is_websocket(p.previous->kind) && !is_url_safe_token(p.previous->token))
+        return param_error("previous token has characters outside A-Z a-z 0-9 - . _ ~");
+    for (auto const& f : p.floors) {
+        if (!f.label.empty() && !detail::is_token(f.label))
+            return param_error("floor label is not an SDP token");
+        if (!f.content.empty() && !detail::is_token(f.content))
+            return param_error("floor content match is not an SDP token");
+    }
+    return std::nullopt;
+}
+
+std::string addrtype_of(std::string_view address)
+{
+    return address.find(':') == std::string_view::npos ? "IP4" : "IP6";
+}
+
+std::string websocket_uri(transport t, answer_params const& p, std::string_view token)
+{
+    bool const secure = t == transport::wss;
+    auto const& e = secure ? p.wss : p.ws;
+    std::string uri = secure ? "wss://" : "ws://";
+    bool const v6 = e.host.find(':') != std::string::npos && e.host.front() != '[';
+    if (v6) uri += '[';
+    uri += e.host;
+    if (v6) uri += ']';
+    std::uint16_t const default_port = secure ? 443 : 80;
+    if (e.port != 0 && e.port != default_port) {
+        uri += ':';
+        uri += std::to_string(e.port);
+    }
+    uri += e.path;
+    uri += e.path.find('?') == std::string::npos ? '?' : '&';
+    uri += "token=";
+    uri += token;
+    return uri;
+}
+
+std::uint16_t port_of(transport t, answer_params const& p)
+{
+    switch (t) {
+    case transport::tcp:
+        return p.tcp.port;
+    case transport::tls:
+        return p.tls.port;
+    case transport::ws:
+        return p.ws.port != 0 ? p.ws.port : std::uint16_t{80};
+    case transport::wss:
+        return p.wss.port != 0 ? p.wss.port : std::uint16_t{443};
+    default:
+        return 0;
+    }
+}
+
+session_origin origin_of(answer_params const& p)
+{
+    return session_origin{
+        p.username, std::to_string(p.session_id), std::to_string(p.session_version),
+        "IN",       addrtype_of(p.address),       p.address};
+}
+
+description skeleton(answer_params const& p)
+{
+    description d;
+    d.origin = origin_of(p);
+    d.session_name = p.session_name;
+    d.fields.push_back(field{'c', "IN " + addrtype_of(p.address) + " " + p.address});
+    d.fields.push_back(field{'t', "0 0"});
+    return d;
+}
+
+// The answerer's BFCP attributes, in the order of the RFC 8857 §7.2 example.
+void add_bfcp_attributes(media_description& m, transport t, answer_params const& p,
+                         connection_mode conn, std::string const& uri,
+                         std::vector<floor_binding> const& floors, std::string_view keyword)
+{
+    if (t == transport::tcp || t == transport::tls) {
+        auto const& l = t == transport::tcp ? p.tcp : p.tls;
+        if (!l.address.empty() && l.address != p.address)
+            m.fields.push_back(field{'c', "IN " + addrtype_of(l.address) + " " + l.address});
+    }
+    m.fields.push_back(field{'a', "setup:passive"});
+    m.fields.push_back(field{'a', "connection:" + std::string(to_string(conn))});
+    if (!uri.empty()) m.fields.push_back(field{'a', "websocket-uri:" + uri});
+    m.fields.push_back(field{'a', "floorctrl:s-only"});
+    m.fields.push_back(
+        field{'a', "confid:" + std::to_string(floorctl::to_underlying(p.conference))});
+    m.fields.push_back(field{'a', "userid:" + std::to_string(floorctl::to_underlying(p.user))});
+    for (auto const& f : floors) {
+        std::string v = "floorid:" + std::to_string(floorctl::to_underlying(f.id));
+        if (!f.label.empty()) {
+            v += ' ';
+            v += keyword;
+            v += ':';
+            v += f.label;
+        }
+        m.fields.push_back(field{'a', std::move(v)});
+    }
+    m.fields.push_back(field{'a', "bfcpver:" + std::to_string(supported_version)});
+}
+
+bool has_content(media_description const& m, std::string_view wanted)
+{
+    for (auto const& f : m.fields) {
+        if (f.type != 'a') continue;
+        auto const a = split_attribute(f.value);
+        if (a.name != "content") continue;
+        // RFC 4796 §5: content = mediacnt-tag *("," mediacnt-tag)
+        std::string_view rest = a.value;
+        while (true) {
+            auto const comma = rest.find(',');
+            if (iequals(rest.substr(0, comma), wanted)) return true;
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    return false;
+}
+
+// RFC 8856 §5.4: mstrm points at the a=label (RFC 4574) of a media stream. A floor configured
+// with a content match takes the label of the offered stream with that a=content (e.g. slides).
+std::vector<floor_binding> bind_floors(description const* offered,
+                                       std::vector<floor_spec> const& specs)
+{
+    std::vector<floor_binding> out;
+    out.reserve(specs.size());
+    for (auto const& s : specs) {
+        floor_binding b{s.id, s.label, std::nullopt};
+        if (offered != nullptr) {
+            for (std::size_t i = 0; i < offered->media.size(); ++i) {
+                auto const& m = offered->media[i];
+                if (ends_with_bfcp(m.proto)) continue;
+                auto const label = find_attribute(m.fields, "label");
+                if (!label) continue;
+                if (!s.content.empty() ? has_content(m, s.content) : (*label == s.label)) {
+                    if (!detail::is_token(*label)) continue;
+                    b.label = std::string(*label);
+                    b.media_index = i;
+                    break;
+                }
+            }
+        }
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+std::optional<negotiation_error> evaluate(bfcp_media const& m, answer_params const& p)
+{
+    if (m.port == 0) return problem(error::stream_disabled, m, "disabled by the offerer (port 0)");
+    if (!m.transport_kind)
+        return problem(error::unsupported_transport, m, "unknown BFCP transport");
+    if (!is_supported(*m.transport_kind))
+        return problem(error::unsupported_transport, m,
+                       "transport not supported (floorctl serves TCP, TLS, WS and WSS)");
+    if (std::find(p.transports.begin(), p.transports.end(), *m.transport_kind) ==
+        p.transports.end())
+        return problem(error::unsupported_transport, m, "transport not enabled on this server");
+    if (m.problem) return m.problem;
+    // RFC 8856 §5.1 table: an s-only offerer needs a c-only answerer; floorctl is a server.
+    if (!m.roles.c_only && !m.roles.c_s)
+        return problem(error::role_conflict, m,
+                       "offer allows only floorctrl:s-only but floorctl is a floor control server");
+    // RFC 4145 §4.1: absent setup in an offer means active.
+    auto const setup = m.setup.value_or(setup_role::active);
+    if (setup == setup_role::passive)
+        return problem(error::setup_conflict, m,
+                       "setup:passive asks floorctl to connect out; floorctl only accepts "
+                       "connections");
+    if (setup == setup_role::holdconn)
+        return problem(error::setup_conflict, m, "setup:holdconn is not supported");
+    // RFC 8856 §5.5 / §10: absent bfcpver means 1 on reliable transports.
+    if (!m.versions.empty() &&
+        std::find(m.versions.begin(), m.versions.end(), supported_version) == m.versions.end())
+        return problem(error::version_mismatch, m,
+                       "no common BFCP version (floorctl supports version 1 on TCP and WebSocket)");
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string_view to_proto(transport t) noexcept
+{
+    for (auto const& p : protos)
+        if (p.kind == t) return p.text;
+    return "?";
+}
+
+std::optional<transport> transport_from_proto(std::string_view proto) noexcept
+{
+    for (auto const& p : protos)
+        if (iequals(proto, p.text)) return p.kind;
+    return std::nullopt;
+}
+
+bool is_supported(transport t) noexcept
+{
+    return t == transport::tcp || t == transport::tls || t == transport::ws || t == transport::wss;
+}
+
+std::string_view to_string(setup_role s) noexcept
+{
+    switch (s) {
+    case setup_role::active:
+        return "active";
+    case setup_role::passive:
+        return "passive";
+    case setup_role::actpass:
+        return "actpass";
+    case setup_role::holdconn:
+        return "holdconn";
+    }
+    return "?";
+}
+
+std::string_view to_string(connection_mode c) noexcept
+{
+    return c == connection_mode::existing ? "existing" : "new";
+}
+
+bool is_ip_literal(std::string_view host) noexcept
+{
+    if (host.empty()) return false;
+    if (host.front() == '[' || host.find(':') != std::string_view::npos) return true;
+    for (char const c : host)
+        if (!detail::is_digit(c) && c != '.') return false;
+    return true;
+}
+
+std::vector<bfcp_media> inspect_bfcp(description const& d)
+{
+    std::vector<bfcp_media> out;
+    for (std::size_t i = 0; i < d.media.size(); ++i) {
+        auto const& md = d.media[i];
+        if (!ends_with_bfcp(md.proto)) continue;
+        bfcp_media m;
+        m.index = i;
+        m.line = md.line;
+        m.proto = md.proto;
+        m.transport_kind = transport_from_proto(md.proto);
+        m.port = md.port;
+        inspect_attributes(md, m);
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+negotiation_result<answer> make_answer(description const& offered, answer_params const& p)
+{
+    if (auto e = check_params(p)) return *e;
+    auto const lines = inspect_bfcp(offered);
+    if (lines.empty()) return negotiation_error{error::no_bfcp_stream, "offer has no BFCP m-line"};
+
+    answer out;
+    std::optional<std::size_t> best; // index into `lines`
+    std::size_t best_rank = 0;
+    for (auto const& m : lines) {
+        line_outcome o;
+        o.index = m.index;
+        o.reason = evaluate(m, p);
+        if (!o.reason) {
+            auto const rank = static_cast<std::size_t>(
+                std::find(p.transports.begin(), p.transports.end(), *m.transport_kind) -
+                p.transports.begin());
+            if (!best || rank < best_rank) {
+                best = out.bfcp_lines.size();
+                best_rank = rank;
+            }
+        }
+        out.bfcp_lines.push_back(std::move(o));
+    }
+    if (!best) {
+        negotiation_error e{error::stream_disabled, "no usable BFCP stream: "};
+        bool code_set = false;
+        for (std::size_t i = 0; i < out.bfcp_lines.size(); ++i) {
+            auto const& r = *out.bfcp_lines[i].reason;
+            if (!code_set && r.code != error::stream_disabled) {
+                e.code = r.code;
+                code_set = true;
+            }
+            if (i != 0) e.reason += "; ";
+            e.reason += r.reason;
+        }
+        return e;
+    }
+
+    auto const& chosen = lines[*best];
+    out.bfcp_lines[*best].accepted = true;
+    out.kind = *chosen.transport_kind;
+    out.media_index = chosen.index;
+
+    // RFC 4145 §5 / RFC 8124 §4.5: keep the connection only when the offer asks for it and the
+    // transport (hence the websocket-uri) is unchanged; otherwise a new one with a new token.
+    bool const keep = chosen.connection == connection_mode::existing && p.previous &&
+                      p.previous->kind == out.kind;
+    out.connection = keep ? connection_mode::existing : connection_mode::fresh;
+    if (is_websocket(out.kind)) {
+        out.token = keep ? p.previous->token : p.token;
+        out.websocket_uri = websocket_uri(out.kind, p, out.token);
+    }
+    out.floors = bind_floors(&offered, p.floors);
+
+    // Answer with the keyword the offer used (RFC 4583 wrote m-stream, RFC 8856 writes mstrm).
+    std::string_view keyword = "mstrm";
+    for (auto const& f : chosen.floors)
+        if (iequals(f.keyword, "m-stream")) keyword = "m-stream";
+
+    description d = skeleton(p);
+    d.media.reserve(offered.media.size());
+    for (std::size_t i = 0; i < offered.media.size(); ++i) {
+        auto const& om = offered.media[i];
+        media_description m;
+        m.media = om.media;
+        m.proto = om.proto;
+        m.formats = om.formats;
+        // RFC 3264 §6: a refused stream is answered with port 0; floorctl carries no media.
+        m.port = 0;
+        if (i == out.media_index) {
+            m.port = port_of(out.kind, p);
+            add_bfcp_attributes(m, out.kind, p, out.connection, out.websocket_uri, out.floors,
+                                keyword);
+        }
+        d.media.push_back(std::move(m));
+    }
+    out.sdp = write(d);
+    return out;
+}
+
+negotiation_result<answer> answer_offer(std::string_view offer_text, answer_params const& p,
+                                        limits const& lim)
+{
+    auto parsed = parse(offer_text, lim);
+    if (!parsed)
+        return negotiation_error{parsed.error().code, "malformed SDP: " + parsed.error().message};
+    return make_answer(*parsed, p);
+}
+
+negotiation_result<offer> make_offer(answer_params const& p)
+{
+    if (auto e = check_params(p)) return *e;
+    offer out;
+    out.kind = p.transports.front();
+    out.media_index = 0;
+    if (is_websocket(out.kind)) {
+        out.token = p.token;
+        out.websocket_uri = websocket_uri(out.kind, p, out.token);
+    }
+    out.floors = bind_floors(nullptr, p.floors);
+
+    description d = skeleton(p);
+    media_description m;
+    m.media = "application";
+    m.port = port_of(out.kind, p);
+    m.proto = std::string(to_proto(out.kind));
+    m.formats = {"*"};
+    // RFC 8124 §4.6 / RFC 8857 §7: the server's offer is setup:passive with a websocket-uri.
+    add_bfcp_attributes(m, out.kind, p, connection_mode::fresh, out.websocket_uri, out.floors,
+                        "mstrm");
+    d.media.push_back(std::move(m));
+    out.sdp = write(d);
+    return out;
+}
+
+negotiation_result<accepted_answer> check_answer(offer const& sent, description const& reply)
+{
+    auto const ours = parse(sent.sdp);
+    std::size_t const expected = ours ? ours->media.size() : sent.media_index + 1;
+    if (reply.media.size() != expected)
+        return negotiation_error{error::bad_answer,
+                                 "answer has " + std::to_string(reply.media.size()) +
+                                     " m-lines, the offer had " + std::to_string(expected)};
+    auto const lines = inspect_bfcp(reply);
+    auto const it = std::find_if(lines.begin(), lines.end(),
+                                 [&](bfcp_media const& m) { return m.index == sent.media_index; });
+    if (it == lines.end())
+        return negotiation_error{error::bad_answer, "answer m-line " +
+                                                        std::to_string(sent.media_index + 1) +
+                                                        " is not BFCP"};
+    auto const& m = *it;
+    if (m.port == 0)
+        return negotiation_error{error::answer_rejected,
+                                 line_name(m) + ": BFCP stream rejected (port 0)"};
+    if (m.transport_kind != sent.kind)
+        return negotiation_error{error::bad_answer, line_name(m) +
+                                                        ": proto differs from the offered " +
+                                                        std::string(to_proto(sent.kind))};
+    if (m.problem) return negotiation_error{error::bad_answer, m.problem->reason};
+    // RFC 4145 §4.1: an answer without a=setup is passive, which cannot meet our passive side.
+    if (m.setup != setup_role::active)
+        return negotiation_error{error::bad_answer,
+                                 line_name(m) + ": answer must be setup:active (floorctl offered "
+                                                "setup:passive)"};
+    if (m.roles_present && !(m.roles == floorctrl_roles{true, false, false}))
+        return negotiation_error{error::bad_answer,
+                                 line_name(m) + ": answer must be floorctrl:c-only"};
+    if (m.connection == connection_mode::existing)
+        return negotiation_error{error::bad_answer,
+                                 line_name(m) + ": connection:existing answers a connection:new "
+                                                "offer"};
+    if (!m.versions.empty() &&
+        std::find(m.versions.begin(), m.versions.end(), supported_version) == m.versions.end())
+        return negotiation_error{error::version_mismatch,
+                                 line_name(m) + ": answer bfcpver does not contain 1"};
+    return accepted_answer{sent.kind, supported_version};
+}
+
+} // namespace sdp
