@@ -1,0 +1,164 @@
+#pragma once
+/// @file server.hpp
+/// floorctl::server — the RFC 8855 floor control server role as a pure state machine:
+/// conferences, participants, floors, queues and floor requests. Events in, actions out, time
+/// passed in; no I/O, no clock reads, no threads, no exceptions on the data path.
+/// docs/life-of-a-floor-request.md walks through it; docs/policies.md lists every setting.
+
+#include <floorctl/action.hpp>
+#include <floorctl/config.hpp>
+#include <floorctl/error.hpp>
+#include <floorctl/event.hpp>
+#include <floorctl/message.hpp>
+#include <floorctl/types.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace floorctl {
+
+/// Settings of one server instance (shard).
+struct server_options {
+    /// Timer ids this instance issues are `(shard << 48) | n`, so a host running several
+    /// instances can route timer_fired back to the instance that asked for it.
+    std::uint16_t shard = 0;
+};
+
+/// One floor request as the admin API shows it.
+struct request_snapshot {
+    floor_request_id id{};
+    user_id requester{};
+    user_id beneficiary{};
+    priority prio = priority::normal;
+    request_status status = request_status::pending; ///< this floor's status
+    std::uint8_t queue_position = 0;                 ///< 0 when not queued
+};
+
+/// One floor: configuration summary, holders (grant order) and queue (queue order).
+struct floor_snapshot {
+    floor_id id{};
+    policy kind = policy::queue;
+    unsigned max_holders = 1;
+    std::string label;
+    std::vector<request_snapshot> holders;
+    std::vector<request_snapshot> queue;
+    std::vector<user_id> subscribers; ///< users whose FloorQuery named this floor
+};
+
+/// One participant as the admin API shows it.
+struct participant_snapshot {
+    user_id id{};
+    std::string display_name;
+    std::string uri;
+    bool connected = false; ///< has a bound connection
+    std::optional<connection_id> conn;
+    bool chair = false;    ///< chair of at least one floor
+    bool in_grace = false; ///< disconnected, requests kept for reconnect_grace
+};
+
+/// One conference, for the HTTP admin API.
+struct conference_snapshot {
+    conference_id id{};
+    bool require_tls = false;
+    std::vector<floor_snapshot> floors;             ///< in configuration order
+    std::vector<participant_snapshot> participants; ///< ordered by user id
+    std::size_t active_requests = 0;
+};
+
+/// Totals for metrics; all O(1) to read.
+struct server_stats {
+    std::size_t conferences = 0;
+    std::size_t participants = 0;
+    std::size_t connections = 0; ///< bound connections
+    std::size_t active_requests = 0;
+    std::size_t timers = 0;        ///< timers started and neither fired nor cancelled
+    std::uint64_t messages_in = 0; ///< frames handled
+    std::uint64_t errors_out = 0;  ///< Error messages sent
+};
+
+/// The floor control server of RFC 8855 for every conference it was given.
+///
+/// Pure: `handle()` maps (state, event, now) to the next state plus actions (messages to send,
+/// connections to close, timers to start or cancel). State is kept per conference and looked up
+/// in hash maps, so cost per event does not grow with the number of conferences or participants,
+/// and a host may run several instances (shards) side by side: an instance never needs data
+/// from another one.
+///
+/// @par Thread Safety
+/// Not thread-safe. The owner (app/'s core host) serialises every call on one strand; the
+/// read-only views must be called on that strand too.
+///
+/// @par Ownership
+/// Events and configuration are taken by value or const reference and copied as needed; the
+/// returned actions own their messages.
+class server {
+public:
+    /// An empty server.
+    explicit server(server_options opts = {});
+    ~server();
+    server(server&&) noexcept;
+    server& operator=(server&&) noexcept;
+    server(server const&) = delete;
+    server& operator=(server const&) = delete;
+
+    /// Adds a conference. Fails with std::errc::file_exists when `cfg.id` is taken, and with
+    /// std::errc::invalid_argument when a floor id is 0 or repeated, or max_holders is 0.
+    [[nodiscard]] result<void> add_conference(conference_config cfg);
+
+    /// Ends a conference: every bound connection gets a Goodbye and is closed, every timer of
+    /// the conference is cancelled, all state is dropped. Unknown id: no actions.
+    [[nodiscard]] std::vector<action> remove_conference(conference_id id, clock::time_point now);
+
+    /// Adds a participant to a conference. `p.id == 0` picks the lowest free user id.
+    /// Fails with error::conference_does_not_exist, or std::errc::file_exists when the id is
+    /// taken.
+    [[nodiscard]] result<user_id> add_participant(conference_id conf, participant_info p);
+
+    /// Removes a participant: its requests are released (Granted) or cancelled (not yet),
+    /// the next in line is promoted, everybody concerned is notified; its connection (if any)
+    /// gets a Goodbye and is closed. Unknown conference or user: no actions.
+    [[nodiscard]] std::vector<action> remove_participant(conference_id conf, user_id user,
+                                                         clock::time_point now);
+
+    /// Handles one event and returns what to do. See event.hpp for the events:
+    /// - connection_bound: binds the connection to (conference, user); a second binding for
+    ///   the same user supersedes the first (the old connection gets close_connection).
+    /// - frame_received: decodes and answers one BFCP message (Error replies included).
+    /// - connection_closed: the user's requests end (or wait reconnect_grace).
+    /// - timer_fired: hold time, chair timeout, reconnect grace.
+    [[nodiscard]] std::vector<action> handle(event const& ev, clock::time_point now);
+
+    /// Same as the other overload but appends to a caller-owned vector, which a host can reuse
+    /// to avoid one allocation per event.
+    void handle(event const& ev, clock::time_point now, std::vector<action>& out);
+
+    /// Handles an already decoded message from `conn`, as if its frame had been received.
+    /// For hosts and tests that have a typed message; binding and TLS checks apply as usual.
+    void handle_message(connection_id conn, message const& msg, clock::time_point now,
+                        std::vector<action>& out);
+
+    /// Ids of every conference, unordered.
+    [[nodiscard]] std::vector<conference_id> conferences() const;
+
+    /// A copy of one conference's state; nullopt when unknown.
+    [[nodiscard]] std::optional<conference_snapshot> snapshot(conference_id id) const;
+
+    /// Totals for metrics.
+    [[nodiscard]] server_stats stats() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+/// The primitives this server implements, as listed in HelloAck SUPPORTED-PRIMITIVES.
+[[nodiscard]] std::vector<std::uint8_t> supported_primitives();
+
+/// The attributes this server implements, as listed in HelloAck SUPPORTED-ATTRIBUTES.
+[[nodiscard]] std::vector<std::uint8_t> supported_attributes();
+
+} // namespace floorctl
