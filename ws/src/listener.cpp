@@ -1,0 +1,223 @@
+#include <ws/connection_id.hpp>
+#include <ws/listener.hpp>
+
+#include "http_session.hpp"
+#include "shared_state.hpp"
+#include "websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+
+#include <stdexcept>
+
+namespace ws {
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using detail::conn_info;
+using detail::conn_slot;
+using detail::shared_state;
+
+// First stage of every connection: tell a TLS ClientHello from plain HTTP on the same port
+// (advanced_server_flex). Strand-confined.
+class detect_session : public detail::stoppable,
+                       public std::enable_shared_from_this<detect_session> {
+public:
+    detect_session(tcp::socket&& socket, std::shared_ptr<shared_state> st, conn_info info,
+                   conn_slot slot)
+        : ex_(socket.get_executor()), stream_(std::move(socket)), st_(std::move(st)),
+          info_(std::move(info)), slot_(std::move(slot))
+    {
+    }
+
+    ~detect_session() override { st_->remove_pending(info_.id, this); }
+
+    void run()
+    {
+        st_->add_pending(info_.id, this, weak_from_this());
+        net::dispatch(ex_, [self = shared_from_this()] {
+            if (self->st_->stopped.load()) return;
+            self->stream_.expires_after(self->st_->opts.handshake_timeout);
+            beast::async_detect_ssl(self->stream_, self->buffer_,
+                                    beast::bind_front_handler(&detect_session::on_detect, self));
+        });
+    }
+
+    void stop() override
+    {
+        net::post(ex_, [self = shared_from_this()] {
+            if (!self->handed_over_) self->stream_.close();
+        });
+    }
+
+private:
+    void on_detect(beast::error_code ec, bool tls)
+    {
+        std::string const remote = info_.remote();
+        if (ec) {
+            if (ec == beast::error::timeout) {
+                st_->log(log_level::warning, "handshake timeout: nothing received",
+                         log_fields{info_.id, {}, {}, remote});
+                st_->app->on_handshake_rejected(upgrade_failure::timeout,
+                                                http_status::request_timeout, info_.context(false));
+            }
+            return;
+        }
+        if (tls) {
+            if (!st_->opts.tls) {
+                st_->log(log_level::warning, "TLS offered but no certificate configured; closing",
+                         log_fields{info_.id, {}, {}, remote});
+                return;
+            }
+            handed_over_ = true;
+            std::make_shared<detail::http_session<beast::ssl_stream<beast::tcp_stream>>>(
+                std::move(stream_), *st_->opts.tls, std::move(buffer_), st_, info_,
+                std::move(slot_))
+                ->run();
+            return;
+        }
+        if (!st_->opts.allow_plain) {
+            st_->log(log_level::warning, "plain connection refused (TLS required); closing",
+                     log_fields{info_.id, {}, {}, remote});
+            return;
+        }
+        handed_over_ = true;
+        std::make_shared<detail::http_session<beast::tcp_stream>>(
+            std::move(stream_), std::move(buffer_), st_, info_, std::move(slot_))
+            ->run();
+    }
+
+    net::any_io_executor ex_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::shared_ptr<shared_state> st_;
+    conn_info info_;
+    conn_slot slot_;
+    bool handed_over_ = false;
+};
+
+} // namespace
+
+struct listener::impl {
+    impl(net::io_context& c, std::shared_ptr<shared_state> s)
+        : ioc(c), st(std::move(s)), acceptor(net::make_strand(c))
+    {
+    }
+    net::io_context& ioc;
+    std::shared_ptr<shared_state> st;
+    tcp::acceptor acceptor; // on its own strand
+    tcp::endpoint bound;
+};
+
+listener::listener(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+listener::~listener() = default;
+
+std::shared_ptr<listener> listener::create(net::io_context& ioc, listener_options options,
+                                           std::shared_ptr<handler> app, log_sink log)
+{
+    if (!app) throw std::invalid_argument("ws::listener: no handler");
+    if (!options.tls && !options.allow_plain)
+        throw std::invalid_argument("ws::listener: plain disabled and no TLS certificate");
+    if (options.upgrade.path.empty() || options.upgrade.path.front() != '/')
+        throw std::invalid_argument("ws::listener: WebSocket path must start with '/'");
+    tcp::endpoint const ep{net::ip::make_address(options.address), options.port};
+    auto st = std::make_shared<shared_state>(std::move(options), std::move(app), std::move(log));
+    auto p = std::make_unique<impl>(ioc, st);
+    p->acceptor.open(ep.protocol());
+    p->acceptor.set_option(net::socket_base::reuse_address(true));
+    p->acceptor.bind(ep);
+    p->acceptor.listen(net::socket_base::max_listen_connections);
+    p->bound = p->acceptor.local_endpoint();
+    st->log(log_level::info,
+            "listening on " + p->bound.address().to_string() + ":" +
+                std::to_string(p->bound.port()) + (st->opts.tls ? " (TLS" : " (no TLS") +
+                (st->opts.allow_plain ? ", plain)" : ", plain refused)"),
+            {});
+    return std::shared_ptr<listener>(new listener(std::move(p)));
+}
+
+void listener::run()
+{
+    net::dispatch(impl_->acceptor.get_executor(),
+                  [self = shared_from_this()] { self->do_accept(); });
+}
+
+void listener::do_accept()
+{
+    // Each connection gets its own strand: its handlers never run concurrently (guide §II.6).
+    impl_->acceptor.async_accept(net::make_strand(impl_->ioc), [self = shared_from_this()](
+                                                                   beast::error_code ec,
+                                                                   tcp::socket socket) {
+        auto& st = self->impl_->st;
+        if (ec == net::error::operation_aborted || st->stopped.load() ||
+            !self->impl_->acceptor.is_open())
+            return;
+        if (ec) {
+            // EMFILE and friends: log and keep accepting; the listener must not die.
+            st->log(log_level::error, "accept failed: " + ec.message(), {});
+            return self->do_accept();
+        }
+        beast::error_code ep_ec;
+        auto const ep = socket.remote_endpoint(ep_ec);
+        conn_info info{allocate_connection_id(),
+                       ep_ec ? std::string{"?"} : ep.address().to_string(),
+                       ep_ec ? std::uint16_t{0} : ep.port()};
+        auto const admitted = st->admit(info.address);
+        if (admitted == shared_state::admission::ok) {
+            std::make_shared<detect_session>(std::move(socket), st, info,
+                                             conn_slot{st, info.address})
+                ->run();
+        } else {
+            // Refused before any byte is read: answering would cost what the limit protects.
+            st->log(log_level::warning,
+                    admitted == shared_state::admission::total_exceeded
+                        ? "connection limit reached (total); closing"
+                        : "connection limit reached (per address); closing",
+                    log_fields{info.id, {}, {}, info.remote()});
+            st->app->on_handshake_rejected(upgrade_failure::limit_exceeded,
+                                           http_status::service_unavailable, info.context(false));
+            beast::error_code ignored;
+            socket.close(ignored);
+        }
+        self->do_accept();
+    });
+}
+
+void listener::stop()
+{
+    auto& st = impl_->st;
+    if (st->stopped.exchange(true)) return;
+    net::post(impl_->acceptor.get_executor(), [self = shared_from_this()] {
+        beast::error_code ignored;
+        self->impl_->acceptor.close(ignored);
+    });
+    st->stop_pending();
+    st->log(log_level::info, "listener stopped", {});
+}
+
+std::uint16_t listener::port() const noexcept
+{
+    return impl_->bound.port();
+}
+tcp::endpoint listener::local_endpoint() const
+{
+    return impl_->bound;
+}
+registry& listener::connections() noexcept
+{
+    return *impl_->st->reg;
+}
+std::shared_ptr<registry> listener::connections_ptr() const noexcept
+{
+    return impl_->st->reg;
+}
+std::size_t listener::tcp_connection_count() const noexcept
+{
+    return impl_->st->total();
+}
+
+} // namespace ws

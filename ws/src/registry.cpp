@@ -1,0 +1,65 @@
+#include <ws/registry.hpp>
+
+namespace ws {
+
+std::shared_ptr<session_base> registry::find(floorctl::connection_id conn) const
+{
+    std::lock_guard lock(mutex_);
+    auto const it = sessions_.find(floorctl::to_underlying(conn));
+    return it == sessions_.end() ? nullptr : it->second.lock();
+}
+
+bool registry::send(floorctl::connection_id conn, frame_ptr frame)
+{
+    auto s = find(conn);
+    if (!s || !frame) return false;
+    s->deliver(std::move(frame)); // outside the lock: deliver() posts to the session's strand
+    return true;
+}
+
+bool registry::send(floorctl::connection_id conn, std::vector<std::byte> frame)
+{
+    return send(conn, std::make_shared<std::vector<std::byte> const>(std::move(frame)));
+}
+
+bool registry::close(floorctl::connection_id conn, close_code code, std::string reason)
+{
+    auto s = find(conn);
+    if (!s) return false;
+    s->close(code, std::move(reason));
+    return true;
+}
+
+void registry::close_all(close_code code, std::string reason)
+{
+    std::vector<std::shared_ptr<session_base>> all;
+    {
+        std::lock_guard lock(mutex_);
+        all.reserve(sessions_.size());
+        for (auto const& [id, weak] : sessions_) {
+            if (auto s = weak.lock()) all.push_back(std::move(s));
+        }
+    }
+    for (auto const& s : all)
+        s->close(code, reason);
+}
+
+std::size_t registry::count() const
+{
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+}
+
+void registry::attach(floorctl::connection_id conn, std::weak_ptr<session_base> session)
+{
+    std::lock_guard lock(mutex_);
+    sessions_[floorctl::to_underlying(conn)] = std::move(session);
+}
+
+void registry::detach(floorctl::connection_id conn)
+{
+    std::lock_guard lock(mutex_);
+    sessions_.erase(floorctl::to_underlying(conn));
+}
+
+} // namespace ws

@@ -1,0 +1,319 @@
+#pragma once
+// One BFCP-over-WebSocket connection (RFC 8857), plain or TLS. Every member is touched only on
+// the connection's strand (the executor of its socket); deliver() and close() hop onto it.
+// Kept alive by the shared_from_this() captured in each pending operation; the registry holds a
+// weak reference only.
+
+#include "frame_sniffer.hpp"
+#include "shared_state.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <type_traits>
+
+namespace ws::detail {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+
+template <class Stream>
+inline constexpr bool is_tls_stream = !std::is_same_v<Stream, beast::tcp_stream>;
+
+template <class Stream>
+class websocket_session : public session_base,
+                          public std::enable_shared_from_this<websocket_session<Stream>> {
+public:
+    websocket_session(Stream&& stream, std::shared_ptr<shared_state> st, conn_info info,
+                      conn_slot slot)
+        : ex_(stream.get_executor()), ws_(std::move(stream)), st_(std::move(st)),
+          info_(std::move(info)), slot_(std::move(slot)), close_timer_(ex_), idle_timer_(ex_)
+    {
+    }
+
+    /// Completes the handshake for `req` (already checked and authenticated). On the strand.
+    void run(http_request req, std::string subprotocol, binding bound)
+    {
+        bound_ = std::move(bound);
+        auto const& o = st_->opts;
+        // The websocket stream runs its own timers (handshake, keep-alive ping, idle); the TCP
+        // layer's timeout would otherwise cut long-lived sessions.
+        beast::get_lowest_layer(ws_).expires_never();
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = o.handshake_timeout;
+        t.idle_timeout = o.keepalive_timeout.count() > 0
+                             ? std::chrono::steady_clock::duration{o.keepalive_timeout}
+                             : websocket::stream_base::none();
+        t.keep_alive_pings = o.keepalive_timeout.count() > 0;
+        ws_.set_option(t);
+        ws_.set_option(websocket::stream_base::decorator(
+            [sp = std::move(subprotocol)](websocket::response_type& res) {
+                res.set(beast::http::field::server, "floorctl");
+                res.set(beast::http::field::sec_websocket_protocol, sp);
+            }));
+        // RFC 8857 §5: no extension is negotiated; each BFCP message is one unfragmented frame.
+        websocket::permessage_deflate pmd;
+        pmd.server_enable = false;
+        pmd.client_enable = false;
+        ws_.set_option(pmd);
+        ws_.read_message_max(max_bfcp_message);
+        ws_.auto_fragment(false);
+        ws_.binary(true);
+        tokens_ = static_cast<double>(o.max_messages_per_second);
+        last_refill_ = std::chrono::steady_clock::now();
+        ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
+                                                        this->shared_from_this()));
+    }
+
+    void deliver(frame_ptr frame) override
+    {
+        net::post(ex_, beast::bind_front_handler(&websocket_session::on_deliver,
+                                                 this->shared_from_this(), std::move(frame)));
+    }
+
+    void close(close_code code, std::string reason) override
+    {
+        net::post(ex_, [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
+            self->request_close(code, std::move(r));
+        });
+    }
+
+private:
+    log_fields fields() const
+    {
+        return log_fields{info_.id, bound_.conference, bound_.user, remote_};
+    }
+
+    void on_accept(beast::error_code ec)
+    {
+        remote_ = info_.remote();
+        if (ec) {
+            st_->log(log_level::warning, "websocket handshake failed: " + ec.message(),
+                     log_fields{info_.id, bound_.conference, bound_.user, remote_});
+            return;
+        }
+        open_ = true;
+        st_->reg->attach(info_.id, this->weak_from_this());
+        auto const kind =
+            is_tls_stream<Stream> ? floorctl::transport_kind::wss : floorctl::transport_kind::ws;
+        st_->log(log_level::info,
+                 is_tls_stream<Stream> ? "websocket opened (wss)" : "websocket opened (ws)",
+                 fields());
+        st_->app->on_open(info_.id, bound_, kind, remote_);
+        arm_idle_timer();
+        do_read();
+    }
+
+    void do_read()
+    {
+        ws_.async_read(rbuf_, beast::bind_front_handler(&websocket_session::on_read,
+                                                        this->shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t)
+    {
+        if (ec) return finish(ec);
+        if (closing_) { // draining until the peer answers our close frame
+            rbuf_.clear();
+            return do_read();
+        }
+        if (ws_.next_layer().scanner().fragmented()) {
+            rbuf_.clear();
+            request_close(close_code::protocol_error, "fragmented message (RFC 8857)");
+            return do_read();
+        }
+        if (ws_.got_text()) {
+            rbuf_.clear();
+            request_close(close_code::unsupported_data, "text frame (RFC 8857: binary only)");
+            return do_read();
+        }
+        if (!take_token()) {
+            rbuf_.clear();
+            request_close(close_code::policy_violation, "message rate exceeded");
+            return do_read();
+        }
+        auto const data = rbuf_.cdata();
+        auto const* first = static_cast<std::byte const*>(data.data());
+        std::vector<std::byte> frame(first, first + data.size());
+        rbuf_.clear();
+        arm_idle_timer();
+        st_->app->on_frame(info_.id, std::move(frame));
+        do_read();
+    }
+
+    // Token bucket: max_messages_per_second, burst of the same size.
+    bool take_token()
+    {
+        auto const rate = st_->opts.max_messages_per_second;
+        if (rate == 0) return true;
+        auto const now = std::chrono::steady_clock::now();
+        double const elapsed = std::chrono::duration<double>(now - last_refill_).count();
+        last_refill_ = now;
+        tokens_ = std::min(static_cast<double>(rate), tokens_ + elapsed * rate);
+        if (tokens_ < 1.0) return false;
+        tokens_ -= 1.0;
+        return true;
+    }
+
+    void arm_idle_timer()
+    {
+        auto const t = st_->opts.message_idle_timeout;
+        if (t.count() <= 0 || closing_) return;
+        idle_timer_.expires_after(t);
+        idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (!ec) self->request_close(close_code::normal, "idle timeout");
+        });
+    }
+
+    // The read loop ends here, exactly once: the only place on_close() is reported.
+    void finish(beast::error_code ec)
+    {
+        read_done_ = true;
+        close_timer_.cancel();
+        idle_timer_.cancel();
+        close_info info;
+        if (local_close_) {
+            info = *local_close_;
+        } else if (ec == websocket::error::closed) {
+            auto const& r = ws_.reason();
+            info = close_info{static_cast<close_code>(r.code), close_origin::peer,
+                              std::string{r.reason.data(), r.reason.size()}};
+        } else if (ec == websocket::error::message_too_big) {
+            // Beast has already sent 1009 (read_message_max).
+            info = close_info{close_code::message_too_big, close_origin::local,
+                              "message longer than a BFCP message can be"};
+        } else if (ec.category() == websocket::make_error_code(websocket::error::closed).category() ||
+                   ec == websocket::condition::protocol_violation) {
+            info = close_info{close_code::protocol_error, close_origin::local, ec.message()};
+        } else if (ec == beast::error::timeout) {
+            info = close_info{close_code::abnormal, close_origin::network, "keep-alive timeout"};
+        } else {
+            info = close_info{close_code::abnormal, close_origin::network, ec.message()};
+        }
+        queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+        st_->reg->detach(info_.id);
+        st_->log(info.origin == close_origin::network ? log_level::info : log_level::info,
+                 std::string{"websocket closed: "} + to_string(info.code) + " (" +
+                     to_string(info.origin) + ") " + info.reason,
+                 fields());
+        st_->app->on_close(info_.id, info);
+    }
+
+    void on_deliver(frame_ptr frame)
+    {
+        if (!open_ || closing_ || read_done_) return;
+        auto const& o = st_->opts;
+        if (queue_.size() + 1 > o.max_write_queue_messages ||
+            queued_bytes_ + frame->size() > o.max_write_queue_bytes) {
+            return overflow();
+        }
+        queued_bytes_ += frame->size();
+        queue_.push_back(std::move(frame));
+        if (!writing_) do_write();
+    }
+
+    // The peer does not read: a close frame would queue behind the stuck write, so cut the
+    // transport. The reported code is 1008 (policy), origin local.
+    void overflow()
+    {
+        st_->log(log_level::warning, "write queue overflow: peer does not read; closing", fields());
+        closing_ = true;
+        local_close_ =
+            close_info{close_code::policy_violation, close_origin::local, "write queue overflow"};
+        queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+        hard_close();
+    }
+
+    void do_write()
+    {
+        writing_ = true;
+        ws_.async_write(
+            net::buffer(*queue_.front()),
+            beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, std::size_t)
+    {
+        writing_ = false;
+        if (!queue_.empty()) {
+            queued_bytes_ -= queue_.front()->size();
+            queue_.pop_front();
+        }
+        if (ec) {
+            queue_.clear();
+            queued_bytes_ = 0;
+            return; // the read side sees the failure too and ends the session
+        }
+        if (!queue_.empty()) return do_write();
+        if (closing_ && !close_sent_ && !read_done_) do_close();
+    }
+
+    void request_close(close_code code, std::string reason)
+    {
+        if (!open_ || closing_ || read_done_) return;
+        closing_ = true;
+        idle_timer_.cancel();
+        local_close_ = close_info{code, close_origin::local, reason};
+        st_->log(code == close_code::normal || code == close_code::going_away ? log_level::info
+                                                                              : log_level::warning,
+                 std::string{"closing websocket: "} + to_string(code) + " " + reason, fields());
+        // Bounds the whole close: queued writes to a slow peer plus the close handshake.
+        close_timer_.expires_after(st_->opts.handshake_timeout);
+        close_timer_.async_wait([self = this->shared_from_this()](beast::error_code e) {
+            if (!e && !self->read_done_) self->hard_close();
+        });
+        if (!writing_) do_close();
+    }
+
+    void do_close()
+    {
+        close_sent_ = true;
+        websocket::close_reason r{static_cast<std::uint16_t>(local_close_->code)};
+        // RFC 6455 §5.5: control frame payload <= 125 octets, 2 of them the code.
+        r.reason = local_close_->reason.substr(0, 123);
+        ws_.async_close(r, [self = this->shared_from_this()](beast::error_code) {});
+    }
+
+    void hard_close()
+    {
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both,
+                                                       ignored);
+        beast::get_lowest_layer(ws_).close();
+    }
+
+    net::any_io_executor ex_;
+    websocket::stream<frame_sniffer<Stream>> ws_;
+    std::shared_ptr<shared_state> st_;
+    conn_info info_;
+    conn_slot slot_;
+    binding bound_;
+    std::string remote_;
+    beast::flat_buffer rbuf_;
+    std::deque<frame_ptr> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    bool open_ = false;
+    bool closing_ = false;
+    bool close_sent_ = false;
+    bool read_done_ = false;
+    std::optional<close_info> local_close_;
+    net::steady_timer close_timer_;
+    net::steady_timer idle_timer_;
+    double tokens_ = 0;
+    std::chrono::steady_clock::time_point last_refill_;
+};
+
+} // namespace ws::detail
