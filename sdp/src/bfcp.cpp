@@ -233,6 +233,8 @@ std::optional<negotiation_error> check_params(answer_params const& p)
     if (!detail::is_visible_ascii(p.username)) return param_error("username is empty or not ASCII");
     if (!detail::is_ascii_text(p.session_name)) return param_error("session name is not ASCII");
     if (p.transports.empty()) return param_error("no transport enabled");
+    if (!detail::is_ascii_text(p.tls_fingerprint))
+        return param_error("TLS fingerprint is not ASCII");
     bool any_websocket = false;
     for (auto const t : p.transports) {
         if (!is_supported(t))
@@ -332,6 +334,8 @@ void add_bfcp_attributes(media_description& m, transport t, answer_params const&
     }
     m.fields.push_back(field{'a', "setup:passive"});
     m.fields.push_back(field{'a', "connection:" + std::string(to_string(conn))});
+    if (t == transport::tls && !p.tls_fingerprint.empty())
+        m.fields.push_back(field{'a', "fingerprint:" + p.tls_fingerprint});
     if (!uri.empty()) m.fields.push_back(field{'a', "websocket-uri:" + uri});
     m.fields.push_back(field{'a', "floorctrl:s-only"});
     m.fields.push_back(

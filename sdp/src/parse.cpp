@@ -305,6 +305,8 @@ private:
         if (out_.media.size() >= lim_.max_media)
             return fail(error::too_many_media, line_no_,
                         "more than " + std::to_string(lim_.max_media) + " m= lines");
+        if ((!value.empty() && value.front() == ' ') || value.find("  ") != std::string_view::npos)
+            return fail(error::bad_media, line_no_, "m= has an empty field (extra space)");
         media_description m;
         m.line = line_no_;
         detail::sp_splitter sp(value);

@@ -137,6 +137,9 @@ struct answer_params {
     websocket_endpoint ws;  ///< Used for TCP/WS/BFCP.
     listener_endpoint tcp;  ///< Used for TCP/BFCP.
     listener_endpoint tls;  ///< Used for TCP/TLS/BFCP.
+    /// If non-empty, written as `a=fingerprint:<value>` on a TCP/TLS/BFCP line (RFC 8856 §8,
+    /// RFC 8122), e.g. "SHA-256 4A:AD:...". Not written for WSS, whose URI host is verified.
+    std::string tls_fingerprint;
     /// Token for a new connection: the caller draws it (>= 128 random bits, URL-safe characters
     /// A-Z a-z 0-9 - . _ ~). Needed whenever a WebSocket transport may be chosen.
     std::string token;

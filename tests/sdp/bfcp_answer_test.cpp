@@ -1,0 +1,516 @@
+// sdp::make_answer: RFC examples and field offers answered as full text, the decision table
+// (proto x floorctrl x setup x connection x bfcpver), and parameter checks.
+
+#include "sdp_test_util.hpp"
+
+#include <sdp/bfcp.hpp>
+#include <sdp/parse.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace {
+
+using sdp::error;
+using sdp::transport;
+using sdp_test::crlf;
+using sdp_test::read_data;
+using sdp_test::server_params;
+
+sdp::answer answer_file(std::string_view name, sdp::answer_params const& p = server_params())
+{
+    auto const r = sdp::answer_offer(read_data(name), p);
+    EXPECT_TRUE(r) << (r ? "" : r.error().reason);
+    return r ? *r : sdp::answer{};
+}
+
+// The session part every answer starts with (o= from answer_params, c= our host name).
+std::string const answer_head = "v=0\n"
+                                "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
+                                "s=-\n"
+                                "c=IN IP4 bfcp.example.com\n"
+                                "t=0 0\n";
+
+// RFC 8857 §7.2: the browser offers TCP/WSS/BFCP with setup:active on the discard port; the
+// server answers setup:passive with a websocket-uri, s-only, confid/userid/floorid.
+TEST(SdpAnswer, Rfc8857BrowserOffer)
+{
+    auto const a = answer_file("rfc8857_browser_offer.sdp");
+    EXPECT_EQ(a.sdp, crlf(answer_head +
+                          "m=application 443 TCP/WSS/BFCP *\n" // RFC 4145: the port we listen on
+                          "a=setup:passive\n"                  // RFC 8124 §4.6: server is passive
+                          "a=connection:new\n"
+                          "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
+                          "a=floorctrl:s-only\n" // RFC 8856 §5.1: c-only offer -> s-only
+                          "a=confid:4321\n"
+                          "a=userid:1234\n"
+                          "a=floorid:1 mstrm:10\n"
+                          "a=floorid:2 mstrm:11\n"
+                          "a=bfcpver:1\n"
+                          "m=audio 0 RTP/AVP 0\n" // RFC 3264 §6: refused, floorctl has no media
+                          "m=video 0 RTP/AVP 31\n"));
+    EXPECT_EQ(a.kind, transport::wss);
+    EXPECT_EQ(a.media_index, 0u);
+    EXPECT_EQ(a.connection, sdp::connection_mode::fresh);
+    EXPECT_EQ(a.token, "tok-3170449312");
+    EXPECT_EQ(a.websocket_uri, "wss://bfcp.example.com/bfcp?token=tok-3170449312");
+    EXPECT_EQ(a.bfcp_version, 1u);
+    ASSERT_EQ(a.floors.size(), 2u);
+    EXPECT_EQ(a.floors[0], (sdp::floor_binding{floorctl::floor_id{1}, "10", std::nullopt}));
+    ASSERT_EQ(a.bfcp_lines.size(), 1u);
+    EXPECT_TRUE(a.bfcp_lines[0].accepted);
+}
+
+// RFC 8124 §4.3 offer: same shape; checks the ws (not wss) URI with an explicit port.
+TEST(SdpAnswer, Rfc8124OfferOverPlainWebSocket)
+{
+    auto p = server_params();
+    p.transports = {transport::ws};
+    auto offer = read_data("rfc8124_offer.sdp");
+    auto const pos = offer.find("TCP/WSS/BFCP");
+    offer.replace(pos, 12, "TCP/WS/BFCP");
+    auto const r = sdp::answer_offer(offer, p);
+    ASSERT_TRUE(r) << r.error().reason;
+    EXPECT_EQ(r->kind, transport::ws);
+    EXPECT_EQ(r->websocket_uri, "ws://bfcp.example.com:8080/bfcp?token=tok-3170449312");
+    EXPECT_NE(r->sdp.find("m=application 8080 TCP/WS/BFCP *\r\n"), std::string::npos);
+}
+
+// RFC 8856 §12-style: TLS offered with actpass and both roles; the labels of the offered media
+// match the configured floor labels.
+TEST(SdpAnswer, Rfc8856TlsOfferWithFingerprint)
+{
+    auto p = server_params();
+    p.tls_fingerprint = "SHA-256 AA:BB:CC";
+    auto const a = answer_file("rfc8856_tls_offer.sdp", p);
+    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5071 TCP/TLS/BFCP *\n"
+                                        "c=IN IP4 192.0.2.10\n" // listener differs from o=/c=
+                                        "a=setup:passive\n"     // actpass -> passive
+                                        "a=connection:new\n"
+                                        "a=fingerprint:SHA-256 AA:BB:CC\n"
+                                        "a=floorctrl:s-only\n" // "c-only s-only" -> s-only
+                                        "a=confid:4321\n"
+                                        "a=userid:1234\n"
+                                        "a=floorid:1 mstrm:10\n"
+                                        "a=floorid:2 mstrm:11\n"
+                                        "a=bfcpver:1\n"
+                                        "m=audio 0 RTP/AVP 0\n"
+                                        "m=video 0 RTP/AVP 31\n"));
+    EXPECT_EQ(a.kind, transport::tls);
+    EXPECT_TRUE(a.token.empty());
+    EXPECT_TRUE(a.websocket_uri.empty());
+    ASSERT_EQ(a.floors.size(), 2u);
+    EXPECT_EQ(a.floors[0].media_index, std::optional<std::size_t>{1});
+    EXPECT_EQ(a.floors[1].media_index, std::optional<std::size_t>{2});
+}
+
+// protocol-notes §3: Poly's two BFCP lines; the inactive UDP one stays at port 0, TCP/BFCP with
+// c-s and actpass is accepted; the floor follows a=content:slides to a=label:3.
+TEST(SdpAnswer, PolyTwoBfcpLines)
+{
+    auto p = server_params();
+    p.floors = {{floorctl::floor_id{1}, "", "slides"}};
+    auto const a = answer_file("poly_two_bfcp_lines.sdp", p);
+    EXPECT_EQ(a.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 9 0 8 101\n"
+                                        "m=video 0 RTP/AVP 109 34\n"
+                                        "m=application 0 UDP/BFCP *\n"
+                                        "m=application 5070 TCP/BFCP *\n"
+                                        "c=IN IP4 192.0.2.10\n"
+                                        "a=setup:passive\n"
+                                        "a=connection:new\n"
+                                        "a=floorctrl:s-only\n"
+                                        "a=confid:4321\n"
+                                        "a=userid:1234\n"
+                                        "a=floorid:1 mstrm:3\n"
+                                        "a=bfcpver:1\n"
+                                        "m=video 0 RTP/AVP 109\n"));
+    EXPECT_EQ(a.kind, transport::tcp);
+    EXPECT_EQ(a.media_index, 3u);
+    ASSERT_EQ(a.bfcp_lines.size(), 2u);
+    EXPECT_FALSE(a.bfcp_lines[0].accepted);
+    ASSERT_TRUE(a.bfcp_lines[0].reason);
+    EXPECT_EQ(a.bfcp_lines[0].reason->code, error::stream_disabled);
+    EXPECT_EQ(a.bfcp_lines[0].reason->reason,
+              "m-line 3 (UDP/BFCP): disabled by the offerer (port 0)");
+    EXPECT_TRUE(a.bfcp_lines[1].accepted);
+    ASSERT_EQ(a.floors.size(), 1u);
+    EXPECT_EQ(a.floors[0], (sdp::floor_binding{floorctl::floor_id{1}, "3", 4}));
+}
+
+// protocol-notes §3: Cisco offers only UDP/BFCP (bfcpver:2 1, actpass): nothing to serve -> 488.
+TEST(SdpAnswer, CiscoUdpOnlyOfferIsRefusedWithReason)
+{
+    auto const r = sdp::answer_offer(read_data("cisco_udp_bfcp.sdp"), server_params());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, error::unsupported_transport);
+    EXPECT_EQ(r.error().reason, "no usable BFCP stream: m-line 3 (UDP/BFCP): transport not "
+                                "supported (floorctl serves TCP, TLS, WS and WSS)");
+}
+
+TEST(SdpAnswer, CiscoOfferAttributesAreRead)
+{
+    auto const d = sdp::parse(read_data("cisco_udp_bfcp.sdp"));
+    ASSERT_TRUE(d);
+    auto const lines = sdp::inspect_bfcp(*d);
+    ASSERT_EQ(lines.size(), 1u);
+    auto const& m = lines[0];
+    EXPECT_EQ(m.index, 2u);
+    EXPECT_EQ(m.line, 22u); // the m=application line of the file
+    EXPECT_EQ(m.transport_kind, transport::udp);
+    EXPECT_EQ(m.port, 2439);
+    EXPECT_TRUE(m.roles_present);
+    EXPECT_EQ(m.roles, (sdp::floorctrl_roles{false, false, true}));
+    EXPECT_EQ(m.setup, sdp::setup_role::actpass);
+    EXPECT_EQ(m.connection, sdp::connection_mode::fresh);
+    EXPECT_EQ(m.conference_id, 1u);
+    EXPECT_EQ(m.user_id, 18u);
+    EXPECT_EQ(m.versions, (std::vector<unsigned>{2, 1}));
+    ASSERT_EQ(m.floors.size(), 1u);
+    EXPECT_EQ(m.floors[0], (sdp::floorid_line{2, "mstrm", {"12"}}));
+    EXPECT_FALSE(m.problem);
+}
+
+// protocol-notes §3: floorctrl:c-s with setup:actpass over TCP; bfcpver 2 1 intersects to 1.
+TEST(SdpAnswer, ClientServerRolesWithActpassOverTcp)
+{
+    auto const a = answer_file("cs_actpass_tcp.sdp");
+    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5070 TCP/BFCP *\n"
+                                        "c=IN IP4 192.0.2.10\n"
+                                        "a=setup:passive\n"
+                                        "a=connection:new\n"
+                                        "a=floorctrl:s-only\n"
+                                        "a=confid:4321\n"
+                                        "a=userid:1234\n"
+                                        "a=floorid:1 mstrm:10\n"
+                                        "a=floorid:2 mstrm:11\n"
+                                        "a=bfcpver:1\n"));
+    EXPECT_EQ(a.bfcp_version, 1u);
+}
+
+// A WebRTC-ish browser offer: BUNDLEd audio/video refused, TCP/WSS/BFCP accepted.
+TEST(SdpAnswer, WebRtcBrowserOffer)
+{
+    auto p = server_params();
+    p.floors = {{floorctl::floor_id{1}, "", "slides"}};
+    auto const a = answer_file("webrtc_wss_offer.sdp", p);
+    EXPECT_EQ(a.sdp, crlf(answer_head +
+                          "m=audio 0 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126\n"
+                          "m=video 0 UDP/TLS/RTP/SAVPF 96 97\n"
+                          "m=application 443 TCP/WSS/BFCP *\n"
+                          "a=setup:passive\n"
+                          "a=connection:new\n"
+                          "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
+                          "a=floorctrl:s-only\n"
+                          "a=confid:4321\n"
+                          "a=userid:1234\n"
+                          "a=floorid:1 mstrm:20\n"
+                          "a=bfcpver:1\n"));
+    EXPECT_EQ(a.floors[0].media_index, std::optional<std::size_t>{1});
+}
+
+// Several BFCP lines: the configured preference wins, the others get port 0; the floorid
+// keyword follows the offer (RFC 4583's m-stream).
+TEST(SdpAnswer, PreferenceChoosesAmongSeveralBfcpLines)
+{
+    auto p = server_params();
+    p.floors = {{floorctl::floor_id{7}, "", "slides"}};
+    auto const a = answer_file("av_slides_two_bfcp.sdp", p);
+    EXPECT_EQ(a.sdp, crlf(answer_head +
+                          "m=audio 0 RTP/AVP 0\n"
+                          "m=video 0 RTP/AVP 96\n"
+                          "m=video 0 RTP/AVP 96\n"
+                          "m=application 0 TCP/BFCP *\n"
+                          "m=application 443 TCP/WSS/BFCP *\n"
+                          "a=setup:passive\n"
+                          "a=connection:new\n"
+                          "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
+                          "a=floorctrl:s-only\n"
+                          "a=confid:4321\n"
+                          "a=userid:1234\n"
+                          "a=floorid:7 m-stream:2\n"
+                          "a=bfcpver:1\n"));
+    ASSERT_EQ(a.bfcp_lines.size(), 2u);
+    EXPECT_FALSE(a.bfcp_lines[0].accepted);
+    EXPECT_FALSE(a.bfcp_lines[0].reason); // usable, but WSS is preferred
+    EXPECT_TRUE(a.bfcp_lines[1].accepted);
+
+    p.transports = {transport::tcp, transport::wss};
+    auto const b = answer_file("av_slides_two_bfcp.sdp", p);
+    EXPECT_EQ(b.kind, transport::tcp);
+    EXPECT_EQ(b.media_index, 3u);
+    EXPECT_NE(b.sdp.find("m=application 5070 TCP/BFCP *\r\nc=IN IP4 192.0.2.10\r\n"),
+              std::string::npos);
+    EXPECT_NE(b.sdp.find("m=application 0 TCP/WSS/BFCP *\r\n"), std::string::npos);
+    EXPECT_NE(b.sdp.find("a=floorid:7 m-stream:2\r\n"), std::string::npos);
+}
+
+// RFC 4145 §5, RFC 8124 §4.5: connection:existing on the same transport keeps connection and
+// token; anything else gets a new connection and the new token.
+TEST(SdpAnswer, ReInviteConnectionDecision)
+{
+    auto p = server_params();
+    p.session_version = 2;
+    p.previous = sdp::established{transport::wss, "old-token-1"};
+    auto const kept = answer_file("reinvite_existing.sdp", p);
+    EXPECT_EQ(kept.connection, sdp::connection_mode::existing);
+    EXPECT_EQ(kept.token, "old-token-1");
+    EXPECT_NE(kept.sdp.find("a=connection:existing\r\n"), std::string::npos);
+    EXPECT_NE(kept.sdp.find("a=websocket-uri:wss://bfcp.example.com/bfcp?token=old-token-1\r\n"),
+              std::string::npos);
+    EXPECT_NE(kept.sdp.find("o=floorctl 1000 2 IN IP4"), std::string::npos);
+
+    p.previous = sdp::established{transport::ws, "old-token-1"}; // transport changed
+    auto const changed = answer_file("reinvite_existing.sdp", p);
+    EXPECT_EQ(changed.connection, sdp::connection_mode::fresh);
+    EXPECT_EQ(changed.token, "tok-3170449312");
+    EXPECT_NE(changed.sdp.find("a=connection:new\r\n"), std::string::npos);
+
+    p.previous.reset(); // "existing" without a connection to keep
+    auto const none = answer_file("reinvite_existing.sdp", p);
+    EXPECT_EQ(none.connection, sdp::connection_mode::fresh);
+    EXPECT_EQ(none.token, "tok-3170449312");
+
+    p.previous = sdp::established{transport::wss, "old-token-1"}; // offer asks for new
+    auto const renewed = answer_file("rfc8857_browser_offer.sdp", p);
+    EXPECT_EQ(renewed.connection, sdp::connection_mode::fresh);
+    EXPECT_EQ(renewed.token, "tok-3170449312");
+}
+
+// --- the decision table: one BFCP line, attributes varied ---
+
+struct row {
+    char const* proto;
+    int port;
+    char const* attributes;        // lines, "\n"-separated
+    std::optional<error> expected; // nullopt: accepted
+};
+
+std::string one_line_offer(row const& r)
+{
+    return crlf("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
+                "m=application " +
+                std::to_string(r.port) + " " + r.proto + " *\n" + r.attributes);
+}
+
+TEST(SdpAnswer, DecisionTable)
+{
+    row const rows[] = {
+        // proto
+        {"TCP/WSS/BFCP", 9, "a=setup:active\n", std::nullopt},
+        {"TCP/WS/BFCP", 9, "a=setup:active\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=setup:active\n", std::nullopt},
+        {"TCP/TLS/BFCP", 5000, "a=setup:active\n", std::nullopt},
+        {"tcp/wss/bfcp", 9, "", std::nullopt}, // proto compared case-insensitively
+        {"UDP/BFCP", 5000, "a=setup:actpass\n", error::unsupported_transport},
+        {"UDP/TLS/BFCP", 5000, "", error::unsupported_transport},
+        {"TCP/DTLS/BFCP", 5000, "", error::unsupported_transport},
+        {"FOO/BFCP", 5000, "", error::unsupported_transport},
+        {"TCP/WSS/BFCP", 0, "a=setup:active\n", error::stream_disabled},
+        // floorctrl (RFC 8856 §5.1)
+        {"TCP/BFCP", 5000, "a=floorctrl:c-only\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=floorctrl:c-s\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=floorctrl:c-only s-only\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=floorctrl:s-only\n", error::role_conflict},
+        {"TCP/BFCP", 5000, "a=floorctrl:x-only\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=floorctrl:\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=floorctrl:c-only\na=floorctrl:c-s\n", error::bad_bfcp_attribute},
+        // setup (RFC 4145 §4; absent = active)
+        {"TCP/BFCP", 5000, "", std::nullopt},
+        {"TCP/BFCP", 5000, "a=setup:actpass\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=setup:passive\n", error::setup_conflict},
+        {"TCP/WSS/BFCP", 9, "a=setup:passive\n", error::setup_conflict},
+        {"TCP/WSS/BFCP", 9, "a=setup:holdconn\n", error::setup_conflict},
+        {"TCP/BFCP", 5000, "a=setup:sideways\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=setup:active\na=setup:active\n", error::bad_bfcp_attribute},
+        // connection (RFC 4145 §5)
+        {"TCP/BFCP", 5000, "a=connection:new\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=connection:existing\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=connection:old\n", error::bad_bfcp_attribute},
+        // bfcpver (RFC 8856 §5.5, §10)
+        {"TCP/BFCP", 5000, "a=bfcpver:1\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=bfcpver:2 1\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=bfcpver:2\n", error::version_mismatch},
+        {"TCP/BFCP", 5000, "a=bfcpver:0\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=bfcpver:one\n", error::bad_bfcp_attribute},
+        // confid / userid / floorid as sent by clients (RFC 8856 §5.2-5.4)
+        {"TCP/BFCP", 5000, "a=confid:1\na=userid:2\na=floorid:1 mstrm:3 4\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=floorid:1 m-stream:3\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=floorid:1\n", std::nullopt},
+        {"TCP/BFCP", 5000, "a=confid:abc\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=userid:70000\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=floorid:1 stream:3\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=floorid:1 mstrm:\n", error::bad_bfcp_attribute},
+        // unknown attributes on the BFCP line are ignored
+        {"TCP/BFCP", 5000, "a=x-vendor:1\na=sendrecv\n", std::nullopt},
+    };
+    for (auto const& r : rows) {
+        auto const text = one_line_offer(r);
+        SCOPED_TRACE(text);
+        auto const a = sdp::answer_offer(text, server_params());
+        if (!r.expected) {
+            ASSERT_TRUE(a) << a.error().reason;
+            EXPECT_NE(a->sdp.find("a=setup:passive\r\n"), std::string::npos);
+            EXPECT_NE(a->sdp.find("a=floorctrl:s-only\r\n"), std::string::npos);
+            EXPECT_NE(a->sdp.find("a=bfcpver:1\r\n"), std::string::npos);
+            continue;
+        }
+        ASSERT_FALSE(a);
+        EXPECT_EQ(a.error().code, *r.expected) << a.error().reason;
+        EXPECT_EQ(a.error().reason.rfind("no usable BFCP stream: m-line 1 (", 0), 0u)
+            << a.error().reason;
+        EXPECT_EQ(a.error().reason.find_first_of("\"\\\r\n"), std::string::npos);
+    }
+}
+
+TEST(SdpAnswer, TransportNotEnabledIsRefused)
+{
+    auto p = server_params();
+    p.transports = {transport::wss};
+    auto const r = sdp::answer_offer(read_data("cs_actpass_tcp.sdp"), p);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, error::unsupported_transport);
+    EXPECT_EQ(r.error().reason, "no usable BFCP stream: m-line 1 (TCP/BFCP): transport not "
+                                "enabled on this server");
+}
+
+TEST(SdpAnswer, NoBfcpLine)
+{
+    auto const r = sdp::answer_offer(
+        crlf("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\nm=audio 4000 RTP/AVP 0\n"),
+        server_params());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, error::no_bfcp_stream);
+    EXPECT_EQ(r.error().reason, "offer has no BFCP m-line");
+}
+
+TEST(SdpAnswer, MalformedOfferReasonNamesTheLine)
+{
+    auto const r = sdp::answer_offer(
+        crlf("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\nm=application 9 TCP/WSS/BFCP :\n"),
+        server_params());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, error::bad_format);
+    EXPECT_EQ(r.error().reason, "malformed SDP: line 5: m= fmt is not a token");
+}
+
+TEST(SdpAnswer, SeveralRefusedLinesAreAllNamed)
+{
+    auto const r = sdp::answer_offer(crlf("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\n"
+                                          "m=application 0 UDP/BFCP *\n"
+                                          "m=application 9 TCP/WSS/BFCP *\na=floorctrl:s-only\n"
+                                          "m=application 9 TCP/BFCP *\na=setup:passive\n"),
+                                     server_params());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, error::role_conflict); // first refusal that is not "port 0"
+    EXPECT_EQ(r.error().reason,
+              "no usable BFCP stream: m-line 1 (UDP/BFCP): disabled by the offerer (port 0); "
+              "m-line 2 (TCP/WSS/BFCP): offer allows only floorctrl:s-only but floorctl is a "
+              "floor control server; m-line 3 (TCP/BFCP): setup:passive asks floorctl to connect "
+              "out; floorctl only accepts connections");
+}
+
+// --- answer_params checks ---
+
+TEST(SdpAnswerParams, WssHostMustBeAName)
+{
+    for (char const* host : {"192.0.2.1", "[2001:db8::1]", "2001:db8::1", "10"}) {
+        auto p = server_params();
+        p.wss.host = host;
+        auto const r = sdp::answer_offer(read_data("rfc8857_browser_offer.sdp"), p);
+        ASSERT_FALSE(r) << host;
+        EXPECT_EQ(r.error().code, error::bad_answer_params);
+        EXPECT_EQ(r.error().reason,
+                  "bad answer parameters: wss host must be a host name, not an IP address");
+    }
+    EXPECT_TRUE(sdp::is_ip_literal("127.0.0.1"));
+    EXPECT_FALSE(sdp::is_ip_literal("bfcp1.example.com"));
+    EXPECT_FALSE(sdp::is_ip_literal("localhost"));
+}
+
+TEST(SdpAnswerParams, WsMayUseAnIpv6AddressInBrackets)
+{
+    auto p = server_params();
+    p.transports = {transport::ws};
+    p.address = "2001:db8::5";
+    p.ws = {"2001:db8::5", 80, "/bfcp?room=7"};
+    auto offer = read_data("rfc8857_browser_offer.sdp");
+    offer.replace(offer.find("TCP/WSS/BFCP"), 12, "TCP/WS/BFCP");
+    auto const r = sdp::answer_offer(offer, p);
+    ASSERT_TRUE(r) << r.error().reason;
+    EXPECT_EQ(r->websocket_uri, "ws://[2001:db8::5]/bfcp?room=7&token=tok-3170449312");
+    EXPECT_NE(r->sdp.find("o=floorctl 1000 1 IN IP6 2001:db8::5\r\n"), std::string::npos);
+    EXPECT_NE(r->sdp.find("c=IN IP6 2001:db8::5\r\n"), std::string::npos);
+    EXPECT_NE(r->sdp.find("m=application 80 TCP/WS/BFCP *\r\n"), std::string::npos);
+}
+
+TEST(SdpAnswerParams, NonDefaultWssPortIsWritten)
+{
+    auto p = server_params();
+    p.wss = {"bfcp.example.com", 8443, ""};
+    auto const a = answer_file("rfc8857_browser_offer.sdp", p);
+    EXPECT_EQ(a.websocket_uri, "wss://bfcp.example.com:8443?token=tok-3170449312");
+    EXPECT_NE(a.sdp.find("m=application 8443 TCP/WSS/BFCP *\r\n"), std::string::npos);
+}
+
+TEST(SdpAnswerParams, UnusableParametersAreRefused)
+{
+    struct param_case {
+        char const* name;
+        void (*change)(sdp::answer_params&);
+    };
+    param_case const cases[] = {
+        {"empty token", [](sdp::answer_params& p) { p.token.clear(); }},
+        {"token with space", [](sdp::answer_params& p) { p.token = "a b"; }},
+        {"token with ampersand", [](sdp::answer_params& p) { p.token = "a&b"; }},
+        {"previous token bad",
+         [](sdp::answer_params& p) {
+             p.previous = sdp::established{transport::wss, "x?y"};
+         }},
+        {"no transport", [](sdp::answer_params& p) { p.transports.clear(); }},
+        {"udp enabled", [](sdp::answer_params& p) { p.transports = {transport::udp}; }},
+        {"tcp port 0", [](sdp::answer_params& p) { p.tcp.port = 0; }},
+        {"empty address", [](sdp::answer_params& p) { p.address.clear(); }},
+        {"address with space", [](sdp::answer_params& p) { p.address = "a b"; }},
+        {"empty wss host", [](sdp::answer_params& p) { p.wss.host.clear(); }},
+        {"wss host with slash", [](sdp::answer_params& p) { p.wss.host = "a/b"; }},
+        {"relative path", [](sdp::answer_params& p) { p.wss.path = "bfcp"; }},
+        {"path with fragment", [](sdp::answer_params& p) { p.wss.path = "/a#b"; }},
+        {"floor label not a token", [](sdp::answer_params& p) { p.floors[0].label = "a b"; }},
+    };
+    for (auto const& c : cases) {
+        auto p = server_params();
+        c.change(p);
+        auto const r = sdp::answer_offer(read_data("rfc8857_browser_offer.sdp"), p);
+        ASSERT_FALSE(r) << c.name;
+        EXPECT_EQ(r.error().code, error::bad_answer_params) << c.name;
+    }
+}
+
+// Every answer we produce for the data files parses and has as many m-lines as the offer.
+TEST(SdpAnswer, AnswersParseAndMirrorTheOfferMLines)
+{
+    std::size_t answered = 0;
+    for (auto const& entry :
+         std::filesystem::directory_iterator(std::string(FLOORCTL_TEST_DATA_DIR) + "/sdp")) {
+        if (entry.path().extension() != ".sdp") continue;
+        auto const text = read_data(entry.path().filename().string());
+        auto const offer = sdp::parse(text);
+        ASSERT_TRUE(offer);
+        auto const a = sdp::make_answer(*offer, server_params());
+        if (!a) continue;
+        SCOPED_TRACE(entry.path().filename().string());
+        auto const back = sdp::parse(a->sdp);
+        ASSERT_TRUE(back) << back.error().message;
+        ASSERT_EQ(back->media.size(), offer->media.size());
+        for (std::size_t i = 0; i < offer->media.size(); ++i) {
+            EXPECT_EQ(back->media[i].media, offer->media[i].media);
+            EXPECT_EQ(back->media[i].proto, offer->media[i].proto);
+            EXPECT_EQ(back->media[i].port != 0, i == a->media_index);
+        }
+        ++answered;
+    }
+    EXPECT_GE(answered, 7u);
+}
+
+} // namespace

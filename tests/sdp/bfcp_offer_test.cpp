@@ -1,0 +1,152 @@
+// sdp::make_offer (offerless INVITE) and sdp::check_answer (the answer in the ACK).
+
+#include "sdp_test_util.hpp"
+
+#include <sdp/bfcp.hpp>
+#include <sdp/parse.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using sdp::error;
+using sdp::transport;
+using sdp_test::crlf;
+using sdp_test::server_params;
+
+// RFC 8124 §4.6 / RFC 8857 §7: the server's offer is setup:passive with a websocket-uri.
+TEST(SdpOffer, OfferlessInviteGetsWssOffer)
+{
+    auto const o = sdp::make_offer(server_params());
+    ASSERT_TRUE(o) << o.error().reason;
+    EXPECT_EQ(o->sdp, crlf("v=0\n"
+                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
+                           "s=-\n"
+                           "c=IN IP4 bfcp.example.com\n"
+                           "t=0 0\n"
+                           "m=application 443 TCP/WSS/BFCP *\n"
+                           "a=setup:passive\n"
+                           "a=connection:new\n"
+                           "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
+                           "a=floorctrl:s-only\n"
+                           "a=confid:4321\n"
+                           "a=userid:1234\n"
+                           "a=floorid:1 mstrm:10\n"
+                           "a=floorid:2 mstrm:11\n"
+                           "a=bfcpver:1\n"));
+    EXPECT_EQ(o->kind, transport::wss);
+    EXPECT_EQ(o->media_index, 0u);
+    EXPECT_EQ(o->token, "tok-3170449312");
+    EXPECT_EQ(o->websocket_uri, "wss://bfcp.example.com/bfcp?token=tok-3170449312");
+    ASSERT_EQ(o->floors.size(), 2u);
+    EXPECT_EQ(o->floors[1].label, "11");
+}
+
+TEST(SdpOffer, TcpPreferredOfferCarriesListenerAddress)
+{
+    auto p = server_params();
+    p.transports = {transport::tcp};
+    auto const o = sdp::make_offer(p);
+    ASSERT_TRUE(o) << o.error().reason;
+    EXPECT_EQ(o->sdp, crlf("v=0\n"
+                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
+                           "s=-\n"
+                           "c=IN IP4 bfcp.example.com\n"
+                           "t=0 0\n"
+                           "m=application 5070 TCP/BFCP *\n"
+                           "c=IN IP4 192.0.2.10\n"
+                           "a=setup:passive\n"
+                           "a=connection:new\n"
+                           "a=floorctrl:s-only\n"
+                           "a=confid:4321\n"
+                           "a=userid:1234\n"
+                           "a=floorid:1 mstrm:10\n"
+                           "a=floorid:2 mstrm:11\n"
+                           "a=bfcpver:1\n"));
+    EXPECT_TRUE(o->token.empty());
+}
+
+TEST(SdpOffer, BadParametersAreRefused)
+{
+    auto p = server_params();
+    p.wss.host = "192.0.2.1";
+    auto const o = sdp::make_offer(p);
+    ASSERT_FALSE(o);
+    EXPECT_EQ(o.error().code, error::bad_answer_params);
+}
+
+// The browser's answer in the ACK, RFC 8124 §4.3 shape: port 9, setup:active, c-only.
+std::string browser_answer(std::string_view bfcp_attributes,
+                           std::string_view mline = "m=application 9 TCP/WSS/BFCP *")
+{
+    return crlf("v=0\no=- 5 5 IN IP4 192.0.2.44\ns=-\nc=IN IP4 192.0.2.44\nt=0 0\n" +
+                std::string(mline) + "\n" + std::string(bfcp_attributes));
+}
+
+sdp::negotiation_result<sdp::accepted_answer> check(std::string const& answer_text)
+{
+    auto const o = sdp::make_offer(server_params());
+    EXPECT_TRUE(o);
+    auto const d = sdp::parse(answer_text);
+    EXPECT_TRUE(d) << d.error().message;
+    return sdp::check_answer(*o, *d);
+}
+
+TEST(SdpCheckAnswer, ValidAnswersAreAccepted)
+{
+    for (char const* attrs :
+         {"a=setup:active\na=connection:new\na=floorctrl:c-only\n",
+          "a=setup:active\n", // floorctrl absent reads as c-only
+          "a=setup:active\na=bfcpver:1\n", "a=setup:active\na=bfcpver:2 1\na=x-other:1\n"}) {
+        auto const r = check(browser_answer(attrs));
+        ASSERT_TRUE(r) << attrs << r.error().reason;
+        EXPECT_EQ(r->kind, transport::wss);
+        EXPECT_EQ(r->bfcp_version, 1u);
+    }
+}
+
+TEST(SdpCheckAnswer, UnusableAnswersAreRefused)
+{
+    struct bad {
+        std::string text;
+        error code;
+        char const* reason;
+    };
+    bad const cases[] = {
+        {browser_answer("a=setup:active\n", "m=application 0 TCP/WSS/BFCP *"),
+         error::answer_rejected, "m-line 1 (TCP/WSS/BFCP): BFCP stream rejected (port 0)"},
+        {browser_answer("a=setup:active\n", "m=application 9 TCP/BFCP *"), error::bad_answer,
+         "m-line 1 (TCP/BFCP): proto differs from the offered TCP/WSS/BFCP"},
+        {browser_answer("a=setup:active\n", "m=audio 9 RTP/AVP 0"), error::bad_answer,
+         "answer m-line 1 is not BFCP"},
+        {browser_answer("a=setup:passive\n"), error::bad_answer,
+         "m-line 1 (TCP/WSS/BFCP): answer must be setup:active (floorctl offered "
+         "setup:passive)"},
+        {browser_answer("a=floorctrl:c-only\n"), error::bad_answer,
+         "m-line 1 (TCP/WSS/BFCP): answer must be setup:active (floorctl offered "
+         "setup:passive)"},
+        {browser_answer("a=setup:active\na=floorctrl:s-only\n"), error::bad_answer,
+         "m-line 1 (TCP/WSS/BFCP): answer must be floorctrl:c-only"},
+        {browser_answer("a=setup:active\na=floorctrl:c-only s-only\n"), error::bad_answer,
+         "m-line 1 (TCP/WSS/BFCP): answer must be floorctrl:c-only"},
+        {browser_answer("a=setup:active\na=connection:existing\n"), error::bad_answer,
+         "m-line 1 (TCP/WSS/BFCP): connection:existing answers a connection:new offer"},
+        {browser_answer("a=setup:active\na=bfcpver:2\n"), error::version_mismatch,
+         "m-line 1 (TCP/WSS/BFCP): answer bfcpver does not contain 1"},
+        {browser_answer("a=setup:maybe\n"), error::bad_answer,
+         "m-line 1 (TCP/WSS/BFCP): a=setup must be active, passive, actpass or holdconn"},
+        {browser_answer("a=setup:active\nm=audio 0 RTP/AVP 0\n"), error::bad_answer,
+         "answer has 2 m-lines, the offer had 1"},
+        {crlf("v=0\no=- 5 5 IN IP4 192.0.2.44\ns=-\nt=0 0\n"), error::bad_answer,
+         "answer has 0 m-lines, the offer had 1"},
+    };
+    for (auto const& c : cases) {
+        SCOPED_TRACE(c.text);
+        auto const r = check(c.text);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, c.code);
+        EXPECT_EQ(r.error().reason, c.reason);
+    }
+}
+
+} // namespace
