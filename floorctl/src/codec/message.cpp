@@ -293,14 +293,15 @@ constexpr std::size_t max_payload = 65535u * 4;
 void encode_body(message_body const& body, detail::byte_writer& w, std::size_t payload_start)
 {
     using at = attribute_type;
-    // Repeated top-level attributes stop before the payload could outgrow its 16-bit length.
-    auto const has_room = [&] { return w.size() - payload_start + 256 <= max_payload; };
+    // Repeated top-level attributes stop before the payload outgrows its 16-bit length: the
+    // last one that does not fit is taken back whole.
+    auto const fits = [&](std::size_t end) { return end - payload_start <= max_payload; };
     std::visit(
         [&](auto const& b) {
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, floor_request>) {
                 for (auto f : b.floors) {
-                    if (!has_room()) break;
+                    if (!fits(w.size() + 4)) break;
                     detail::put_u16_attr(w, at::floor_id, to_underlying(f));
                 }
                 if (b.beneficiary)
@@ -324,19 +325,27 @@ void encode_body(message_body const& body, detail::byte_writer& w, std::size_t p
                     detail::put_user_information(w, at::beneficiary_information, *b.beneficiary,
                                                  detail::top_room);
                 for (auto const& r : b.requests) {
-                    if (!has_room()) break;
+                    auto const mark = w.size();
                     detail::put_floor_request_information(w, r, detail::top_room);
+                    if (!fits(w.size())) {
+                        w.truncate(mark);
+                        break;
+                    }
                 }
             } else if constexpr (std::is_same_v<T, floor_query>) {
                 for (auto f : b.floors) {
-                    if (!has_room()) break;
+                    if (!fits(w.size() + 4)) break;
                     detail::put_u16_attr(w, at::floor_id, to_underlying(f));
                 }
             } else if constexpr (std::is_same_v<T, floor_status>) {
                 if (b.floor) detail::put_u16_attr(w, at::floor_id, to_underlying(*b.floor));
                 for (auto const& r : b.requests) {
-                    if (!has_room()) break;
+                    auto const mark = w.size();
                     detail::put_floor_request_information(w, r, detail::top_room);
+                    if (!fits(w.size())) {
+                        w.truncate(mark);
+                        break;
+                    }
                 }
             } else if constexpr (std::is_same_v<T, hello_ack>) {
                 detail::put_octets(w, at::supported_primitives, b.supported_primitives, 0);
