@@ -608,7 +608,7 @@ negotiation_result<offer> make_offer(answer_params const& p)
     m.port = port_of(out.kind, p);
     m.proto = std::string(to_proto(out.kind));
     m.formats = {"*"};
-    // RFC 8124 §4.6 / RFC 8857 §7: the server's offer is setup:passive with a websocket-uri.
+    // RFC 8124 §4 (offerless INVITE) / RFC 8857 §7: the server's offer is setup:passive with a websocket-uri.
     add_bfcp_attributes(m, out.kind, p, connection_mode::fresh, out.websocket_uri, out.floors,
                         "mstrm");
     d.media.push_back(std::move(m));

@@ -195,7 +195,7 @@ struct answer {
 [[nodiscard]] negotiation_result<answer>
 answer_offer(std::string_view offer_text, answer_params const& p, limits const& lim = {});
 
-/// An offer made by floorctl for an offerless INVITE (RFC 8124 §4.6, RFC 8857 §7).
+/// An offer made by floorctl for an offerless INVITE (RFC 8124 §4, RFC 8857 §7).
 struct offer {
     std::string sdp;             ///< The offer text (CRLF).
     transport kind{};            ///< Transport offered (the first of answer_params::transports).
