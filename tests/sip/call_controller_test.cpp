@@ -1,0 +1,435 @@
+// app::call_controller with a fake participant directory and a recording SIP command sink:
+// every branch of the decision table in docs/sip.md, no sockets, no threads.
+
+#include "call_controller.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using floorctl::conference_id;
+using floorctl::transport_kind;
+using floorctl::user_id;
+
+struct fake_directory final : app::participant_directory {
+    std::optional<app::conference_info> lookup(std::string_view name) override
+    {
+        looked_up.emplace_back(name);
+        if (name != "demo" && name != "room") return std::nullopt;
+        app::conference_info info;
+        info.id = conference_id{name == "demo" ? 7u : 8u};
+        info.floors.push_back({floorctl::floor_id{1}, "", "slides"});
+        return info;
+    }
+
+    boost::system::result<app::participant_grant, app::refusal>
+    create(app::participant_request const& r) override
+    {
+        created.push_back(r);
+        if (refuse) return *refuse;
+        return app::participant_grant{user_id{static_cast<std::uint16_t>(100 + created.size())},
+                                      "tok" + std::to_string(created.size()) +
+                                          "AAAAAAAAAAAAAAAAAAAAAA"};
+    }
+
+    boost::system::result<std::string, app::refusal> renew_token(conference_id, user_id user,
+                                                                 transport_kind t) override
+    {
+        renewed.push_back({user, t});
+        return std::string("renewedBBBBBBBBBBBBBBBBBBBBBB");
+    }
+
+    void revoke(conference_id c, user_id u) override { revoked.push_back({c, u}); }
+
+    std::vector<std::string> looked_up;
+    std::vector<app::participant_request> created;
+    std::vector<std::pair<user_id, transport_kind>> renewed;
+    std::vector<std::pair<conference_id, user_id>> revoked;
+    std::optional<app::refusal> refuse;
+};
+
+struct response {
+    sip::call_id call{};
+    int status = 0;
+    std::optional<std::string> sdp;
+    int warning_code = 0;
+    std::string warning_text;
+};
+
+struct recording_sip final : app::sip_commands {
+    void respond(sip::call_id call, int status, std::optional<std::string> sdp, int code,
+                 std::string text) override
+    {
+        responses.push_back({call, status, std::move(sdp), code, std::move(text)});
+    }
+    void bye(sip::call_id call) override { byes.push_back(call); }
+
+    std::vector<response> responses;
+    std::vector<sip::call_id> byes;
+};
+
+std::string const session_head = "v=0\r\no=room 1 1 IN IP4 192.0.2.5\r\ns=-\r\n"
+                                 "c=IN IP4 192.0.2.5\r\nt=0 0\r\n";
+std::string const slides = "m=video 49170 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+                           "a=content:slides\r\na=label:10\r\n";
+
+std::string wss_offer(char const* connection = "new")
+{
+    return session_head + slides + "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n" +
+           "a=connection:" + connection + "\r\na=floorctrl:c-only\r\n";
+}
+
+class CallControllerTest : public ::testing::Test {
+protected:
+    CallControllerTest()
+    {
+        cfg_.sdp.address = "192.0.2.1";
+        cfg_.sdp.wss = {"floorctl.test", 443, "/bfcp"};
+        cfg_.sdp.tcp = {"192.0.2.1", 5070};
+        cfg_.sdp.transports = {sdp::transport::wss, sdp::transport::tcp};
+        make();
+    }
+
+    void make() { controller_.emplace(cfg_, dir_, sip_); }
+
+    sip::invite invite(std::uint64_t id, std::string body, std::string user = "demo")
+    {
+        sip::invite inv;
+        inv.call = sip::call_id{id};
+        inv.request_user = std::move(user);
+        inv.request_uri = "sip:" + inv.request_user + "@127.0.0.1:5060";
+        inv.from_uri = "sip:alice@example.com";
+        inv.from_display = "Alice";
+        inv.content_type = body.empty() ? "" : "application/sdp";
+        inv.body = std::move(body);
+        inv.peer_address = "198.51.100.9";
+        return inv;
+    }
+
+    response const& last() const { return sip_.responses.back(); }
+
+    app::call_controller_config cfg_;
+    fake_directory dir_;
+    recording_sip sip_;
+    std::optional<app::call_controller> controller_;
+};
+
+bool has(std::string const& text, std::string const& needle)
+{
+    return text.find(needle) != std::string::npos;
+}
+
+TEST_F(CallControllerTest, OfferIsAnsweredWithTheDirectoryIdsAndToken)
+{
+    controller_->on_event(invite(1, wss_offer()));
+
+    ASSERT_EQ(sip_.responses.size(), 1u);
+    EXPECT_EQ(last().status, 200);
+    ASSERT_TRUE(last().sdp);
+    auto const& a = *last().sdp;
+    EXPECT_TRUE(has(a, "m=application 443 TCP/WSS/BFCP *\r\n")) << a;
+    EXPECT_TRUE(has(a, "a=setup:passive\r\n")) << a;
+    EXPECT_TRUE(has(a, "a=floorctrl:s-only\r\n")) << a;
+    EXPECT_TRUE(has(a, "a=confid:7\r\n")) << a;
+    EXPECT_TRUE(has(a, "a=userid:101\r\n")) << a;
+    EXPECT_TRUE(has(a, "a=floorid:1 mstrm:10\r\n")) << a; // linked to a=content:slides
+    EXPECT_TRUE(has(a, "a=websocket-uri:wss://floorctl.test/bfcp?token=tok1AAAA")) << a;
+
+    ASSERT_EQ(dir_.created.size(), 1u);
+    auto const& r = dir_.created[0];
+    EXPECT_EQ(r.conference, conference_id{7});
+    EXPECT_EQ(r.conference_name, "demo");
+    EXPECT_EQ(r.user_uri, "sip:alice@example.com");
+    EXPECT_EQ(r.display_name, "Alice");
+    EXPECT_EQ(r.transport, transport_kind::wss);
+    EXPECT_EQ(r.signalling_address, "198.51.100.9");
+    EXPECT_EQ(controller_->active_calls(), 1u);
+    auto const p = controller_->participant_of(sip::call_id{1});
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->second, user_id{101});
+}
+
+TEST_F(CallControllerTest, TcpBfcpOfferRecordsTheAddressTheClientWillConnectFrom)
+{
+    controller_->on_event(
+        invite(1, session_head + "m=application 50000 TCP/BFCP *\r\nc=IN IP4 203.0.113.7\r\n"
+                                 "a=setup:active\r\na=connection:new\r\na=floorctrl:c-s\r\n"));
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 5070 TCP/BFCP *")) << *last().sdp;
+    ASSERT_EQ(dir_.created.size(), 1u);
+    EXPECT_EQ(dir_.created[0].transport, transport_kind::tcp);
+    EXPECT_EQ(dir_.created[0].media_address, "203.0.113.7");
+}
+
+TEST_F(CallControllerTest, BodyThatIsNotSdpGets415)
+{
+    auto inv = invite(1, "hello");
+    inv.content_type = "text/plain";
+    controller_->on_event(inv);
+    EXPECT_EQ(last().status, 415);
+    EXPECT_TRUE(dir_.created.empty());
+    EXPECT_EQ(controller_->active_calls(), 0u);
+}
+
+TEST_F(CallControllerTest, ContentTypeIsComparedCaseInsensitively)
+{
+    auto inv = invite(1, wss_offer());
+    inv.content_type = "Application/SDP";
+    controller_->on_event(inv);
+    EXPECT_EQ(last().status, 200);
+}
+
+TEST_F(CallControllerTest, UnknownConferenceGets404)
+{
+    controller_->on_event(invite(1, wss_offer(), "nosuch"));
+    EXPECT_EQ(last().status, 404);
+    EXPECT_EQ(dir_.looked_up, std::vector<std::string>{"nosuch"});
+    EXPECT_TRUE(dir_.created.empty());
+}
+
+TEST_F(CallControllerTest, WithoutIdentityMappingOnlyAliasesResolve)
+{
+    cfg_.identity_mapping = false;
+    cfg_.conference_aliases["sales"] = "room";
+    make();
+    controller_->on_event(invite(1, wss_offer(), "demo"));
+    EXPECT_EQ(last().status, 404);
+    EXPECT_TRUE(dir_.looked_up.empty());
+    controller_->on_event(invite(2, wss_offer(), "sales"));
+    EXPECT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "a=confid:8\r\n"));
+}
+
+TEST_F(CallControllerTest, CallsBeyondTheLimitGet503)
+{
+    cfg_.max_calls = 1;
+    make();
+    controller_->on_event(invite(1, wss_offer()));
+    controller_->on_event(invite(2, wss_offer()));
+    EXPECT_EQ(last().status, 503);
+    EXPECT_EQ(dir_.created.size(), 1u);
+    controller_->on_event(sip::terminated{sip::call_id{1}, sip::end_reason::remote_bye, 200});
+    controller_->on_event(invite(3, wss_offer()));
+    EXPECT_EQ(last().status, 200);
+}
+
+TEST_F(CallControllerTest, MalformedSdpGets488WithAWarningNamingTheLine)
+{
+    controller_->on_event(invite(1, session_head + "m=application 9 TCP/WSS/BFCP :\r\n"));
+    EXPECT_EQ(last().status, 488);
+    EXPECT_EQ(last().warning_code, 399);
+    EXPECT_TRUE(has(last().warning_text, "malformed SDP: line 6")) << last().warning_text;
+    EXPECT_TRUE(dir_.created.empty());
+}
+
+TEST_F(CallControllerTest, OfferWithoutBfcpGets488With304)
+{
+    controller_->on_event(invite(1, session_head + "m=audio 49170 RTP/AVP 0\r\n"));
+    EXPECT_EQ(last().status, 488);
+    EXPECT_EQ(last().warning_code, 304);
+    EXPECT_TRUE(dir_.created.empty());
+}
+
+TEST_F(CallControllerTest, UdpOnlyOfferGets488With302)
+{
+    controller_->on_event(invite(1, session_head + "m=application 2439 UDP/BFCP *\r\n"
+                                                   "a=setup:actpass\r\na=floorctrl:c-s\r\n"));
+    EXPECT_EQ(last().status, 488);
+    EXPECT_EQ(last().warning_code, 302);
+}
+
+TEST_F(CallControllerTest, ServerOnlyOffererGets488With305)
+{
+    controller_->on_event(invite(1, session_head + "m=application 9 TCP/WSS/BFCP *\r\n"
+                                                   "a=setup:active\r\na=floorctrl:s-only\r\n"));
+    EXPECT_EQ(last().status, 488);
+    EXPECT_EQ(last().warning_code, 305);
+}
+
+TEST_F(CallControllerTest, DirectoryRefusalsMapToSipStatuses)
+{
+    for (auto [why, status] :
+         {std::pair{app::refusal::full, 486}, std::pair{app::refusal::unavailable, 503},
+          std::pair{app::refusal::unknown_conference, 404},
+          std::pair{app::refusal::internal, 500}}) {
+        dir_.refuse = why;
+        controller_->on_event(invite(1, wss_offer()));
+        EXPECT_EQ(last().status, status);
+    }
+    EXPECT_EQ(controller_->active_calls(), 0u);
+    EXPECT_TRUE(dir_.revoked.empty());
+}
+
+TEST_F(CallControllerTest, BadLocalConfigurationIs500NotTheCallersFault)
+{
+    cfg_.sdp.wss.host = "192.0.2.1"; // a wss URI must name a host, never a bare IP
+    cfg_.sdp.transports = {sdp::transport::wss};
+    make();
+    controller_->on_event(invite(1, wss_offer()));
+    EXPECT_EQ(last().status, 500);
+}
+
+TEST_F(CallControllerTest, OfferlessInviteGetsAnOfferAndAGoodAnswerKeepsTheCall)
+{
+    controller_->on_event(invite(1, ""));
+    ASSERT_EQ(last().status, 200);
+    ASSERT_TRUE(last().sdp);
+    EXPECT_TRUE(has(*last().sdp, "a=setup:passive")) << *last().sdp;
+    EXPECT_TRUE(has(*last().sdp, "a=websocket-uri:wss://floorctl.test/bfcp?token=tok1"));
+    ASSERT_EQ(dir_.created.size(), 1u);
+    EXPECT_EQ(dir_.created[0].transport, transport_kind::wss);
+
+    sip::ack ack{sip::call_id{1}, "application/sdp",
+                 session_head + "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
+                                "a=connection:new\r\na=floorctrl:c-only\r\n"};
+    controller_->on_event(ack);
+    EXPECT_TRUE(sip_.byes.empty());
+    EXPECT_EQ(controller_->stats().missing_answer, 0u);
+}
+
+TEST_F(CallControllerTest, OfferlessCallWithoutAnswerInTheAckIsEndedWithBye)
+{
+    controller_->on_event(invite(1, ""));
+    controller_->on_event(sip::ack{sip::call_id{1}, "", ""});
+    ASSERT_EQ(sip_.byes.size(), 1u);
+    EXPECT_EQ(sip_.byes[0], sip::call_id{1});
+    controller_->on_event(sip::terminated{sip::call_id{1}, sip::end_reason::local_bye, 200});
+    ASSERT_EQ(dir_.revoked.size(), 1u);
+    EXPECT_EQ(dir_.revoked[0].second, user_id{101});
+}
+
+TEST_F(CallControllerTest, OfferlessCallWithAnUnusableAnswerIsEndedWithBye)
+{
+    controller_->on_event(invite(1, ""));
+    // The answer rejects the BFCP stream (port 0).
+    controller_->on_event(sip::ack{sip::call_id{1}, "application/sdp",
+                                   session_head + "m=application 0 TCP/WSS/BFCP *\r\n"});
+    EXPECT_EQ(sip_.byes.size(), 1u);
+    controller_->on_event(sip::ack{sip::call_id{2}, "application/sdp", "garbage"});
+    EXPECT_EQ(sip_.byes.size(), 1u); // an ACK for an unknown call changes nothing
+}
+
+TEST_F(CallControllerTest, AckOfAnOrdinaryAnswerIsNotChecked)
+{
+    controller_->on_event(invite(1, wss_offer()));
+    controller_->on_event(sip::ack{sip::call_id{1}, "", ""});
+    EXPECT_TRUE(sip_.byes.empty());
+}
+
+TEST_F(CallControllerTest, ReinviteWithConnectionExistingKeepsTheToken)
+{
+    controller_->on_event(invite(1, wss_offer()));
+    auto re = invite(1, wss_offer("existing"));
+    re.is_reinvite = true;
+    controller_->on_event(re);
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "a=connection:existing")) << *last().sdp;
+    EXPECT_TRUE(has(*last().sdp, "token=tok1AAAA")) << *last().sdp;
+    EXPECT_TRUE(dir_.renewed.empty());
+    EXPECT_EQ(dir_.created.size(), 1u);
+}
+
+TEST_F(CallControllerTest, ReinviteWithConnectionNewIssuesANewToken)
+{
+    controller_->on_event(invite(1, wss_offer()));
+    auto re = invite(1, wss_offer("new"));
+    re.is_reinvite = true;
+    controller_->on_event(re);
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "token=renewedBBBB")) << *last().sdp;
+    ASSERT_EQ(dir_.renewed.size(), 1u);
+    EXPECT_EQ(dir_.renewed[0].first, user_id{101});
+    EXPECT_EQ(dir_.created.size(), 1u);
+    // The new token is the one kept from now on.
+    auto again = invite(1, wss_offer("existing"));
+    again.is_reinvite = true;
+    controller_->on_event(again);
+    EXPECT_TRUE(has(*last().sdp, "token=renewedBBBB")) << *last().sdp;
+}
+
+TEST_F(CallControllerTest, RefusedReinviteLeavesTheCallUp)
+{
+    controller_->on_event(invite(1, wss_offer()));
+    auto re = invite(1, session_head + "m=application 9 TCP/WSS/BFCP :\r\n");
+    re.is_reinvite = true;
+    controller_->on_event(re);
+    EXPECT_EQ(last().status, 488);
+    EXPECT_TRUE(dir_.revoked.empty());
+    EXPECT_EQ(controller_->active_calls(), 1u);
+
+    auto text = invite(1, "x");
+    text.is_reinvite = true;
+    text.content_type = "text/plain";
+    controller_->on_event(text);
+    EXPECT_EQ(last().status, 415);
+    EXPECT_EQ(controller_->active_calls(), 1u);
+}
+
+TEST_F(CallControllerTest, OfferlessReinviteOffersTheCurrentConnection)
+{
+    controller_->on_event(invite(1, wss_offer()));
+    auto re = invite(1, "");
+    re.is_reinvite = true;
+    controller_->on_event(re);
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "TCP/WSS/BFCP")) << *last().sdp;
+    EXPECT_TRUE(has(*last().sdp, "token=tok1AAAA")) << *last().sdp;
+    controller_->on_event(sip::ack{sip::call_id{1}, "", ""});
+    EXPECT_EQ(sip_.byes.size(), 1u);
+}
+
+TEST_F(CallControllerTest, ReinviteForAnUnknownCallGets481)
+{
+    auto re = invite(9, wss_offer());
+    re.is_reinvite = true;
+    controller_->on_event(re);
+    EXPECT_EQ(last().status, 481);
+}
+
+TEST_F(CallControllerTest, ByeRevokesTheParticipantOnce)
+{
+    controller_->on_event(invite(1, wss_offer()));
+    controller_->on_event(sip::terminated{sip::call_id{1}, sip::end_reason::remote_bye, 200});
+    controller_->on_event(sip::terminated{sip::call_id{1}, sip::end_reason::remote_bye, 200});
+    ASSERT_EQ(dir_.revoked.size(), 1u);
+    EXPECT_EQ(dir_.revoked[0], (std::pair{conference_id{7}, user_id{101}}));
+    EXPECT_EQ(controller_->active_calls(), 0u);
+}
+
+TEST_F(CallControllerTest, CancelRevokesAndTheFollowingTerminatedIsHarmless)
+{
+    controller_->on_event(invite(1, wss_offer()));
+    controller_->on_event(sip::cancelled{sip::call_id{1}});
+    controller_->on_event(sip::terminated{sip::call_id{1}, sip::end_reason::cancelled, 487});
+    EXPECT_EQ(dir_.revoked.size(), 1u);
+}
+
+TEST_F(CallControllerTest, RejectedCallsLeaveNoStateBehind)
+{
+    controller_->on_event(invite(1, session_head + "m=audio 1 RTP/AVP 0\r\n"));
+    controller_->on_event(sip::terminated{sip::call_id{1}, sip::end_reason::rejected, 488});
+    EXPECT_TRUE(dir_.revoked.empty());
+    EXPECT_EQ(controller_->active_calls(), 0u);
+    EXPECT_EQ(controller_->stats().rejected, 1u);
+}
+
+TEST_F(CallControllerTest, OptionsNeedNoDecision)
+{
+    controller_->on_event(sip::options{"sip:alice@example.com"});
+    EXPECT_TRUE(sip_.responses.empty());
+}
+
+TEST(CallControllerMapping, WarningCodesFollowRfc3261)
+{
+    EXPECT_EQ(app::warning_code(sdp::error::bad_format), 399);
+    EXPECT_EQ(app::warning_code(sdp::error::no_bfcp_stream), 304);
+    EXPECT_EQ(app::warning_code(sdp::error::unsupported_transport), 302);
+    EXPECT_EQ(app::warning_code(sdp::error::bad_bfcp_attribute), 306);
+    EXPECT_EQ(app::warning_code(sdp::error::setup_conflict), 305);
+    EXPECT_EQ(app::sip_status(app::refusal::full), 486);
+}
+
+} // namespace
