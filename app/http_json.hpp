@@ -1,0 +1,50 @@
+#pragma once
+/// @file http_json.hpp
+/// JSON shapes of the provisioning API (docs/http-api.md): pure conversions between request
+/// bodies / responses and the app's value types. Thread-safe (no state).
+
+#include "application.hpp"
+#include "config.hpp"
+
+#include <floorctl/config.hpp>
+#include <floorctl/server.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace floorctl::app {
+
+/// A conference from a POST /api/conferences body, or the reason it was refused.
+struct conference_parse {
+    std::optional<conference_settings> conference;
+    std::string error; ///< empty on success
+};
+
+/// Parses {"id"?, "name"?, "chair_users"?, "floors": [{"id", "policy"?, "max_holders"?,
+/// "max_hold_time_ms"?, "max_requests_per_user"?, "send_accepted"?, "chair_timeout_ms"?,
+/// "chair_fallback"?, "label"?}]}. A missing "floors" gives one queue floor with id 1.
+[[nodiscard]] conference_parse conference_from_json(std::string_view body);
+
+/// A participant from a POST .../participants body (all fields optional).
+struct participant_parse {
+    std::optional<participant_info> info;
+    std::string error;
+};
+
+/// Parses {"user_id"?, "display_name"?, "uri"?}; an empty body means all defaults.
+[[nodiscard]] participant_parse participant_from_json(std::string_view body);
+
+/// {"id", "name", "floors": [{"id", "policy", ...}]}.
+[[nodiscard]] boost::json::object conference_to_json(conference_settings const& c);
+
+/// {"websocket_uri", "confid", "userid", "floors": [ids], "token"}.
+[[nodiscard]] boost::json::object ticket_to_json(participant_ticket const& t);
+
+/// The floor state: {"confid", "require_tls", "floors": [{"id", "policy", "holders": [...],
+/// "queue": [...]}], "participants": [...]}.
+[[nodiscard]] boost::json::object snapshot_to_json(conference_snapshot const& s);
+
+} // namespace floorctl::app
