@@ -29,13 +29,21 @@ bool single_u16(std::optional<std::uint16_t>& slot, bytes v, decode_ctx& ctx, ch
     return true;
 }
 
+/// The body alternative T, reusing the one in place when it already is T (a fresh message holds
+/// a floor_request, the most frequent primitive).
+template <class T> T& body_as(message_body& b)
+{
+    if (auto* p = std::get_if<T>(&b)) return *p;
+    return b.emplace<T>();
+}
+
 bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx& ctx)
 {
     using detail::walk;
     using at = attribute_type;
     switch (static_cast<primitive>(prim)) {
     case primitive::floor_request: {
-        auto& b = out.emplace<floor_request>();
+        auto& b = body_as<floor_request>(out);
         bool const ok = walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             switch (static_cast<at>(t)) {
             case at::floor_id: {
@@ -81,18 +89,18 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         if (!id && !ctx.unknown_mandatory) return ctx.fail("FLOOR-REQUEST-ID missing");
         auto const rid = floor_request_id{id.value_or(0)};
         if (prim == to_underlying(primitive::floor_release))
-            out.emplace<floor_release>().id = rid;
+            body_as<floor_release>(out).id = rid;
         else
-            out.emplace<floor_request_query>().id = rid;
+            body_as<floor_request_query>(out).id = rid;
         return true;
     }
     case primitive::floor_request_status:
     case primitive::chair_action: {
         floor_request_information* info = nullptr;
         if (prim == to_underlying(primitive::chair_action))
-            info = &out.emplace<chair_action>().info;
+            info = &body_as<chair_action>(out).info;
         else
-            info = &out.emplace<floor_request_status>().info;
+            info = &body_as<floor_request_status>(out).info;
         bool seen = false;
         bool const ok = walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             if (static_cast<at>(t) != at::floor_request_information) return true;
@@ -105,7 +113,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         return ok;
     }
     case primitive::user_query: {
-        auto& b = out.emplace<user_query>();
+        auto& b = body_as<user_query>(out);
         std::optional<std::uint16_t> id;
         bool const ok = walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             if (static_cast<at>(t) != at::beneficiary_id) return true;
@@ -116,7 +124,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         return ok;
     }
     case primitive::user_status: {
-        auto& b = out.emplace<user_status>();
+        auto& b = body_as<user_status>(out);
         return walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             switch (static_cast<at>(t)) {
             case at::beneficiary_information:
@@ -131,7 +139,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         });
     }
     case primitive::floor_query: {
-        auto& b = out.emplace<floor_query>();
+        auto& b = body_as<floor_query>(out);
         return walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             if (static_cast<at>(t) != at::floor_id) return true;
             std::uint16_t f = 0;
@@ -141,7 +149,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         });
     }
     case primitive::floor_status: {
-        auto& b = out.emplace<floor_status>();
+        auto& b = body_as<floor_status>(out);
         std::optional<std::uint16_t> floor;
         bool const ok = walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             switch (static_cast<at>(t)) {
@@ -157,7 +165,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         return ok;
     }
     case primitive::hello_ack: {
-        auto& b = out.emplace<hello_ack>();
+        auto& b = body_as<hello_ack>(out);
         bool seen_p = false;
         bool seen_a = false;
         // A HelloAck without the SUPPORTED-* lists is accepted (protocol-notes §1).
@@ -181,7 +189,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         });
     }
     case primitive::error: {
-        auto& b = out.emplace<error_reply>();
+        auto& b = body_as<error_reply>(out);
         bool seen = false;
         bool const ok = walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             switch (static_cast<at>(t)) {
@@ -209,22 +217,22 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         return ok;
     }
     case primitive::chair_action_ack:
-        out.emplace<chair_action_ack>();
+        body_as<chair_action_ack>(out);
         break;
     case primitive::hello:
-        out.emplace<hello>();
+        body_as<hello>(out);
         break;
     case primitive::floor_request_status_ack:
-        out.emplace<floor_request_status_ack>();
+        body_as<floor_request_status_ack>(out);
         break;
     case primitive::floor_status_ack:
-        out.emplace<floor_status_ack>();
+        body_as<floor_status_ack>(out);
         break;
     case primitive::goodbye:
-        out.emplace<goodbye>();
+        body_as<goodbye>(out);
         break;
     case primitive::goodbye_ack:
-        out.emplace<goodbye_ack>();
+        body_as<goodbye_ack>(out);
         break;
     }
     // Header-only primitives: still walk, so that structure errors and unknown mandatory
@@ -234,19 +242,21 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
 
 } // namespace
 
-result<message> decode_message(common_header const& h, std::span<std::byte const> frame,
-                               decode_diagnostics* diag)
+namespace {
+
+/// The checks and the body decode of decode_message(), writing into `m` in place; returns 0
+/// (no error) or the error, with `why` set.
+int decode_into(message& m, common_header const& h, std::span<std::byte const> frame,
+                decode_ctx& ctx, char const*& why)
 {
-    decode_ctx ctx{diag};
-    auto const fail = [&](error e, char const* why) -> result<message> {
-        if (diag != nullptr) diag->what = why;
-        return e;
+    auto const fail = [&](error e, char const* reason) {
+        why = reason;
+        return static_cast<int>(e);
     };
     if (h.version != 1 && h.version != 2)
         return fail(error::unsupported_version, "version is neither 1 nor 2");
 
     std::size_t header_size = common_header::size;
-    message m;
     m.header = h;
     m.header.fragment_offset = 0;
     m.header.fragment_length = 0;
@@ -268,8 +278,8 @@ result<message> decode_message(common_header const& h, std::span<std::byte const
     }
 
     if (is_tolerated_extra(h.prim)) {
-        m.payload = vendor_message{h.prim};
-        return m; // accepted quietly, attributes not looked at
+        m.payload.emplace<vendor_message>().prim = h.prim;
+        return 0; // accepted quietly, attributes not looked at
     }
     if (h.prim < 1 || h.prim > 17)
         return fail(error::unknown_primitive, "primitive number not in RFC 8855 Table 1");
@@ -282,7 +292,24 @@ result<message> decode_message(common_header const& h, std::span<std::byte const
         return fail(error::parse_error, ctx.what);
     if (ctx.unknown_mandatory)
         return fail(error::unknown_mandatory_attribute, "unknown attribute with the M bit set");
-    return m;
+    return 0;
+}
+
+} // namespace
+
+result<message> decode_message(common_header const& h, std::span<std::byte const> frame,
+                               decode_diagnostics* diag)
+{
+    // Decoded in place inside the result (one return object, so NRVO applies): moving a
+    // message into a result afterwards costs as much as decoding a FloorRequest.
+    result<message> r{boost::system::in_place_value};
+    decode_ctx ctx{diag};
+    char const* why = "";
+    if (int const e = decode_into(*r, h, frame, ctx, why); e != 0) {
+        if (diag != nullptr) diag->what = why;
+        r = make_error_code(static_cast<error>(e));
+    }
+    return r;
 }
 
 namespace {
