@@ -257,7 +257,7 @@ void application::add_conference(conference_settings c, std::function<void(resul
     auto const id = c.id;
     {
         std::lock_guard lock(mutex_);
-        catalog_.emplace(id, std::move(c));
+        catalog_.emplace(id, conference_entry{std::move(c), {}});
     }
     host_->add_conference(std::move(cc), [this, id, done = std::move(done)](result<void> r) {
         if (!r) {
@@ -308,50 +308,123 @@ std::string application::websocket_uri(std::string const& token) const
            w.path + "?token=" + token;
 }
 
-void application::create_participant(conference_id conf, participant_info info,
-                                     std::function<void(participant_result)> done)
+participant_result application::create_participant(conference_id conf, participant_info info)
 {
     std::vector<floor_id> floors;
+    user_id user{};
     {
         std::lock_guard lock(mutex_);
         auto const it = catalog_.find(to_underlying(conf));
-        if (it == catalog_.end()) {
-            done({std::nullopt, participant_failure::no_such_conference});
-            return;
-        }
-        for (auto const& f : it->second.floors)
+        if (it == catalog_.end()) return {std::nullopt, participant_failure::no_such_conference};
+        auto& entry = it->second;
+        for (auto const& f : entry.settings.floors)
             floors.push_back(floor_id{f.id});
         if (to_underlying(info.id) == 0 && !info.uri.empty()) {
-            if (auto chair = chair_user_for_uri(it->second, info.uri)) info.id = *chair;
+            if (auto chair = chair_user_for_uri(entry.settings, info.uri)) {
+                if (!entry.users.contains(to_underlying(*chair))) info.id = *chair;
+            }
+        }
+        if (to_underlying(info.id) != 0) {
+            if (entry.users.contains(to_underlying(info.id))) {
+                return {std::nullopt, participant_failure::user_taken};
+            }
+        } else {
+            // Lowest free id below the range reserved for chairs named by URI.
+            auto const reserved_from = 65535 - entry.settings.chair_uris.size();
+            std::size_t id = 1;
+            while (id <= reserved_from && entry.users.contains(static_cast<std::uint16_t>(id))) {
+                ++id;
+            }
+            if (id > reserved_from) return {std::nullopt, participant_failure::internal};
+            info.id = user_id{static_cast<std::uint16_t>(id)};
+        }
+        user = info.id;
+        entry.users.insert(to_underlying(user));
+    }
+    auto token = tokens_.issue(conf, user, clock::now());
+    if (!token) {
+        std::lock_guard lock(mutex_);
+        if (auto it = catalog_.find(to_underlying(conf)); it != catalog_.end()) {
+            it->second.users.erase(to_underlying(user));
+        }
+        return {std::nullopt, participant_failure::internal};
+    }
+    host_->add_participant(conf, std::move(info), [conf, user](result<user_id> r) {
+        if (!r) {
+            log_error(
+                "core refused participant",
+                {.conference = conf, .user = user, .extra = {{"error", r.error().message()}}});
+        }
+    });
+    log_info("participant created", {.conference = conf, .user = user});
+    return {participant_ticket{websocket_uri(*token), conf, user, std::move(floors), *token},
+            participant_failure::internal};
+}
+
+std::optional<std::string> application::renew_token(conference_id conf, user_id user)
+{
+    {
+        std::lock_guard lock(mutex_);
+        auto const it = catalog_.find(to_underlying(conf));
+        if (it == catalog_.end() || !it->second.users.contains(to_underlying(user))) {
+            return std::nullopt;
         }
     }
-    host_->add_participant(
-        conf, std::move(info),
-        [this, conf, floors = std::move(floors), done = std::move(done)](result<user_id> r) {
-            if (!r) {
-                auto const f = r.error() == make_error_code(error::conference_does_not_exist)
-                                   ? participant_failure::no_such_conference
-                               : r.error() == std::make_error_code(std::errc::file_exists)
-                                   ? participant_failure::user_taken
-                                   : participant_failure::internal;
-                done({std::nullopt, f});
-                return;
-            }
-            auto token = tokens_.issue(conf, *r, clock::now());
-            if (!token) {
-                done({std::nullopt, participant_failure::internal});
-                return;
-            }
-            participant_ticket t{websocket_uri(*token), conf, *r, floors, *token};
-            log_info("participant created", {.conference = conf, .user = *r});
-            done({std::move(t), participant_failure::internal});
-        });
+    tokens_.revoke_user(conf, user);
+    return tokens_.issue(conf, user, clock::now());
+}
+
+std::optional<conference_settings> application::find_conference(conference_id conf) const
+{
+    std::lock_guard lock(mutex_);
+    auto const it = catalog_.find(to_underlying(conf));
+    if (it == catalog_.end()) return std::nullopt;
+    return it->second.settings;
+}
+
+std::optional<conference_id> application::conference_by_name(std::string const& name) const
+{
+    std::lock_guard lock(mutex_);
+    for (auto const& [id, e] : catalog_) {
+        if (e.settings.name == name || std::to_string(id) == name) return conference_id{id};
+    }
+    return std::nullopt;
+}
+
+std::optional<conference_id> application::create_from_template(std::string const& name)
+{
+    if (!cfg_.sip.auto_create.enabled) return std::nullopt;
+    conference_settings c;
+    c.name = name;
+    c.floors = cfg_.sip.auto_create.floors;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto const& [id, e] : catalog_) {
+            if (e.settings.name == name) return conference_id{id};
+        }
+        std::uint32_t next = 1;
+        while (catalog_.contains(next))
+            ++next;
+        c.id = next;
+    }
+    auto const id = conference_id{c.id};
+    add_conference(std::move(c), [id](result<void> r) {
+        if (!r) log_error("cannot create conference from template", {.conference = id});
+    });
+    log_info("conference created from template", {.conference = id, .extra = {{"name", name}}});
+    return id;
 }
 
 void application::revoke_participant(conference_id conf, user_id user,
                                      std::function<void(bool)> done)
 {
     tokens_.revoke_user(conf, user);
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = catalog_.find(to_underlying(conf)); it != catalog_.end()) {
+            it->second.users.erase(to_underlying(user));
+        }
+    }
     host_->remove_participant(conf, user, [conf, user, done = std::move(done)](bool existed) {
         if (existed) log_info("participant removed", {.conference = conf, .user = user});
         if (done) done(existed);
@@ -467,7 +540,7 @@ void application::handle_api(ws::http_request const& req, std::string_view path,
             {
                 std::lock_guard lock(mutex_);
                 for (auto const& [id, c] : catalog_)
-                    list.push_back(conference_to_json(c));
+                    list.push_back(conference_to_json(c.settings));
             }
             boost::json::object o;
             o["conferences"] = std::move(list);
@@ -554,23 +627,21 @@ void application::handle_api(ws::http_request const& req, std::string_view path,
         if (!parsed.error.empty()) {
             return respond(json_error(http::status::bad_request, parsed.error));
         }
-        create_participant(
-            conf, std::move(*parsed.info), [respond = std::move(respond)](participant_result r) {
-                if (!r.ticket) {
-                    switch (r.failure) {
-                    case participant_failure::no_such_conference:
-                        return respond(json_error(http::status::not_found, "no such conference"));
-                    case participant_failure::user_taken:
-                        return respond(json_error(http::status::conflict, "user id taken"));
-                    case participant_failure::internal:
-                        break;
-                    }
-                    return respond(json_error(http::status::internal_server_error,
-                                              "cannot create participant"));
-                }
-                respond(make_response(http::status::created,
-                                      boost::json::serialize(ticket_to_json(*r.ticket)) + "\n"));
-            });
+        auto const r = create_participant(conf, std::move(*parsed.info));
+        if (!r.ticket) {
+            switch (r.failure) {
+            case participant_failure::no_such_conference:
+                return respond(json_error(http::status::not_found, "no such conference"));
+            case participant_failure::user_taken:
+                return respond(json_error(http::status::conflict, "user id taken"));
+            case participant_failure::internal:
+                break;
+            }
+            return respond(
+                json_error(http::status::internal_server_error, "cannot create participant"));
+        }
+        respond(make_response(http::status::created,
+                              boost::json::serialize(ticket_to_json(*r.ticket)) + "\n"));
         return;
     }
     auto const uid = parse_u32(parts[4]);

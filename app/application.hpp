@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 namespace floorctl::app {
@@ -88,10 +89,27 @@ public:
     /// The websocket-uri for `token` (public host/port/scheme from the configuration).
     [[nodiscard]] std::string websocket_uri(std::string const& token) const;
 
-    /// Adds a participant to `conf` and issues its token. `done` runs on a core strand.
-    /// Used by the provisioning API and by the SIP call controller.
-    void create_participant(conference_id conf, participant_info info,
-                            std::function<void(participant_result)> done);
+    /// Adds a participant to `conf` and issues its token, synchronously: the user id is
+    /// allocated here (lowest free id, chairs named by URI get their reserved id) and the core
+    /// learns about the participant through a post to the conference's strand. That post is
+    /// ordered before any connection that uses the token (the token does not exist before this
+    /// returns, and the connection's events go to the same strand), so no wait is needed.
+    /// Used by the provisioning API and by the SIP side. Thread-safe.
+    [[nodiscard]] participant_result create_participant(conference_id conf, participant_info info);
+
+    /// A fresh token for an existing participant (SIP re-INVITE with connection:new); the
+    /// participant's older tokens are revoked. nullopt when the participant is unknown.
+    [[nodiscard]] std::optional<std::string> renew_token(conference_id conf, user_id user);
+
+    /// Floors and existence of a conference, for the SIP side. nullopt when unknown.
+    [[nodiscard]] std::optional<conference_settings> find_conference(conference_id conf) const;
+
+    /// Creates a conference from the SIP auto-create template for conference name `name`;
+    /// returns its id. nullopt when the template is disabled.
+    [[nodiscard]] std::optional<conference_id> create_from_template(std::string const& name);
+
+    /// The conference whose name (or decimal id) is `name`, if any.
+    [[nodiscard]] std::optional<conference_id> conference_by_name(std::string const& name) const;
 
     /// Revokes the participant's tokens and removes it (its floors are released, its connection
     /// gets Goodbye and is closed). `done` (may be empty) runs on a core strand.
@@ -125,8 +143,12 @@ private:
     bool tls_ = true;
 
     mutable std::mutex mutex_;
+    struct conference_entry {
+        conference_settings settings;
+        std::set<std::uint16_t> users; ///< user ids handed out (allocation happens here)
+    };
     // guarded by mutex_: the conferences as configured/created (for listing, chairs, floors)
-    std::map<std::uint32_t, conference_settings> catalog_;
+    std::map<std::uint32_t, conference_entry> catalog_;
     bool stopping_ = false; // guarded by mutex_
 };
 

@@ -5,6 +5,7 @@
 #include "application.hpp"
 #include "config.hpp"
 #include "log.hpp"
+#include "sip_service.hpp"
 #include "version.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -68,7 +69,7 @@ int check_config(char const* path)
     return 0;
 }
 
-void print_banner(application const& app, config const& cfg)
+void print_banner(application const& app, config const& cfg, std::uint16_t sip_port)
 {
     auto const base = app.local_base_url();
     auto const key =
@@ -85,7 +86,8 @@ void print_banner(application const& app, config const& cfg)
                     "participants -d '{\"display_name\":\"me\"}'\n",
                     key.c_str(), base.c_str(), conf_id.c_str());
     }
-    if (cfg.sip.enabled) {
+    if (sip_port != 0) {
+        std::printf("  SIP:         port %u (UDP and TCP)\n", static_cast<unsigned>(sip_port));
         for (auto const& c : cfg.conferences) {
             for (auto const& u : c.sip_uris)
                 std::printf("  SIP conference: %s\n", u.c_str());
@@ -178,14 +180,11 @@ int main(int argc, char** argv)
         net::io_context ioc{static_cast<int>(cfg.effective_io_threads())};
         application app(cfg, ioc);
         app.start();
-        if (cfg.sip.enabled) {
-            // TODO(app): start the SIP agent and its call controller once app/call_controller
-            // lands (the sip helper owns it); the participant service it needs is
-            // application::create_participant / revoke_participant.
-            log_warn("SIP is configured but not wired into this build yet");
-        }
-        print_banner(app, cfg);
+        std::unique_ptr<sip_service> sip;
+        if (cfg.sip.enabled) sip = std::make_unique<sip_service>(app, cfg);
+        print_banner(app, cfg, sip ? sip->port() : 0);
 
+        std::thread sip_stopper;
         net::signal_set signals(ioc, SIGINT, SIGTERM);
         net::steady_timer fallback(ioc);
         signals.async_wait([&](boost::system::error_code ec, int sig) {
@@ -200,6 +199,11 @@ int main(int argc, char** argv)
                     ioc.stop();
                 }
             });
+            if (sip) {
+                // agent::stop() blocks until sofia has sent BYE on live calls; it runs beside
+                // the io threads, which must keep serving the revocations it triggers.
+                sip_stopper = std::thread([&sip] { sip->stop(); });
+            }
             app.shutdown(std::chrono::milliseconds{1500}, [&] {
                 log_info("shutdown complete");
                 fallback.cancel();

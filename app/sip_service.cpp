@@ -1,0 +1,184 @@
+#include "sip_service.hpp"
+
+#include "log.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace floorctl::app {
+
+std::string uri_user(std::string_view uri)
+{
+    auto const colon = uri.find(':');
+    if (colon == std::string_view::npos) return {};
+    auto rest = uri.substr(colon + 1);
+    auto const at = rest.find('@');
+    if (at == std::string_view::npos) return {};
+    return std::string(rest.substr(0, at));
+}
+
+std::optional<::app::conference_info> sip_directory::lookup(std::string_view name)
+{
+    auto id = app_.conference_by_name(std::string(name));
+    if (!id) id = app_.create_from_template(std::string(name));
+    if (!id) return std::nullopt;
+    auto const c = app_.find_conference(*id);
+    if (!c) return std::nullopt;
+    ::app::conference_info info;
+    info.id = *id;
+    for (auto const& f : c->floors) {
+        // a=content:slides on the offer's media line is how endpoints mark the presentation
+        // stream (RFC 4796); a floor labelled "slides" is linked to it.
+        info.floors.push_back(sdp::floor_spec{floor_id{f.id}, f.label,
+                                              f.label.empty() ? std::string("slides") : f.label});
+    }
+    return info;
+}
+
+boost::system::result<::app::participant_grant, ::app::refusal>
+sip_directory::create(::app::participant_request const& r)
+{
+    participant_info info;
+    info.display_name = r.display_name.substr(0, 253);
+    info.uri = r.user_uri.substr(0, 253);
+    auto const res = app_.create_participant(r.conference, std::move(info));
+    if (!res.ticket) {
+        switch (res.failure) {
+        case participant_failure::no_such_conference:
+            return ::app::refusal::unknown_conference;
+        case participant_failure::user_taken:
+            return ::app::refusal::full;
+        case participant_failure::internal:
+            return ::app::refusal::internal;
+        }
+        return ::app::refusal::internal;
+    }
+    log_info("SIP participant", {.conference = res.ticket->conference,
+                                 .user = res.ticket->user,
+                                 .extra = {{"uri", r.user_uri}}});
+    return ::app::participant_grant{res.ticket->user, res.ticket->token};
+}
+
+boost::system::result<std::string, ::app::refusal>
+sip_directory::renew_token(conference_id conf, user_id user, transport_kind)
+{
+    auto t = app_.renew_token(conf, user);
+    if (!t) return ::app::refusal::internal;
+    return *t;
+}
+
+void sip_directory::revoke(conference_id conf, user_id user)
+{
+    app_.revoke_participant(conf, user);
+}
+
+::app::call_controller_config make_controller_config(config const& cfg, std::uint16_t ws_port)
+{
+    ::app::call_controller_config c;
+    for (auto const& conf : cfg.conferences) {
+        auto const name = conf.name.empty() ? std::to_string(conf.id) : conf.name;
+        for (auto const& u : conf.sip_uris) {
+            auto const user = uri_user(u);
+            if (!user.empty()) c.conference_aliases[user] = name;
+        }
+    }
+    c.identity_mapping = true;
+    c.max_calls = cfg.sip.load_limit;
+    auto const& sip_ep = !cfg.sip.udp.empty()   ? cfg.sip.udp.front()
+                         : !cfg.sip.tcp.empty() ? cfg.sip.tcp.front()
+                                                : cfg.websocket.listen;
+    c.sdp.address = sip_ep.address == "0.0.0.0" ? "127.0.0.1" : sip_ep.address;
+    auto const host =
+        cfg.websocket.public_host.empty() ? std::string("localhost") : cfg.websocket.public_host;
+    auto const port = cfg.websocket.public_port != 0 ? cfg.websocket.public_port : ws_port;
+    if (cfg.websocket.public_tls) {
+        c.sdp.wss = {host, port, cfg.websocket.path};
+        c.sdp.transports = {sdp::transport::wss};
+    } else {
+        c.sdp.ws = {host, port, cfg.websocket.path};
+        c.sdp.transports = {sdp::transport::ws};
+    }
+    return c;
+}
+
+namespace {
+
+std::string sip_url(char const* scheme, endpoint const& e)
+{
+    auto host = e.address;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    return std::string(scheme) + ":" + host + ":" + std::to_string(e.port);
+}
+
+} // namespace
+
+sip_service::sip_service(application& app, config const& cfg) : directory_(app)
+{
+    sip::config scfg;
+    // sofia binds UDP and TCP from one URL; the first configured endpoint decides both.
+    auto const& ep = !cfg.sip.udp.empty() ? cfg.sip.udp.front() : cfg.sip.tcp.front();
+    scfg.url = sip_url("sip", ep);
+    if (!cfg.sip.tls.empty()) {
+        scfg.sips_url = sip_url("sips", cfg.sip.tls.front());
+        scfg.certificate_dir = cfg.sip.certificate_dir;
+    }
+    scfg.max_calls = cfg.sip.load_limit;
+    if (cfg.sip.digest_auth) {
+        // sofia's auth module reads credentials from a file; write one only we can read.
+        char tmpl[] = "/tmp/floorctl-sip-passwd-XXXXXX";
+        int const fd = ::mkstemp(tmpl);
+        if (fd < 0) throw std::runtime_error("cannot create the SIP password file");
+        ::fchmod(fd, S_IRUSR | S_IWUSR);
+        ::close(fd);
+        passwd_file_ = tmpl;
+        std::ofstream out(passwd_file_);
+        for (auto const& u : cfg.sip.users)
+            out << u.name << ':' << u.password << ":\n";
+        scfg.auth_realm = cfg.sip.realm;
+        scfg.auth_passwd_file = passwd_file_.string();
+    }
+    scfg.log = [](sip::log_level l, std::string_view m) {
+        auto const level = l == sip::log_level::error     ? log_level::error
+                           : l == sip::log_level::warning ? log_level::warn
+                           : l == sip::log_level::info    ? log_level::info
+                                                          : log_level::debug;
+        logger::global().write(level, m, {.extra = {{"component", "sip"}}});
+    };
+    auto ccfg = make_controller_config(cfg, app.port());
+    agent_ = std::make_unique<sip::agent>(std::move(scfg), [this](sip::event e) {
+        if (controller_) controller_->on_event(e);
+    });
+    commands_ = std::make_unique<::app::agent_commands>(*agent_);
+    // Events that arrive before this line find controller_ null and are dropped; the caller
+    // retransmits (UDP) and nothing can have arrived on a port nobody knows yet in tests.
+    auto controller =
+        std::make_unique<::app::call_controller>(std::move(ccfg), directory_, *commands_);
+    agent_->post([this, c = controller.release()] { controller_.reset(c); });
+    log_info("SIP listening",
+             {.extra = {{"url", sip_url("sip", ep)}, {"port", std::to_string(agent_->port())}}});
+}
+
+sip_service::~sip_service()
+{
+    stop();
+    if (!passwd_file_.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(passwd_file_, ec);
+    }
+}
+
+void sip_service::stop()
+{
+    if (agent_) agent_->stop();
+}
+
+std::uint16_t sip_service::port() const noexcept
+{
+    return agent_ ? agent_->port() : 0;
+}
+
+} // namespace floorctl::app

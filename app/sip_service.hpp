@@ -1,0 +1,74 @@
+#pragma once
+/// @file sip_service.hpp
+/// app::sip_service — runs the SIP side: the sofia agent (sip/), the call controller (owned by
+/// the sip helper, app/call_controller.hpp) and the participant directory that connects the
+/// controller to the application's participant/token service.
+
+#include "application.hpp"
+#include "call_controller.hpp"
+#include "config.hpp"
+
+#include <sip/agent.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace floorctl::app {
+
+/// ::app::participant_directory on top of application (conference catalog, ids, tokens).
+/// @par Thread Safety
+/// Every member is thread-safe (application's are); called on the SIP thread.
+class sip_directory final : public ::app::participant_directory {
+public:
+    explicit sip_directory(application& a) noexcept : app_(a) {}
+
+    std::optional<::app::conference_info> lookup(std::string_view name) override;
+    boost::system::result<::app::participant_grant, ::app::refusal>
+    create(::app::participant_request const& r) override;
+    boost::system::result<std::string, ::app::refusal>
+    renew_token(conference_id conf, user_id user, transport_kind transport) override;
+    void revoke(conference_id conf, user_id user) override;
+
+private:
+    application& app_;
+};
+
+/// The controller configuration derived from floorctl's configuration: Request-URI users of
+/// every conference's sip_uris as aliases, the WebSocket endpoint of websocket-uri, the load
+/// limit. `ws_port` is the bound WebSocket port (used when public_port is 0).
+[[nodiscard]] ::app::call_controller_config make_controller_config(config const& cfg,
+                                                                   std::uint16_t ws_port);
+
+/// The user part of a SIP URI ("sip:demo@host:5060" -> "demo"); empty when there is none.
+[[nodiscard]] std::string uri_user(std::string_view uri);
+
+/// Owns the SIP agent and its controller. The controller runs inline on the SIP thread (it
+/// needs one thread, and every directory call is thread-safe).
+/// @par Thread Safety
+/// Construct and destroy on the main thread; stop() from any thread but the SIP thread.
+class sip_service {
+public:
+    /// Starts the agent on the configured listeners.
+    /// @throws std::runtime_error when sofia cannot bind.
+    sip_service(application& app, config const& cfg);
+    ~sip_service();
+    sip_service(sip_service const&) = delete;
+    sip_service& operator=(sip_service const&) = delete;
+
+    /// Orderly SIP shutdown (BYE to live calls, bounded). Idempotent; blocks.
+    void stop();
+
+    /// The bound SIP port.
+    [[nodiscard]] std::uint16_t port() const noexcept;
+
+private:
+    sip_directory directory_;
+    std::filesystem::path passwd_file_;
+    std::unique_ptr<sip::agent> agent_;
+    std::unique_ptr<::app::agent_commands> commands_;
+    std::unique_ptr<::app::call_controller> controller_;
+};
+
+} // namespace floorctl::app
