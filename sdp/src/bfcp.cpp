@@ -387,7 +387,9 @@ std::vector<floor_binding> bind_floors(description const* offered,
                 if (ends_with_bfcp(m.proto)) continue;
                 auto const label = find_attribute(m.fields, "label");
                 if (!label) continue;
-                if (!s.content.empty() ? has_content(m, s.content) : (*label == s.label)) {
+                bool const match = !s.content.empty() ? has_content(m, s.content)
+                                                      : (!s.label.empty() && *label == s.label);
+                if (match) {
                     if (!detail::is_token(*label)) continue;
                     b.label = std::string(*label);
                     b.media_index = i;
@@ -608,7 +610,8 @@ negotiation_result<offer> make_offer(answer_params const& p)
     m.port = port_of(out.kind, p);
     m.proto = std::string(to_proto(out.kind));
     m.formats = {"*"};
-    // RFC 8124 §4 (offerless INVITE) / RFC 8857 §7: the server's offer is setup:passive with a websocket-uri.
+    // RFC 8124 §4 (offerless INVITE) / RFC 8857 §7: the server's offer is setup:passive with a
+    // websocket-uri.
     add_bfcp_attributes(m, out.kind, p, connection_mode::fresh, out.websocket_uri, out.floors,
                         "mstrm");
     d.media.push_back(std::move(m));

@@ -277,6 +277,20 @@ TEST(SdpAnswer, ReInviteConnectionDecision)
     EXPECT_EQ(renewed.token, "tok-3170449312");
 }
 
+// A floor without label or content match gets a bare floorid, even next to an empty a=label.
+TEST(SdpAnswer, FloorWithoutLabelIsWrittenBare)
+{
+    auto p = server_params();
+    p.floors = {{floorctl::floor_id{9}, "", ""}};
+    auto const r = sdp::answer_offer(
+        crlf("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\nm=video 5 RTP/AVP 96\na=label\n"
+             "m=application 9 TCP/WSS/BFCP *\n"),
+        p);
+    ASSERT_TRUE(r) << r.error().reason;
+    EXPECT_NE(r->sdp.find("a=floorid:9\r\na=bfcpver:1\r\n"), std::string::npos);
+    EXPECT_EQ(r->floors[0], (sdp::floor_binding{floorctl::floor_id{9}, "", std::nullopt}));
+}
+
 // --- the decision table: one BFCP line, attributes varied ---
 
 struct row {
