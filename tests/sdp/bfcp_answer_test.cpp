@@ -77,8 +77,9 @@ TEST(SdpAnswer, Rfc8124OfferOverPlainWebSocket)
     EXPECT_NE(r->sdp.find("m=application 8080 TCP/WS/BFCP *\r\n"), std::string::npos);
 }
 
-// RFC 8856 §12-style: TLS offered with actpass and both roles; the labels of the offered media
-// match the configured floor labels.
+// Modelled on the RFC 8856 examples section (TLS, actpass, "c-only s-only", labels 10/11 on the
+// audio/video lines; not a byte copy of the RFC text): the labels of the offered media match the
+// configured floor labels. "c-only s-only" also appears in field traces of UDP/BFCP offers.
 TEST(SdpAnswer, Rfc8856TlsOfferWithFingerprint)
 {
     auto p = server_params();
