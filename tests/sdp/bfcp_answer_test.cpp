@@ -459,6 +459,20 @@ TEST(SdpAnswerParams, WsMayUseAnIpv6AddressInBrackets)
     EXPECT_NE(r->sdp.find("m=application 80 TCP/WS/BFCP *\r\n"), std::string::npos);
 }
 
+TEST(SdpAnswerParams, Ipv6TcpListenerGetsMediaLevelIp6Connection)
+{
+    auto p = server_params();
+    p.tcp = {"2001:db8::10", 5070};
+    auto const a = answer_file("cs_actpass_tcp.sdp", p);
+    EXPECT_NE(a.sdp.find("m=application 5070 TCP/BFCP *\r\nc=IN IP6 2001:db8::10\r\n"),
+              std::string::npos);
+
+    p.tcp = {"", 5070}; // empty: the session c= (our address) is the listener address
+    auto const b = answer_file("cs_actpass_tcp.sdp", p);
+    EXPECT_NE(b.sdp.find("m=application 5070 TCP/BFCP *\r\na=setup:passive\r\n"),
+              std::string::npos);
+}
+
 TEST(SdpAnswerParams, NonDefaultWssPortIsWritten)
 {
     auto p = server_params();
