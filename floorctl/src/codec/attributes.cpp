@@ -78,28 +78,6 @@ std::size_t put_status_group(byte_writer& w, attribute_type t, std::uint16_t id,
 
 } // namespace
 
-std::uint8_t attribute_head(attribute_type t) noexcept
-{
-    // M=1 on what the receiver cannot do without (the body elements each primitive's ABNF
-    // requires, the IDs and statuses that change a message's meaning, the grouped attributes);
-    // M=0 on advisory attributes (PRIORITY, free texts). This reproduces the reference
-    // FloorRequest vector (FLOOR-ID 0x05, PRIORITY 0x08); see docs/codec.md.
-    bool m = true;
-    switch (t) {
-    case attribute_type::priority:
-    case attribute_type::error_info:
-    case attribute_type::participant_provided_info:
-    case attribute_type::status_info:
-    case attribute_type::user_display_name:
-    case attribute_type::user_uri:
-        m = false;
-        break;
-    default:
-        break;
-    }
-    return static_cast<std::uint8_t>(to_underlying(t) << 1 | (m ? 1 : 0));
-}
-
 bool decode_u16(std::span<std::byte const> c, std::uint16_t& out, decode_ctx& ctx,
                 char const* why_bad_length) noexcept
 {
@@ -186,19 +164,49 @@ bool decode_floor_request_information(std::span<std::byte const> c, floor_reques
     return true;
 }
 
-void put_u16_attr(byte_writer& w, attribute_type t, std::uint16_t v)
+namespace {
+
+[[nodiscard]] constexpr std::size_t text_bound(std::size_t n) noexcept
 {
-    w.u8(attribute_head(t));
-    w.u8(4);
-    w.u16(v);
+    return (std::min<std::size_t>(n, 253) + 2 + 3) & ~std::size_t{3};
 }
 
-void put_priority(byte_writer& w, priority p)
+template <class Opt> [[nodiscard]] std::size_t opt_text_bound(Opt const& t) noexcept
 {
-    w.u8(attribute_head(attribute_type::priority));
-    w.u8(4);
-    w.u8(static_cast<std::uint8_t>((to_underlying(p) & 7) << 5));
-    w.u8(0);
+    return t ? text_bound(t->size()) : 0;
+}
+
+} // namespace
+
+std::size_t text_attribute_bound(std::size_t text_size) noexcept
+{
+    return text_bound(text_size);
+}
+
+std::size_t user_information_bound(user_information const& u) noexcept
+{
+    return std::min<std::size_t>(252, 4 + opt_text_bound(u.display_name) + opt_text_bound(u.uri));
+}
+
+namespace {
+
+[[nodiscard]] std::size_t user_bound(std::optional<user_information> const& u) noexcept
+{
+    return u ? user_information_bound(*u) : 0;
+}
+
+} // namespace
+
+std::size_t floor_request_information_bound(floor_request_information const& f) noexcept
+{
+    std::size_t n = 4;
+    if (f.overall) n += 8 + opt_text_bound(f.overall->status_info);
+    for (auto const& g : f.floors)
+        n += 8 + opt_text_bound(g.status_info);
+    n += user_bound(f.beneficiary) + user_bound(f.requested_by);
+    n += f.prio ? 4 : 0;
+    n += opt_text_bound(f.participant_info);
+    return std::min<std::size_t>(n, 252);
 }
 
 void put_text(byte_writer& w, attribute_type t, std::string_view s, std::size_t room)

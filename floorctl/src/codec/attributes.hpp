@@ -92,8 +92,6 @@ bool decode_floor_request_information(std::span<std::byte const> c, floor_reques
 /// Room for a top-level attribute: Length ≤ 255, so padded size ≤ 256.
 inline constexpr std::size_t top_room = 256;
 
-void put_u16_attr(byte_writer& w, attribute_type t, std::uint16_t v);
-void put_priority(byte_writer& w, priority p);
 /// Writes a text attribute using at most `room` octets including padding; longer text is cut at
 /// a UTF-8 character boundary. Writes nothing when `room` < 4.
 void put_text(byte_writer& w, attribute_type t, std::string_view s, std::size_t room);
@@ -104,7 +102,37 @@ void put_floor_request_information(byte_writer& w, floor_request_information con
 void put_user_information(byte_writer& w, attribute_type t, user_information const& u,
                           std::size_t room);
 
-/// First octet of an attribute we send: type << 1 | M (our M choice per type).
-[[nodiscard]] std::uint8_t attribute_head(attribute_type t) noexcept;
+/// First octet of an attribute we send: type << 1 | M. M=1 on what the receiver cannot do
+/// without (the body elements each primitive's ABNF requires, the IDs and statuses that change a
+/// message's meaning, the grouped attributes); M=0 on advisory attributes (PRIORITY, free
+/// texts). This reproduces the reference FloorRequest vector (FLOOR-ID 0x05, PRIORITY 0x08) and
+/// libre's own choices; see docs/codec.md.
+[[nodiscard]] constexpr std::uint8_t attribute_head(attribute_type t) noexcept
+{
+    bool const advisory = t == attribute_type::priority || t == attribute_type::error_info ||
+                          t == attribute_type::participant_provided_info ||
+                          t == attribute_type::status_info ||
+                          t == attribute_type::user_display_name || t == attribute_type::user_uri;
+    return static_cast<std::uint8_t>(to_underlying(t) << 1 | (advisory ? 0 : 1));
+}
+
+/// A 4-octet attribute carrying a 16-bit value (Type|M, Length 4, value): one 32-bit store.
+inline void put_u16_attr(byte_writer& w, attribute_type t, std::uint16_t v) noexcept
+{
+    w.u32(std::uint32_t{attribute_head(t)} << 24 | 4u << 16 | v);
+}
+
+/// PRIORITY (§5.2.4): Prio(3) in the high bits of 16, the 13 reserved bits zero.
+inline void put_priority(byte_writer& w, priority p) noexcept
+{
+    w.u32(std::uint32_t{attribute_head(attribute_type::priority)} << 24 | 4u << 16 |
+          std::uint32_t{static_cast<std::uint8_t>((to_underlying(p) & 7) << 5)} << 8);
+}
+
+/// Upper bounds of the octets (padding included) the put_* functions above write.
+[[nodiscard]] std::size_t text_attribute_bound(std::size_t text_size) noexcept;
+[[nodiscard]] std::size_t user_information_bound(user_information const& u) noexcept;
+[[nodiscard]] std::size_t
+floor_request_information_bound(floor_request_information const& f) noexcept;
 
 } // namespace floorctl::detail

@@ -5,6 +5,9 @@
 #include "codec/attributes.hpp"
 #include "codec/byte_io.hpp"
 
+#include <array>
+#include <cstring>
+
 namespace floorctl {
 
 namespace {
@@ -314,6 +317,26 @@ result<message> decode_message(common_header const& h, std::span<std::byte const
 
 namespace {
 
+/// std::visit through a switch on the index: libstdc++'s visit goes through a table of function
+/// pointers and a valueless check; a switch lets the compiler inline each case.
+template <class F> decltype(auto) dispatch(message_body const& b, F&& f)
+{
+    switch (b.index()) {
+#define FLOORCTL_CASE(I)                                                                           \
+    case I:                                                                                        \
+        return f(*std::get_if<I>(&b));
+        FLOORCTL_CASE(0)
+        FLOORCTL_CASE(1)
+        FLOORCTL_CASE(2) FLOORCTL_CASE(3) FLOORCTL_CASE(4) FLOORCTL_CASE(5) FLOORCTL_CASE(6)
+            FLOORCTL_CASE(7) FLOORCTL_CASE(8) FLOORCTL_CASE(9) FLOORCTL_CASE(10) FLOORCTL_CASE(11)
+                FLOORCTL_CASE(12) FLOORCTL_CASE(13) FLOORCTL_CASE(14) FLOORCTL_CASE(15)
+                    FLOORCTL_CASE(16)
+#undef FLOORCTL_CASE
+                        default : return f(*std::get_if<17>(&b));
+    }
+}
+static_assert(std::variant_size_v<message_body> == 18);
+
 /// RFC 8855 §5.1: Payload Length is 16 bits of 4-octet units.
 constexpr std::size_t max_payload = 65535u * 4;
 
@@ -323,100 +346,166 @@ void encode_body(message_body const& body, detail::byte_writer& w, std::size_t p
     // Repeated top-level attributes stop before the payload outgrows its 16-bit length: the
     // last one that does not fit is taken back whole.
     auto const fits = [&](std::size_t end) { return end - payload_start <= max_payload; };
-    std::visit(
-        [&](auto const& b) {
-            using T = std::decay_t<decltype(b)>;
-            if constexpr (std::is_same_v<T, floor_request>) {
-                for (auto f : b.floors) {
-                    if (!fits(w.size() + 4)) break;
-                    detail::put_u16_attr(w, at::floor_id, to_underlying(f));
-                }
-                if (b.beneficiary)
-                    detail::put_u16_attr(w, at::beneficiary_id, to_underlying(*b.beneficiary));
-                if (b.participant_info)
-                    detail::put_text(w, at::participant_provided_info,
-                                     {b.participant_info->data(), b.participant_info->size()},
-                                     detail::top_room);
-                if (b.prio) detail::put_priority(w, *b.prio);
-            } else if constexpr (std::is_same_v<T, floor_release> ||
-                                 std::is_same_v<T, floor_request_query>) {
-                detail::put_u16_attr(w, at::floor_request_id, to_underlying(b.id));
-            } else if constexpr (std::is_same_v<T, floor_request_status> ||
-                                 std::is_same_v<T, chair_action>) {
-                detail::put_floor_request_information(w, b.info, detail::top_room);
-            } else if constexpr (std::is_same_v<T, user_query>) {
-                if (b.beneficiary)
-                    detail::put_u16_attr(w, at::beneficiary_id, to_underlying(*b.beneficiary));
-            } else if constexpr (std::is_same_v<T, user_status>) {
-                if (b.beneficiary)
-                    detail::put_user_information(w, at::beneficiary_information, *b.beneficiary,
-                                                 detail::top_room);
-                for (auto const& r : b.requests) {
-                    auto const mark = w.size();
-                    detail::put_floor_request_information(w, r, detail::top_room);
-                    if (!fits(w.size())) {
-                        w.truncate(mark);
-                        break;
-                    }
-                }
-            } else if constexpr (std::is_same_v<T, floor_query>) {
-                for (auto f : b.floors) {
-                    if (!fits(w.size() + 4)) break;
-                    detail::put_u16_attr(w, at::floor_id, to_underlying(f));
-                }
-            } else if constexpr (std::is_same_v<T, floor_status>) {
-                if (b.floor) detail::put_u16_attr(w, at::floor_id, to_underlying(*b.floor));
-                for (auto const& r : b.requests) {
-                    auto const mark = w.size();
-                    detail::put_floor_request_information(w, r, detail::top_room);
-                    if (!fits(w.size())) {
-                        w.truncate(mark);
-                        break;
-                    }
-                }
-            } else if constexpr (std::is_same_v<T, hello_ack>) {
-                detail::put_octets(w, at::supported_primitives, b.supported_primitives, 0);
-                detail::put_octets(w, at::supported_attributes, b.supported_attributes, 1);
-            } else if constexpr (std::is_same_v<T, error_reply>) {
-                // §5.2.6: Error Code(8) then details; for code 4, Unknown Type(7) | R(1).
-                std::size_t const n = b.code == error_code::unknown_mandatory_attribute
-                                          ? std::min<std::size_t>(b.unknown_attributes.size(), 252)
-                                          : 0;
-                w.u8(detail::attribute_head(at::error_code));
-                w.u8(static_cast<std::uint8_t>(3 + n));
-                w.u8(to_underlying(b.code));
-                for (std::size_t i = 0; i < n; ++i)
-                    w.u8(static_cast<std::uint8_t>(b.unknown_attributes[i] << 1));
-                w.zeros(detail::pad4(3 + n));
-                if (b.info) detail::put_text(w, at::error_info, *b.info, detail::top_room);
+    dispatch(body, [&](auto const& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, floor_request>) {
+            for (auto f : b.floors) {
+                if (!fits(w.size() + 4)) break;
+                detail::put_u16_attr(w, at::floor_id, to_underlying(f));
             }
-            // Header-only primitives and vendor_message: no attributes.
-        },
-        body);
+            if (b.beneficiary)
+                detail::put_u16_attr(w, at::beneficiary_id, to_underlying(*b.beneficiary));
+            if (b.participant_info)
+                detail::put_text(w, at::participant_provided_info,
+                                 {b.participant_info->data(), b.participant_info->size()},
+                                 detail::top_room);
+            if (b.prio) detail::put_priority(w, *b.prio);
+        } else if constexpr (std::is_same_v<T, floor_release> ||
+                             std::is_same_v<T, floor_request_query>) {
+            detail::put_u16_attr(w, at::floor_request_id, to_underlying(b.id));
+        } else if constexpr (std::is_same_v<T, floor_request_status> ||
+                             std::is_same_v<T, chair_action>) {
+            detail::put_floor_request_information(w, b.info, detail::top_room);
+        } else if constexpr (std::is_same_v<T, user_query>) {
+            if (b.beneficiary)
+                detail::put_u16_attr(w, at::beneficiary_id, to_underlying(*b.beneficiary));
+        } else if constexpr (std::is_same_v<T, user_status>) {
+            if (b.beneficiary)
+                detail::put_user_information(w, at::beneficiary_information, *b.beneficiary,
+                                             detail::top_room);
+            for (auto const& r : b.requests) {
+                auto const mark = w.size();
+                detail::put_floor_request_information(w, r, detail::top_room);
+                if (!fits(w.size())) {
+                    w.truncate(mark);
+                    break;
+                }
+            }
+        } else if constexpr (std::is_same_v<T, floor_query>) {
+            for (auto f : b.floors) {
+                if (!fits(w.size() + 4)) break;
+                detail::put_u16_attr(w, at::floor_id, to_underlying(f));
+            }
+        } else if constexpr (std::is_same_v<T, floor_status>) {
+            if (b.floor) detail::put_u16_attr(w, at::floor_id, to_underlying(*b.floor));
+            for (auto const& r : b.requests) {
+                auto const mark = w.size();
+                detail::put_floor_request_information(w, r, detail::top_room);
+                if (!fits(w.size())) {
+                    w.truncate(mark);
+                    break;
+                }
+            }
+        } else if constexpr (std::is_same_v<T, hello_ack>) {
+            detail::put_octets(w, at::supported_primitives, b.supported_primitives, 0);
+            detail::put_octets(w, at::supported_attributes, b.supported_attributes, 1);
+        } else if constexpr (std::is_same_v<T, error_reply>) {
+            // §5.2.6: Error Code(8) then details; for code 4, Unknown Type(7) | R(1).
+            std::size_t const n = b.code == error_code::unknown_mandatory_attribute
+                                      ? std::min<std::size_t>(b.unknown_attributes.size(), 252)
+                                      : 0;
+            w.u8(detail::attribute_head(at::error_code));
+            w.u8(static_cast<std::uint8_t>(3 + n));
+            w.u8(to_underlying(b.code));
+            for (std::size_t i = 0; i < n; ++i)
+                w.u8(static_cast<std::uint8_t>(b.unknown_attributes[i] << 1));
+            w.zeros(detail::pad4(3 + n));
+            if (b.info) detail::put_text(w, at::error_info, *b.info, detail::top_room);
+        }
+        // Header-only primitives and vendor_message: no attributes.
+    });
+}
+
+} // namespace
+
+namespace {
+
+/// Upper bound of the octets encode_body() writes for `body` (padding included), so that
+/// encode() sizes its output once.
+std::size_t bound_of(message_body const& body) noexcept
+{
+    constexpr std::size_t fixed = 4;
+    auto const fris = [](auto const& list) {
+        std::size_t n = 0;
+        for (auto const& r : list)
+            n += detail::floor_request_information_bound(r);
+        return n;
+    };
+    return dispatch(body, [&](auto const& b) -> std::size_t {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, floor_request>)
+            return fixed * b.floors.size() + (b.beneficiary ? fixed : 0) +
+                   (b.participant_info ? detail::text_attribute_bound(b.participant_info->size())
+                                       : 0) +
+                   (b.prio ? fixed : 0);
+        else if constexpr (std::is_same_v<T, floor_release> ||
+                           std::is_same_v<T, floor_request_query> || std::is_same_v<T, user_query>)
+            return fixed;
+        else if constexpr (std::is_same_v<T, floor_request_status> ||
+                           std::is_same_v<T, chair_action>)
+            return detail::floor_request_information_bound(b.info);
+        else if constexpr (std::is_same_v<T, user_status>)
+            return (b.beneficiary ? detail::user_information_bound(*b.beneficiary) : 0) +
+                   fris(b.requests);
+        else if constexpr (std::is_same_v<T, floor_query>)
+            return fixed * b.floors.size();
+        else if constexpr (std::is_same_v<T, floor_status>)
+            return fixed + fris(b.requests);
+        else if constexpr (std::is_same_v<T, hello_ack>)
+            return detail::text_attribute_bound(b.supported_primitives.size()) +
+                   detail::text_attribute_bound(b.supported_attributes.size());
+        else if constexpr (std::is_same_v<T, error_reply>)
+            return detail::text_attribute_bound(1 + b.unknown_attributes.size()) +
+                   (b.info ? detail::text_attribute_bound(b.info->size()) : 0);
+        else
+            return 0;
+    });
+}
+
+} // namespace
+
+namespace {
+
+void write_all(message const& m, detail::byte_writer& w)
+{
+    auto const& h = m.header;
+    bool const frag = h.fragmented;
+    // Ver(3) R F Res(3) | Primitive | Payload Length (patched below)
+    w.u32(std::uint32_t{static_cast<std::uint8_t>((h.version & 7) << 5 | (h.responder ? 0x10 : 0) |
+                                                  (frag ? 0x08 : 0))}
+              << 24 |
+          std::uint32_t{primitive_of(m.payload)} << 16);
+    w.u32(to_underlying(h.conference));
+    w.u32(std::uint32_t{to_underlying(h.transaction)} << 16 | to_underlying(h.user));
+    if (frag) w.u32(0); // Fragment Offset 0, Fragment Length patched: one complete fragment
+    auto const payload_start = w.size();
+    encode_body(m.payload, w, payload_start);
+    auto const words = static_cast<std::uint16_t>((w.size() - payload_start) / 4);
+    w.patch16(2, words);
+    if (frag) w.patch16(14, words);
 }
 
 } // namespace
 
 void encode(message const& m, std::vector<std::byte>& out)
 {
-    detail::byte_writer w{out};
-    w.reserve_more(64);
-    auto const start = w.size();
-    auto const& h = m.header;
-    bool const frag = h.fragmented;
-    w.u8(static_cast<std::uint8_t>((h.version & 7) << 5 | (h.responder ? 0x10 : 0) |
-                                   (frag ? 0x08 : 0)));
-    w.u8(primitive_of(m.payload));
-    w.u16(0); // Payload Length, patched below
-    w.u32(to_underlying(h.conference));
-    w.u16(to_underlying(h.transaction));
-    w.u16(to_underlying(h.user));
-    if (frag) w.u32(0); // Fragment Offset 0, Fragment Length patched: one complete fragment
-    auto const payload_start = w.size();
-    encode_body(m.payload, w, payload_start);
-    auto const words = static_cast<std::uint16_t>((w.size() - payload_start) / 4);
-    w.patch16(start + 2, words);
-    if (frag) w.patch16(start + 14, words);
+    // 16: common header with fragment fields; 4: slack for byte_writer::zeros().
+    auto const bound = 16 + bound_of(m.payload) + 4;
+    // Small messages (all but long lists) are built in an uninitialised stack buffer and appended
+    // with one copy: cheaper than growing the vector with resize(), which zero-fills.
+    constexpr std::size_t small = 512;
+    if (bound <= small) {
+        std::array<std::byte, small> buf; // NOLINT: written before read
+        detail::byte_writer w{buf.data()};
+        write_all(m, w);
+        out.insert(out.end(), buf.data(), buf.data() + w.size());
+        return;
+    }
+    auto const start = out.size();
+    out.resize(start + bound);
+    detail::byte_writer w{out.data() + start};
+    write_all(m, w);
+    out.resize(start + w.size());
 }
 
 std::vector<std::byte> encode(message const& m)
