@@ -1,0 +1,365 @@
+// ws::stream_listener (TCP/BFCP, TCP/TLS/BFCP) on 127.0.0.1 port 0 with a blocking client:
+// framing across reads, the first-message binding hook, the registry path, closes.
+
+#include <ws/stream_listener.hpp>
+#include <ws/tls.hpp>
+
+#include <floorctl/codec.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <sys/socket.h>
+#include <thread>
+
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+constexpr floorctl::conference_id negotiated_conference{4321};
+constexpr floorctl::user_id negotiated_user{7};
+
+std::vector<std::byte> hello(floorctl::conference_id c, floorctl::user_id u, std::uint16_t tid)
+{
+    floorctl::message m;
+    m.header.conference = c;
+    m.header.user = u;
+    m.header.transaction = floorctl::transaction_id{tid};
+    m.payload = floorctl::hello{};
+    return floorctl::encode(m);
+}
+
+std::vector<std::byte> floor_request(std::uint16_t tid)
+{
+    floorctl::message m;
+    m.header.conference = negotiated_conference;
+    m.header.user = negotiated_user;
+    m.header.transaction = floorctl::transaction_id{tid};
+    floorctl::floor_request body;
+    body.floors.push_back(floorctl::floor_id{1});
+    m.payload = body;
+    return floorctl::encode(m);
+}
+
+/// Accepts a connection whose first message carries the negotiated conference and user IDs
+/// from 127.0.0.1; anything else gets Error 5 (Unauthorized Operation) and is closed.
+struct recording_handler final : ws::stream_handler {
+    ws::stream_decision on_first_message(ws::stream_peer const& peer,
+                                         floorctl::common_header const& h,
+                                         std::span<std::byte const>) override
+    {
+        std::lock_guard lock(mutex);
+        first_peers.push_back(peer);
+        if (peer.remote_address == "127.0.0.1" && h.conference == negotiated_conference &&
+            h.user == negotiated_user)
+            return ws::binding{h.conference, h.user, "key"};
+        return ws::stream_refusal{ws::make_error_reply(h,
+                                                       floorctl::error_code::unauthorized_operation,
+                                                       "not the negotiated participant"),
+                                  "ids do not match the negotiation"};
+    }
+    void on_open(floorctl::connection_id c, ws::binding const& b, floorctl::transport_kind t,
+                 std::string const&) override
+    {
+        std::lock_guard lock(mutex);
+        opened.push_back({c, b.conference, b.user, t});
+        cv.notify_all();
+    }
+    void on_frame(floorctl::connection_id, std::vector<std::byte> f) override
+    {
+        std::lock_guard lock(mutex);
+        frames.push_back(std::move(f));
+        cv.notify_all();
+    }
+    void on_close(floorctl::connection_id, ws::close_info const& info) override
+    {
+        std::lock_guard lock(mutex);
+        closes.push_back(info);
+        cv.notify_all();
+    }
+    void on_rejected(ws::stream_peer const&, std::string const& reason) override
+    {
+        std::lock_guard lock(mutex);
+        rejected.push_back(reason);
+        cv.notify_all();
+    }
+
+    template <class Pred> bool wait(Pred p)
+    {
+        std::unique_lock lock(mutex);
+        return cv.wait_for(lock, 10s, p);
+    }
+
+    struct open_record {
+        floorctl::connection_id conn;
+        floorctl::conference_id conference;
+        floorctl::user_id user;
+        floorctl::transport_kind transport;
+    };
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<ws::stream_peer> first_peers;
+    std::vector<open_record> opened;
+    std::vector<std::vector<std::byte>> frames;
+    std::vector<ws::close_info> closes;
+    std::vector<std::string> rejected;
+};
+
+class StreamListenerTest : public ::testing::Test {
+protected:
+    void start(ws::stream_listener_options opts = {})
+    {
+        opts.address = "127.0.0.1";
+        opts.port = 0;
+        listener_ = ws::stream_listener::create(ioc_, opts, app_);
+        listener_->run();
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+
+    void TearDown() override
+    {
+        if (listener_) {
+            listener_->stop();
+            listener_->connections().close_all(ws::close_code::going_away);
+        }
+        work_.reset();
+        if (thread_.joinable()) {
+            // Every connection ends by itself (closed above, client sockets closed by the test);
+            // stop() is only the bound on a stuck peer.
+            ioc_.stop();
+            thread_.join();
+        }
+    }
+
+    tcp::socket connect()
+    {
+        tcp::socket s(client_ioc_);
+        s.connect({net::ip::make_address("127.0.0.1"), listener_->port()});
+        s.set_option(tcp::no_delay(true));
+        timeval tv{10, 0}; // a blocking read never hangs the suite
+        ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        return s;
+    }
+
+    net::io_context ioc_;
+    net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
+    net::io_context client_ioc_;
+    std::shared_ptr<recording_handler> app_ = std::make_shared<recording_handler>();
+    std::shared_ptr<ws::stream_listener> listener_;
+    std::thread thread_;
+};
+
+TEST_F(StreamListenerTest, MessagesSplitByteByByteArriveIntact)
+{
+    start();
+    auto s = connect();
+    auto const first = hello(negotiated_conference, negotiated_user, 1);
+    auto const second = floor_request(2);
+    std::vector<std::byte> both(first);
+    both.insert(both.end(), second.begin(), second.end());
+    for (auto b : both)
+        net::write(s, net::buffer(&b, 1));
+
+    ASSERT_TRUE(app_->wait([&] { return app_->frames.size() == 2; }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_EQ(app_->frames[0], first);
+    EXPECT_EQ(app_->frames[1], second);
+    ASSERT_EQ(app_->opened.size(), 1u);
+    EXPECT_EQ(app_->opened[0].conference, negotiated_conference);
+    EXPECT_EQ(app_->opened[0].user, negotiated_user);
+    EXPECT_EQ(app_->opened[0].transport, floorctl::transport_kind::tcp);
+    ASSERT_EQ(app_->first_peers.size(), 1u);
+    EXPECT_EQ(app_->first_peers[0].remote_address, "127.0.0.1");
+    EXPECT_NE(app_->first_peers[0].remote_port, 0);
+}
+
+TEST_F(StreamListenerTest, SeveralMessagesInOneReadAreCutApart)
+{
+    start();
+    auto s = connect();
+    std::vector<std::vector<std::byte>> sent{hello(negotiated_conference, negotiated_user, 1),
+                                             floor_request(2), floor_request(3),
+                                             hello(negotiated_conference, negotiated_user, 4)};
+    std::vector<std::byte> all;
+    for (auto const& m : sent)
+        all.insert(all.end(), m.begin(), m.end());
+    net::write(s, net::buffer(all));
+
+    ASSERT_TRUE(app_->wait([&] { return app_->frames.size() == sent.size(); }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_EQ(app_->frames, sent);
+    EXPECT_EQ(app_->opened.size(), 1u);
+}
+
+TEST_F(StreamListenerTest, FirstMessageWithWrongIdsGetsErrorThenClose)
+{
+    start();
+    auto s = connect();
+    auto const wrong = hello(floorctl::conference_id{99}, negotiated_user, 5);
+    net::write(s, net::buffer(wrong));
+
+    // The hook's decision: Error 5 (RFC 8855 §5.3.13) echoing the header, then the close.
+    std::vector<std::byte> reply(12);
+    boost::system::error_code ec;
+    net::read(s, net::buffer(reply), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    auto const h = floorctl::decode_header(reply);
+    ASSERT_TRUE(h);
+    reply.resize(12 + 4u * h->payload_words);
+    net::read(s, net::buffer(reply.data() + 12, reply.size() - 12), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    auto const m = floorctl::decode_message(*h, reply);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->header.conference, floorctl::conference_id{99});
+    EXPECT_EQ(m->header.transaction, floorctl::transaction_id{5});
+    auto const* err = std::get_if<floorctl::error_reply>(&m->payload);
+    ASSERT_NE(err, nullptr);
+    EXPECT_EQ(err->code, floorctl::error_code::unauthorized_operation);
+
+    std::byte more{};
+    net::read(s, net::buffer(&more, 1), ec);
+    EXPECT_EQ(ec, net::error::eof);
+    ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_TRUE(app_->opened.empty());
+    EXPECT_TRUE(app_->frames.empty());
+    EXPECT_EQ(app_->rejected[0], "ids do not match the negotiation");
+}
+
+TEST_F(StreamListenerTest, RegistrySendsAndClosesBoundConnections)
+{
+    start();
+    auto s = connect();
+    net::write(s, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
+    ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
+    auto const conn = app_->opened[0].conn;
+
+    auto const status = floor_request(9); // any BFCP bytes: the listener does not interpret them
+    EXPECT_TRUE(listener_->connections().send(conn, status));
+    std::vector<std::byte> got(status.size());
+    boost::system::error_code ec;
+    net::read(s, net::buffer(got), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(got, status);
+
+    EXPECT_TRUE(listener_->connections().close(conn, ws::close_code::normal, "bye"));
+    std::byte more{};
+    net::read(s, net::buffer(&more, 1), ec);
+    EXPECT_EQ(ec, net::error::eof);
+    ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_EQ(app_->closes[0].origin, ws::close_origin::local);
+    EXPECT_EQ(app_->closes[0].reason, "bye");
+    EXPECT_FALSE(listener_->connections().send(conn, status));
+}
+
+TEST_F(StreamListenerTest, PeerCloseIsReportedOnce)
+{
+    start();
+    {
+        auto s = connect();
+        net::write(s, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
+        ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
+    }
+    ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_EQ(app_->closes[0].origin, ws::close_origin::peer);
+}
+
+TEST_F(StreamListenerTest, FramingErrorAfterBindingClosesTheConnection)
+{
+    start();
+    auto s = connect();
+    auto bad = hello(negotiated_conference, negotiated_user, 2);
+    bad[0] = std::byte{0x60}; // version 3: nothing after it can be trusted to be aligned
+    auto const good = hello(negotiated_conference, negotiated_user, 1);
+    std::vector<std::byte> both(good);
+    both.insert(both.end(), bad.begin(), bad.end());
+    net::write(s, net::buffer(both));
+    ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_EQ(app_->frames.size(), 1u); // the good message before the bad one is delivered
+    EXPECT_NE(app_->closes[0].reason.find("framing error"), std::string::npos);
+}
+
+TEST_F(StreamListenerTest, SilentClientIsCutOffAtTheBindTimeout)
+{
+    ws::stream_listener_options o;
+    o.bind_timeout = 50ms;
+    start(o);
+    auto s = connect();
+    std::byte b{};
+    boost::system::error_code ec;
+    net::read(s, net::buffer(&b, 1), ec);
+    EXPECT_EQ(ec, net::error::eof);
+    ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
+    EXPECT_EQ(app_->rejected[0], "no first message in time");
+}
+
+TEST_F(StreamListenerTest, ConnectionsBeyondTheLimitAreClosedAtOnce)
+{
+    ws::stream_listener_options o;
+    o.max_connections = 1;
+    start(o);
+    auto first = connect();
+    net::write(first, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
+    ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
+    auto second = connect();
+    std::byte b{};
+    boost::system::error_code ec;
+    net::read(second, net::buffer(&b, 1), ec);
+    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    EXPECT_EQ(listener_->connection_count(), 1u);
+}
+
+TEST_F(StreamListenerTest, TlsConnectionIsBoundAndFramed)
+{
+    auto const pem = ws::make_self_signed();
+    ws::stream_listener_options o;
+    o.tls = ws::make_server_context(pem);
+    start(o);
+    auto ctx = ws::make_client_context(pem.certificate_pem);
+    net::ssl::stream<tcp::socket> s(connect(), *ctx);
+    s.handshake(net::ssl::stream_base::client);
+    auto const first = hello(negotiated_conference, negotiated_user, 1);
+    auto const second = floor_request(2);
+    net::write(s, net::buffer(first));
+    net::write(s, net::buffer(second));
+    ASSERT_TRUE(app_->wait([&] { return app_->frames.size() == 2; }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_EQ(app_->opened[0].transport, floorctl::transport_kind::tls);
+    EXPECT_EQ(app_->frames[1], second);
+}
+
+TEST(StreamErrorReply, EchoesTheRequestHeader)
+{
+    floorctl::common_header h;
+    h.version = 1;
+    h.conference = floorctl::conference_id{0x01020304};
+    h.transaction = floorctl::transaction_id{0x0506};
+    h.user = floorctl::user_id{0x0708};
+    auto const bytes = ws::make_error_reply(h, floorctl::error_code::user_does_not_exist);
+    std::vector<std::byte> const expected{
+        std::byte{0x20}, std::byte{13},   // version 1, R/F clear; primitive 13 Error
+        std::byte{0x00}, std::byte{0x01}, // payload length: 1 word
+        std::byte{0x01}, std::byte{0x02}, std::byte{0x03}, std::byte{0x04}, // conference ID
+        std::byte{0x05}, std::byte{0x06},                                   // transaction ID echoed
+        std::byte{0x07}, std::byte{0x08},                                   // user ID
+        std::byte{0x0d}, std::byte{0x03}, // ERROR-CODE (6 << 1 | M=1), length 3
+        std::byte{0x02}, std::byte{0x00}, // code 2 User Does Not Exist, padding
+    };
+    EXPECT_EQ(bytes, expected);
+}
+
+} // namespace

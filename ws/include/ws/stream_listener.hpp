@@ -1,0 +1,153 @@
+#pragma once
+/// @file stream_listener.hpp
+/// TCP/BFCP and TCP/TLS/BFCP listeners (RFC 8855 §6.2 reliable transports, RFC 8856 §7):
+/// one Asio acceptor, one strand per connection, floorctl::stream_framer cutting the byte
+/// stream into messages (a read may hold half a message or several), bounded buffers.
+///
+/// Binding rule (RFC 8856 §7, protocol-notes §2): a connection belongs to the participant whose
+/// SDP negotiated it. Its first message is handed to stream_handler::on_first_message() with the
+/// peer's address; the app checks the source address and the conference and user IDs against
+/// the negotiation and answers with a ws::binding (accept) or a stream_refusal (the listener
+/// writes the refusal's bytes — typically an Error message — then closes).
+///
+/// Accepted connections are registered in a ws::registry (the WebSocket listener's, if given),
+/// so the app sends to and closes TCP and WebSocket connections the same way.
+
+#include <ws/close.hpp>
+#include <ws/handler.hpp>
+#include <ws/log.hpp>
+#include <ws/registry.hpp>
+
+#include <floorctl/event.hpp>
+#include <floorctl/message.hpp>
+#include <floorctl/types.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ws {
+
+/// Who connected, passed to the binding hook.
+struct stream_peer {
+    floorctl::connection_id conn{};
+    floorctl::transport_kind transport = floorctl::transport_kind::tcp; ///< tcp or tls
+    std::string remote_address; ///< e.g. "192.0.2.7" or "::1", without port
+    std::uint16_t remote_port = 0;
+};
+
+/// The app refuses a connection: `reply` (may be empty) is written, then the connection closes.
+struct stream_refusal {
+    std::vector<std::byte> reply; ///< e.g. make_error_reply(header, error_code::..., "...")
+    std::string reason;           ///< for the log; never a secret
+};
+
+/// Result of stream_handler::on_first_message().
+using stream_decision = std::variant<binding, stream_refusal>;
+
+/// Implemented by the app.
+/// @par Thread Safety
+/// Called on the strand of the connection concerned, from any io_context thread; calls for one
+/// connection never overlap. Methods must not block (post to the core's strand) and must not
+/// throw. Kept alive (shared_ptr) by the listener and its connections.
+class stream_handler {
+public:
+    virtual ~stream_handler() = default;
+
+    /// The first complete BFCP message of connection `peer.conn` (`header` already decoded from
+    /// `message`). Decide whether the connection belongs to a negotiated participant.
+    /// On a binding, on_open() and then on_frame() with this same message follow.
+    [[nodiscard]] virtual stream_decision on_first_message(stream_peer const& peer,
+                                                           floorctl::common_header const& header,
+                                                           std::span<std::byte const> message) = 0;
+
+    /// The connection was bound; `conn` is now addressable in the registry.
+    virtual void on_open(floorctl::connection_id conn, binding const& bound,
+                         floorctl::transport_kind transport, std::string const& remote) = 0;
+
+    /// One complete BFCP message (framed by 12 + 4*PayloadLength octets, not yet decoded).
+    virtual void on_frame(floorctl::connection_id conn, std::vector<std::byte> frame) = 0;
+
+    /// Called exactly once for every on_open(), after the last on_frame(). `info.code` is
+    /// normal for an orderly close, abnormal for a network failure; `info.reason` says why.
+    virtual void on_close(floorctl::connection_id conn, close_info const& info) = 0;
+
+    /// A connection ended before it was bound (refused, first-message timeout, TLS failure,
+    /// framing error). For metrics; default: nothing.
+    virtual void on_rejected(stream_peer const& /*peer*/, std::string const& /*reason*/) {}
+};
+
+/// Listener configuration.
+struct stream_listener_options {
+    std::string address = "127.0.0.1"; ///< IPv4 or IPv6 literal to bind
+    std::uint16_t port = 0;            ///< 0: the OS picks; see stream_listener::port()
+    /// Non-null: TCP/TLS/BFCP with this server context (ws::make_server_context); else TCP/BFCP.
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    /// Registry the bound connections join (share the WebSocket listener's). Null: a new one.
+    std::shared_ptr<registry> connections;
+    /// TLS handshake plus the first message must complete within this, else the connection is
+    /// closed (a silent client must not hold a slot).
+    std::chrono::milliseconds bind_timeout{10'000};
+    std::size_t max_message = max_bfcp_message;      ///< one BFCP message (RFC 8855 maximum)
+    std::size_t max_buffered = 2 * max_bfcp_message; ///< unconsumed input per connection
+    std::size_t max_write_queue_bytes = 1024 * 1024; ///< queued output; else the peer is cut off
+    std::size_t max_write_queue_messages = 4096;     ///< queued output messages; likewise
+    std::size_t max_connections = 10'000;            ///< accepted at once; 0: no limit
+};
+
+/// Accepts TCP (or TLS) connections carrying BFCP and runs them on the io_context's threads.
+/// @par Thread Safety
+/// run(), stop(), port(), connections() may be called from any thread.
+class stream_listener : public std::enable_shared_from_this<stream_listener> {
+public:
+    /// Opens, binds and listens. @throws boost::system::system_error on a busy port or bad
+    /// address (startup error).
+    [[nodiscard]] static std::shared_ptr<stream_listener>
+    create(boost::asio::io_context& ioc, stream_listener_options options,
+           std::shared_ptr<stream_handler> app, log_sink log = {});
+
+    /// Starts accepting. Call once.
+    void run();
+
+    /// Stops accepting and closes the connections not bound yet. Bound connections are left to
+    /// connections().close_all() (so the app can send Goodbye first). Idempotent.
+    void stop();
+
+    /// The bound port.
+    [[nodiscard]] std::uint16_t port() const noexcept;
+
+    /// The registry bound connections join.
+    [[nodiscard]] registry& connections() noexcept;
+
+    /// Connections currently accepted (bound or not).
+    [[nodiscard]] std::size_t connection_count() const noexcept;
+
+    ~stream_listener();
+    stream_listener(stream_listener const&) = delete;
+    stream_listener& operator=(stream_listener const&) = delete;
+
+    struct impl; ///< internal (ws/src/stream_listener.cpp)
+
+private:
+    explicit stream_listener(std::unique_ptr<impl> p);
+    void do_accept();
+    std::unique_ptr<impl> impl_;
+};
+
+/// Encodes a BFCP Error (RFC 8855 §5.3.13) answering `request`: same version, conference,
+/// transaction and user IDs, ERROR-CODE `code` and, if non-empty, ERROR-INFO `info`.
+/// For stream_refusal::reply. Thread-safe (pure).
+[[nodiscard]] std::vector<std::byte> make_error_reply(floorctl::common_header const& request,
+                                                      floorctl::error_code code,
+                                                      std::string info = {});
+
+} // namespace ws
