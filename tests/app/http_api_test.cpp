@@ -1,0 +1,333 @@
+// The HTTP surface as functions: application::handle_http() called directly (no socket
+// traffic; the listener is bound on 127.0.0.1:0 but never connected to), and the JSON shapes.
+
+#include "application.hpp"
+#include "http_json.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+using namespace floorctl;
+using namespace floorctl::app;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+class HttpApiTest : public ::testing::Test {
+protected:
+    void start(config c)
+    {
+        c.websocket.listen = {"127.0.0.1", 0};
+        c.io_threads = 1;
+        c.logging.level = log_level::off;
+        app_ = std::make_unique<application>(std::move(c), ioc_);
+        app_->start();
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+
+    void SetUp() override
+    {
+        auto c = parse_config("").cfg.value();
+        conference_settings conf;
+        conf.id = 1;
+        conf.name = "one";
+        conf.chair_uris = {"sip:chair@example.com"};
+        conf.floors.push_back(floor_settings{});
+        c.conferences.push_back(conf);
+        cfg_ = c;
+    }
+
+    void TearDown() override
+    {
+        if (app_) {
+            std::promise<void> done;
+            app_->shutdown(std::chrono::milliseconds{500}, [&] { done.set_value(); });
+            done.get_future().wait_for(std::chrono::seconds{5});
+        }
+        work_.reset();
+        ioc_.stop();
+        if (thread_.joinable()) thread_.join();
+        app_.reset();
+    }
+
+    ws::http_response call(http::verb method, std::string target, std::string body = {},
+                           std::string remote = "127.0.0.1", std::string bearer = {})
+    {
+        if (!app_) start(cfg_);
+        ws::http_request req{method, target, 11};
+        if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
+        req.body() = std::move(body);
+        ws::request_context ctx;
+        ctx.conn = connection_id{1};
+        ctx.remote_address = std::move(remote);
+        auto p = std::make_shared<std::promise<ws::http_response>>();
+        auto f = p->get_future();
+        app_->handle_http(std::move(req), ctx,
+                          [p](ws::http_response r) { p->set_value(std::move(r)); });
+        EXPECT_EQ(f.wait_for(std::chrono::seconds{10}), std::future_status::ready);
+        return f.get();
+    }
+
+    static boost::json::object json(ws::http_response const& r)
+    {
+        return boost::json::parse(r.body()).as_object();
+    }
+
+    config cfg_;
+    net::io_context ioc_;
+    net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(ioc_);
+    std::unique_ptr<application> app_;
+    std::thread thread_;
+};
+
+} // namespace
+
+TEST_F(HttpApiTest, HealthzAnswersOk)
+{
+    auto const r = call(http::verb::get, "/healthz");
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r.body(), "ok\n");
+    EXPECT_EQ(call(http::verb::post, "/healthz").result(), http::status::method_not_allowed);
+}
+
+TEST_F(HttpApiTest, UnknownPathIs404)
+{
+    EXPECT_EQ(call(http::verb::get, "/nope").result(), http::status::not_found);
+    EXPECT_EQ(call(http::verb::get, "/api/nope").result(), http::status::not_found);
+    EXPECT_EQ(call(http::verb::get, "/api/conferences/abc").result(), http::status::not_found);
+    EXPECT_EQ(call(http::verb::get, "/api/conferences/1/whatever").result(),
+              http::status::not_found);
+}
+
+TEST_F(HttpApiTest, MetricsAreServedAsPrometheusText)
+{
+    auto const r = call(http::verb::get, "/metrics");
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_NE(r.body().find("floorctl_conferences 1\n"), std::string::npos) << r.body();
+}
+
+TEST_F(HttpApiTest, DemoPageIsHtml)
+{
+    auto const r = call(http::verb::get, "/");
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
+    EXPECT_NE(r.body().find("<!doctype html>"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, AddParticipantReturnsTicket)
+{
+    auto const r = call(http::verb::post, "/api/conferences/1/participants",
+                        R"({"display_name":"Bob","uri":"sip:bob@example.com"})");
+    ASSERT_EQ(r.result(), http::status::created) << r.body();
+    auto const j = json(r);
+    EXPECT_EQ(j.at("confid").as_int64(), 1);
+    EXPECT_EQ(j.at("userid").as_int64(), 1);
+    EXPECT_EQ(boost::json::serialize(j.at("floors")), "[1]");
+    auto const token = std::string(j.at("token").as_string());
+    EXPECT_EQ(token.size(), 32u);
+    EXPECT_EQ(std::string(j.at("websocket_uri").as_string()),
+              "wss://localhost:" + std::to_string(app_->port()) + "/bfcp?token=" + token);
+    EXPECT_EQ(app_->tokens().check(token, clock::now()).status, token_status::valid);
+
+    auto const second = json(call(http::verb::post, "/api/conferences/1/participants", ""));
+    EXPECT_EQ(second.at("userid").as_int64(), 2);
+}
+
+TEST_F(HttpApiTest, ChairUriGetsItsReservedUserId)
+{
+    auto const j = json(call(http::verb::post, "/api/conferences/1/participants",
+                             R"({"uri":"sip:chair@example.com"})"));
+    EXPECT_EQ(j.at("userid").as_int64(), 65535);
+}
+
+TEST_F(HttpApiTest, ExplicitUserIdConflictIs409)
+{
+    EXPECT_EQ(
+        call(http::verb::post, "/api/conferences/1/participants", R"({"user_id":5})").result(),
+        http::status::created);
+    EXPECT_EQ(
+        call(http::verb::post, "/api/conferences/1/participants", R"({"user_id":5})").result(),
+        http::status::conflict);
+}
+
+TEST_F(HttpApiTest, BadBodiesAre400)
+{
+    EXPECT_EQ(call(http::verb::post, "/api/conferences/1/participants", "{").result(),
+              http::status::bad_request);
+    EXPECT_EQ(call(http::verb::post, "/api/conferences/1/participants", "[]").result(),
+              http::status::bad_request);
+    EXPECT_EQ(
+        call(http::verb::post, "/api/conferences/1/participants", R"({"user_id":0})").result(),
+        http::status::bad_request);
+    EXPECT_EQ(call(http::verb::post, "/api/conferences", R"({"floors":[]})").result(),
+              http::status::bad_request);
+    EXPECT_EQ(call(http::verb::post, "/api/conferences", R"({"floors":[{"id":1,"policy":"x"}]})")
+                  .result(),
+              http::status::bad_request);
+}
+
+TEST_F(HttpApiTest, UnknownConferenceIs404)
+{
+    EXPECT_EQ(call(http::verb::post, "/api/conferences/9/participants", "").result(),
+              http::status::not_found);
+    EXPECT_EQ(call(http::verb::get, "/api/conferences/9").result(), http::status::not_found);
+    EXPECT_EQ(call(http::verb::delete_, "/api/conferences/9").result(), http::status::not_found);
+}
+
+TEST_F(HttpApiTest, RemoveParticipantRevokesItsToken)
+{
+    auto const j = json(call(http::verb::post, "/api/conferences/1/participants", ""));
+    auto const token = std::string(j.at("token").as_string());
+    EXPECT_EQ(call(http::verb::delete_, "/api/conferences/1/participants/1").result(),
+              http::status::no_content);
+    EXPECT_EQ(app_->tokens().check(token, clock::now()).status, token_status::revoked);
+    EXPECT_EQ(call(http::verb::delete_, "/api/conferences/1/participants/1").result(),
+              http::status::not_found);
+}
+
+TEST_F(HttpApiTest, FloorStateListsFloorsAndParticipants)
+{
+    (void)call(http::verb::post, "/api/conferences/1/participants", R"({"display_name":"Ann"})");
+    auto const r = call(http::verb::get, "/api/conferences/1");
+    ASSERT_EQ(r.result(), http::status::ok);
+    auto const j = json(r);
+    EXPECT_EQ(j.at("confid").as_int64(), 1);
+    ASSERT_EQ(j.at("floors").as_array().size(), 1u);
+    auto const& f = j.at("floors").as_array()[0].as_object();
+    EXPECT_EQ(f.at("policy").as_string(), "queue");
+    EXPECT_TRUE(f.at("holders").as_array().empty());
+    ASSERT_EQ(j.at("participants").as_array().size(), 1u);
+    EXPECT_EQ(j.at("participants").as_array()[0].as_object().at("display_name").as_string(), "Ann");
+    auto const floors = json(call(http::verb::get, "/api/conferences/1/floors"));
+    EXPECT_EQ(floors.size(), 1u);
+    EXPECT_TRUE(floors.contains("floors"));
+}
+
+TEST_F(HttpApiTest, CreateListAndDeleteConferences)
+{
+    auto const created = call(http::verb::post, "/api/conferences",
+                              R"({"name":"auto","floors":[{"id":2,"policy":"chair",
+                                  "chair_timeout_ms":5000,"chair_fallback":"accept"}]})");
+    ASSERT_EQ(created.result(), http::status::created) << created.body();
+    auto const c = json(created);
+    EXPECT_EQ(c.at("id").as_int64(), 2); // lowest free id
+    auto const& f = c.at("floors").as_array()[0].as_object();
+    EXPECT_EQ(f.at("policy").as_string(), "chair");
+    EXPECT_EQ(f.at("chair_timeout_ms").as_int64(), 5000);
+    EXPECT_EQ(f.at("chair_fallback").as_string(), "accept");
+
+    auto const list = json(call(http::verb::get, "/api/conferences"));
+    EXPECT_EQ(list.at("conferences").as_array().size(), 2u);
+    EXPECT_EQ(call(http::verb::delete_, "/api/conferences/2").result(), http::status::no_content);
+    EXPECT_EQ(json(call(http::verb::get, "/api/conferences")).at("conferences").as_array().size(),
+              1u);
+    EXPECT_EQ(call(http::verb::put, "/api/conferences").result(), http::status::method_not_allowed);
+}
+
+TEST_F(HttpApiTest, NonLoopbackPeerIsRefusedByDefault)
+{
+    EXPECT_EQ(call(http::verb::get, "/api/conferences", "", "10.1.2.3").result(),
+              http::status::forbidden);
+    EXPECT_EQ(call(http::verb::get, "/api/conferences", "", "::1").result(), http::status::ok);
+    EXPECT_EQ(call(http::verb::get, "/healthz", "", "10.1.2.3").result(), http::status::ok);
+}
+
+TEST_F(HttpApiTest, BearerKeyGuardsTheApi)
+{
+    cfg_.admin.bind = "0.0.0.0";
+    cfg_.admin.bearer_key = "a-long-enough-secret";
+    auto const missing = call(http::verb::get, "/api/conferences", "", "10.1.2.3");
+    EXPECT_EQ(missing.result(), http::status::unauthorized);
+    EXPECT_EQ(missing[http::field::www_authenticate], "Bearer realm=\"floorctl\"");
+    EXPECT_EQ(call(http::verb::get, "/api/conferences", "", "10.1.2.3", "wrong").result(),
+              http::status::unauthorized);
+    EXPECT_EQ(
+        call(http::verb::get, "/api/conferences", "", "10.1.2.3", "a-long-enough-secret").result(),
+        http::status::ok);
+}
+
+TEST_F(HttpApiTest, DisabledAdminApiIs404)
+{
+    cfg_.admin.enabled = false;
+    EXPECT_EQ(call(http::verb::get, "/api/conferences").result(), http::status::not_found);
+}
+
+TEST(HttpJsonTest, ConferenceBodyDefaultsToOneQueueFloor)
+{
+    auto const r = conference_from_json(R"({"name":"x"})");
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    ASSERT_EQ(r.conference->floors.size(), 1u);
+    EXPECT_EQ(r.conference->floors[0].id, 1);
+    EXPECT_EQ(r.conference->floors[0].policy, floor_policy::queue);
+    EXPECT_EQ(r.conference->id, 0u); // server picks
+}
+
+TEST(HttpJsonTest, ConferenceBodyErrorsNameTheField)
+{
+    EXPECT_EQ(conference_from_json(R"({"id":-1})").error, "id: expected a non-negative integer");
+    EXPECT_EQ(conference_from_json(R"({"id":"1"})").error, "id: expected a non-negative integer");
+    EXPECT_EQ(conference_from_json(R"({"floors":[{"id":70000}]})").error, "id: out of range");
+    EXPECT_EQ(conference_from_json(R"({"floors":[{}]})").error, "floors: every floor needs an id");
+    EXPECT_EQ(conference_from_json(R"({"floors":[{"id":1},{"id":1}]})").error,
+              "floors: duplicate floor id");
+    EXPECT_EQ(conference_from_json(R"({"floors":[{"id":1,"send_accepted":1}]})").error,
+              "send_accepted: expected true or false");
+    EXPECT_EQ(conference_from_json(R"({"chair_users":[0]})").error,
+              "chair_users: expected user ids 1..65535");
+}
+
+TEST(HttpJsonTest, ParticipantBody)
+{
+    auto const ok = participant_from_json(R"({"user_id":3,"display_name":"A","uri":"sip:a@b"})");
+    ASSERT_TRUE(ok.info);
+    EXPECT_EQ(ok.info->id, user_id{3});
+    EXPECT_EQ(ok.info->display_name, "A");
+    EXPECT_EQ(ok.info->uri, "sip:a@b");
+    EXPECT_TRUE(participant_from_json("").info);
+    EXPECT_EQ(participant_from_json(R"({"display_name":5})").error,
+              "display_name: expected a string");
+    EXPECT_FALSE(
+        participant_from_json(std::string(R"({"uri":")") + std::string(300, 'x') + "\"}").info);
+}
+
+TEST(HttpJsonTest, TicketShape)
+{
+    participant_ticket t{
+        "wss://h:1/bfcp?token=ab", conference_id{4}, user_id{5}, {floor_id{1}, floor_id{2}}, "ab"};
+    EXPECT_EQ(
+        boost::json::serialize(ticket_to_json(t)),
+        R"({"websocket_uri":"wss://h:1/bfcp?token=ab","confid":4,"userid":5,"floors":[1,2],"token":"ab"})");
+}
+
+TEST(ConferenceConfigTest, ChairsByUriGetReservedIdsAndPolicyMaps)
+{
+    conference_settings c;
+    c.id = 8;
+    c.chair_users = {7};
+    c.chair_uris = {"sip:a@x", "sip:b@x"};
+    floor_settings f;
+    f.id = 2;
+    f.policy = floor_policy::chair;
+    f.fallback = app::chair_fallback::accept;
+    f.max_holders = 3;
+    c.floors.push_back(f);
+    auto const cc = to_conference_config(c, true);
+    EXPECT_EQ(cc.id, conference_id{8});
+    EXPECT_TRUE(cc.require_tls);
+    ASSERT_EQ(cc.floors.size(), 1u);
+    EXPECT_EQ(cc.floors[0].kind, policy::chair);
+    EXPECT_EQ(cc.floors[0].fallback, floorctl::chair_fallback::accept);
+    EXPECT_EQ(cc.floors[0].max_holders, 3u);
+    EXPECT_EQ(cc.floors[0].chairs,
+              (std::vector<user_id>{user_id{7}, user_id{65535}, user_id{65534}}));
+    EXPECT_EQ(chair_user_for_uri(c, "sip:b@x"), user_id{65534});
+    EXPECT_EQ(chair_user_for_uri(c, "sip:c@x"), std::nullopt);
+}

@@ -1,0 +1,301 @@
+// BFCP over WebSocket end to end (RFC 8857 on RFC 8855): the real listener, core host and
+// provisioning API on 127.0.0.1:0, a Beast client, at 1 and 4 io threads.
+
+#include "e2e_support.hpp"
+#include "http_json.hpp"
+
+using namespace e2e;
+
+namespace {
+
+class WebSocketE2E : public ::testing::TestWithParam<unsigned> {
+protected:
+    app::config config() const { return test_config(GetParam()); }
+};
+
+INSTANTIATE_TEST_SUITE_P(IoThreads, WebSocketE2E, ::testing::Values(1u, 4u),
+                         [](auto const& p) { return std::to_string(p.param) + "Threads"; });
+
+} // namespace
+
+TEST_P(WebSocketE2E, ProvisioningTokenConnectsAndHelloIsAnswered)
+{
+    test_server srv(config());
+    auto const [status, body] =
+        http_request(srv.port(), http::verb::post, "/api/conferences/1/participants",
+                     R"({"display_name":"Alice","uri":"sip:a@x"})");
+    ASSERT_EQ(status, 201u) << body;
+    auto const j = boost::json::parse(body).as_object();
+    EXPECT_EQ(j.at("confid").as_int64(), 1);
+    auto const user = static_cast<std::uint16_t>(j.at("userid").as_int64());
+    EXPECT_GE(user, 1);
+    ASSERT_EQ(j.at("floors").as_array().size(), 1u);
+    EXPECT_EQ(j.at("floors").as_array()[0].as_int64(), 1);
+    auto const token = std::string(j.at("token").as_string());
+    EXPECT_GE(token.size(), 32u); // 128 bits as hex
+    auto const uri = std::string(j.at("websocket_uri").as_string());
+    EXPECT_EQ(uri, "wss://localhost:" + std::to_string(srv.port()) + "/bfcp?token=" + token);
+
+    client c(srv.port(), token);
+    EXPECT_EQ(c.handshake_response()[http::field::sec_websocket_protocol], "BFCP");
+    c.send(hello_msg(1, user, 7));
+    auto const reply = c.read();
+    ASSERT_TRUE(reply);
+    EXPECT_TRUE(std::holds_alternative<hello_ack>(reply->payload));
+    EXPECT_EQ(reply->header.transaction, transaction_id{7});
+    EXPECT_EQ(reply->header.conference, conference_id{1});
+    EXPECT_EQ(reply->header.user, user_id{user});
+}
+
+TEST_P(WebSocketE2E, TwoClientsQueueGrantAndRelease)
+{
+    test_server srv(config());
+    auto const a = srv.participant();
+    auto const b = srv.participant();
+    auto const ua = to_underlying(a.user);
+    auto const ub = to_underlying(b.user);
+    client ca(srv.port(), a.token);
+    client cb(srv.port(), b.token);
+
+    ca.send(request_msg(1, ua, 1));
+    auto const granted = ca.read_until(has_status(request_status::granted));
+    ASSERT_TRUE(granted) << "A was not granted";
+    EXPECT_EQ(granted->header.transaction, transaction_id{1});
+    auto const a_request = request_id_of(*granted).value();
+
+    cb.send(request_msg(1, ub, 2));
+    auto const pending = cb.read_until(has_status(request_status::pending));
+    ASSERT_TRUE(pending) << "B was not queued";
+    EXPECT_EQ(pending->header.transaction, transaction_id{2});
+
+    ca.send(release_msg(1, ua, 3, a_request));
+    auto const released = ca.read_until(has_status(request_status::released));
+    ASSERT_TRUE(released);
+    EXPECT_EQ(released->header.transaction, transaction_id{3});
+
+    auto const b_granted = cb.read_until(has_status(request_status::granted));
+    ASSERT_TRUE(b_granted) << "B was not granted after A released";
+    EXPECT_EQ(b_granted->header.transaction, transaction_id{0}); // server-initiated (RFC 8855)
+}
+
+TEST_P(WebSocketE2E, WrongConferenceGetsError1AndWrongUserError5)
+{
+    test_server srv(config());
+    auto const a = srv.participant();
+    auto const ua = to_underlying(a.user);
+    client c(srv.port(), a.token);
+
+    c.send(hello_msg(99, ua, 1));
+    auto const e1 = c.read();
+    ASSERT_TRUE(e1);
+    EXPECT_EQ(error_of(*e1), error_code::conference_does_not_exist);
+
+    c.send(hello_msg(1, static_cast<std::uint16_t>(ua + 100), 2));
+    auto const e5 = c.read();
+    ASSERT_TRUE(e5);
+    EXPECT_EQ(error_of(*e5), error_code::unauthorized_operation);
+}
+
+TEST_P(WebSocketE2E, SecondConnectionWithSameTokenSupersedesTheFirstWith1008)
+{
+    test_server srv(config());
+    auto const a = srv.participant();
+    auto const ua = to_underlying(a.user);
+    client first(srv.port(), a.token);
+    first.send(hello_msg(1, ua, 1));
+    ASSERT_TRUE(first.read()); // bound and answered
+
+    client second(srv.port(), a.token);
+    EXPECT_EQ(first.wait_closed(), 1008);
+    second.send(hello_msg(1, ua, 2));
+    auto const reply = second.read();
+    ASSERT_TRUE(reply);
+    EXPECT_TRUE(std::holds_alternative<hello_ack>(reply->payload));
+}
+
+TEST_P(WebSocketE2E, RequireTlsAnswersPlainWebSocketWithError9)
+{
+    auto cfg = config();
+    cfg.websocket.allow_plain = true;
+    cfg.websocket.require_tls = true;
+    test_server srv(cfg);
+    auto const a = srv.participant();
+    client c(srv.port(), a.token, /*tls=*/false);
+    c.send(hello_msg(1, to_underlying(a.user), 1));
+    auto const reply = c.read();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(error_of(*reply), error_code::use_tls);
+}
+
+TEST_P(WebSocketE2E, PlainWebSocketWorksWhenTlsIsNotRequired)
+{
+    auto cfg = config();
+    cfg.websocket.allow_plain = true;
+    cfg.websocket.require_tls = false;
+    test_server srv(cfg);
+    auto const a = srv.participant();
+    client c(srv.port(), a.token, /*tls=*/false);
+    c.send(hello_msg(1, to_underlying(a.user), 1));
+    auto const reply = c.read();
+    ASSERT_TRUE(reply);
+    EXPECT_TRUE(std::holds_alternative<hello_ack>(reply->payload));
+}
+
+TEST_P(WebSocketE2E, VanishedHolderFreesTheFloorForTheNextInLine)
+{
+    test_server srv(config());
+    auto const a = srv.participant();
+    auto const b = srv.participant();
+    client ca(srv.port(), a.token);
+    client cb(srv.port(), b.token);
+
+    ca.send(request_msg(1, to_underlying(a.user), 1));
+    ASSERT_TRUE(ca.read_until(has_status(request_status::granted)));
+    cb.send(request_msg(1, to_underlying(b.user), 1));
+    ASSERT_TRUE(cb.read_until(has_status(request_status::pending)));
+
+    ca.vanish(); // no close handshake, no FloorRelease
+    EXPECT_TRUE(cb.read_until(has_status(request_status::granted)))
+        << "the floor was not handed on after the holder vanished";
+}
+
+TEST_P(WebSocketE2E, UnknownTokenIs401AndRevokedTokenIs403)
+{
+    test_server srv(config());
+    EXPECT_THROW(client(srv.port(), "00000000000000000000000000000000"),
+                 boost::system::system_error);
+    auto const a = srv.participant();
+    std::promise<bool> removed;
+    srv.app().revoke_participant(conference_id{1}, a.user, [&](bool ok) { removed.set_value(ok); });
+    EXPECT_TRUE(removed.get_future().get());
+    auto const check = srv.app().tokens().check(a.token, clock::now());
+    EXPECT_EQ(check.status, app::token_status::revoked);
+    try {
+        client c(srv.port(), a.token);
+        ADD_FAILURE() << "a revoked token was accepted";
+    } catch (boost::system::system_error const& e) {
+        EXPECT_EQ(e.code(), websocket::error::upgrade_declined);
+    }
+}
+
+TEST_P(WebSocketE2E, RemovingAParticipantSendsGoodbyeAndCloses)
+{
+    test_server srv(config());
+    auto const a = srv.participant();
+    client c(srv.port(), a.token);
+    c.send(hello_msg(1, to_underlying(a.user), 1));
+    ASSERT_TRUE(c.read());
+    auto const [status, body] =
+        http_request(srv.port(), http::verb::delete_,
+                     "/api/conferences/1/participants/" + std::to_string(to_underlying(a.user)));
+    EXPECT_EQ(status, 204u) << body;
+    auto const bye =
+        c.read_until([](message const& m) { return std::holds_alternative<goodbye>(m.payload); });
+    EXPECT_TRUE(bye) << "no Goodbye before the close";
+    EXPECT_NE(c.wait_closed(), 0);
+}
+
+TEST_P(WebSocketE2E, ShutdownSendsGoodbyeAndCloses1001)
+{
+    auto srv = std::make_unique<test_server>(config());
+    auto const a = srv->participant();
+    client c(srv->port(), a.token);
+    c.send(hello_msg(1, to_underlying(a.user), 1));
+    ASSERT_TRUE(c.read());
+
+    std::thread stopper([&] { srv.reset(); });
+    auto const bye =
+        c.read_until([](message const& m) { return std::holds_alternative<goodbye>(m.payload); });
+    EXPECT_TRUE(bye);
+    EXPECT_EQ(c.wait_closed(), 1001);
+    stopper.join();
+}
+
+TEST_P(WebSocketE2E, HealthMetricsAndDemoPageAreServed)
+{
+    test_server srv(config());
+    auto const a = srv.participant();
+    {
+        client c(srv.port(), a.token);
+        c.send(hello_msg(1, to_underlying(a.user), 1));
+        ASSERT_TRUE(c.read());
+        c.close();
+    }
+    auto const [hs, hb] = http_request(srv.port(), http::verb::get, "/healthz");
+    EXPECT_EQ(hs, 200u);
+    EXPECT_EQ(hb, "ok\n");
+    auto const [ms, mb] = http_request(srv.port(), http::verb::get, "/metrics");
+    EXPECT_EQ(ms, 200u);
+    EXPECT_NE(mb.find("floorctl_messages_total{primitive=\"Hello\",direction=\"in\"} 1"),
+              std::string::npos)
+        << mb;
+    EXPECT_NE(mb.find("floorctl_messages_total{primitive=\"HelloAck\",direction=\"out\"} 1"),
+              std::string::npos);
+    EXPECT_NE(mb.find("floorctl_handshakes_total{outcome=\"accepted\"} 1"), std::string::npos);
+    EXPECT_NE(mb.find("floorctl_request_latency_seconds_count 1"), std::string::npos);
+    auto const [ps, pb] = http_request(srv.port(), http::verb::get, "/");
+    EXPECT_EQ(ps, 200u);
+    EXPECT_NE(pb.find("new WebSocket(u,\"BFCP\")"), std::string::npos);
+}
+
+TEST_P(WebSocketE2E, ConferenceLifecycleThroughTheApi)
+{
+    test_server srv(config());
+    auto [cs, cb] =
+        http_request(srv.port(), http::verb::post, "/api/conferences",
+                     R"({"id":7,"name":"board","floors":[{"id":3,"policy":"preempt"}]})");
+    ASSERT_EQ(cs, 201u) << cb;
+    auto [dup, dupb] =
+        http_request(srv.port(), http::verb::post, "/api/conferences", R"({"id":7})");
+    EXPECT_EQ(dup, 409u) << dupb;
+    auto [ls, lb] = http_request(srv.port(), http::verb::get, "/api/conferences");
+    EXPECT_EQ(ls, 200u);
+    EXPECT_NE(lb.find("\"board\""), std::string::npos) << lb;
+
+    auto [ps, pb] =
+        http_request(srv.port(), http::verb::post, "/api/conferences/7/participants", "");
+    ASSERT_EQ(ps, 201u) << pb;
+    auto const j = boost::json::parse(pb).as_object();
+    auto const token = std::string(j.at("token").as_string());
+    auto const user = static_cast<std::uint16_t>(j.at("userid").as_int64());
+    client c(srv.port(), token);
+    c.send(request_msg(7, user, 1, 3));
+    ASSERT_TRUE(c.read_until(has_status(request_status::granted)));
+
+    auto [fs, fb] = http_request(srv.port(), http::verb::get, "/api/conferences/7/floors");
+    EXPECT_EQ(fs, 200u);
+    auto const floors = boost::json::parse(fb).as_object().at("floors").as_array();
+    ASSERT_EQ(floors.size(), 1u);
+    EXPECT_EQ(floors[0].as_object().at("id").as_int64(), 3);
+    EXPECT_EQ(floors[0].as_object().at("holders").as_array().size(), 1u) << fb;
+
+    auto [gs, gb] = http_request(srv.port(), http::verb::get, "/api/conferences/7");
+    EXPECT_EQ(gs, 200u);
+    EXPECT_NE(gb.find("\"participants\""), std::string::npos);
+
+    auto [ds, db] = http_request(srv.port(), http::verb::delete_, "/api/conferences/7");
+    EXPECT_EQ(ds, 204u) << db;
+    EXPECT_NE(c.wait_closed(), 0); // Goodbye + close when the conference ends
+    auto [gone, goneb] = http_request(srv.port(), http::verb::get, "/api/conferences/7");
+    EXPECT_EQ(gone, 404u);
+    auto [nf, nfb] =
+        http_request(srv.port(), http::verb::post, "/api/conferences/7/participants", "");
+    EXPECT_EQ(nf, 404u);
+}
+
+TEST_P(WebSocketE2E, AdminBearerKeyIsEnforced)
+{
+    auto cfg = config();
+    cfg.admin.bearer_key = "0123456789abcdef-secret";
+    test_server srv(cfg);
+    auto [no, nob] = http_request(srv.port(), http::verb::get, "/api/conferences");
+    EXPECT_EQ(no, 401u);
+    auto [bad, badb] = http_request(srv.port(), http::verb::get, "/api/conferences", "", true,
+                                    "0123456789abcdef-wrong!");
+    EXPECT_EQ(bad, 401u);
+    auto [ok, okb] = http_request(srv.port(), http::verb::get, "/api/conferences", "", true,
+                                  "0123456789abcdef-secret");
+    EXPECT_EQ(ok, 200u) << okb;
+    auto [health, hb] = http_request(srv.port(), http::verb::get, "/healthz");
+    EXPECT_EQ(health, 200u); // health and metrics need no key
+}
