@@ -59,15 +59,11 @@ std::size_t put_status_group(byte_writer& w, attribute_type t, std::uint16_t id,
     room = std::min<std::size_t>(floor4(room), 252);
     if (room < 4) return 0;
     auto const start = w.size();
-    w.u8(attribute_head(t));
-    w.u8(0);
-    w.u16(id);
+    w.u32(std::uint32_t{attribute_head(t)} << 24 | id); // Length patched below
     std::size_t used = 4;
     if (g.status && room - used >= 4) {
-        w.u8(attribute_head(attribute_type::request_status));
-        w.u8(4);
-        w.u8(to_underlying(g.status->status));
-        w.u8(g.status->queue_position);
+        w.u32(std::uint32_t{attribute_head(attribute_type::request_status)} << 24 | 4u << 16 |
+              std::uint32_t{to_underlying(g.status->status)} << 8 | g.status->queue_position);
         used += 4;
     }
     if (g.status_info) put_text(w, attribute_type::status_info, *g.status_info, room - used);
@@ -137,6 +133,8 @@ bool decode_floor_request_information(std::span<std::byte const> c, floor_reques
             out.overall.emplace();
             return decode_status_group(v, *out.overall, out.overall->id, ctx);
         case attribute_type::floor_request_status: {
+            if (out.floors.capacity() == 0)
+                out.floors.reserve(2); // most requests name one or two floors: one allocation
             auto& g = out.floors.emplace_back();
             return decode_status_group(v, g, g.floor, ctx);
         }
@@ -164,63 +162,24 @@ bool decode_floor_request_information(std::span<std::byte const> c, floor_reques
     return true;
 }
 
-namespace {
-
-[[nodiscard]] constexpr std::size_t text_bound(std::size_t n) noexcept
-{
-    return (std::min<std::size_t>(n, 253) + 2 + 3) & ~std::size_t{3};
-}
-
-template <class Opt> [[nodiscard]] std::size_t opt_text_bound(Opt const& t) noexcept
-{
-    return t ? text_bound(t->size()) : 0;
-}
-
-} // namespace
-
 std::size_t text_attribute_bound(std::size_t text_size) noexcept
 {
-    return text_bound(text_size);
-}
-
-std::size_t user_information_bound(user_information const& u) noexcept
-{
-    return std::min<std::size_t>(252, 4 + opt_text_bound(u.display_name) + opt_text_bound(u.uri));
-}
-
-namespace {
-
-[[nodiscard]] std::size_t user_bound(std::optional<user_information> const& u) noexcept
-{
-    return u ? user_information_bound(*u) : 0;
-}
-
-} // namespace
-
-std::size_t floor_request_information_bound(floor_request_information const& f) noexcept
-{
-    std::size_t n = 4;
-    if (f.overall) n += 8 + opt_text_bound(f.overall->status_info);
-    for (auto const& g : f.floors)
-        n += 8 + opt_text_bound(g.status_info);
-    n += user_bound(f.beneficiary) + user_bound(f.requested_by);
-    n += f.prio ? 4 : 0;
-    n += opt_text_bound(f.participant_info);
-    return std::min<std::size_t>(n, 252);
+    return (std::min<std::size_t>(text_size, 253) + 2 + 3) & ~std::size_t{3};
 }
 
 void put_text(byte_writer& w, attribute_type t, std::string_view s, std::size_t room)
 {
     room = floor4(room);
     if (room < 4) return;
-    std::size_t n = std::min<std::size_t>({s.size(), room - 2, 253});
-    if (n < s.size()) {
+    std::size_t n = s.size();
+    std::size_t const cap = room - 2 < 253 ? room - 2 : 253;
+    if (n > cap) {
+        n = cap;
         // Never split a UTF-8 sequence: back off over continuation octets (10xxxxxx).
         while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
             --n;
     }
-    w.u8(attribute_head(t));
-    w.u8(static_cast<std::uint8_t>(n + 2));
+    w.u16(static_cast<std::uint16_t>(attribute_head(t) << 8 | (n + 2)));
     w.bytes(s.data(), n);
     w.zeros(pad4(n + 2));
 }
@@ -242,9 +201,7 @@ void put_user_information(byte_writer& w, attribute_type t, user_information con
     room = std::min<std::size_t>(floor4(room), 252);
     if (room < 4) return;
     auto const start = w.size();
-    w.u8(attribute_head(t));
-    w.u8(0);
-    w.u16(to_underlying(u.id));
+    w.u32(std::uint32_t{attribute_head(t)} << 24 | to_underlying(u.id));
     if (u.display_name)
         put_text(w, attribute_type::user_display_name, *u.display_name, room - (w.size() - start));
     if (u.uri) put_text(w, attribute_type::user_uri, *u.uri, room - (w.size() - start));
@@ -266,9 +223,8 @@ void put_floor_request_information(byte_writer& w, floor_request_information con
     std::size_t reserve = others_min - 4 + 4 * n_floors; // still owed to later fixed parts
 
     auto const start = w.size();
-    w.u8(attribute_head(attribute_type::floor_request_information));
-    w.u8(0);
-    w.u16(to_underlying(fri.id));
+    w.u32(std::uint32_t{attribute_head(attribute_type::floor_request_information)} << 24 |
+          to_underlying(fri.id));
     auto const left = [&] { return room - (w.size() - start); };
 
     if (fri.overall) {

@@ -40,6 +40,24 @@ template <class T> T& body_as(message_body& b)
     return b.emplace<T>();
 }
 
+/// Number of top-level attributes of `type` (a cheap pre-scan, stopping at the first
+/// structural problem, which the real walk then reports): lets list decodes reserve once
+/// instead of growing and moving floor_request_information values.
+std::size_t count_of(bytes payload, attribute_type type) noexcept
+{
+    std::size_t n = 0;
+    std::size_t pos = 0;
+    auto const want = to_underlying(type);
+    while (payload.size() - pos >= 2) {
+        auto const len = static_cast<std::size_t>(payload[pos + 1]);
+        if (len < 2) break;
+        if ((static_cast<std::uint8_t>(payload[pos]) >> 1) == want) ++n;
+        pos += len + detail::pad4(len);
+        if (pos > payload.size()) break;
+    }
+    return n;
+}
+
 bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx& ctx)
 {
     using detail::walk;
@@ -128,6 +146,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
     }
     case primitive::user_status: {
         auto& b = body_as<user_status>(out);
+        b.requests.reserve(count_of(payload, at::floor_request_information));
         return walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             switch (static_cast<at>(t)) {
             case at::beneficiary_information:
@@ -153,6 +172,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
     }
     case primitive::floor_status: {
         auto& b = body_as<floor_status>(out);
+        b.requests.reserve(count_of(payload, at::floor_request_information));
         std::optional<std::uint16_t> floor;
         bool const ok = walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             switch (static_cast<at>(t)) {
@@ -327,12 +347,12 @@ template <class F> decltype(auto) dispatch(message_body const& b, F&& f)
         return f(*std::get_if<I>(&b));
         FLOORCTL_CASE(0)
         FLOORCTL_CASE(1)
-        FLOORCTL_CASE(2) FLOORCTL_CASE(3) FLOORCTL_CASE(4) FLOORCTL_CASE(5) FLOORCTL_CASE(6)
-            FLOORCTL_CASE(7) FLOORCTL_CASE(8) FLOORCTL_CASE(9) FLOORCTL_CASE(10) FLOORCTL_CASE(11)
-                FLOORCTL_CASE(12) FLOORCTL_CASE(13) FLOORCTL_CASE(14) FLOORCTL_CASE(15)
-                    FLOORCTL_CASE(16)
+        FLOORCTL_CASE(2)
+        FLOORCTL_CASE(3) FLOORCTL_CASE(4) FLOORCTL_CASE(5) FLOORCTL_CASE(6) FLOORCTL_CASE(7)
+            FLOORCTL_CASE(8) FLOORCTL_CASE(9) FLOORCTL_CASE(10) FLOORCTL_CASE(11) FLOORCTL_CASE(12)
+                FLOORCTL_CASE(13) FLOORCTL_CASE(14) FLOORCTL_CASE(15) FLOORCTL_CASE(16)
 #undef FLOORCTL_CASE
-                        default : return f(*std::get_if<17>(&b));
+                    default : return f(*std::get_if<17>(&b));
     }
 }
 static_assert(std::variant_size_v<message_body> == 18);
@@ -425,12 +445,10 @@ namespace {
 std::size_t bound_of(message_body const& body) noexcept
 {
     constexpr std::size_t fixed = 4;
-    auto const fris = [](auto const& list) {
-        std::size_t n = 0;
-        for (auto const& r : list)
-            n += detail::floor_request_information_bound(r);
-        return n;
-    };
+    // A grouped attribute never exceeds 252 octets: cheaper to assume than to add up (the bound
+    // only chooses between the stack buffer and growing the vector).
+    constexpr std::size_t group = 252;
+    auto const fris = [&](auto const& list) { return group * list.size(); };
     return dispatch(body, [&](auto const& b) -> std::size_t {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, floor_request>)
@@ -443,10 +461,9 @@ std::size_t bound_of(message_body const& body) noexcept
             return fixed;
         else if constexpr (std::is_same_v<T, floor_request_status> ||
                            std::is_same_v<T, chair_action>)
-            return detail::floor_request_information_bound(b.info);
+            return group;
         else if constexpr (std::is_same_v<T, user_status>)
-            return (b.beneficiary ? detail::user_information_bound(*b.beneficiary) : 0) +
-                   fris(b.requests);
+            return (b.beneficiary ? group : 0) + fris(b.requests);
         else if constexpr (std::is_same_v<T, floor_query>)
             return fixed * b.floors.size();
         else if constexpr (std::is_same_v<T, floor_status>)
@@ -493,7 +510,7 @@ void encode(message const& m, std::vector<std::byte>& out)
     auto const bound = 16 + bound_of(m.payload) + 4;
     // Small messages (all but long lists) are built in an uninitialised stack buffer and appended
     // with one copy: cheaper than growing the vector with resize(), which zero-fills.
-    constexpr std::size_t small = 512;
+    constexpr std::size_t small = 4096;
     if (bound <= small) {
         std::array<std::byte, small> buf; // NOLINT: written before read
         detail::byte_writer w{buf.data()};
