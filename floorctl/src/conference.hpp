@@ -89,6 +89,9 @@ struct conference {
     std::vector<floor_id> floor_order; // configuration order, for snapshots
     std::unordered_map<user_id, participant> participants;
     std::unordered_map<floor_request_id, floor_request_state> requests;
+    // Connections bound to a user the conference does not know (yet): add_participant claims
+    // them in O(1); their frames get Error 2 meanwhile.
+    std::unordered_map<user_id, connection_id> unclaimed;
     std::uint16_t next_request = 1;
     std::uint16_t next_user = 1;
 };

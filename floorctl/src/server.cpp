@@ -115,14 +115,10 @@ std::vector<action> server::remove_conference(conference_id id, clock::time_poin
         }
     }
     // Connections bound to this conference for users it never had are closed as well.
-    for (auto b = im.bindings.begin(); b != im.bindings.end();) {
-        if (b->second.conf == id) {
-            out.emplace_back(
-                close_connection{b->first, std::make_error_code(std::errc::connection_aborted)});
-            b = im.bindings.erase(b);
-        } else {
-            ++b;
-        }
+    for (auto const& [u, conn] : c.unclaimed) {
+        out.emplace_back(
+            close_connection{conn, std::make_error_code(std::errc::connection_aborted)});
+        im.bindings.erase(conn);
     }
     im.participants_total -= c.participants.size();
     im.requests_total -= c.requests.size();
@@ -150,8 +146,9 @@ result<user_id> server::add_participant(conference_id conf, participant_info p)
     detail::participant part;
     part.info = std::move(p);
     // A connection may have been bound before the signalling side added the user.
-    for (auto const& [conn, b] : im.bindings) {
-        if (b.conf == conf && b.user == id) part.conn = conn;
+    if (auto u = c.unclaimed.find(id); u != c.unclaimed.end()) {
+        part.conn = u->second;
+        c.unclaimed.erase(u);
     }
     c.participants.emplace(id, std::move(part));
     ++im.participants_total;
@@ -223,7 +220,15 @@ void server::impl::on_bound(connection_bound const& ev, std::vector<action>& out
     if (cit == conferences.end()) return; // frames will be answered with Error 1
     auto& c = cit->second;
     auto pit = c.participants.find(ev.user);
-    if (pit == c.participants.end()) return; // frames will be answered with Error 2
+    if (pit == c.participants.end()) {
+        if (auto u = c.unclaimed.find(ev.user); u != c.unclaimed.end() && u->second != ev.conn) {
+            out.emplace_back(
+                close_connection{u->second, std::make_error_code(std::errc::connection_aborted)});
+            bindings.erase(u->second);
+        }
+        c.unclaimed[ev.user] = ev.conn;
+        return; // frames are answered with Error 2 until add_participant
+    }
     auto& p = pit->second;
     op o{c, out};
     if (p.conn && *p.conn != ev.conn) {
@@ -334,6 +339,8 @@ void server::impl::on_closed(connection_closed const& ev, std::vector<action>& o
     auto cit = conferences.find(bound.conf);
     if (cit == conferences.end()) return;
     auto& c = cit->second;
+    if (auto u = c.unclaimed.find(bound.user); u != c.unclaimed.end() && u->second == ev.conn)
+        c.unclaimed.erase(u);
     auto pit = c.participants.find(bound.user);
     if (pit == c.participants.end() || pit->second.conn != ev.conn)
         return; // superseded connection: its user is elsewhere now

@@ -302,3 +302,29 @@ TEST(ServerShards, TimerIdsCarryTheShard)
 
 } // namespace
 } // namespace floorctl::test
+
+namespace floorctl::test {
+namespace {
+
+using V = std::vector<sent>;
+
+TEST(ServerBinding, ABindingMadeBeforeAddParticipantIsClaimedByIt)
+{
+    server_harness h{{queue_floor(1)}};
+    (void)h.bind(40, 4);
+    EXPECT_EQ(sends(h.frame(40, make(server_harness::conf, user_id{4}, 1, hello{}))),
+              (V{sent{connection_id{40},
+                      make(server_harness::conf, user_id{4}, 1,
+                           make_error(error_code::user_does_not_exist,
+                                      "user 4 is not a participant of conference 7"))}}));
+    participant_info p;
+    p.id = user_id{4};
+    ASSERT_TRUE(h.core.add_participant(server_harness::conf, p));
+    auto const out = sends(h.frame(40, make(server_harness::conf, user_id{4}, 2, hello{})));
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].msg.header.prim, to_underlying(primitive::hello_ack));
+    EXPECT_TRUE(h.core.snapshot(server_harness::conf)->participants.at(0).connected);
+}
+
+} // namespace
+} // namespace floorctl::test
