@@ -288,7 +288,8 @@ private:
             // No "timer": nua would send its own offerless refresh re-INVITE and ACK the
             // peer's offer without an answer (RFC 3264 violation) when media is off.
             SIPTAG_SUPPORTED_STR("100rel"), SIPTAG_USER_AGENT_STR(cfg_.user_agent.c_str()),
-            TAG_NULL());
+            // Bounds what one peer can make us buffer for a single message.
+            NTATAG_MAXSIZE(static_cast<usize_t>(cfg_.max_message_bytes)), TAG_NULL());
         if (nua_ == nullptr) {
             su_root_destroy(root_);
             root_ = nullptr;

@@ -16,6 +16,15 @@
 #include <string>
 #include <vector>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -303,6 +312,75 @@ TEST_F(AgentTest, StopIsIdempotentAndLaterCommandsAreDropped)
     EXPECT_FALSE(agent_->post([] {}));
     agent_->respond(sip::call_id{1}, 200);
     EXPECT_EQ(agent_->stats().late_commands, 1u);
+}
+
+} // namespace
+
+namespace {
+
+// Regression: sofia's default NTATAG_MAXSIZE let one TCP peer make the agent buffer a single
+// message until the OOM killer came (21 GB under a sipp overload that broke TCP framing).
+// config::max_message_bytes bounds it: the body of a message announcing more is not kept.
+std::size_t rss_kib()
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
+    return 0;
+}
+
+std::size_t stream_oversized_invite(std::uint16_t port, std::size_t bytes)
+{
+    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int const small = 64 * 1024; // send() blocks until the agent has read most of the stream
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return 0;
+    }
+    // Bounds the wait once the agent stops reading (the expected outcome).
+    timeval tv{2, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    std::string const head = "INVITE sip:demo@127.0.0.1 SIP/2.0\r\n"
+                             "Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK-big\r\n"
+                             "From: <sip:big@127.0.0.1>;tag=1\r\nTo: <sip:demo@127.0.0.1>\r\n"
+                             "Call-ID: big@127.0.0.1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+                             "Content-Type: application/sdp\r\nContent-Length: 1000000000\r\n\r\n";
+    std::size_t sent = 0;
+    if (::send(fd, head.data(), head.size(), MSG_NOSIGNAL) > 0) {
+        std::string const chunk(64 * 1024, 'x');
+        while (sent < bytes) {
+            auto const n = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+    }
+    ::close(fd);
+    return sent;
+}
+
+TEST(AgentLimits, OversizedTcpMessageIsNotBuffered)
+{
+    std::atomic<int> events{0};
+    sip::config cfg;
+    cfg.url = "sip:127.0.0.1:0";
+    // FLOORCTL_TEST_UNBOUNDED=1 shows the failure without the limit (48 MiB read and kept).
+    cfg.max_message_bytes = std::getenv("FLOORCTL_TEST_UNBOUNDED") ? 2000000000u : 16 * 1024;
+    sip::agent agent(cfg, [&](sip::event) { ++events; });
+    auto const before = rss_kib();
+    auto const sent = stream_oversized_invite(agent.port(), 48u * 1024 * 1024);
+    auto const after = rss_kib();
+    std::printf("sent %zu bytes, RSS %zu -> %zu KiB\n", sent, before, after);
+    // The agent stops reading a message beyond the limit; buffering the 48 MiB would also show
+    // in RSS. Socket buffers and allocator noise stay far below both bounds.
+    EXPECT_LT(sent, 8u * 1024 * 1024);
+    EXPECT_LT(after, before + 16 * 1024);
+    EXPECT_EQ(events.load(), 0);
 }
 
 } // namespace
