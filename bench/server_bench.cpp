@@ -49,8 +49,9 @@ struct member {
     conference_id conf{};
     user_id user{};
     connection_id conn{};
-    frame_received request;
-    frame_received release;
+    // Stored as `event` so handle() does not copy the frame into a temporary variant.
+    event request;
+    event release;
 };
 
 struct world {
@@ -111,8 +112,9 @@ floor_request_id granted_id(std::vector<action> const& out)
 void patch_release(member& m, floor_request_id id)
 {
     // FLOOR-REQUEST-ID contents sit right after the header and the attribute's 2-octet TLV head.
-    m.release.frame[14] = static_cast<std::byte>(to_underlying(id) >> 8);
-    m.release.frame[15] = static_cast<std::byte>(to_underlying(id) & 0xFF);
+    auto& frame = std::get<frame_received>(m.release).frame;
+    frame[14] = static_cast<std::byte>(to_underlying(id) >> 8);
+    frame[15] = static_cast<std::byte>(to_underlying(id) & 0xFF);
 }
 
 // One iteration = one FloorRequest (Granted) + one FloorRelease (Released) = 2 decisions.
