@@ -56,6 +56,13 @@ struct floor_request_state {
         }
         return nullptr;
     }
+    [[nodiscard]] request_floor const* find(floor_id f) const noexcept
+    {
+        for (auto const& rf : floors) {
+            if (rf.floor == f) return &rf;
+        }
+        return nullptr;
+    }
     [[nodiscard]] bool finished() const noexcept
     {
         for (auto const& rf : floors) {

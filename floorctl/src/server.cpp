@@ -484,7 +484,7 @@ std::optional<conference_snapshot> server::snapshot(conference_id id) const
     s.active_requests = c.requests.size();
     auto req = [&](floor_request_id rid, floor_id f) {
         auto const& r = c.requests.at(rid);
-        auto const& rf = *const_cast<detail::floor_request_state&>(r).find(f);
+        auto const& rf = *r.find(f);
         return request_snapshot{rid,       r.requester,      r.beneficiary, r.effective_priority(),
                                 rf.status, rf.queue_position};
     };

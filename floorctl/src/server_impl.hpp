@@ -71,17 +71,16 @@ struct server::impl {
     // ---- server_requests.cpp: one handler per primitive (RFC 8855 §13) ----
     void dispatch(connection_id conn, detail::conference& c, detail::participant& p,
                   message const& msg, std::vector<action>& out);
-    void on_floor_request(op& o, connection_id conn, detail::participant& p, common_header const& h,
+    void on_floor_request(op& o, connection_id conn, common_header const& h,
                           floor_request const& m);
-    void on_floor_release(op& o, connection_id conn, detail::participant& p, common_header const& h,
+    void on_floor_release(op& o, connection_id conn, common_header const& h,
                           floor_release const& m);
-    void on_floor_request_query(op& o, connection_id conn, detail::participant& p,
-                                common_header const& h, floor_request_query const& m);
+    void on_floor_request_query(op& o, connection_id conn, common_header const& h,
+                                floor_request_query const& m);
     void on_user_query(op& o, connection_id conn, common_header const& h, user_query const& m);
     void on_floor_query(op& o, connection_id conn, detail::participant& p, common_header const& h,
                         floor_query const& m);
-    void on_chair_action(op& o, connection_id conn, detail::participant& p, common_header const& h,
-                         chair_action const& m);
+    void on_chair_action(op& o, connection_id conn, common_header const& h, chair_action const& m);
 
     // ---- floor.cpp: queue and grant mechanics; each marks the floor dirty ----
     [[nodiscard]] floor_load load_of(detail::conference const& c, detail::floor_state const& f,

@@ -55,17 +55,17 @@ void server::impl::dispatch(connection_id conn, conference& c, participant& p, m
         [&](auto const& m) {
             using T = std::decay_t<decltype(m)>;
             if constexpr (std::is_same_v<T, floor_request>) {
-                on_floor_request(o, conn, p, h, m);
+                on_floor_request(o, conn, h, m);
             } else if constexpr (std::is_same_v<T, floor_release>) {
-                on_floor_release(o, conn, p, h, m);
+                on_floor_release(o, conn, h, m);
             } else if constexpr (std::is_same_v<T, floor_request_query>) {
-                on_floor_request_query(o, conn, p, h, m);
+                on_floor_request_query(o, conn, h, m);
             } else if constexpr (std::is_same_v<T, user_query>) {
                 on_user_query(o, conn, h, m);
             } else if constexpr (std::is_same_v<T, floor_query>) {
                 on_floor_query(o, conn, p, h, m);
             } else if constexpr (std::is_same_v<T, chair_action>) {
-                on_chair_action(o, conn, p, h, m);
+                on_chair_action(o, conn, h, m);
             } else if constexpr (std::is_same_v<T, hello>) {
                 // RFC 8855 §13.6. No FloorStatus follows unless the client subscribes: some
                 // endpoints stop sharing content when one arrives unasked (protocol-notes §1).
@@ -95,8 +95,8 @@ void server::impl::dispatch(connection_id conn, conference& c, participant& p, m
     flush(o);
 }
 
-void server::impl::on_floor_request(op& o, connection_id conn, participant& p,
-                                    common_header const& h, floor_request const& m)
+void server::impl::on_floor_request(op& o, connection_id conn, common_header const& h,
+                                    floor_request const& m)
 {
     auto& c = o.c;
     floor_list floors;
@@ -173,7 +173,6 @@ void server::impl::on_floor_request(op& o, connection_id conn, participant& p,
         rf.floor = f;
         r.floors.push_back(std::move(rf));
     }
-    (void)p;
 
     // The answer is the first message out; later steps (a revoked holder, Accepted, Granted)
     // follow it as notifications (RFC 8855 §13.1.2).
@@ -261,8 +260,8 @@ void server::impl::on_floor_request(op& o, connection_id conn, participant& p,
     finish_if_done(o, id);
 }
 
-void server::impl::on_floor_release(op& o, connection_id conn, participant& p,
-                                    common_header const& h, floor_release const& m)
+void server::impl::on_floor_release(op& o, connection_id conn, common_header const& h,
+                                    floor_release const& m)
 {
     auto& c = o.c;
     auto it = c.requests.find(m.id);
@@ -282,7 +281,6 @@ void server::impl::on_floor_release(op& o, connection_id conn, participant& p,
                           "request " +
                               num(m.id));
     }
-    (void)p;
     // RFC 8855 §13.2: Released for what was granted, Cancelled for what was not yet.
     for (auto& rf : r.floors) {
         if (!detail::is_active(rf.status)) continue;
@@ -298,8 +296,8 @@ void server::impl::on_floor_release(op& o, connection_id conn, participant& p,
     finish_if_done(o, m.id);
 }
 
-void server::impl::on_floor_request_query(op& o, connection_id conn, participant& p,
-                                          common_header const& h, floor_request_query const& m)
+void server::impl::on_floor_request_query(op& o, connection_id conn, common_header const& h,
+                                          floor_request_query const& m)
 {
     auto& c = o.c;
     auto it = c.requests.find(m.id);
@@ -309,7 +307,6 @@ void server::impl::on_floor_request_query(op& o, connection_id conn, participant
                               num(c.cfg.id));
     }
     auto& r = it->second;
-    (void)p;
     // RFC 8855 §13.3: the querier is told about every later change of the request.
     auto const u = h.user;
     if (u != r.requester && u != r.beneficiary &&
@@ -377,11 +374,10 @@ void server::impl::on_floor_query(op& o, connection_id conn, participant& p, com
         push(o, h.user, floor_status_of(c, c.floors.at(wanted[i])));
 }
 
-void server::impl::on_chair_action(op& o, connection_id conn, participant& p,
-                                   common_header const& h, chair_action const& m)
+void server::impl::on_chair_action(op& o, connection_id conn, common_header const& h,
+                                   chair_action const& m)
 {
     auto& c = o.c;
-    (void)p;
     auto it = c.requests.find(m.info.id);
     if (it == c.requests.end()) {
         return send_error(o.out, conn, h, error_code::floor_request_id_does_not_exist,
