@@ -398,8 +398,6 @@ void server::impl::on_timer(timer_fired const& ev, std::vector<action>& out)
                 rf->status = request_status::accepted;
                 notify(o, r);
             }
-            if (decision == admission::queue && !f.cfg.send_accepted)
-                notify(o, r); // still Pending, but now eligible: position may matter
             promote(o, target.floor);
         }
     }
