@@ -179,7 +179,7 @@ void put_text(byte_writer& w, attribute_type t, std::string_view s, std::size_t 
         while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
             --n;
     }
-    w.u16(static_cast<std::uint16_t>(attribute_head(t) << 8 | (n + 2)));
+    w.u16(static_cast<std::uint16_t>(std::size_t{attribute_head(t)} << 8 | (n + 2)));
     w.bytes(s.data(), n);
     w.zeros(pad4(n + 2));
 }
