@@ -194,7 +194,8 @@ private:
             // Beast has already sent 1009 (read_message_max).
             info = close_info{close_code::message_too_big, close_origin::local,
                               "message longer than a BFCP message can be"};
-        } else if (ec.category() == websocket::make_error_code(websocket::error::closed).category() ||
+        } else if (ec.category() ==
+                       websocket::make_error_code(websocket::error::closed).category() ||
                    ec == websocket::condition::protocol_violation) {
             info = close_info{close_code::protocol_error, close_origin::local, ec.message()};
         } else if (ec == beast::error::timeout) {

@@ -1,0 +1,323 @@
+#pragma once
+// A real ws::listener on 127.0.0.1:0 driven by N io threads, a recording ws::handler, and Beast
+// clients on their own io_context whose every operation is awaited with a bound (no sleeps).
+
+#include <ws/close.hpp>
+#include <ws/handler.hpp>
+#include <ws/listener.hpp>
+#include <ws/tls.hpp>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace ws_test {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+inline constexpr auto bound = 10s; // every wait in these tests ends by this
+
+/// Waits for `f` with the bound; returns its error (or success).
+template <class T> beast::error_code await(std::future<T>& f)
+{
+    if (f.wait_for(bound) != std::future_status::ready) return net::error::timed_out;
+    try {
+        f.get();
+    } catch (boost::system::system_error const& e) {
+        return e.code();
+    }
+    return {};
+}
+
+template <class T> beast::error_code await(std::future<T>&& f)
+{
+    return await(f);
+}
+
+/// Records every callback; tests wait on its condition with a bound.
+class recorder : public ws::handler {
+public:
+    struct opened {
+        floorctl::connection_id conn;
+        ws::binding bound;
+        floorctl::transport_kind transport;
+        std::string remote;
+    };
+
+    ws::auth_result authenticate(std::string const& token, ws::http_request const&,
+                                 ws::request_context const&) override
+    {
+        if (token.rfind("good", 0) == 0) {
+            return ws::binding{floorctl::conference_id{7}, floorctl::user_id{42}, token};
+        }
+        if (token == "expired") return ws::auth_denial{ws::http_status::forbidden, "token expired"};
+        return ws::auth_denial{ws::http_status::unauthorized, "unknown token"};
+    }
+
+    void on_open(floorctl::connection_id conn, ws::binding const& b, floorctl::transport_kind t,
+                 std::string const& remote) override
+    {
+        std::lock_guard l(m_);
+        opens.push_back({conn, b, t, remote});
+        cv_.notify_all();
+    }
+
+    void on_frame(floorctl::connection_id conn, std::vector<std::byte> frame) override
+    {
+        std::lock_guard l(m_);
+        frames.emplace_back(conn, std::move(frame));
+        cv_.notify_all();
+    }
+
+    void on_close(floorctl::connection_id conn, ws::close_info const& info) override
+    {
+        std::lock_guard l(m_);
+        closes.emplace_back(conn, info);
+        cv_.notify_all();
+    }
+
+    void on_http(ws::http_request req, ws::request_context const& ctx,
+                 ws::http_responder respond) override
+    {
+        {
+            std::lock_guard l(m_);
+            http_targets.emplace_back(req.target());
+            http_secure.push_back(ctx.secure);
+        }
+        // Answer from another thread, as an app that asks its core strand would.
+        std::thread([req = std::move(req), respond = std::move(respond)]() mutable {
+            ws::http_response res{req.target() == "/healthz" ? http::status::ok
+                                                             : http::status::not_found,
+                                  req.version()};
+            res.set(http::field::content_type, "text/plain");
+            res.body() = req.target() == "/healthz" ? "ok\n" : "no such page\n";
+            respond(std::move(res));
+        }).detach();
+    }
+
+    void on_handshake_rejected(ws::upgrade_failure f, ws::http_status s,
+                               ws::request_context const&) override
+    {
+        std::lock_guard l(m_);
+        rejects.emplace_back(f, s);
+        cv_.notify_all();
+    }
+
+    /// Waits (bounded) until `pred()` holds under the lock.
+    template <class Pred> bool wait(Pred pred)
+    {
+        // Re-checks every few ms too, for conditions (listener counters) not signalled here.
+        auto const deadline = std::chrono::steady_clock::now() + bound;
+        std::unique_lock l(m_);
+        while (!pred()) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            cv_.wait_for(l, 5ms);
+        }
+        return true;
+    }
+
+    std::vector<opened> opens;
+    std::vector<std::pair<floorctl::connection_id, std::vector<std::byte>>> frames;
+    std::vector<std::pair<floorctl::connection_id, ws::close_info>> closes;
+    std::vector<std::pair<ws::upgrade_failure, ws::http_status>> rejects;
+    std::vector<std::string> http_targets;
+    std::vector<bool> http_secure;
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+};
+
+/// Shared self-signed certificate (making one costs a key generation).
+inline ws::pem_pair const& test_pem()
+{
+    static ws::pem_pair const pem = ws::make_self_signed();
+    return pem;
+}
+
+/// The server under test plus a client io_context, both on their own threads.
+class harness {
+public:
+    explicit harness(ws::listener_options opts, int threads = 1) : app(std::make_shared<recorder>())
+    {
+        listener = ws::listener::create(
+            ioc_, std::move(opts), app,
+            [this](ws::log_level, std::string_view msg, ws::log_fields const&) {
+                std::lock_guard l(log_m_);
+                if (std::getenv("WS_TEST_VERBOSE")) // debugging aid: echo the server's log
+                    std::fprintf(stderr, "[ws] %.*s\n", static_cast<int>(msg.size()), msg.data());
+                log_.emplace_back(msg);
+            });
+        listener->run();
+        for (int i = 0; i < threads; ++i)
+            threads_.emplace_back([this] { ioc_.run(); });
+        client_thread_ = std::thread([this] { cioc.run(); });
+    }
+
+    ~harness()
+    {
+        listener->stop();
+        cguard_.reset();
+        cioc.stop();
+        client_thread_.join();
+        guard_.reset();
+        ioc_.stop();
+        for (auto& t : threads_)
+            t.join();
+    }
+
+    harness(harness const&) = delete;
+    harness& operator=(harness const&) = delete;
+
+    [[nodiscard]] std::uint16_t port() const { return listener->port(); }
+    [[nodiscard]] tcp::endpoint endpoint() const
+    {
+        return {net::ip::make_address("127.0.0.1"), port()};
+    }
+
+    [[nodiscard]] bool logged(std::string_view needle)
+    {
+        std::lock_guard l(log_m_);
+        for (auto const& s : log_)
+            if (s.find(needle) != std::string::npos) return true;
+        return false;
+    }
+
+    std::shared_ptr<recorder> app;
+    std::shared_ptr<ws::listener> listener;
+    net::io_context cioc; // clients
+
+private:
+    net::io_context ioc_;
+    net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
+    net::executor_work_guard<net::io_context::executor_type> cguard_{cioc.get_executor()};
+    std::vector<std::thread> threads_;
+    std::thread client_thread_;
+    std::mutex log_m_;
+    std::vector<std::string> log_;
+};
+
+/// Options with short timeouts for tests; TLS on with the shared self-signed certificate.
+inline ws::listener_options test_options()
+{
+    ws::listener_options o;
+    o.tls = ws::make_server_context(test_pem());
+    o.handshake_timeout = 5s;
+    return o;
+}
+
+inline std::shared_ptr<ssl::context> client_tls()
+{
+    static auto ctx = ws::make_client_context(test_pem().certificate_pem);
+    return ctx;
+}
+
+/// A WebSocket client, plain (TLS=false) or TLS.
+template <bool TLS> class client {
+public:
+    using next_layer =
+        std::conditional_t<TLS, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+    explicit client(harness& h) : h_(h), ws(make(h)) {}
+
+    /// TCP (+TLS) connect and the WebSocket handshake; `res` holds the server's answer.
+    beast::error_code connect(std::string const& target = "/bfcp?token=good",
+                              std::string const& protocol = "BFCP",
+                              std::function<void(websocket::request_type&)> decorate = {})
+    {
+        if (auto ec =
+                await(beast::get_lowest_layer(ws).async_connect(h_.endpoint(), net::use_future)))
+            return ec;
+        if constexpr (TLS) {
+            SSL_set_tlsext_host_name(ws.next_layer().native_handle(), "localhost");
+            ws.next_layer().set_verify_callback(ssl::host_name_verification("localhost"));
+            if (auto ec = await(
+                    ws.next_layer().async_handshake(ssl::stream_base::client, net::use_future)))
+                return ec;
+        }
+        ws.set_option(
+            websocket::stream_base::decorator([protocol, decorate](websocket::request_type& req) {
+                if (!protocol.empty()) req.set(http::field::sec_websocket_protocol, protocol);
+                if (decorate) decorate(req);
+            }));
+        ws.binary(true);
+        ws.auto_fragment(false);
+        ws.read_message_max(0);
+        return await(ws.async_handshake(res, "localhost", target, net::use_future));
+    }
+
+    beast::error_code send(std::vector<std::uint8_t> const& bytes)
+    {
+        return await(ws.async_write(net::buffer(bytes), net::use_future));
+    }
+
+    /// Reads one message into `last`.
+    beast::error_code read()
+    {
+        buffer.clear();
+        return await(ws.async_read(buffer, net::use_future));
+    }
+
+    /// Reads until the server's close frame arrives; returns its close code (0 when the
+    /// connection ended without one).
+    std::uint16_t read_until_closed()
+    {
+        for (int i = 0; i < 1000; ++i) {
+            auto const ec = read();
+            if (ec == websocket::error::closed) return ws.reason().code;
+            if (ec) return 0;
+        }
+        return 0;
+    }
+
+    std::string last() const { return beast::buffers_to_string(buffer.cdata()); }
+
+    websocket::response_type res;
+    beast::flat_buffer buffer;
+    beast::error_code last_error; ///< why read_until_closed() returned 0
+
+private:
+    static websocket::stream<next_layer> make(harness& h)
+    {
+        if constexpr (TLS)
+            return websocket::stream<next_layer>(net::make_strand(h.cioc), *client_tls());
+        else
+            return websocket::stream<next_layer>(net::make_strand(h.cioc));
+    }
+
+    harness& h_;
+
+public:
+    websocket::stream<next_layer> ws;
+};
+
+} // namespace ws_test
