@@ -508,6 +508,7 @@ std::optional<conference_snapshot> server::snapshot(conference_id id) const
         ps.connected = p.conn.has_value();
         ps.conn = p.conn;
         ps.in_grace = p.grace_timer != timer_id{};
+        ps.version = p.version;
         for (auto const& [fid, f] : c.floors) {
             if (std::find(f.cfg.chairs.begin(), f.cfg.chairs.end(), uid) != f.cfg.chairs.end())
                 ps.chair = true;

@@ -27,6 +27,9 @@ TEST(ServerVersions, NotificationsUseTheVersionTheRecipientLastUsed)
               (V{h.to(1, 3, floor_request_status{fri1(1, 1, rs::released)}, 2),
                  h.to(2, 0, floor_request_status{fri1(1, 1, rs::released)}),
                  h.to(2, 0, floor_request_status{fri1(2, 1, rs::granted)})}));
+    auto const snap = h.core.snapshot(server_harness::conf);
+    EXPECT_EQ(snap->participants.at(0).version, 2);
+    EXPECT_EQ(snap->participants.at(1).version, 1);
 }
 
 TEST(ServerParse, FloorRequestWithoutFloorIdIsError10)

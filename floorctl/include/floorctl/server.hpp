@@ -56,8 +56,9 @@ struct participant_snapshot {
     std::string uri;
     bool connected = false; ///< has a bound connection
     std::optional<connection_id> conn;
-    bool chair = false;    ///< chair of at least one floor
-    bool in_grace = false; ///< disconnected, requests kept for reconnect_grace
+    bool chair = false;       ///< chair of at least one floor
+    bool in_grace = false;    ///< disconnected, requests kept for reconnect_grace
+    std::uint8_t version = 1; ///< the BFCP version the participant last used
 };
 
 /// One conference, for the HTTP admin API.
