@@ -1,0 +1,245 @@
+// The real `floorctl` binary end to end over SIP: a room system calls sip:demo@ with a
+// TCP/WSS/BFCP offer (a tiny UDP UAC in this file), takes the token from the websocket-uri of
+// the 200, opens WSS with it and gets the floor; its BYE revokes the participant (Goodbye and
+// close on the WSS connection) and frees the floor, which goes to the next in the queue.
+// Every wait is bounded (socket receive timeouts, poll on the binary's output).
+
+#include "e2e_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+extern char** environ;
+
+namespace {
+
+using namespace e2e;
+
+/// The binary with stdout+stderr on a pipe; killed (SIGKILL) if still running at the end.
+class server_process {
+public:
+    explicit server_process(std::string const& config)
+    {
+        int fds[2];
+        if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+        posix_spawn_file_actions_addclose(&fa, fds[0]);
+        std::string bin = FLOORCTL_BINARY, opt = "--config", path = config;
+        char* argv[] = {bin.data(), opt.data(), path.data(), nullptr};
+        int const rc = posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        ::close(fds[1]);
+        out_ = fds[0];
+        if (rc != 0) throw std::runtime_error("spawn " + bin);
+    }
+    ~server_process()
+    {
+        ::kill(pid_, SIGKILL);
+        int st = 0;
+        ::waitpid(pid_, &st, 0);
+        ::close(out_);
+    }
+    /// Output lines until one matches (at most 15 s); the first capture group.
+    std::optional<std::string> capture(std::regex const& re)
+    {
+        for (int waited = 0; waited < 15000;) {
+            if (auto nl = pending_.find('\n'); nl != std::string::npos) {
+                std::string const line = pending_.substr(0, nl);
+                pending_.erase(0, nl + 1);
+                log_ += line + "\n";
+                std::smatch m;
+                if (std::regex_search(line, m, re)) return m[1].str();
+                continue;
+            }
+            pollfd p{out_, POLLIN, 0};
+            waited += 100;
+            if (::poll(&p, 1, 100) > 0) {
+                char buf[4096];
+                auto const n = ::read(out_, buf, sizeof buf);
+                if (n <= 0) return std::nullopt;
+                pending_.append(buf, static_cast<std::size_t>(n));
+            }
+        }
+        return std::nullopt;
+    }
+    std::string const& log() const { return log_; }
+
+private:
+    pid_t pid_ = -1;
+    int out_ = -1;
+    std::string pending_, log_;
+};
+
+/// A minimal SIP UAC over UDP: just enough for INVITE / ACK / BYE of one dialog.
+class uac {
+public:
+    explicit uac(std::uint16_t server_port) : server_port_(server_port)
+    {
+        fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        socklen_t len = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        timeval tv{10, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        call_id_ = "e2e-" + std::to_string(::getpid()) + "@127.0.0.1";
+    }
+    ~uac() { ::close(fd_); }
+
+    /// Sends INVITE with `sdp`; returns the final response (skips 1xx), empty on timeout.
+    std::string invite(std::string const& sdp)
+    {
+        send(request("INVITE sip:demo@127.0.0.1:" + std::to_string(server_port_), "1 INVITE",
+                     "z9hG4bK-e2e-1", "", "application/sdp", sdp));
+        auto const final = final_response();
+        std::smatch m;
+        if (std::regex_search(final, m, std::regex(R"(\r\nTo: ([^\r]*))"))) to_ = m[1].str();
+        if (std::regex_search(final, m, std::regex(R"(\r\nContact: <([^>]*)>)")))
+            remote_target_ = m[1].str();
+        return final;
+    }
+    void ack() { send(request("ACK " + remote_target_, "1 ACK", "z9hG4bK-e2e-2", to_, "", "")); }
+    std::string bye()
+    {
+        send(request("BYE " + remote_target_, "2 BYE", "z9hG4bK-e2e-3", to_, "", ""));
+        return final_response();
+    }
+
+private:
+    std::string request(std::string const& line, std::string const& cseq, std::string const& branch,
+                        std::string const& to, std::string const& type, std::string const& body)
+    {
+        auto const me = "127.0.0.1:" + std::to_string(port_);
+        std::string r =
+            line + " SIP/2.0\r\nVia: SIP/2.0/UDP " + me + ";branch=" + branch +
+            "\r\nFrom: \"E2E Room\" <sip:room@" + me + ">;tag=e2e1\r\nTo: " +
+            (to.empty() ? "<sip:demo@127.0.0.1:" + std::to_string(server_port_) + ">" : to) +
+            "\r\nCall-ID: " + call_id_ + "\r\nCSeq: " + cseq + "\r\nContact: <sip:room@" + me +
+            ">\r\nMax-Forwards: 70\r\n";
+        if (!type.empty()) r += "Content-Type: " + type + "\r\n";
+        r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+        return r;
+    }
+    void send(std::string const& msg)
+    {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(server_port_);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::sendto(fd_, msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    }
+    std::string final_response()
+    {
+        for (int i = 0; i < 10; ++i) {
+            char buf[8192];
+            auto const n = ::recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) return {};
+            std::string msg(buf, static_cast<std::size_t>(n));
+            if (msg.rfind("SIP/2.0 1", 0) == 0) continue;
+            return msg;
+        }
+        return {};
+    }
+
+    int fd_ = -1;
+    std::uint16_t server_port_ = 0, port_ = 0;
+    std::string call_id_, to_, remote_target_;
+};
+
+std::string attr(std::string const& sdp, std::string const& re)
+{
+    std::smatch m;
+    return std::regex_search(sdp, m, std::regex(re)) ? m[1].str() : std::string();
+}
+
+TEST(SipBinaryE2E, WssClientGetsTheFloorAfterTheCallAndByeFreesIt)
+{
+    auto const conf_path = std::filesystem::temp_directory_path() /
+                           ("floorctl-sip-e2e-" + std::to_string(::getpid()) + ".conf");
+    std::ofstream(conf_path) << R"(io_threads = 2
+[websocket]
+listen = "127.0.0.1:0"
+public_host = "localhost"
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+[[conference.floor]]
+id = 1
+[logging]
+format = "json"
+)";
+    server_process server(conf_path.string());
+    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(ws_port) << server.log();
+    auto const sip_port =
+        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(sip_port) << server.log();
+
+    uac phone(static_cast<std::uint16_t>(std::stoi(*sip_port)));
+    auto const ok = phone.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                                 "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                 "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
+                                 "a=connection:new\r\na=floorctrl:c-only\r\n");
+    ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
+    EXPECT_NE(ok.find("a=setup:passive"), std::string::npos) << ok;
+    EXPECT_NE(ok.find("a=floorctrl:s-only"), std::string::npos) << ok;
+    auto const token =
+        attr(ok, R"(a=websocket-uri:wss://localhost:\d+/bfcp\?token=([A-Za-z0-9._~-]+))");
+    auto const conf = attr(ok, R"(a=confid:(\d+))");
+    auto const user = attr(ok, R"(a=userid:(\d+))");
+    ASSERT_FALSE(token.empty()) << ok;
+    ASSERT_EQ(conf, "4321");
+    ASSERT_FALSE(user.empty());
+    phone.ack();
+
+    auto const wsp = static_cast<std::uint16_t>(std::stoi(*ws_port));
+    auto const uid = static_cast<std::uint16_t>(std::stoi(user));
+    client room(wsp, token);
+    room.send(request_msg(4321, uid, 1));
+    ASSERT_TRUE(room.read_until(has_status(request_status::granted))) << server.log();
+
+    // A second participant (provisioning API) queues behind the SIP caller.
+    auto const [status, body] =
+        http_request(wsp, http::verb::post, "/api/conferences/4321/participants", "{}");
+    ASSERT_EQ(status, 201u) << body;
+    auto const j = boost::json::parse(body).as_object();
+    auto const other = static_cast<std::uint16_t>(j.at("userid").as_int64());
+    client next(wsp, std::string(j.at("token").as_string()));
+    next.send(request_msg(4321, other, 1));
+    ASSERT_TRUE(next.read_until(has_status(request_status::pending))) << server.log();
+
+    auto const bye_ok = phone.bye();
+    EXPECT_EQ(bye_ok.rfind("SIP/2.0 200", 0), 0u) << bye_ok;
+    EXPECT_TRUE(room.read_until([](message const& m) {
+        return std::holds_alternative<goodbye>(m.payload);
+    })) << "no Goodbye after BYE"
+        << server.log();
+    EXPECT_NE(room.wait_closed(), 0) << "the WSS connection stayed open after BYE";
+    EXPECT_TRUE(next.read_until(has_status(request_status::granted)))
+        << "the floor was not freed by BYE\n"
+        << server.log();
+    std::filesystem::remove(conf_path);
+}
+
+} // namespace
