@@ -22,9 +22,15 @@ std::string num(auto id)
 // Header-only primitives the field sends that are answered with nothing: the RFC 8855 acks of
 // unreliable transports (14, 15), the older draft numbering's GoodbyeAck (18), and proprietary
 // room-system primitives 90-95 (protocol-notes §1).
-bool quietly_accepted(std::uint8_t prim)
+//
+// 16 with transaction ID 0 is the older draft's FloorStatusAck, not a Goodbye: a client's own
+// requests carry a non-zero transaction ID (RFC 8855 §8), and reading the ack of a FloorStatus
+// as Goodbye would release the floor of a presenter that just acknowledged a notification.
+bool quietly_accepted(common_header const& h)
 {
-    return prim == 14 || prim == 15 || prim == 18 || (prim >= 90 && prim <= 95);
+    auto const prim = h.prim;
+    return prim == 14 || prim == 15 || prim == 18 || (prim >= 90 && prim <= 95) ||
+           (prim == 16 && h.transaction == transaction_id{});
 }
 
 char const* decode_failure_text(error_code code)
@@ -252,7 +258,7 @@ void server::impl::on_frame(frame_received const& ev, std::vector<action>& out)
         out.emplace_back(close_connection{ev.conn, h.error()});
         return;
     }
-    if (quietly_accepted(h->prim)) return;
+    if (quietly_accepted(*h)) return;
     // Identity, conference and transport checks come before decoding the body, so that a
     // replayed or misdirected message is refused for what it is (RFC 8857 §6).
     auto const target = precheck(ev.conn, *h, out);
@@ -272,7 +278,7 @@ void server::impl::on_frame(frame_received const& ev, std::vector<action>& out)
 
 void server::impl::on_message(connection_id conn, message const& msg, std::vector<action>& out)
 {
-    if (quietly_accepted(msg.header.prim)) return;
+    if (quietly_accepted(msg.header)) return;
     auto const target = precheck(conn, msg.header, out);
     if (target.c) dispatch(conn, *target.c, *target.p, msg, out);
 }

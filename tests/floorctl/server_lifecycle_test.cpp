@@ -250,6 +250,19 @@ TEST(ServerDecode, VendorPrimitiveFrameIsAcceptedQuietly)
     EXPECT_TRUE(h.core.handle(frame_received{connection_id{1}, frame}, h.now).empty());
 }
 
+TEST(ServerDecode, DraftFloorStatusAckWithTransactionZeroIsNotAGoodbye)
+{
+    // Older draft numbering: 16 = FloorStatusAck, sent with the notification's transaction 0.
+    server_harness h{{queue_floor(1)}};
+    h.join(1);
+    (void)h.send(1, 1, make_request({1}));
+    EXPECT_TRUE(h.send(1, 0, goodbye{}).empty());
+    EXPECT_EQ(h.core.snapshot(server_harness::conf)->floors[0].holders.size(), 1u);
+    // A real Goodbye (non-zero transaction) still ends the session.
+    EXPECT_EQ(sends(h.send(1, 2, goodbye{})), (V{h.to(1, 2, goodbye_ack{})}));
+    EXPECT_EQ(h.core.snapshot(server_harness::conf)->floors[0].holders.size(), 0u);
+}
+
 TEST(ServerConfig, AddConferenceRejectsDuplicatesAndBadFloors)
 {
     server s;
