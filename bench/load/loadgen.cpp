@@ -1,0 +1,648 @@
+// Load generator for BFCP over WebSocket (issue 4, docs/performance-ws.md). Opens N WS or WSS
+// connections and runs round trips on each, one outstanding request per connection:
+//   --mode echo : sends a 16-octet FloorRequest and expects it back (floorctl_echo_server)
+//   --mode bfcp : Hello once, then FloorRequest -> FloorRequestStatus, FloorRelease ->
+//                 FloorRequestStatus against a real floorctl server (each reply is one round trip)
+//   --idle      : only opens the connections and holds them, for server memory per connection
+// Reports round trips/s, p50/p99 latency (request written -> matching reply read) and, with
+// --server-pid, the server's VmRSS before and after the connections were opened.
+//
+// Tokens (bfcp mode needs one participant per connection: a second connection with the same
+// token supersedes the first):
+//   --tokens FILE        lines "token conference-id user-id floor-id"
+//   --provision URL      POST URL (e.g. http://127.0.0.1:8443/api/conferences/1/participants)
+//                        N times with "Authorization: Bearer <--api-key>"; each JSON answer
+//                        gives token, confid, userid, floors[0]
+//   --token T --conference C --user U --floor F   one identity for all (echo mode)
+
+#include <ws/tls.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct identity {
+    std::string token;
+    std::uint32_t conference = 1;
+    std::uint16_t user = 1;
+    std::uint16_t floor = 1;
+};
+
+struct url_parts {
+    bool tls = false;
+    std::string host;
+    std::string port;
+    std::string target; // path + optional query
+};
+
+std::optional<url_parts> parse_url(std::string const& u)
+{
+    url_parts p;
+    std::string rest;
+    if (u.rfind("wss://", 0) == 0 || u.rfind("https://", 0) == 0) {
+        p.tls = true;
+        rest = u.substr(u.find("://") + 3);
+    } else if (u.rfind("ws://", 0) == 0 || u.rfind("http://", 0) == 0) {
+        rest = u.substr(u.find("://") + 3);
+    } else {
+        return std::nullopt;
+    }
+    auto const slash = rest.find('/');
+    std::string const hostport = rest.substr(0, slash);
+    p.target = slash == std::string::npos ? "/" : rest.substr(slash);
+    auto const colon = hostport.rfind(':');
+    if (colon == std::string::npos) {
+        p.host = hostport;
+        p.port = p.tls ? "443" : "80";
+    } else {
+        p.host = hostport.substr(0, colon);
+        p.port = hostport.substr(colon + 1);
+    }
+    return p;
+}
+
+// --- BFCP bytes (RFC 8855 §5.1, §5.2), version 1 for reliable transports ------------------------
+
+void put16(std::vector<std::uint8_t>& v, unsigned x)
+{
+    v.push_back(static_cast<std::uint8_t>(x >> 8));
+    v.push_back(static_cast<std::uint8_t>(x));
+}
+
+std::vector<std::uint8_t> bfcp_message(std::uint8_t primitive, identity const& id,
+                                       std::uint16_t txid, std::vector<std::uint8_t> attrs)
+{
+    std::vector<std::uint8_t> m;
+    m.push_back(0x20); // Ver=1, R=0, F=0
+    m.push_back(primitive);
+    put16(m, static_cast<unsigned>(attrs.size() / 4)); // payload length in 4-octet units
+    put16(m, id.conference >> 16);
+    put16(m, id.conference & 0xffff);
+    put16(m, txid);
+    put16(m, id.user);
+    m.insert(m.end(), attrs.begin(), attrs.end());
+    return m;
+}
+
+// A 16-bit attribute with M=1 (type << 1 | 1), length 4: FLOOR-ID (2), FLOOR-REQUEST-ID (3).
+std::vector<std::uint8_t> attr16(std::uint8_t type, std::uint16_t value)
+{
+    std::vector<std::uint8_t> a{static_cast<std::uint8_t>(type << 1 | 1), 4};
+    put16(a, value);
+    return a;
+}
+
+struct reply {
+    std::uint8_t primitive = 0;
+    std::uint16_t txid = 0;
+    std::optional<std::uint16_t> floor_request_id;
+};
+
+std::optional<reply> parse_reply(std::uint8_t const* p, std::size_t n)
+{
+    if (n < 12) return std::nullopt;
+    reply r;
+    r.primitive = p[1];
+    r.txid = static_cast<std::uint16_t>(p[8] << 8 | p[9]);
+    std::size_t off = 12;
+    while (off + 2 <= n) {
+        unsigned const type = p[off] >> 1;
+        std::size_t const len = p[off + 1];
+        if (len < 2 || off + len > n) break;
+        if (type == 15 && len >= 4) // FLOOR-REQUEST-INFORMATION: floor request ID first
+            r.floor_request_id = static_cast<std::uint16_t>(p[off + 2] << 8 | p[off + 3]);
+        off += (len + 3) & ~std::size_t{3};
+    }
+    return r;
+}
+
+// --- shared run state --------------------------------------------------------------------------
+
+struct run_state {
+    std::string mode = "echo";
+    bool idle = false;
+    url_parts url;
+    tcp::endpoint endpoint;
+    std::shared_ptr<ssl::context> tls;
+    std::atomic<std::size_t> connected{0};
+    std::atomic<std::size_t> failed{0};
+    std::atomic<std::size_t> errors{0};
+    std::atomic<bool> measuring{false};
+    std::atomic<bool> stopping{false};
+    std::mutex m;
+    std::vector<std::uint32_t> latencies_us; // guarded by m (merged per connection)
+    std::atomic<std::uint64_t> round_trips{0};
+    std::string first_error; // guarded by m
+};
+
+template <bool TLS> class connection : public std::enable_shared_from_this<connection<TLS>> {
+    using next_layer =
+        std::conditional_t<TLS, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+public:
+    connection(net::io_context& ioc, run_state& st, identity id, std::function<void(bool)> done)
+        : ws_(make(ioc, st)), st_(st), id_(std::move(id)), done_(std::move(done))
+    {
+    }
+
+    void start()
+    {
+        beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
+        beast::get_lowest_layer(ws_).async_connect(
+            st_.endpoint, [self = this->shared_from_this()](beast::error_code ec) {
+                if (ec) return self->fail("connect", ec);
+                if constexpr (TLS) {
+                    SSL_set_tlsext_host_name(self->ws_.next_layer().native_handle(),
+                                             self->st_.url.host.c_str());
+                    self->ws_.next_layer().async_handshake(ssl::stream_base::client,
+                                                           [self](beast::error_code e) {
+                                                               if (e) return self->fail("tls", e);
+                                                               self->upgrade();
+                                                           });
+                } else {
+                    self->upgrade();
+                }
+            });
+    }
+
+    void stop()
+    {
+        net::post(ws_.get_executor(), [self = this->shared_from_this()] {
+            beast::get_lowest_layer(self->ws_).close();
+        });
+    }
+
+private:
+    static websocket::stream<next_layer> make(net::io_context& ioc, run_state& st)
+    {
+        if constexpr (TLS)
+            return websocket::stream<next_layer>(net::make_strand(ioc), *st.tls);
+        else
+            return websocket::stream<next_layer>(net::make_strand(ioc));
+    }
+
+    void upgrade()
+    {
+        beast::get_lowest_layer(ws_).expires_never();
+        ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+            req.set(http::field::sec_websocket_protocol, "BFCP");
+        }));
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = std::chrono::seconds(30);
+        t.idle_timeout = websocket::stream_base::none();
+        t.keep_alive_pings = false;
+        ws_.set_option(t);
+        ws_.binary(true);
+        ws_.auto_fragment(false);
+        std::string target = st_.url.target;
+        target += (target.find('?') == std::string::npos ? "?token=" : "&token=") + id_.token;
+        ws_.async_handshake(st_.url.host + ":" + st_.url.port, target,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->fail("websocket handshake", ec);
+                                self->on_open();
+                            });
+    }
+
+    void on_open()
+    {
+        st_.connected.fetch_add(1);
+        state_ = state::idle; // no longer connecting: a later failure is not a connect failure
+        done_(true);
+        if (st_.idle) return do_idle_read();
+        if (st_.mode == "bfcp") {
+            send(bfcp_message(11, id_, next_txid(), {})); // Hello
+            state_ = state::hello;
+        } else {
+            send_request();
+        }
+    }
+
+    // Idle connections still read so that keep-alive pings are answered.
+    void do_idle_read()
+    {
+        ws_.async_read(buf_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return;
+            self->buf_.clear();
+            self->do_idle_read();
+        });
+    }
+
+    std::uint16_t next_txid()
+    {
+        if (++txid_ == 0) ++txid_;
+        return txid_;
+    }
+
+    void send_request()
+    {
+        if (st_.stopping.load()) return flush_latencies();
+        if (st_.mode == "bfcp" && state_ == state::granted && frid_) {
+            state_ = state::releasing;
+            send(bfcp_message(2, id_, next_txid(), attr16(3, *frid_))); // FloorRelease
+        } else {
+            state_ = state::requesting;
+            send(bfcp_message(1, id_, next_txid(), attr16(2, id_.floor))); // FloorRequest
+        }
+    }
+
+    void send(std::vector<std::uint8_t> msg)
+    {
+        out_ = std::move(msg);
+        sent_at_ = clock_type::now();
+        ws_.async_write(net::buffer(out_),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->fail("write", ec);
+                            self->do_read();
+                        });
+    }
+
+    void do_read()
+    {
+        buf_.clear();
+        ws_.async_read(buf_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->fail("read", ec);
+            self->on_message();
+        });
+    }
+
+    void on_message()
+    {
+        auto const* p = static_cast<std::uint8_t const*>(buf_.cdata().data());
+        auto const n = buf_.size();
+        if (st_.mode != "bfcp") {
+            if (n != out_.size()) st_.errors.fetch_add(1);
+            record();
+            return send_request();
+        }
+        auto const r = parse_reply(p, n);
+        if (!r || r->txid != txid_) // a notification (transaction ID 0) or junk: keep reading
+            return do_read();
+        if (r->primitive == 13) // Error
+            st_.errors.fetch_add(1);
+        switch (state_) {
+        case state::hello:
+            return send_request();
+        case state::requesting:
+            record();
+            frid_ = r->floor_request_id;
+            state_ = r->primitive == 4 && frid_ ? state::granted : state::idle;
+            return send_request();
+        default:
+            record();
+            state_ = state::idle;
+            frid_.reset();
+            return send_request();
+        }
+    }
+
+    void record()
+    {
+        if (!st_.measuring.load()) return;
+        auto const us =
+            std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - sent_at_);
+        lat_.push_back(static_cast<std::uint32_t>(us.count()));
+        st_.round_trips.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void flush_latencies()
+    {
+        std::lock_guard l(st_.m);
+        st_.latencies_us.insert(st_.latencies_us.end(), lat_.begin(), lat_.end());
+        lat_.clear();
+    }
+
+    void fail(char const* what, beast::error_code ec)
+    {
+        if (st_.stopping.load()) return flush_latencies();
+        {
+            std::lock_guard l(st_.m);
+            if (st_.first_error.empty()) st_.first_error = std::string{what} + ": " + ec.message();
+        }
+        if (state_ == state::connecting) {
+            st_.failed.fetch_add(1);
+            done_(false);
+        } else {
+            st_.errors.fetch_add(1);
+        }
+        flush_latencies();
+    }
+
+    enum class state { connecting, hello, requesting, granted, releasing, idle };
+
+    websocket::stream<next_layer> ws_;
+    run_state& st_;
+    identity id_;
+    std::function<void(bool)> done_;
+    beast::flat_buffer buf_;
+    std::vector<std::uint8_t> out_;
+    clock_type::time_point sent_at_;
+    std::uint16_t txid_ = 0;
+    std::optional<std::uint16_t> frid_;
+    state state_ = state::connecting;
+    std::vector<std::uint32_t> lat_;
+};
+
+long rss_kb(int pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return -1;
+}
+
+std::vector<identity> provision(std::string const& url, std::string const& key, std::size_t n,
+                                std::shared_ptr<ssl::context> const& tls)
+{
+    auto const u = parse_url(url);
+    if (!u) throw std::runtime_error("bad --provision URL");
+    net::io_context ioc;
+    tcp::resolver r{ioc};
+    auto const eps = r.resolve(u->host, u->port);
+    std::vector<identity> out;
+    auto one = [&](auto& stream) {
+        for (std::size_t i = 0; i < n; ++i) {
+            http::request<http::string_body> req{http::verb::post, u->target, 11};
+            req.set(http::field::host, u->host);
+            req.set(http::field::authorization, "Bearer " + key);
+            req.set(http::field::content_type, "application/json");
+            req.body() = "{\"display_name\":\"load-" + std::to_string(i) + "\"}";
+            req.prepare_payload();
+            http::write(stream, req);
+            beast::flat_buffer b;
+            http::response<http::string_body> res;
+            http::read(stream, b, res);
+            if (res.result_int() / 100 != 2)
+                throw std::runtime_error("provisioning answered " +
+                                         std::to_string(res.result_int()) + ": " + res.body());
+            auto const v = json::parse(res.body()).as_object();
+            identity id;
+            id.token = json::value_to<std::string>(v.at("token"));
+            id.conference = static_cast<std::uint32_t>(v.at("confid").to_number<std::int64_t>());
+            id.user = static_cast<std::uint16_t>(v.at("userid").to_number<std::int64_t>());
+            if (auto const* f = v.if_contains("floors");
+                f && f->is_array() && !f->as_array().empty())
+                id.floor = static_cast<std::uint16_t>(f->as_array()[0].to_number<std::int64_t>());
+            out.push_back(std::move(id));
+        }
+    };
+    if (u->tls) {
+        beast::ssl_stream<beast::tcp_stream> s{ioc, *tls};
+        beast::get_lowest_layer(s).connect(eps);
+        SSL_set_tlsext_host_name(s.native_handle(), u->host.c_str());
+        s.handshake(ssl::stream_base::client);
+        one(s);
+    } else {
+        beast::tcp_stream s{ioc};
+        s.connect(eps);
+        one(s);
+    }
+    return out;
+}
+
+std::uint32_t percentile(std::vector<std::uint32_t>& v, double p)
+{
+    if (v.empty()) return 0;
+    auto const k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+}
+
+int usage(int code)
+{
+    std::cerr
+        << "usage: floorctl_loadgen --url ws[s]://host:port/path [--connections N]\n"
+           "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp] [--idle]\n"
+           "         [--server-pid PID] [--threads N] [--connect-concurrency N] [--label TEXT]\n"
+           "         [--tokens FILE | --provision URL --api-key KEY |\n"
+           "          --token T --conference C --user U --floor F]\n";
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    run_state st;
+    std::size_t n = 1;
+    double duration = 5;
+    double warmup = 1;
+    int threads = 1;
+    int server_pid = 0;
+    std::size_t concurrency = 200;
+    std::string url, tokens_file, provision_url, api_key, label;
+    identity single{"load", 1, 1, 1};
+    try {
+        for (int i = 1; i < argc; ++i) {
+            std::string const a = argv[i];
+            auto next = [&]() -> std::string {
+                if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+                return argv[++i];
+            };
+            if (a == "--url")
+                url = next();
+            else if (a == "--connections")
+                n = std::stoul(next());
+            else if (a == "--duration")
+                duration = std::stod(next());
+            else if (a == "--warmup")
+                warmup = std::stod(next());
+            else if (a == "--mode")
+                st.mode = next();
+            else if (a == "--idle")
+                st.idle = true;
+            else if (a == "--server-pid")
+                server_pid = std::stoi(next());
+            else if (a == "--threads")
+                threads = std::stoi(next());
+            else if (a == "--connect-concurrency")
+                concurrency = std::stoul(next());
+            else if (a == "--tokens")
+                tokens_file = next();
+            else if (a == "--provision")
+                provision_url = next();
+            else if (a == "--api-key")
+                api_key = next();
+            else if (a == "--label")
+                label = next();
+            else if (a == "--token")
+                single.token = next();
+            else if (a == "--conference")
+                single.conference = static_cast<std::uint32_t>(std::stoul(next()));
+            else if (a == "--user")
+                single.user = static_cast<std::uint16_t>(std::stoul(next()));
+            else if (a == "--floor")
+                single.floor = static_cast<std::uint16_t>(std::stoul(next()));
+            else if (a == "--help")
+                return usage(0);
+            else
+                return usage(2);
+        }
+        auto const u = parse_url(url);
+        if (!u || (st.mode != "echo" && st.mode != "bfcp")) return usage(2);
+        st.url = *u;
+        st.tls = ws::make_client_context();
+        {
+            net::io_context rioc;
+            tcp::resolver r{rioc};
+            st.endpoint = *r.resolve(u->host, u->port).begin();
+        }
+        std::vector<identity> ids;
+        if (!tokens_file.empty()) {
+            std::ifstream in(tokens_file);
+            std::string line;
+            while (std::getline(in, line)) {
+                std::istringstream ls(line);
+                identity id;
+                unsigned long c = 0, us = 0, f = 0;
+                if (ls >> id.token >> c >> us >> f) {
+                    id.conference = static_cast<std::uint32_t>(c);
+                    id.user = static_cast<std::uint16_t>(us);
+                    id.floor = static_cast<std::uint16_t>(f);
+                    ids.push_back(id);
+                }
+            }
+        } else if (!provision_url.empty()) {
+            ids = provision(provision_url, api_key, n, st.tls);
+        }
+        if (ids.empty()) ids.push_back(single);
+
+        net::io_context ioc{threads};
+        auto guard = net::make_work_guard(ioc);
+        std::vector<std::thread> pool;
+        for (int i = 0; i < threads; ++i)
+            pool.emplace_back([&] { ioc.run(); });
+
+        long const rss_before = server_pid ? rss_kb(server_pid) : -1;
+        std::vector<std::shared_ptr<void>> conns;
+        std::vector<std::function<void()>> stoppers;
+        std::mutex launch_m;
+        std::size_t launched = 0;
+        std::atomic<std::size_t> finished{0};
+        std::function<void()> launch_next;
+        auto on_done = [&](bool) {
+            finished.fetch_add(1);
+            launch_next();
+        };
+        launch_next = [&] {
+            std::lock_guard l(launch_m);
+            if (launched >= n) return;
+            auto const& id = ids[launched % ids.size()];
+            ++launched;
+            if (st.url.tls) {
+                auto c = std::make_shared<connection<true>>(ioc, st, id, on_done);
+                stoppers.emplace_back([c] { c->stop(); });
+                conns.push_back(c);
+                c->start();
+            } else {
+                auto c = std::make_shared<connection<false>>(ioc, st, id, on_done);
+                stoppers.emplace_back([c] { c->stop(); });
+                conns.push_back(c);
+                c->start();
+            }
+        };
+        auto const t_connect = clock_type::now();
+        for (std::size_t i = 0; i < std::min(concurrency, n); ++i)
+            launch_next();
+        while (finished.load() < n && clock_type::now() - t_connect < std::chrono::seconds(120))
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        double const connect_s =
+            std::chrono::duration<double>(clock_type::now() - t_connect).count();
+
+        json::object result;
+        result["label"] = label;
+        result["mode"] = st.idle ? "idle" : st.mode;
+        result["transport"] = st.url.tls ? "wss" : "ws";
+        result["connections"] = n;
+        result["connected"] = st.connected.load();
+        result["failed"] = st.failed.load();
+        result["connect_seconds"] = connect_s;
+
+        if (st.idle) {
+            std::this_thread::sleep_for(std::chrono::duration<double>(duration));
+            if (server_pid) {
+                long const rss_after = rss_kb(server_pid);
+                result["server_rss_before_kb"] = rss_before;
+                result["server_rss_after_kb"] = rss_after;
+                if (st.connected.load() > 0)
+                    result["server_bytes_per_connection"] =
+                        static_cast<double>(rss_after - rss_before) * 1024.0 /
+                        static_cast<double>(st.connected.load());
+            }
+        } else {
+            std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
+            st.measuring = true;
+            auto const t0 = clock_type::now();
+            std::this_thread::sleep_for(std::chrono::duration<double>(duration));
+            st.measuring = false;
+            double const secs = std::chrono::duration<double>(clock_type::now() - t0).count();
+            st.stopping = true;
+            if (server_pid) result["server_rss_kb"] = rss_kb(server_pid);
+            for (auto& s : stoppers)
+                s();
+            guard.reset();
+            for (auto& t : pool)
+                t.join();
+            pool.clear();
+            std::lock_guard l(st.m);
+            auto& lat = st.latencies_us;
+            result["round_trips"] = st.round_trips.load();
+            result["seconds"] = secs;
+            result["round_trips_per_second"] = static_cast<double>(st.round_trips.load()) / secs;
+            result["p50_us"] = percentile(lat, 0.50);
+            result["p99_us"] = percentile(lat, 0.99);
+            result["errors"] = st.errors.load();
+        }
+        {
+            std::lock_guard l(st.m);
+            if (!st.first_error.empty()) result["first_error"] = st.first_error;
+        }
+        std::cout << json::serialize(result) << std::endl;
+        if (!pool.empty()) {
+            for (auto& s : stoppers)
+                s();
+            guard.reset();
+            for (auto& t : pool)
+                t.join();
+        }
+        return st.connected.load() == n ? 0 : 1;
+    } catch (std::exception const& e) {
+        std::cerr << "floorctl_loadgen: " << e.what() << "\n";
+        return 2;
+    }
+}
