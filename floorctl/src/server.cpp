@@ -172,6 +172,7 @@ std::vector<action> server::remove_participant(conference_id conf, user_id user,
     if (pit == c.participants.end()) return out;
     impl::op o{c, out};
     im.say_goodbye(o, pit->second, std::make_error_code(std::errc::connection_aborted));
+    im.chair_left(o, user);
     im.leave(o, user);
     c.participants.erase(user);
     --im.participants_total;
@@ -353,7 +354,9 @@ void server::impl::on_closed(connection_closed const& ev, std::vector<action>& o
     auto& p = pit->second;
     p.conn.reset();
     op o{c, out};
+    chair_left(o, bound.user);
     if (c.cfg.reconnect_grace > clock::duration::zero()) {
+        flush(o);
         p.grace_timer =
             start(o, c.cfg.reconnect_grace, {timer_kind::grace, c.cfg.id, {}, {}, bound.user});
         return;
@@ -383,7 +386,6 @@ void server::impl::on_timer(timer_fired const& ev, std::vector<action>& out)
     auto& r = rit->second;
     auto* rf = r.find(target.floor);
     if (rf == nullptr) return;
-    auto& f = c.floors.at(target.floor);
     if (target.kind == timer_kind::hold) {
         if (rf->hold_timer != ev.id || rf->status != request_status::granted) return;
         rf->hold_timer = timer_id{};
@@ -393,22 +395,55 @@ void server::impl::on_timer(timer_fired const& ev, std::vector<action>& out)
     } else {
         if (rf->chair_timer != ev.id || rf->eligible) return;
         rf->chair_timer = timer_id{};
-        auto const decision = after_chair_silence(f.cfg, load_of(c, f, r.effective_priority()));
-        if (decision == admission::deny) {
-            end_floor(o, r, *rf, request_status::denied,
-                      text{"no chair decision within the chair timeout"});
-            notify(o, r);
-        } else {
-            rf->eligible = true;
-            if (f.cfg.send_accepted) {
-                rf->status = request_status::accepted;
-                notify(o, r);
-            }
-            promote(o, target.floor);
-        }
+        chair_silence(o, r, *rf, "no chair decision within the chair timeout");
     }
     finish_if_done(o, target.request);
     flush(o);
+}
+
+void server::impl::chair_silence(op& o, detail::floor_request_state& r, detail::request_floor& rf,
+                                 char const* why)
+{
+    auto& f = o.c.floors.at(rf.floor);
+    cancel(o, rf.chair_timer);
+    auto const decision = after_chair_silence(f.cfg, load_of(o.c, f, r.effective_priority()));
+    if (decision == admission::deny) {
+        end_floor(o, r, rf, request_status::denied, text{why});
+        notify(o, r);
+        return;
+    }
+    rf.eligible = true;
+    if (f.cfg.send_accepted) {
+        rf.status = request_status::accepted;
+        notify(o, r);
+    }
+    promote(o, rf.floor);
+}
+
+void server::impl::chair_left(op& o, user_id u)
+{
+    // "No chair connected" applies while requests wait, not only when they arrive: when the
+    // last connected chair of a floor goes, its waiting requests get the fallback now rather
+    // than at their chair_timeout (which may be 0 = never).
+    for (auto const fid : o.c.floor_order) {
+        auto& f = o.c.floors.at(fid);
+        if (f.cfg.kind != policy::chair ||
+            std::find(f.cfg.chairs.begin(), f.cfg.chairs.end(), u) == f.cfg.chairs.end() ||
+            chair_connected(o.c, f.cfg))
+            continue;
+        std::vector<floor_request_id> waiting;
+        for (auto const id : f.queue) {
+            if (!o.c.requests.at(id).find(fid)->eligible) waiting.push_back(id);
+        }
+        for (auto const id : waiting) {
+            auto it = o.c.requests.find(id);
+            if (it == o.c.requests.end()) continue;
+            auto* rf = it->second.find(fid);
+            if (rf == nullptr || rf->eligible || !detail::is_active(rf->status)) continue;
+            chair_silence(o, it->second, *rf, "no chair is connected");
+            finish_if_done(o, id);
+        }
+    }
 }
 
 void server::impl::say_goodbye(op& o, participant& p, std::error_code reason)

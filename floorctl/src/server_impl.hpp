@@ -67,6 +67,12 @@ struct server::impl {
     /// Ends everything `u` is the beneficiary of, drops its subscriptions and queries.
     void leave(op& o, user_id u);
     void say_goodbye(op& o, detail::participant& p, std::error_code reason);
+    /// Applies a chair floor's fallback to `rf`, which waited for a chair (timeout, no chair).
+    void chair_silence(op& o, detail::floor_request_state& r, detail::request_floor& rf,
+                       char const* why);
+    /// After `u` lost its connection: floors it chaired with no chair connected any more get
+    /// the fallback for their waiting requests.
+    void chair_left(op& o, user_id u);
 
     // ---- server_requests.cpp: one handler per primitive (RFC 8855 §13) ----
     void dispatch(connection_id conn, detail::conference& c, detail::participant& p,

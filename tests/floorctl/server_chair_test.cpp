@@ -180,3 +180,44 @@ TEST(ServerChairFallback, ChairReleasesAnybodysRequest)
 
 } // namespace
 } // namespace floorctl::test
+
+namespace floorctl::test {
+namespace {
+
+TEST(ServerChairLeaves, WaitingRequestsGetTheFallbackWhenTheLastChairDisconnects)
+{
+    auto f = queue_floor(1);
+    f.kind = policy::chair;
+    f.chairs = {user_id{1}};
+    f.chair_timeout = {}; // would wait forever
+    f.fallback = chair_fallback::deny;
+    server_harness h{{f}};
+    h.join(1);
+    h.join(2);
+    (void)h.send(2, 10, make_request({1}));
+    EXPECT_EQ(sends(h.close(1)),
+              (std::vector<sent>{h.to(2, 0,
+                                      floor_request_status{fri1(1, 1, request_status::denied, 0,
+                                                                "no chair is connected")})}));
+    EXPECT_EQ(h.core.stats().active_requests, 0u);
+}
+
+TEST(ServerChairLeaves, AcceptFallbackGrantsWhenTheChairSaysGoodbye)
+{
+    auto f = queue_floor(1);
+    f.kind = policy::chair;
+    f.chairs = {user_id{1}};
+    server_harness h{{f}};
+    h.join(1);
+    h.join(2);
+    auto const timer = starts(h.send(2, 10, make_request({1})))[0].id;
+    auto const out = h.send(1, 11, goodbye{});
+    EXPECT_EQ(
+        sends(out),
+        (std::vector<sent>{h.to(1, 11, goodbye_ack{}),
+                           h.to(2, 0, floor_request_status{fri1(1, 1, request_status::granted)})}));
+    EXPECT_EQ(cancels(out), (std::vector<timer_id>{timer}));
+}
+
+} // namespace
+} // namespace floorctl::test
