@@ -194,6 +194,74 @@ private:
     application& app_;
 };
 
+/// The ws::stream_handler for TCP/BFCP and TCP/TLS/BFCP: binds a connection by its first
+/// message to a participant negotiated over SIP, from the negotiated address only.
+class application::stream_bridge : public ws::stream_handler {
+public:
+    explicit stream_bridge(application& a) : app_(a) {}
+
+    ws::stream_decision on_first_message(ws::stream_peer const& peer, common_header const& header,
+                                         std::span<std::byte const>) override
+    {
+        auto const key = static_cast<std::uint64_t>(to_underlying(header.conference)) << 16 |
+                         to_underlying(header.user);
+        std::optional<std::string> expected;
+        {
+            std::lock_guard lock(app_.mutex_);
+            if (auto it = app_.expected_streams_.find(key); it != app_.expected_streams_.end()) {
+                expected = it->second;
+            }
+        }
+        if (!expected) {
+            // RFC 8856 §7: only a participant whose SDP negotiated this transport may connect.
+            return ws::stream_refusal{
+                ws::make_error_reply(header, error_code::user_does_not_exist,
+                                     "no TCP/BFCP participant with these conference and user IDs"),
+                "unknown participant"};
+        }
+        if (!expected->empty() && *expected != peer.remote_address) {
+            return ws::stream_refusal{
+                ws::make_error_reply(header, error_code::unauthorized_operation,
+                                     "connection from an address the SDP did not negotiate"),
+                "wrong source address"};
+        }
+        return ws::binding{header.conference, header.user, {}};
+    }
+
+    void on_open(connection_id conn, ws::binding const& bound, transport_kind transport,
+                 std::string const& remote) override
+    {
+        log_info(
+            "stream connection open",
+            {.conn = conn,
+             .conference = bound.conference,
+             .user = bound.user,
+             .extra = {{"remote", remote}, {"transport", is_secure(transport) ? "tls" : "tcp"}}});
+        app_.host_->connection_opened(conn, bound.conference, bound.user, transport);
+    }
+
+    void on_frame(connection_id conn, std::vector<std::byte> frame) override
+    {
+        app_.host_->frame_received(conn, std::move(frame), clock::now());
+    }
+
+    void on_close(connection_id conn, ws::close_info const& info) override
+    {
+        log_info("stream connection closed", {.conn = conn, .extra = {{"reason", info.reason}}});
+        app_.host_->connection_closed(conn);
+    }
+
+    void on_rejected(ws::stream_peer const& peer, std::string const& reason) override
+    {
+        log_warn(
+            "stream connection refused",
+            {.conn = peer.conn, .extra = {{"remote", peer.remote_address}, {"reason", reason}}});
+    }
+
+private:
+    application& app_;
+};
+
 application::application(config cfg, net::io_context& ioc)
     : cfg_(std::move(cfg)), ioc_(ioc), tokens_(cfg_.token_lifetime)
 {
@@ -214,11 +282,12 @@ application::application(config cfg, net::io_context& ioc)
             o.address.find(':') == std::string::npos) {
             so.ip_addresses.push_back(o.address);
         }
-        o.tls = ws::make_server_context(ws::make_self_signed(so));
+        tls_context_ = ws::make_server_context(ws::make_self_signed(so));
         log_info("made a self-signed certificate", {.extra = {{"cn", host}}});
     } else {
-        o.tls = ws::make_server_context(cfg_.tls.certificate, cfg_.tls.private_key);
+        tls_context_ = ws::make_server_context(cfg_.tls.certificate, cfg_.tls.private_key);
     }
+    o.tls = tls_context_;
     o.allow_plain = cfg_.websocket.allow_plain;
     o.upgrade.path = cfg_.websocket.path;
     o.upgrade.allowed_origins = cfg_.websocket.origins;
@@ -244,9 +313,40 @@ application::application(config cfg, net::io_context& ioc)
         if (!f.remote.empty()) ctx.extra.emplace_back("remote", std::string(f.remote));
         lg.write(level, msg, ctx);
     };
-    listener_ =
-        ws::listener::create(ioc_, std::move(o), std::make_shared<bridge>(*this), std::move(sink));
+    listener_ = ws::listener::create(ioc_, std::move(o), std::make_shared<bridge>(*this), sink);
     host_->set_registry(listener_->connections_ptr());
+
+    // RFC 8855 reliable transports share the WebSocket registry, so the core host sends to and
+    // closes every connection the same way.
+    auto const streams = std::make_shared<stream_bridge>(*this);
+    auto const make_stream = [&](endpoint const& e, bool secure) {
+        ws::stream_listener_options so;
+        so.address = e.address;
+        so.port = e.port;
+        if (secure) so.tls = tls_context_;
+        so.connections = listener_->connections_ptr();
+        so.bind_timeout = cfg_.timeouts.handshake;
+        so.max_write_queue_bytes = cfg_.limits.write_queue_bytes;
+        so.max_connections = cfg_.limits.max_connections;
+        return ws::stream_listener::create(ioc_, std::move(so), streams, sink);
+    };
+    for (auto const& e : cfg_.bfcp.tcp)
+        tcp_listeners_.push_back(make_stream(e, false));
+    for (auto const& e : cfg_.bfcp.tls)
+        tls_listeners_.push_back(make_stream(e, true));
+}
+
+void application::expect_stream_connection(conference_id conf, user_id user, std::string address)
+{
+    std::lock_guard lock(mutex_);
+    expected_streams_[static_cast<std::uint64_t>(to_underlying(conf)) << 16 | to_underlying(user)] =
+        std::move(address);
+}
+
+std::uint16_t application::stream_port(bool tls) const noexcept
+{
+    auto const& v = tls ? tls_listeners_ : tcp_listeners_;
+    return v.empty() ? 0 : v.front()->port();
 }
 
 application::~application() = default;
@@ -280,6 +380,10 @@ void application::start()
         });
     }
     listener_->run();
+    for (auto const& l : tcp_listeners_)
+        l->run();
+    for (auto const& l : tls_listeners_)
+        l->run();
     log_info("listening", {.extra = {{"address", cfg_.websocket.listen.address},
                                      {"port", std::to_string(port())},
                                      {"io_threads", std::to_string(cfg_.effective_io_threads())}}});
@@ -424,6 +528,8 @@ void application::revoke_participant(conference_id conf, user_id user,
         if (auto it = catalog_.find(to_underlying(conf)); it != catalog_.end()) {
             it->second.users.erase(to_underlying(user));
         }
+        expected_streams_.erase(static_cast<std::uint64_t>(to_underlying(conf)) << 16 |
+                                to_underlying(user));
     }
     host_->remove_participant(conf, user, [conf, user, done = std::move(done)](bool existed) {
         if (existed) log_info("participant removed", {.conference = conf, .user = user});
@@ -441,6 +547,10 @@ void application::shutdown(std::chrono::milliseconds limit, std::function<void()
     log_info("shutting down",
              {.extra = {{"connections", std::to_string(listener_->connections().count())}}});
     listener_->stop();
+    for (auto const& l : tcp_listeners_)
+        l->stop();
+    for (auto const& l : tls_listeners_)
+        l->stop();
     auto deadline = clock::now() + limit;
     host_->say_goodbye([this, deadline, done = std::move(done)]() mutable {
         listener_->connections().close_all(ws::close_code::going_away, "server shutdown");

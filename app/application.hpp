@@ -14,6 +14,7 @@
 
 #include <ws/http.hpp>
 #include <ws/listener.hpp>
+#include <ws/stream_listener.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -23,6 +24,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 namespace floorctl::app {
 
@@ -108,6 +110,14 @@ public:
     /// returns its id. nullopt when the template is disabled.
     [[nodiscard]] std::optional<conference_id> create_from_template(std::string const& name);
 
+    /// Announces that (conf, user) negotiated TCP/BFCP or TCP/TLS/BFCP over SIP and will connect
+    /// from `address` (RFC 8856 §7): the stream listeners accept a connection whose first
+    /// message carries these ids only from there. Forgotten when the participant is revoked.
+    void expect_stream_connection(conference_id conf, user_id user, std::string address);
+
+    /// Bound port of the first TCP/BFCP (`tls` false) or TCP/TLS/BFCP listener; 0 when none.
+    [[nodiscard]] std::uint16_t stream_port(bool tls) const noexcept;
+
     /// The conference whose name (or decimal id) is `name`, if any.
     [[nodiscard]] std::optional<conference_id> conference_by_name(std::string const& name) const;
 
@@ -128,7 +138,8 @@ public:
     [[nodiscard]] metrics& counters() noexcept { return metrics_; }
     [[nodiscard]] config const& settings() const noexcept { return cfg_; }
 
-    class bridge; ///< the ws::handler implementation (internal)
+    class bridge;        ///< the ws::handler implementation (internal)
+    class stream_bridge; ///< the ws::stream_handler implementation (internal)
 
 private:
     void handle_api(ws::http_request const& req, std::string_view path, ws::http_responder respond);
@@ -140,6 +151,9 @@ private:
     token_store tokens_;
     std::unique_ptr<core_host> host_;
     std::shared_ptr<ws::listener> listener_;
+    std::shared_ptr<boost::asio::ssl::context> tls_context_;
+    std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_; ///< TCP/BFCP
+    std::vector<std::shared_ptr<ws::stream_listener>> tls_listeners_; ///< TCP/TLS/BFCP
     bool tls_ = true;
 
     mutable std::mutex mutex_;
@@ -150,6 +164,8 @@ private:
     // guarded by mutex_: the conferences as configured/created (for listing, chairs, floors)
     std::map<std::uint32_t, conference_entry> catalog_;
     bool stopping_ = false; // guarded by mutex_
+    // guarded by mutex_: (conference << 16 | user) -> source address of its TCP/TLS connection
+    std::unordered_map<std::uint64_t, std::string> expected_streams_;
 };
 
 } // namespace floorctl::app

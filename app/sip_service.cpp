@@ -21,6 +21,16 @@ std::string uri_user(std::string_view uri)
     return std::string(rest.substr(0, at));
 }
 
+namespace {
+
+/// The address written in c= for a stream listener: its own, unless it is a wildcard.
+std::string stream_address(endpoint const& e, std::string const& fallback)
+{
+    return e.address == "0.0.0.0" || e.address == "::" ? fallback : e.address;
+}
+
+} // namespace
+
 std::optional<::app::conference_info> sip_directory::lookup(std::string_view name)
 {
     auto id = app_.conference_by_name(std::string(name));
@@ -57,6 +67,13 @@ sip_directory::create(::app::participant_request const& r)
         }
         return ::app::refusal::internal;
     }
+    if (r.transport == transport_kind::tcp || r.transport == transport_kind::tls) {
+        auto const& addr =
+            !r.media_address.empty() && r.media_address != "0.0.0.0" && r.media_address != "::"
+                ? r.media_address
+                : r.signalling_address;
+        app_.expect_stream_connection(res.ticket->conference, res.ticket->user, addr);
+    }
     log_info("SIP participant", {.conference = res.ticket->conference,
                                  .user = res.ticket->user,
                                  .extra = {{"uri", r.user_uri}}});
@@ -76,7 +93,8 @@ void sip_directory::revoke(conference_id conf, user_id user)
     app_.revoke_participant(conf, user);
 }
 
-::app::call_controller_config make_controller_config(config const& cfg, std::uint16_t ws_port)
+::app::call_controller_config make_controller_config(config const& cfg, std::uint16_t ws_port,
+                                                     std::uint16_t tcp_port, std::uint16_t tls_port)
 {
     ::app::call_controller_config c;
     for (auto const& conf : cfg.conferences) {
@@ -101,6 +119,16 @@ void sip_directory::revoke(conference_id conf, user_id user)
     } else {
         c.sdp.ws = {host, port, cfg.websocket.path};
         c.sdp.transports = {sdp::transport::ws};
+    }
+    // WebSocket first (browsers and soft clients), then the RFC 8855 reliable transports that
+    // room systems offer (TCP/TLS/BFCP before plain TCP/BFCP).
+    if (tls_port != 0 && !cfg.bfcp.tls.empty()) {
+        c.sdp.tls = {stream_address(cfg.bfcp.tls.front(), c.sdp.address), tls_port};
+        c.sdp.transports.push_back(sdp::transport::tls);
+    }
+    if (tcp_port != 0 && !cfg.bfcp.tcp.empty()) {
+        c.sdp.tcp = {stream_address(cfg.bfcp.tcp.front(), c.sdp.address), tcp_port};
+        c.sdp.transports.push_back(sdp::transport::tcp);
     }
     return c;
 }
@@ -148,7 +176,8 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app)
                                                           : log_level::debug;
         logger::global().write(level, m, {.extra = {{"component", "sip"}}});
     };
-    auto ccfg = make_controller_config(cfg, app.port());
+    auto ccfg =
+        make_controller_config(cfg, app.port(), app.stream_port(false), app.stream_port(true));
     agent_ = std::make_unique<sip::agent>(std::move(scfg), [this](sip::event e) {
         if (controller_) controller_->on_event(e);
     });

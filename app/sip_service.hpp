@@ -37,9 +37,12 @@ private:
 
 /// The controller configuration derived from floorctl's configuration: Request-URI users of
 /// every conference's sip_uris as aliases, the WebSocket endpoint of websocket-uri, the load
-/// limit. `ws_port` is the bound WebSocket port (used when public_port is 0).
+/// limit, and the TCP/BFCP and TCP/TLS/BFCP listeners. `ws_port` is the bound WebSocket port
+/// (used when public_port is 0); `tcp_port`/`tls_port` the bound stream ports (0: none).
 [[nodiscard]] ::app::call_controller_config make_controller_config(config const& cfg,
-                                                                   std::uint16_t ws_port);
+                                                                   std::uint16_t ws_port,
+                                                                   std::uint16_t tcp_port = 0,
+                                                                   std::uint16_t tls_port = 0);
 
 /// The user part of a SIP URI ("sip:demo@host:5060" -> "demo"); empty when there is none.
 [[nodiscard]] std::string uri_user(std::string_view uri);

@@ -3,6 +3,7 @@
 
 #include "application.hpp"
 #include "http_json.hpp"
+#include "log.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/json/parse.hpp>
@@ -27,6 +28,7 @@ protected:
         c.websocket.listen = {"127.0.0.1", 0};
         c.io_threads = 1;
         c.logging.level = log_level::off;
+        logger::global().configure(log_level::off, log_format::text);
         app_ = std::make_unique<application>(std::move(c), ioc_);
         app_->start();
         thread_ = std::thread([this] { ioc_.run(); });

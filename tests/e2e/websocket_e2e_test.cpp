@@ -299,3 +299,83 @@ TEST_P(WebSocketE2E, AdminBearerKeyIsEnforced)
     auto [health, hb] = http_request(srv.port(), http::verb::get, "/healthz");
     EXPECT_EQ(health, 200u); // health and metrics need no key
 }
+
+namespace {
+
+/// A blocking TCP/BFCP client (RFC 8855 §6.2 framing: 12-octet header, then 4 × Payload Length).
+class stream_client {
+public:
+    explicit stream_client(std::uint16_t port) : sock_(ioc_)
+    {
+        sock_.connect({net::ip::make_address("127.0.0.1"), port});
+        bound_reads(sock_);
+    }
+    void send(message const& m) { net::write(sock_, net::buffer(encode(m))); }
+    std::optional<message> read()
+    {
+        std::vector<std::byte> frame(12);
+        boost::system::error_code ec;
+        net::read(sock_, net::buffer(frame), ec);
+        if (ec) return std::nullopt;
+        auto const words =
+            std::to_integer<std::size_t>(frame[2]) << 8 | std::to_integer<std::size_t>(frame[3]);
+        frame.resize(12 + 4 * words);
+        net::read(sock_, net::buffer(frame.data() + 12, 4 * words), ec);
+        if (ec) return std::nullopt;
+        auto const h = decode_header(frame);
+        if (!h) return std::nullopt;
+        auto m = decode_message(*h, frame);
+        if (!m) return std::nullopt;
+        return *m;
+    }
+    bool closed_by_peer()
+    {
+        std::byte b{};
+        boost::system::error_code ec;
+        net::read(sock_, net::buffer(&b, 1), ec);
+        return ec == net::error::eof || ec == net::error::connection_reset;
+    }
+
+private:
+    net::io_context ioc_;
+    tcp::socket sock_;
+};
+
+} // namespace
+
+TEST_P(WebSocketE2E, TcpBfcpParticipantNegotiatedForItsAddressIsServed)
+{
+    auto cfg = config();
+    cfg.bfcp.tcp = {{"127.0.0.1", 0}};
+    cfg.websocket.require_tls = false; // TCP/BFCP is plain by definition
+    test_server srv(cfg);
+    auto const port = srv.app().stream_port(false);
+    ASSERT_NE(port, 0);
+    auto const a = srv.participant();
+    srv.app().expect_stream_connection(conference_id{1}, a.user, "127.0.0.1");
+
+    stream_client c(port);
+    c.send(hello_msg(1, to_underlying(a.user), 5));
+    auto const reply = c.read();
+    ASSERT_TRUE(reply);
+    EXPECT_TRUE(std::holds_alternative<hello_ack>(reply->payload));
+    EXPECT_EQ(reply->header.transaction, transaction_id{5});
+    c.send(request_msg(1, to_underlying(a.user), 6));
+    auto const granted = c.read();
+    ASSERT_TRUE(granted);
+    EXPECT_EQ(status_of(*granted), request_status::granted);
+}
+
+TEST_P(WebSocketE2E, TcpBfcpConnectionOfAnUnnegotiatedUserGetsErrorAndIsClosed)
+{
+    auto cfg = config();
+    cfg.bfcp.tcp = {{"127.0.0.1", 0}};
+    test_server srv(cfg);
+    auto const a = srv.participant(); // provisioned for WebSocket only
+    stream_client c(srv.app().stream_port(false));
+    c.send(hello_msg(1, to_underlying(a.user), 1));
+    auto const reply = c.read();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(error_of(*reply), error_code::user_does_not_exist);
+    EXPECT_TRUE(c.closed_by_peer());
+}
