@@ -88,9 +88,11 @@ public:
     {
         beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(10));
         if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+            // `used` has a default: Boost 1.81 checks the buffered-handshake handler against
+            // void(error_code) although it calls it with (error_code, size_t).
             stream_.async_handshake(
                 ssl::stream_base::server, buf_.data(),
-                [self = this->shared_from_this()](beast::error_code ec, std::size_t used) {
+                [self = this->shared_from_this()](beast::error_code ec, std::size_t used = 0) {
                     if (ec) return;
                     self->buf_.consume(used);
                     self->do_read();
