@@ -6,6 +6,9 @@
 
 #include "e2e_support.hpp"
 
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -239,6 +242,125 @@ format = "json"
     EXPECT_TRUE(next.read_until(has_status(request_status::granted)))
         << "the floor was not freed by BYE\n"
         << server.log();
+    std::filesystem::remove(conf_path);
+}
+
+/// Reads exactly `n` octets with plain recv(): unlike Asio's synchronous read, recv() honours
+/// the SO_RCVTIMEO set by bound_reads(), so a silent server fails the test instead of hanging it.
+bool recv_exact(tcp::socket& s, std::byte* p, std::size_t n)
+{
+    while (n > 0) {
+        auto const got = ::recv(s.native_handle(), p, n, 0);
+        if (got <= 0) return false;
+        p += got;
+        n -= static_cast<std::size_t>(got);
+    }
+    return true;
+}
+
+/// Reads one BFCP message from a TCP/BFCP stream (12-octet header, then 4*PayloadLength).
+std::optional<message> read_stream_message(tcp::socket& s)
+{
+    std::vector<std::byte> buf(12);
+    if (!recv_exact(s, buf.data(), buf.size())) return std::nullopt;
+    auto const h = decode_header(buf);
+    if (!h) return std::nullopt;
+    buf.resize(12 + 4u * h->payload_words);
+    if (!recv_exact(s, buf.data() + 12, buf.size() - 12)) return std::nullopt;
+    auto m = decode_message(*h, buf);
+    if (!m) return std::nullopt;
+    return *m;
+}
+
+void write_stream_message(tcp::socket& s, message const& m)
+{
+    auto const bytes = encode(m);
+    net::write(s, net::buffer(bytes.data(), bytes.size()));
+}
+
+TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedParticipant)
+{
+    auto const conf_path = std::filesystem::temp_directory_path() /
+                           ("floorctl-sip-tcp-e2e-" + std::to_string(::getpid()) + ".conf");
+    std::ofstream(conf_path) << R"(io_threads = 2
+[websocket]
+listen = "127.0.0.1:0"
+public_host = "localhost"
+# Plain TCP/BFCP is offered in the SDP answer; with require_tls the core would answer every
+# message on it with Error 9 (Use TLS).
+require_tls = false
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+[bfcp]
+tcp = ["127.0.0.1:0"]
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+[[conference.floor]]
+id = 1
+[logging]
+format = "json"
+)";
+    server_process server(conf_path.string());
+    auto const sip_port =
+        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(sip_port) << server.log();
+
+    // A room system offering RFC 8856 TCP/BFCP as the active side (field offer: floorctrl:c-s).
+    uac phone(static_cast<std::uint16_t>(std::stoi(*sip_port)));
+    auto const ok = phone.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                                 "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                 "m=application 50000 TCP/BFCP *\r\na=setup:actpass\r\n"
+                                 "a=connection:new\r\na=floorctrl:c-s\r\n");
+    ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
+    EXPECT_NE(ok.find("a=setup:passive"), std::string::npos) << ok;
+    EXPECT_NE(ok.find("a=floorctrl:s-only"), std::string::npos) << ok;
+    auto const port = attr(ok, R"(m=application (\d+) TCP/BFCP \*)");
+    auto const user = attr(ok, R"(a=userid:(\d+))");
+    ASSERT_FALSE(port.empty()) << ok;
+    ASSERT_NE(port, "0") << ok;
+    ASSERT_EQ(attr(ok, R"(a=confid:(\d+))"), "4321");
+    ASSERT_FALSE(user.empty());
+    phone.ack();
+    auto const uid = static_cast<std::uint16_t>(std::stoi(user));
+    tcp::endpoint const bfcp{net::ip::make_address("127.0.0.1"),
+                             static_cast<std::uint16_t>(std::stoi(port))};
+    net::io_context ioc;
+
+    // Somebody else's user ID: Error, then the connection is closed (binding rule).
+    {
+        tcp::socket impostor(ioc);
+        impostor.connect(bfcp);
+        bound_reads(impostor);
+        write_stream_message(impostor, request_msg(4321, static_cast<std::uint16_t>(uid + 1), 1));
+        auto const err = read_stream_message(impostor);
+        ASSERT_TRUE(err) << server.log();
+        EXPECT_TRUE(error_of(*err).has_value());
+        EXPECT_FALSE(read_stream_message(impostor)) << "the impostor's connection stayed open";
+    }
+
+    tcp::socket room(ioc);
+    room.connect(bfcp);
+    bound_reads(room);
+    write_stream_message(room, request_msg(4321, uid, 1));
+    std::optional<message> granted;
+    for (int i = 0; i < 8 && !granted; ++i) {
+        auto m = read_stream_message(room);
+        if (!m) break;
+        if (status_of(*m) == request_status::granted) granted = m;
+    }
+    ASSERT_TRUE(granted) << "no Granted over TCP/BFCP\n" << server.log();
+
+    auto const bye_ok = phone.bye();
+    EXPECT_EQ(bye_ok.rfind("SIP/2.0 200", 0), 0u) << bye_ok;
+    bool goodbye_seen = false;
+    for (int i = 0; i < 8; ++i) {
+        auto m = read_stream_message(room);
+        if (!m) break;
+        goodbye_seen = goodbye_seen || std::holds_alternative<goodbye>(m->payload);
+    }
+    EXPECT_TRUE(goodbye_seen) << server.log();
     std::filesystem::remove(conf_path);
 }
 
