@@ -18,6 +18,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <arpa/inet.h>
@@ -302,6 +303,32 @@ TEST_F(AgentTest, CallsBeyondTheLimitGet503WithoutAnEvent)
     ASSERT_EQ(all.size(), 3u); // the 503 call produced no event
     EXPECT_EQ(as<sip::terminated>(all[2]).call, id);
     EXPECT_EQ(agent_->stats().active_calls, 0u);
+}
+
+TEST_F(AgentTest, DigestAuthenticationChallengesThenAcceptsTheRetry)
+{
+    auto const passwd = std::filesystem::temp_directory_path() /
+                        ("floorctl-sip-passwd-" + std::to_string(::getpid()));
+    std::ofstream(passwd) << "alice:secret:\n";
+    sip::config cfg;
+    cfg.auth_realm = "floorctl.test";
+    cfg.auth_passwd_file = passwd.string();
+    start(cfg);
+    auto const r =
+        sip_test::run_sipp("uac_auth.xml", "demo", agent_->port(), "u1", 1, "-au alice -ap secret");
+    EXPECT_EQ(r.exit_code, 0) << r.log;
+    auto const ev = wait_events(3);
+    ASSERT_EQ(ev.size(), 3u); // the challenged INVITE produced no event
+    EXPECT_EQ(as<sip::invite>(ev[0]).authenticated_user, std::optional<std::string>("alice"));
+    EXPECT_EQ(as<sip::terminated>(ev[2]).reason, sip::end_reason::remote_bye);
+    EXPECT_EQ(agent_->stats().auth_challenges, 1u);
+
+    // Wrong password: challenged again, never reported; sipp's call fails.
+    auto const bad = sip_test::run_sipp("uac_auth.xml", "demo", agent_->port(), "u1", 1,
+                                        "-au alice -ap wrong -timeout 3s");
+    EXPECT_NE(bad.exit_code, 0);
+    EXPECT_EQ(agent_->stats().invites, 1u);
+    std::filesystem::remove(passwd);
 }
 
 TEST_F(AgentTest, StopIsIdempotentAndLaterCommandsAreDropped)
