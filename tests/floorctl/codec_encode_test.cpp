@@ -130,6 +130,26 @@ TEST(Encode, PayloadNeverOutgrowsSixteenBitLength)
     EXPECT_TRUE(floorctl::test::decode(f));
 }
 
+TEST(Encode, LongRequestListStopsAtTheLastWholeRequestThatFits)
+{
+    user_status us;
+    floor_request_information r;
+    r.floors.push_back({floor_id{1}, {}, {}});
+    r.participant_info = std::string(240, 'p'); // 252-octet groups
+    for (std::uint16_t i = 0; i < 1100; ++i) {
+        r.id = floor_request_id{i};
+        us.requests.push_back(r);
+    }
+    auto const f = encode(message{{}, us});
+    EXPECT_LE(f.size(), 12u + 65535u * 4u);
+    auto const m = floorctl::test::decode(f);
+    ASSERT_TRUE(m) << m.error().message();
+    auto const& got = std::get<user_status>(m->payload).requests;
+    EXPECT_EQ(got.size(), 65535u * 4u / 252u); // 1040 whole groups
+    EXPECT_EQ(got.back().id, floor_request_id{1039});
+    EXPECT_EQ(got.back().participant_info, r.participant_info);
+}
+
 TEST(Encode, AppendsToExistingBytes)
 {
     std::vector<std::byte> out{std::byte{0xaa}};
