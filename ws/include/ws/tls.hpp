@@ -39,7 +39,8 @@ struct self_signed_options {
 /// Applies the RFC 9325 policy to `ctx`: TLS 1.2 minimum (no SSLv3, TLS 1.0, 1.1), TLS 1.2
 /// cipher suites limited to ECDHE key exchange with AEAD ciphers (AES-GCM, ChaCha20-Poly1305),
 /// TLS 1.3 suites left at OpenSSL's defaults, compression and renegotiation off, server cipher
-/// preference. Shared by the WSS listener and the TCP/TLS/BFCP listener.
+/// preference, record buffers released while idle (SSL_MODE_RELEASE_BUFFERS). Shared by the WSS
+/// listener and the TCP/TLS/BFCP listener.
 /// @throws std::runtime_error when OpenSSL rejects the cipher list.
 void apply_modern_policy(boost::asio::ssl::context& ctx);
 
