@@ -11,7 +11,8 @@
 // token supersedes the first):
 //   --tokens FILE        lines "token conference-id user-id floor-id"
 //   --provision URL      POST URL (e.g. http://127.0.0.1:8443/api/conferences/1/participants)
-//                        N times with "Authorization: Bearer <--api-key>"; each JSON answer
+//                        N times with {"user_id": B+i} (B: --user-base, default 100) and
+//                        "Authorization: Bearer <--api-key>"; each JSON answer
 //                        gives token, confid, userid, floors[0]
 //   --token T --conference C --user U --floor F   one identity for all (echo mode)
 
@@ -387,7 +388,7 @@ long rss_kb(int pid)
 }
 
 std::vector<identity> provision(std::string const& url, std::string const& key, std::size_t n,
-                                std::shared_ptr<ssl::context> const& tls)
+                                std::size_t user_base, std::shared_ptr<ssl::context> const& tls)
 {
     auto const u = parse_url(url);
     if (!u) throw std::runtime_error("bad --provision URL");
@@ -401,7 +402,8 @@ std::vector<identity> provision(std::string const& url, std::string const& key, 
             req.set(http::field::host, u->host);
             req.set(http::field::authorization, "Bearer " + key);
             req.set(http::field::content_type, "application/json");
-            req.body() = "{\"display_name\":\"load-" + std::to_string(i) + "\"}";
+            req.body() = "{\"user_id\":" + std::to_string(user_base + i) +
+                         ",\"display_name\":\"load-" + std::to_string(i) + "\"}";
             req.prepare_payload();
             http::write(stream, req);
             beast::flat_buffer b;
@@ -449,6 +451,7 @@ int usage(int code)
         << "usage: floorctl_loadgen --url ws[s]://host:port/path [--connections N]\n"
            "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp] [--idle]\n"
            "         [--server-pid PID] [--threads N] [--connect-concurrency N] [--label TEXT]\n"
+           "         [--user-base B]\n"
            "         [--tokens FILE | --provision URL --api-key KEY |\n"
            "          --token T --conference C --user U --floor F]\n";
     return code;
@@ -465,6 +468,7 @@ int main(int argc, char** argv)
     int threads = 1;
     int server_pid = 0;
     std::size_t concurrency = 200;
+    std::size_t user_base = 100;
     std::string url, tokens_file, provision_url, api_key, label;
     identity single{"load", 1, 1, 1};
     try {
@@ -500,6 +504,8 @@ int main(int argc, char** argv)
                 api_key = next();
             else if (a == "--label")
                 label = next();
+            else if (a == "--user-base")
+                user_base = std::stoul(next());
             else if (a == "--token")
                 single.token = next();
             else if (a == "--conference")
@@ -538,7 +544,7 @@ int main(int argc, char** argv)
                 }
             }
         } else if (!provision_url.empty()) {
-            ids = provision(provision_url, api_key, n, st.tls);
+            ids = provision(provision_url, api_key, n, user_base, st.tls);
         }
         if (ids.empty()) ids.push_back(single);
 
