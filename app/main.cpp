@@ -218,6 +218,8 @@ int main(int argc, char** argv)
         ioc.run();
         for (auto& t : threads)
             t.join();
+        if (sip_stopper.joinable()) sip_stopper.join();
+        sip.reset();
     } catch (std::exception const& e) {
         log_error("startup failed", {.extra = {{"error", e.what()}}});
         std::fprintf(stderr, "floorctl: %s\n", e.what());

@@ -3,6 +3,7 @@
 // wait is bounded (poll() on its output, a bounded waitpid loop).
 
 #include "e2e_support.hpp"
+#include "sip/sipp_runner.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -212,5 +213,39 @@ format = "json"
     // JSON logs: one object per line, carrying conference and user on participant lines.
     EXPECT_NE(log.find("\"msg\":\"participant created\",\"conf\":1,\"user\":"), std::string::npos)
         << log;
+    std::filesystem::remove(path);
+}
+
+TEST(BinaryE2E, SipOfferCallCreatesAParticipantAndByeRemovesIt)
+{
+    if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
+    auto const path = write_temp("floorctl-sip-e2e", R"(io_threads = 2
+[websocket]
+listen = "127.0.0.1:0"
+[sip]
+udp = ["127.0.0.1:0"]
+[[conference]]
+id = 1
+name = "board"
+sip_uris = ["sip:demo@127.0.0.1"]
+[[conference.floor]]
+id = 1
+[logging]
+format = "json"
+)");
+    process p({"--config", path});
+    ASSERT_TRUE(p.wait_for_line(std::regex(R"(\(port (\d+)\))")));
+    auto const m = p.wait_for_line(std::regex(R"(SIP: +port (\d+))"));
+    ASSERT_TRUE(m) << p.drain(100);
+    auto const sip_port = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
+
+    // The Request-URI user "demo" maps to conference 1 through its sip_uris.
+    auto const r = sip_test::run_sipp("uac_bfcp_offer.xml", "demo", sip_port, "u1");
+    EXPECT_EQ(r.exit_code, 0) << r.log;
+    EXPECT_TRUE(p.wait_for_line(std::regex(R"("msg":"participant removed","conf":1,"user":1)")))
+        << "BYE did not remove the participant";
+    p.signal(SIGTERM);
+    auto const code = p.wait_exit(10000);
+    EXPECT_EQ(code, 0) << p.drain(500);
     std::filesystem::remove(path);
 }
