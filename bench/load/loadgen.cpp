@@ -451,7 +451,7 @@ int usage(int code)
         << "usage: floorctl_loadgen --url ws[s]://host:port/path [--connections N]\n"
            "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp] [--idle]\n"
            "         [--server-pid PID] [--threads N] [--connect-concurrency N] [--label TEXT]\n"
-           "         [--user-base B]\n"
+           "         [--user-base B] [--dump-tokens FILE (write the identities and exit)]\n"
            "         [--tokens FILE | --provision URL --api-key KEY |\n"
            "          --token T --conference C --user U --floor F]\n";
     return code;
@@ -469,6 +469,7 @@ int main(int argc, char** argv)
     int server_pid = 0;
     std::size_t concurrency = 200;
     std::size_t user_base = 100;
+    std::string dump_tokens;
     std::string url, tokens_file, provision_url, api_key, label;
     identity single{"load", 1, 1, 1};
     try {
@@ -506,6 +507,8 @@ int main(int argc, char** argv)
                 label = next();
             else if (a == "--user-base")
                 user_base = std::stoul(next());
+            else if (a == "--dump-tokens")
+                dump_tokens = next();
             else if (a == "--token")
                 single.token = next();
             else if (a == "--conference")

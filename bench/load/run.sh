@@ -3,18 +3,15 @@
 # ratios compare like with like:
 #   - floorctl_echo_server    (bare Beast, the baseline)
 #   - floorctl_ws_echo_server (ws::listener + echoing handler: the adapter without the core)
-#   - floorctl itself in BFCP mode, when FLOORCTL_URL and provisioning are given (see below)
+#   - floorctl itself in BFCP mode, when FLOORCTL_BIN is given (see below)
 # for WS and WSS at 1, 100 and 1,000 busy connections, then 10,000 idle WSS connections per
 # server with its VmRSS before/after. One JSON line per measurement on stdout.
 #
-#   BUILD=build-ws-dev DURATION=5 bench/load/run.sh | tee results.jsonl
+#   BUILD=build DURATION=5 [FLOORCTL_BIN=build/app/floorctl] bench/load/run.sh | tee results.jsonl
 #
-# BFCP against the real server (started by you, with per-address limits raised, e.g.
-# max_connections_per_address = 0 and max_messages_per_second = 0 in its configuration):
-#   FLOORCTL_URL=wss://127.0.0.1:8443/bfcp FLOORCTL_PID=<pid> \
-#   FLOORCTL_PROVISION=http://127.0.0.1:8443/api/conferences/1/participants FLOORCTL_API_KEY=... \
-#   bench/load/run.sh
-# (or FLOORCTL_TOKENS=file with lines "token confid userid floorid" instead of provisioning).
+# BFCP against the real server: FLOORCTL_BIN=path/to/floorctl starts it with
+# bench/load/floorctl-bench.toml (one io thread, limits off, WS+WSS on 127.0.0.1:18443) and
+# provisions 1,000 participants (10,000 for the idle run) through its API once.
 set -euo pipefail
 BUILD=${BUILD:-build}
 DURATION=${DURATION:-5}
@@ -44,6 +41,18 @@ start() {  # start <binary> -> sets PORT and PID
 
 start floorctl_echo_server; ECHO_PORT=$PORT; ECHO_PID=$PID
 start floorctl_ws_echo_server; WSECHO_PORT=$PORT; WSECHO_PID=$PID
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOKENS=$(mktemp)
+start_floorctl() {  # -> FC_PID, waits for the port
+    "$FLOORCTL_BIN" --config "$HERE/floorctl-bench.toml" >/dev/null 2>&1 &
+    FC_PID=$!; pids+=("$FC_PID")
+    for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:18443/healthz && break; sleep 0.05; done
+}
+if [ -n "${FLOORCTL_BIN:-}" ]; then
+    start_floorctl
+    "$GEN" --url ws://127.0.0.1:18443/bfcp --connections 1000 --dump-tokens "$TOKENS" \
+        --provision http://127.0.0.1:18443/api/conferences/1/participants
+fi
 
 for scheme in ws wss; do
     for n in $COUNTS; do
@@ -51,13 +60,10 @@ for scheme in ws wss; do
             --duration "$DURATION" --warmup "$WARMUP" --server-pid "$ECHO_PID"
         "$GEN" --label ws-echo --url "$scheme://127.0.0.1:$WSECHO_PORT/bfcp" --connections "$n" \
             --duration "$DURATION" --warmup "$WARMUP" --server-pid "$WSECHO_PID"
-        if [ -n "${FLOORCTL_URL:-}" ]; then
-            if [ -n "${FLOORCTL_TOKENS:-}" ]; then src=(--tokens "$FLOORCTL_TOKENS")
-            else src=(--provision "$FLOORCTL_PROVISION" --api-key "$FLOORCTL_API_KEY"); fi
-            url=${FLOORCTL_URL/#wss:/$scheme:}; url=${url/#ws:/$scheme:}
-            "$GEN" --label floorctl-bfcp --mode bfcp --url "$url" --connections "$n" \
-                --duration "$DURATION" --warmup "$WARMUP" ${FLOORCTL_PID:+--server-pid $FLOORCTL_PID} \
-                "${src[@]}"
+        if [ -n "${FLOORCTL_BIN:-}" ]; then
+            "$GEN" --label floorctl-bfcp --mode bfcp --url "$scheme://127.0.0.1:18443/bfcp" \
+                --connections "$n" --duration "$DURATION" --warmup "$WARMUP" \
+                --server-pid "$FC_PID" --tokens "$TOKENS"
         fi
     done
 done
@@ -70,3 +76,11 @@ for bin in floorctl_echo_server floorctl_ws_echo_server; do
         --duration 2 --server-pid "$PID" --connect-concurrency 200
     kill "$PID"; pids=()
 done
+if [ -n "${FLOORCTL_BIN:-}" ]; then
+    start_floorctl
+    "$GEN" --url ws://127.0.0.1:18443/bfcp --connections "$IDLE" --dump-tokens "$TOKENS" \
+        --provision http://127.0.0.1:18443/api/conferences/1/participants
+    "$GEN" --label floorctl-idle --url wss://127.0.0.1:18443/bfcp --connections "$IDLE" --idle \
+        --duration 2 --server-pid "$FC_PID" --tokens "$TOKENS" --connect-concurrency 200
+fi
+rm -f "$TOKENS"
