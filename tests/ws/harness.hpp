@@ -13,7 +13,6 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -46,21 +45,16 @@ using namespace std::chrono_literals;
 
 inline constexpr auto bound = 10s; // every wait in these tests ends by this
 
-/// Waits for `f` with the bound; returns its error (or success).
-template <class T> beast::error_code await(std::future<T>& f)
+/// Starts an operation with a completion handler that records its error, and waits for it
+/// with the bound. Errors travel as values: no use_future (its exception_ptr is invisible to
+/// TSan, and its completions run on the system executor, outliving the test's io_context).
+template <class Start> beast::error_code await_op(Start start)
 {
+    auto p = std::make_shared<std::promise<beast::error_code>>();
+    auto f = p->get_future();
+    start([p](beast::error_code ec, auto&&...) { p->set_value(ec); });
     if (f.wait_for(bound) != std::future_status::ready) return net::error::timed_out;
-    try {
-        f.get();
-    } catch (boost::system::system_error const& e) {
-        return e.code();
-    }
-    return {};
-}
-
-template <class T> beast::error_code await(std::future<T>&& f)
-{
-    return await(f);
+    return f.get();
 }
 
 /// Records every callback; tests wait on its condition with a bound.
@@ -212,12 +206,17 @@ public:
         return false;
     }
 
+private:
+    // Declared first so they are destroyed last: every socket (the listener's acceptor, the
+    // clients') must go before its io_context.
+    net::io_context ioc_;
+
+public:
+    net::io_context cioc; // clients
     std::shared_ptr<recorder> app;
     std::shared_ptr<ws::listener> listener;
-    net::io_context cioc; // clients
 
 private:
-    net::io_context ioc_;
     net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
     net::executor_work_guard<net::io_context::executor_type> cguard_{cioc.get_executor()};
     std::vector<std::thread> threads_;
@@ -254,14 +253,15 @@ public:
                               std::string const& protocol = "BFCP",
                               std::function<void(websocket::request_type&)> decorate = {})
     {
-        if (auto ec =
-                await(beast::get_lowest_layer(ws).async_connect(h_.endpoint(), net::use_future)))
+        if (auto ec = await_op(
+                [&](auto done) { beast::get_lowest_layer(ws).async_connect(h_.endpoint(), done); }))
             return ec;
         if constexpr (TLS) {
             SSL_set_tlsext_host_name(ws.next_layer().native_handle(), "localhost");
             ws.next_layer().set_verify_callback(ssl::host_name_verification("localhost"));
-            if (auto ec = await(
-                    ws.next_layer().async_handshake(ssl::stream_base::client, net::use_future)))
+            if (auto ec = await_op([&](auto done) {
+                    ws.next_layer().async_handshake(ssl::stream_base::client, done);
+                }))
                 return ec;
         }
         ws.set_option(
@@ -272,19 +272,19 @@ public:
         ws.binary(true);
         ws.auto_fragment(false);
         ws.read_message_max(0);
-        return await(ws.async_handshake(res, "localhost", target, net::use_future));
+        return await_op([&](auto done) { ws.async_handshake(res, "localhost", target, done); });
     }
 
     beast::error_code send(std::vector<std::uint8_t> const& bytes)
     {
-        return await(ws.async_write(net::buffer(bytes), net::use_future));
+        return await_op([&](auto done) { ws.async_write(net::buffer(bytes), done); });
     }
 
     /// Reads one message into `last`.
     beast::error_code read()
     {
         buffer.clear();
-        return await(ws.async_read(buffer, net::use_future));
+        return await_op([&](auto done) { ws.async_read(buffer, done); });
     }
 
     /// Reads until the server's close frame arrives; returns its close code (0 when the

@@ -166,12 +166,12 @@ TEST_P(Listener, SlowHandshakeIsClosedByTheHandshakeTimeout)
     o.handshake_timeout = 200ms;
     auto h = start(std::move(o));
     tcp::socket s{h->cioc};
-    ASSERT_FALSE(await(s.async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
     std::string const partial = "GET /bfcp?token=good HTTP/1.1\r\nHost: localhost\r\n";
-    ASSERT_FALSE(await(net::async_write(s, net::buffer(partial), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { net::async_write(s, net::buffer(partial), done); }));
     char byte = 0;
     // The server closes without answering: the read ends with EOF (or reset), never hangs.
-    auto const ec = await(s.async_read_some(net::buffer(&byte, 1), net::use_future));
+    auto const ec = await_op([&](auto done) { s.async_read_some(net::buffer(&byte, 1), done); });
     EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
     ASSERT_TRUE(h->app->wait([&] { return !h->app->rejects.empty(); }));
     EXPECT_EQ(h->app->rejects[0].first, ws::upgrade_failure::timeout);
@@ -183,9 +183,9 @@ TEST_P(Listener, SilentConnectionIsClosedByTheHandshakeTimeout)
     o.handshake_timeout = 200ms;
     auto h = start(std::move(o));
     tcp::socket s{h->cioc};
-    ASSERT_FALSE(await(s.async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
     char byte = 0;
-    auto const ec = await(s.async_read_some(net::buffer(&byte, 1), net::use_future));
+    auto const ec = await_op([&](auto done) { s.async_read_some(net::buffer(&byte, 1), done); });
     EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
 }
 
@@ -218,7 +218,7 @@ TEST_P(Listener, TextFrameIsClosedWith1003)
     ASSERT_FALSE(c.connect());
     c.ws.text(true);
     std::string const text = "hello";
-    ASSERT_FALSE(await(c.ws.async_write(net::buffer(text), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { c.ws.async_write(net::buffer(text), done); }));
     EXPECT_EQ(c.read_until_closed(), 1003);
     ASSERT_TRUE(h->app->wait([&] { return h->app->closes.size() == 1; }));
     EXPECT_EQ(h->app->closes[0].second.code, ws::close_code::unsupported_data);
@@ -232,8 +232,10 @@ TEST_P(Listener, FragmentedMessageIsClosedWith1002)
     client<false> c{*h};
     ASSERT_FALSE(c.connect());
     auto const part = pattern(8);
-    ASSERT_FALSE(await(c.ws.async_write_some(false, net::buffer(part), net::use_future)));
-    ASSERT_FALSE(await(c.ws.async_write_some(true, net::buffer(part), net::use_future)));
+    ASSERT_FALSE(
+        await_op([&](auto done) { c.ws.async_write_some(false, net::buffer(part), done); }));
+    ASSERT_FALSE(
+        await_op([&](auto done) { c.ws.async_write_some(true, net::buffer(part), done); }));
     EXPECT_EQ(c.read_until_closed(), 1002);
     ASSERT_TRUE(h->app->wait([&] { return h->app->closes.size() == 1; }));
     EXPECT_EQ(h->app->closes[0].second.code, ws::close_code::protocol_error);
@@ -254,9 +256,10 @@ TEST_P(Listener, OversizeMessageIsClosedWith1009)
         header.push_back(static_cast<std::uint8_t>(len >> (8 * i)));
     header.insert(header.end(), {1, 2, 3, 4}); // masking key
     auto& sock = beast::get_lowest_layer(c.ws).socket();
-    ASSERT_FALSE(await(net::async_write(sock, net::buffer(header), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { net::async_write(sock, net::buffer(header), done); }));
     std::array<std::uint8_t, 4> close_frame{};
-    ASSERT_FALSE(await(net::async_read(sock, net::buffer(close_frame), net::use_future)));
+    ASSERT_FALSE(
+        await_op([&](auto done) { net::async_read(sock, net::buffer(close_frame), done); }));
     // 0x88: FIN + close; 0x02: unmasked, 2 octets; 0x03F1 = 1009 (RFC 6455 §7.4.1)
     EXPECT_EQ(close_frame, (std::array<std::uint8_t, 4>{0x88, 0x02, 0x03, 0xF1}));
     sock.shutdown(tcp::socket::shutdown_send); // the server's teardown waits for our FIN
@@ -271,7 +274,8 @@ TEST_P(Listener, PeerCloseIsReportedOnceWithThePeersCode)
     client<false> c{*h};
     ASSERT_FALSE(c.connect());
     ASSERT_TRUE(h->app->wait([&] { return h->app->opens.size() == 1; }));
-    ASSERT_FALSE(await(c.ws.async_close(websocket::close_code::normal, net::use_future)));
+    ASSERT_FALSE(
+        await_op([&](auto done) { c.ws.async_close(websocket::close_code::normal, done); }));
     ASSERT_TRUE(h->app->wait([&] { return h->app->closes.size() == 1; }));
     EXPECT_EQ(h->app->closes[0].second.code, ws::close_code::normal);
     EXPECT_EQ(h->app->closes[0].second.origin, ws::close_origin::peer);
@@ -401,11 +405,15 @@ TEST_P(Listener, ServerSendsKeepAlivePings)
             pinged.set_value();
         }
     });
-    auto read = c.ws.async_read(c.buffer, net::use_future); // answers pings while pending
-    auto fut = pinged.get_future();
-    EXPECT_EQ(fut.wait_for(bound), std::future_status::ready);
+    std::promise<beast::error_code> read_done;
+    c.ws.async_read(c.buffer, [&](beast::error_code ec, std::size_t) { read_done.set_value(ec); });
+    auto ping_seen = pinged.get_future();
+    EXPECT_EQ(ping_seen.wait_for(bound), std::future_status::ready);
     net::post(c.ws.get_executor(), [&] { beast::get_lowest_layer(c.ws).socket().close(); });
-    EXPECT_TRUE(await(read)); // ends with the socket we closed
+    auto read_ended = read_done.get_future();
+    ASSERT_EQ(read_ended.wait_for(bound), std::future_status::ready);
+    EXPECT_TRUE(
+        read_ended.get()); // ends with the socket we closed // ends with the socket we closed
 }
 
 TEST_P(Listener, MessageIdleTimeoutClosesWith1000)
@@ -436,7 +444,8 @@ TEST_P(Listener, ConnectionsPerAddressAreLimited)
     EXPECT_EQ(h->app->rejects[0].first, ws::upgrade_failure::limit_exceeded);
     EXPECT_TRUE(h->logged("connection limit reached (per address)"));
     // A slot is free again once a connection is gone.
-    ASSERT_FALSE(await(a.ws.async_close(websocket::close_code::normal, net::use_future)));
+    ASSERT_FALSE(
+        await_op([&](auto done) { a.ws.async_close(websocket::close_code::normal, done); }));
     ASSERT_TRUE(h->app->wait([&] { return h->listener->tcp_connection_count() == 1; }));
     client<false> d{*h};
     EXPECT_FALSE(d.connect());
@@ -480,17 +489,17 @@ beast::error_code http_get(harness& h, beast::tcp_stream& s, std::string const& 
     req.set(http::field::host, "localhost");
     req.keep_alive(keep_alive);
     (void)h;
-    if (auto ec = await(http::async_write(s, req, net::use_future))) return ec;
+    if (auto ec = await_op([&](auto done) { http::async_write(s, req, done); })) return ec;
     beast::flat_buffer b;
     res = {};
-    return await(http::async_read(s, b, res, net::use_future));
+    return await_op([&](auto done) { http::async_read(s, b, res, done); });
 }
 
 TEST_P(Listener, HttpRequestsGoToTheAppWithKeepAlive)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await(s.async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(*h, s, "/healthz", res));
     EXPECT_EQ(res.result(), http::status::ok);
@@ -509,7 +518,7 @@ TEST_P(Listener, PlainGetOnTheWebSocketPathIs426)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await(s.async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(*h, s, "/bfcp?token=good", res));
     EXPECT_EQ(res.result(), http::status::upgrade_required);
@@ -523,15 +532,15 @@ TEST_P(Listener, OversizeBodyIs413)
     o.max_body_bytes = 100;
     auto h = start(std::move(o));
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await(s.async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
     http::request<http::string_body> req{http::verb::post, "/api/conferences", 11};
     req.set(http::field::host, "localhost");
     req.body() = std::string(1000, 'x');
     req.prepare_payload();
-    ASSERT_FALSE(await(http::async_write(s, req, net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { http::async_write(s, req, done); }));
     beast::flat_buffer b;
     http::response<http::string_body> res;
-    ASSERT_FALSE(await(http::async_read(s, b, res, net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { http::async_read(s, b, res, done); }));
     EXPECT_EQ(res.result(), http::status::payload_too_large);
 }
 
@@ -539,12 +548,12 @@ TEST_P(Listener, GarbageRequestIs400)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await(s.async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
     std::string const junk = "HELLO THERE\r\n\r\n";
-    ASSERT_FALSE(await(net::async_write(s, net::buffer(junk), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { net::async_write(s, net::buffer(junk), done); }));
     beast::flat_buffer b;
     http::response<http::string_body> res;
-    ASSERT_FALSE(await(http::async_read(s, b, res, net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { http::async_read(s, b, res, done); }));
     EXPECT_EQ(res.result(), http::status::bad_request);
 }
 
@@ -552,12 +561,13 @@ TEST_P(Listener, StopClosesPendingHttpConnections)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await(s.async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(*h, s, "/healthz", res)); // now idle in keep-alive
     h->listener->stop();
     char byte = 0;
-    auto const ec = await(s.socket().async_read_some(net::buffer(&byte, 1), net::use_future));
+    auto const ec =
+        await_op([&](auto done) { s.socket().async_read_some(net::buffer(&byte, 1), done); });
     EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
 }
 

@@ -71,7 +71,7 @@ TEST_P(ListenerTls, TextFrameOverWssIsClosedWith1003)
     ASSERT_FALSE(c.connect());
     c.ws.text(true);
     std::string const text = "{}";
-    ASSERT_FALSE(await(c.ws.async_write(net::buffer(text), net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { c.ws.async_write(net::buffer(text), done); }));
     EXPECT_EQ(c.read_until_closed(), 1003);
 }
 
@@ -94,8 +94,9 @@ TEST_P(ListenerTls, Tls11IsRefused)
     SSL_CTX_set_cipher_list(old.native_handle(), "DEFAULT:@SECLEVEL=0");
     old.set_verify_mode(ssl::verify_none);
     beast::ssl_stream<beast::tcp_stream> s{net::make_strand(h->cioc), old};
-    ASSERT_FALSE(await(beast::get_lowest_layer(s).async_connect(h->endpoint(), net::use_future)));
-    EXPECT_TRUE(await(s.async_handshake(ssl::stream_base::client, net::use_future)));
+    ASSERT_FALSE(await_op(
+        [&](auto done) { beast::get_lowest_layer(s).async_connect(h->endpoint(), done); }));
+    EXPECT_TRUE(await_op([&](auto done) { s.async_handshake(ssl::stream_base::client, done); }));
     EXPECT_TRUE(h->app->wait([&] { return h->logged("TLS handshake failed"); }));
     EXPECT_TRUE(h->app->opens.empty());
 }
@@ -128,15 +129,16 @@ TEST_P(ListenerTls, HttpsRequestReachesTheAppMarkedSecure)
 {
     auto h = start();
     beast::ssl_stream<beast::tcp_stream> s{net::make_strand(h->cioc), *client_tls()};
-    ASSERT_FALSE(await(beast::get_lowest_layer(s).async_connect(h->endpoint(), net::use_future)));
+    ASSERT_FALSE(await_op(
+        [&](auto done) { beast::get_lowest_layer(s).async_connect(h->endpoint(), done); }));
     SSL_set_tlsext_host_name(s.native_handle(), "localhost");
-    ASSERT_FALSE(await(s.async_handshake(ssl::stream_base::client, net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { s.async_handshake(ssl::stream_base::client, done); }));
     http::request<http::string_body> req{http::verb::get, "/healthz", 11};
     req.set(http::field::host, "localhost");
-    ASSERT_FALSE(await(http::async_write(s, req, net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { http::async_write(s, req, done); }));
     beast::flat_buffer b;
     http::response<http::string_body> res;
-    ASSERT_FALSE(await(http::async_read(s, b, res, net::use_future)));
+    ASSERT_FALSE(await_op([&](auto done) { http::async_read(s, b, res, done); }));
     EXPECT_EQ(res.result(), http::status::ok);
     ASSERT_TRUE(h->app->wait([&] { return h->app->http_secure.size() == 1; }));
     EXPECT_TRUE(h->app->http_secure[0]);

@@ -58,8 +58,9 @@ struct listener_options {
 };
 
 /// Accepts connections and runs their HTTP/WebSocket sessions on the io_context's threads.
-/// Create with create(), start with run(). Lives on its own strand; owned by shared_ptr (its
-/// pending accept holds one).
+/// Create with create(), start with run(). Release the last reference before the io_context is
+/// destroyed (the acceptor belongs to it); pending handlers may hold references until then. Lives
+/// on its own strand; owned by shared_ptr (its pending accept holds one).
 /// @par Thread Safety
 /// run(), stop(), port(), connections() may be called from any thread.
 class listener : public std::enable_shared_from_this<listener> {
