@@ -550,6 +550,13 @@ int main(int argc, char** argv)
             ids = provision(provision_url, api_key, n, user_base, st.tls);
         }
         if (ids.empty()) ids.push_back(single);
+        if (!dump_tokens.empty()) { // provision once, reuse the file for every run
+            std::ofstream out(dump_tokens);
+            for (auto const& id : ids)
+                out << id.token << ' ' << id.conference << ' ' << id.user << ' ' << id.floor
+                    << '\n';
+            return out ? 0 : 1;
+        }
 
         net::io_context ioc{threads};
         auto guard = net::make_work_guard(ioc);
