@@ -387,8 +387,23 @@ long rss_kb(int pid)
     return -1;
 }
 
+identity identity_from_ticket(json::object const& v)
+{
+    identity id;
+    id.token = json::value_to<std::string>(v.at("token"));
+    id.conference = static_cast<std::uint32_t>(v.at("confid").to_number<std::int64_t>());
+    id.user = static_cast<std::uint16_t>(v.at("userid").to_number<std::int64_t>());
+    if (auto const* f = v.if_contains("floors"); f && f->is_array() && !f->as_array().empty())
+        id.floor = static_cast<std::uint16_t>(f->as_array()[0].to_number<std::int64_t>());
+    return id;
+}
+
+// Provisioning over the app's JSON API. With `own_conferences`, `url` is the conferences
+// collection and every identity gets a conference of its own (one floor, one participant), so
+// round trips measure request handling rather than the FloorStatus fan-out of one shared floor.
 std::vector<identity> provision(std::string const& url, std::string const& key, std::size_t n,
-                                std::size_t user_base, std::shared_ptr<ssl::context> const& tls)
+                                std::size_t user_base, bool own_conferences,
+                                std::shared_ptr<ssl::context> const& tls)
 {
     auto const u = parse_url(url);
     if (!u) throw std::runtime_error("bad --provision URL");
@@ -396,30 +411,37 @@ std::vector<identity> provision(std::string const& url, std::string const& key, 
     tcp::resolver r{ioc};
     auto const eps = r.resolve(u->host, u->port);
     std::vector<identity> out;
-    auto one = [&](auto& stream) {
-        for (std::size_t i = 0; i < n; ++i) {
-            http::request<http::string_body> req{http::verb::post, u->target, 11};
+    auto run = [&](auto& stream) {
+        auto post = [&](std::string const& target, std::string const& body) -> json::object {
+            http::request<http::string_body> req{http::verb::post, target, 11};
             req.set(http::field::host, u->host);
-            req.set(http::field::authorization, "Bearer " + key);
+            if (!key.empty()) req.set(http::field::authorization, "Bearer " + key);
             req.set(http::field::content_type, "application/json");
-            req.body() = "{\"user_id\":" + std::to_string(user_base + i) +
-                         ",\"display_name\":\"load-" + std::to_string(i) + "\"}";
+            req.body() = body;
             req.prepare_payload();
             http::write(stream, req);
             beast::flat_buffer b;
             http::response<http::string_body> res;
             http::read(stream, b, res);
             if (res.result_int() / 100 != 2)
-                throw std::runtime_error("provisioning answered " +
-                                         std::to_string(res.result_int()) + ": " + res.body());
-            auto const v = json::parse(res.body()).as_object();
-            identity id;
-            id.token = json::value_to<std::string>(v.at("token"));
-            id.conference = static_cast<std::uint32_t>(v.at("confid").to_number<std::int64_t>());
-            id.user = static_cast<std::uint16_t>(v.at("userid").to_number<std::int64_t>());
-            if (auto const* f = v.if_contains("floors");
-                f && f->is_array() && !f->as_array().empty())
-                id.floor = static_cast<std::uint16_t>(f->as_array()[0].to_number<std::int64_t>());
+                throw std::runtime_error(target + " answered " + std::to_string(res.result_int()) +
+                                         ": " + res.body());
+            return json::parse(res.body()).as_object();
+        };
+        for (std::size_t i = 0; i < n; ++i) {
+            std::string target = u->target;
+            std::size_t user = user_base + i;
+            if (own_conferences) {
+                auto const conf = 1000 + i;
+                post(u->target, "{\"id\":" + std::to_string(conf) + ",\"name\":\"load-" +
+                                    std::to_string(i) + "\",\"floors\":[{\"id\":1}]}");
+                target = u->target + "/" + std::to_string(conf) + "/participants";
+                user = user_base;
+            }
+            auto const v =
+                post(target, "{\"user_id\":" + std::to_string(user) + ",\"display_name\":\"load-" +
+                                 std::to_string(i) + "\"}");
+            identity id = identity_from_ticket(v);
             out.push_back(std::move(id));
         }
     };
@@ -428,11 +450,11 @@ std::vector<identity> provision(std::string const& url, std::string const& key, 
         beast::get_lowest_layer(s).connect(eps);
         SSL_set_tlsext_host_name(s.native_handle(), u->host.c_str());
         s.handshake(ssl::stream_base::client);
-        one(s);
+        run(s);
     } else {
         beast::tcp_stream s{ioc};
         s.connect(eps);
-        one(s);
+        run(s);
     }
     return out;
 }
@@ -452,6 +474,7 @@ int usage(int code)
            "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp] [--idle]\n"
            "         [--server-pid PID] [--threads N] [--connect-concurrency N] [--label TEXT]\n"
            "         [--user-base B] [--dump-tokens FILE (write the identities and exit)]\n"
+           "         [--conference-per-connection (--provision URL is /api/conferences)]\n"
            "         [--tokens FILE | --provision URL --api-key KEY |\n"
            "          --token T --conference C --user U --floor F]\n";
     return code;
@@ -470,6 +493,7 @@ int main(int argc, char** argv)
     std::size_t concurrency = 200;
     std::size_t user_base = 100;
     std::string dump_tokens;
+    bool own_conferences = false;
     std::string url, tokens_file, provision_url, api_key, label;
     identity single{"load", 1, 1, 1};
     try {
@@ -509,6 +533,8 @@ int main(int argc, char** argv)
                 user_base = std::stoul(next());
             else if (a == "--dump-tokens")
                 dump_tokens = next();
+            else if (a == "--conference-per-connection")
+                own_conferences = true;
             else if (a == "--token")
                 single.token = next();
             else if (a == "--conference")
@@ -547,7 +573,7 @@ int main(int argc, char** argv)
                 }
             }
         } else if (!provision_url.empty()) {
-            ids = provision(provision_url, api_key, n, user_base, st.tls);
+            ids = provision(provision_url, api_key, n, user_base, own_conferences, st.tls);
         }
         if (ids.empty()) ids.push_back(single);
         if (!dump_tokens.empty()) { // provision once, reuse the file for every run

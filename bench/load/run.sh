@@ -50,8 +50,10 @@ start_floorctl() {  # -> FC_PID, waits for the port
 }
 if [ -n "${FLOORCTL_BIN:-}" ]; then
     start_floorctl
+    # One conference (one floor, one participant) per connection: BFCP round trips, not the
+    # FloorStatus fan-out of a thousand participants sharing one floor (measured separately).
     "$GEN" --url ws://127.0.0.1:18443/bfcp --connections 1000 --dump-tokens "$TOKENS" \
-        --provision http://127.0.0.1:18443/api/conferences/1/participants
+        --provision http://127.0.0.1:18443/api/conferences --conference-per-connection
 fi
 
 for scheme in ws wss; do
