@@ -388,7 +388,7 @@ void server::impl::on_chair_action(op& o, connection_id conn, common_header cons
     auto& r = it->second;
     // The decisions to apply: per floor from FLOOR-REQUEST-STATUS; an OVERALL-REQUEST-STATUS
     // alone applies to every floor of the request.
-    std::vector<floor_request_status_group> groups = m.info.floors;
+    floor_request_status_list groups = m.info.floors;
     if (groups.empty() && m.info.overall && m.info.overall->status) {
         for (auto const& rf : r.floors) {
             groups.push_back(floor_request_status_group{rf.floor, m.info.overall->status,

@@ -116,10 +116,11 @@ TEST(Describe, EveryPrimitiveDescribesWithItsName)
         b.emplace<N>();                                                                            \
         break;
             FLOORCTL_ALT(0)
-            FLOORCTL_ALT(1) FLOORCTL_ALT(2) FLOORCTL_ALT(3) FLOORCTL_ALT(4) FLOORCTL_ALT(5)
-                FLOORCTL_ALT(6) FLOORCTL_ALT(7) FLOORCTL_ALT(8) FLOORCTL_ALT(9) FLOORCTL_ALT(10)
-                    FLOORCTL_ALT(11) FLOORCTL_ALT(12) FLOORCTL_ALT(13) FLOORCTL_ALT(14)
-                        FLOORCTL_ALT(15) FLOORCTL_ALT(16)
+            FLOORCTL_ALT(1)
+            FLOORCTL_ALT(2) FLOORCTL_ALT(3) FLOORCTL_ALT(4) FLOORCTL_ALT(5) FLOORCTL_ALT(6)
+                FLOORCTL_ALT(7) FLOORCTL_ALT(8) FLOORCTL_ALT(9) FLOORCTL_ALT(10) FLOORCTL_ALT(11)
+                    FLOORCTL_ALT(12) FLOORCTL_ALT(13) FLOORCTL_ALT(14) FLOORCTL_ALT(15)
+                        FLOORCTL_ALT(16)
 #undef FLOORCTL_ALT
         }
         auto const s = describe(message{{}, b});

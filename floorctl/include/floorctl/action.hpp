@@ -35,4 +35,4 @@ struct cancel_timer {
 
 using action = std::variant<send_message, close_connection, start_timer, cancel_timer>;
 
-}  // namespace floorctl
+} // namespace floorctl

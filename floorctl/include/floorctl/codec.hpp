@@ -41,4 +41,4 @@ void encode(message const& m, std::vector<std::byte>& out);
 /// Convenience: returns the encoding of `m`.
 [[nodiscard]] std::vector<std::byte> encode(message const& m);
 
-}  // namespace floorctl
+} // namespace floorctl

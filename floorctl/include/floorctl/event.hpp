@@ -13,10 +13,10 @@ namespace floorctl {
 
 /// How a connection reached us; decides Error 9 (Use TLS) and the version rules.
 enum class transport_kind : std::uint8_t {
-    ws,   ///< TCP/WS/BFCP  (RFC 8857, plain)
-    wss,  ///< TCP/WSS/BFCP (RFC 8857, TLS)
-    tcp,  ///< TCP/BFCP     (RFC 8855 reliable)
-    tls,  ///< TCP/TLS/BFCP (RFC 8855 reliable)
+    ws,  ///< TCP/WS/BFCP  (RFC 8857, plain)
+    wss, ///< TCP/WSS/BFCP (RFC 8857, TLS)
+    tcp, ///< TCP/BFCP     (RFC 8855 reliable)
+    tls, ///< TCP/TLS/BFCP (RFC 8855 reliable)
 };
 
 /// True for transports protected by TLS.
@@ -53,4 +53,4 @@ struct timer_fired {
 
 using event = std::variant<connection_bound, frame_received, connection_closed, timer_fired>;
 
-}  // namespace floorctl
+} // namespace floorctl

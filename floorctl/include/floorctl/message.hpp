@@ -29,13 +29,13 @@ using floor_list = boost::container::small_vector<floor_id, 8>;
 
 /// RFC 8855 §5.1 COMMON-HEADER. `payload_words` is filled by encode() and checked by decode.
 struct common_header {
-    static constexpr std::size_t size = 12;  ///< octets without the fragment fields
+    static constexpr std::size_t size = 12; ///< octets without the fragment fields
 
-    std::uint8_t version = 1;          ///< 1 on reliable transports, 2 on unreliable ones
-    bool responder = false;            ///< R bit (unreliable transports only)
-    bool fragmented = false;           ///< F bit (unreliable transports only)
-    std::uint8_t prim = 0;             ///< primitive number as on the wire (see floorctl::primitive)
-    std::uint16_t payload_words = 0;   ///< payload length in 4-octet units
+    std::uint8_t version = 1;        ///< 1 on reliable transports, 2 on unreliable ones
+    bool responder = false;          ///< R bit (unreliable transports only)
+    bool fragmented = false;         ///< F bit (unreliable transports only)
+    std::uint8_t prim = 0;           ///< primitive number as on the wire (see floorctl::primitive)
+    std::uint16_t payload_words = 0; ///< payload length in 4-octet units
     conference_id conference{};
     transaction_id transaction{};
     user_id user{};
@@ -48,15 +48,15 @@ struct common_header {
 /// REQUEST-STATUS contents (RFC 8855 §5.2.5).
 struct request_status_value {
     request_status status = request_status::pending;
-    std::uint8_t queue_position = 0;  ///< 0: no position / not queued
+    std::uint8_t queue_position = 0; ///< 0: no position / not queued
     friend bool operator==(request_status_value const&, request_status_value const&) = default;
 };
 
 /// BENEFICIARY-INFORMATION (§5.2.14) and REQUESTED-BY-INFORMATION (§5.2.16) share this shape.
 struct user_information {
     user_id id{};
-    std::optional<text> display_name;  ///< USER-DISPLAY-NAME
-    std::optional<text> uri;           ///< USER-URI
+    std::optional<text> display_name; ///< USER-DISPLAY-NAME
+    std::optional<text> uri;          ///< USER-URI
     friend bool operator==(user_information const&, user_information const&) = default;
 };
 
@@ -78,11 +78,16 @@ struct overall_request_status_group {
                            overall_request_status_group const&) = default;
 };
 
+/// The FLOOR-REQUEST-STATUS list of one FLOOR-REQUEST-INFORMATION.
+using floor_request_status_list = boost::container::small_vector<floor_request_status_group, 1>;
+
 /// FLOOR-REQUEST-INFORMATION (§5.2.15).
 struct floor_request_information {
     floor_request_id id{};
     std::optional<overall_request_status_group> overall;
-    std::vector<floor_request_status_group> floors;  ///< 1* on the wire
+    /// 1* on the wire; nearly always one floor, kept inline so that decoding a UserStatus or
+    /// FloorStatus listing N requests does not cost N extra allocations (docs/performance.md).
+    floor_request_status_list floors;
     std::optional<user_information> beneficiary;
     std::optional<user_information> requested_by;
     std::optional<priority> prio;
@@ -93,76 +98,78 @@ struct floor_request_information {
 
 // ---- one struct per primitive (RFC 8855 §5.3) ----
 
-struct floor_request {  ///< §5.3.1  1*FLOOR-ID [BENEFICIARY-ID] [PARTICIPANT-PROVIDED-INFO] [PRIORITY]
+struct floor_request { ///< §5.3.1  1*FLOOR-ID [BENEFICIARY-ID] [PARTICIPANT-PROVIDED-INFO]
+                       ///< [PRIORITY]
     floor_list floors;
     std::optional<user_id> beneficiary;
     std::optional<bounded_text> participant_info;
     std::optional<priority> prio;
     friend bool operator==(floor_request const&, floor_request const&) = default;
 };
-struct floor_release {  ///< §5.3.2  FLOOR-REQUEST-ID
+struct floor_release { ///< §5.3.2  FLOOR-REQUEST-ID
     floor_request_id id{};
     friend bool operator==(floor_release const&, floor_release const&) = default;
 };
-struct floor_request_query {  ///< §5.3.3  FLOOR-REQUEST-ID
+struct floor_request_query { ///< §5.3.3  FLOOR-REQUEST-ID
     floor_request_id id{};
     friend bool operator==(floor_request_query const&, floor_request_query const&) = default;
 };
-struct floor_request_status {  ///< §5.3.4  FLOOR-REQUEST-INFORMATION
+struct floor_request_status { ///< §5.3.4  FLOOR-REQUEST-INFORMATION
     floor_request_information info;
     friend bool operator==(floor_request_status const&, floor_request_status const&) = default;
 };
-struct user_query {  ///< §5.3.5  [BENEFICIARY-ID]
+struct user_query { ///< §5.3.5  [BENEFICIARY-ID]
     std::optional<user_id> beneficiary;
     friend bool operator==(user_query const&, user_query const&) = default;
 };
-struct user_status {  ///< §5.3.6  [BENEFICIARY-INFORMATION] *FLOOR-REQUEST-INFORMATION
+struct user_status { ///< §5.3.6  [BENEFICIARY-INFORMATION] *FLOOR-REQUEST-INFORMATION
     std::optional<user_information> beneficiary;
     std::vector<floor_request_information> requests;
     friend bool operator==(user_status const&, user_status const&) = default;
 };
-struct floor_query {  ///< §5.3.7  *FLOOR-ID
+struct floor_query { ///< §5.3.7  *FLOOR-ID
     floor_list floors;
     friend bool operator==(floor_query const&, floor_query const&) = default;
 };
-struct floor_status {  ///< §5.3.8  [FLOOR-ID] *FLOOR-REQUEST-INFORMATION
+struct floor_status { ///< §5.3.8  [FLOOR-ID] *FLOOR-REQUEST-INFORMATION
     std::optional<floor_id> floor;
     std::vector<floor_request_information> requests;
     friend bool operator==(floor_status const&, floor_status const&) = default;
 };
-struct chair_action {  ///< §5.3.9  FLOOR-REQUEST-INFORMATION
+struct chair_action { ///< §5.3.9  FLOOR-REQUEST-INFORMATION
     floor_request_information info;
     friend bool operator==(chair_action const&, chair_action const&) = default;
 };
-struct chair_action_ack {  ///< §5.3.10
+struct chair_action_ack { ///< §5.3.10
     friend bool operator==(chair_action_ack const&, chair_action_ack const&) = default;
 };
-struct hello {  ///< §5.3.11
+struct hello { ///< §5.3.11
     friend bool operator==(hello const&, hello const&) = default;
 };
-struct hello_ack {  ///< §5.3.12  SUPPORTED-PRIMITIVES SUPPORTED-ATTRIBUTES (may be absent from peers)
-    std::vector<std::uint8_t> supported_primitives;  ///< primitive numbers
-    std::vector<std::uint8_t> supported_attributes;  ///< attribute types (7-bit, unshifted)
+struct hello_ack { ///< §5.3.12  SUPPORTED-PRIMITIVES SUPPORTED-ATTRIBUTES (may be absent from
+                   ///< peers)
+    std::vector<std::uint8_t> supported_primitives; ///< primitive numbers
+    std::vector<std::uint8_t> supported_attributes; ///< attribute types (7-bit, unshifted)
     friend bool operator==(hello_ack const&, hello_ack const&) = default;
 };
-struct error_reply {  ///< §5.3.13  ERROR-CODE [ERROR-INFO]
+struct error_reply { ///< §5.3.13  ERROR-CODE [ERROR-INFO]
     error_code code = error_code::generic_error;
     /// Error Code 4 details: the unknown mandatory attribute types (7-bit, unshifted).
     std::vector<std::uint8_t> unknown_attributes;
-    std::optional<text> info;  ///< ERROR-INFO
+    std::optional<text> info; ///< ERROR-INFO
     friend bool operator==(error_reply const&, error_reply const&) = default;
 };
-struct floor_request_status_ack {  ///< §5.3.14 (unreliable transports)
+struct floor_request_status_ack { ///< §5.3.14 (unreliable transports)
     friend bool operator==(floor_request_status_ack const&,
                            floor_request_status_ack const&) = default;
 };
-struct floor_status_ack {  ///< §5.3.15 (unreliable transports)
+struct floor_status_ack { ///< §5.3.15 (unreliable transports)
     friend bool operator==(floor_status_ack const&, floor_status_ack const&) = default;
 };
-struct goodbye {  ///< §5.3.16
+struct goodbye { ///< §5.3.16
     friend bool operator==(goodbye const&, goodbye const&) = default;
 };
-struct goodbye_ack {  ///< §5.3.17
+struct goodbye_ack { ///< §5.3.17
     friend bool operator==(goodbye_ack const&, goodbye_ack const&) = default;
 };
 /// A header-only message the field sends outside RFC 8855's numbering, accepted quietly:
@@ -190,4 +197,4 @@ struct message {
 /// The primitive number that belongs to a body type (vendor_message: its own number).
 [[nodiscard]] std::uint8_t primitive_of(message_body const& b) noexcept;
 
-}  // namespace floorctl
+} // namespace floorctl

@@ -24,8 +24,7 @@ enum class connection_id : std::uint64_t {};
 enum class timer_id : std::uint64_t {};
 
 /// The underlying integer of a strong id or wire enum.
-template <class E>
-[[nodiscard]] constexpr auto to_underlying(E e) noexcept
+template <class E> [[nodiscard]] constexpr auto to_underlying(E e) noexcept
 {
     return static_cast<std::underlying_type_t<E>>(e);
 }
@@ -114,4 +113,4 @@ enum class error_code : std::uint8_t {
     generic_error = 14,
 };
 
-}  // namespace floorctl
+} // namespace floorctl
