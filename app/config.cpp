@@ -452,6 +452,14 @@ public:
             table_reader br(*this, *t, "bfcp");
             br.endpoints("tcp", cfg.bfcp.tcp);
             br.endpoints("tls", cfg.bfcp.tls);
+            // require_tls applies to every BFCP connection (RFC 8855 §9 Error 9), so a plain
+            // TCP/BFCP listener would answer every message with Use TLS: refuse the combination.
+            if (!cfg.bfcp.tcp.empty() && cfg.websocket.require_tls) {
+                error_at(t->get("tcp")->source(),
+                         "bfcp.tcp: a plain TCP/BFCP listener cannot serve while "
+                         "websocket.require_tls = true (every message would get Error 9); "
+                         "set require_tls = false or use bfcp.tls");
+            }
         }
 
         std::set<std::uint32_t> conf_ids;

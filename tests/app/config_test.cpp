@@ -412,6 +412,18 @@ TEST(ConfigTest, WrongTypesForTablesAreErrors)
     EXPECT_TRUE(has_error(r, 3, "sip.user: expected an array of tables")) << dump(r);
 }
 
+TEST(ConfigTest, PlainTcpBfcpWithRequireTlsIsAnError)
+{
+    // require_tls defaults to true: a TCP/BFCP listener would answer every message with Error 9.
+    auto const r = parse_config("[bfcp]\ntls = [\"127.0.0.1:5071\"]\ntcp = [\"127.0.0.1:5070\"]\n");
+    ASSERT_EQ(r.errors.size(), 1u) << dump(r);
+    EXPECT_TRUE(has_error(r, 3, "bfcp.tcp: a plain TCP/BFCP listener cannot serve")) << dump(r);
+
+    auto const ok =
+        parse_config("[websocket]\nrequire_tls = false\n[bfcp]\ntcp = [\"127.0.0.1:5070\"]\n");
+    EXPECT_TRUE(ok.ok()) << dump(ok);
+}
+
 TEST(ConfigTest, MissingFileIsOneErrorWithoutLine)
 {
     auto const r = load_config_file("/nonexistent/floorctl.conf");
