@@ -7,7 +7,7 @@
 // without the benchmark framework, under callgrind, for two N and take the difference:
 //   codec_bench --fixed <name> <N>
 // names: floorctl_decode_floor_request, libre_decode_floor_request, ... (see `fixed_ops`).
-// docs/performance-codec.md has the exact commands and the results.
+// docs/performance.md has the exact commands and the results.
 #include <floorctl/codec.hpp>
 
 #include <benchmark/benchmark.h>

@@ -1,6 +1,6 @@
 // floorctl::server::handle() throughput: FloorRequest/FloorRelease cycles from many participants
 // spread over many conferences, with heap allocations per decision (one decision = one handled
-// BFCP message). Results and commands: docs/performance-server.md.
+// BFCP message). Results and commands: docs/performance.md.
 #include <floorctl/codec.hpp>
 #include <floorctl/server.hpp>
 

@@ -1,4 +1,4 @@
-// Load generator for BFCP over WebSocket (issue 4, docs/performance-ws.md). Opens N WS or WSS
+// Load generator for BFCP over WebSocket (issue 4, docs/performance.md). Opens N WS or WSS
 // connections and runs round trips on each, one outstanding request per connection:
 //   --mode echo : sends a 16-octet FloorRequest and expects it back (floorctl_echo_server)
 //   --mode bfcp : Hello once, then FloorRequest -> FloorRequestStatus, FloorRelease ->

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark driver (docs/performance-ws.md). Runs, in one session and interleaved so the
+# Load benchmark driver (docs/performance.md). Runs, in one session and interleaved so the
 # ratios compare like with like:
 #   - floorctl_echo_server    (bare Beast, the baseline)
 #   - floorctl_ws_echo_server (ws::listener + echoing handler: the adapter without the core)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns run.sh's JSON lines (stdin) into the Markdown tables of docs/performance-ws.md."""
+"""Turns run.sh's JSON lines (stdin) into the Markdown tables of docs/performance.md."""
 import json
 import sys
 

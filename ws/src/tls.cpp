@@ -154,7 +154,7 @@ void apply_modern_policy(ssl::context& ctx)
     // RFC 9325 §4.2: ephemeral ECDH only; renegotiation is an attack surface we never need.
     SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
     // An idle BFCP connection spends most of its life between messages: let OpenSSL free its
-    // ~34 KB of record buffers while nothing is pending (docs/performance-ws.md, idle memory).
+    // ~34 KB of record buffers while nothing is pending (docs/performance.md, idle memory).
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
     if (SSL_CTX_set_cipher_list(native, tls12_ciphers) != 1)
         throw_openssl("SSL_CTX_set_cipher_list");
