@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 
 using namespace floorctl;
 
@@ -105,24 +106,18 @@ TEST(Describe, ErrorVendorAndVersion2Headers)
     EXPECT_EQ(describe(v), "Vendor(93) v2 R conf=0 tid=0 user=0");
 }
 
+/// The i-th alternative of message_body, default-constructed (built by index, not by decoding).
+template <std::size_t... I> message_body make_alternative(std::size_t i, std::index_sequence<I...>)
+{
+    message_body b;
+    ((i == I ? static_cast<void>(b.emplace<I>()) : static_cast<void>(0)), ...);
+    return b;
+}
+
 TEST(Describe, EveryPrimitiveDescribesWithItsName)
 {
     for (std::size_t i = 0; i + 1 < std::variant_size_v<message_body>; ++i) {
-        message_body b;
-        // Build the i-th alternative through the decoder-independent route: index.
-        switch (i) {
-#define FLOORCTL_ALT(N)                                                                            \
-    case N:                                                                                        \
-        b.emplace<N>();                                                                            \
-        break;
-            FLOORCTL_ALT(0)
-            FLOORCTL_ALT(1)
-            FLOORCTL_ALT(2) FLOORCTL_ALT(3) FLOORCTL_ALT(4) FLOORCTL_ALT(5) FLOORCTL_ALT(6)
-                FLOORCTL_ALT(7) FLOORCTL_ALT(8) FLOORCTL_ALT(9) FLOORCTL_ALT(10) FLOORCTL_ALT(11)
-                    FLOORCTL_ALT(12) FLOORCTL_ALT(13) FLOORCTL_ALT(14) FLOORCTL_ALT(15)
-                        FLOORCTL_ALT(16)
-#undef FLOORCTL_ALT
-        }
+        auto const b = make_alternative(i, std::make_index_sequence<17>{});
         auto const s = describe(message{{}, b});
         auto const name = to_string(static_cast<primitive>(i + 1));
         EXPECT_EQ(s.substr(0, name.size()), name);

@@ -342,18 +342,42 @@ namespace {
 template <class F> decltype(auto) dispatch(message_body const& b, F&& f)
 {
     switch (b.index()) {
-#define FLOORCTL_CASE(I)                                                                           \
-    case I:                                                                                        \
-        return f(*std::get_if<I>(&b));
-        FLOORCTL_CASE(0)
-        FLOORCTL_CASE(1)
-        FLOORCTL_CASE(2)
-        FLOORCTL_CASE(3)
-        FLOORCTL_CASE(4) FLOORCTL_CASE(5) FLOORCTL_CASE(6) FLOORCTL_CASE(7) FLOORCTL_CASE(8)
-            FLOORCTL_CASE(9) FLOORCTL_CASE(10) FLOORCTL_CASE(11) FLOORCTL_CASE(12) FLOORCTL_CASE(13)
-                FLOORCTL_CASE(14) FLOORCTL_CASE(15) FLOORCTL_CASE(16)
-#undef FLOORCTL_CASE
-                    default : return f(*std::get_if<17>(&b));
+    case 0:
+        return f(*std::get_if<0>(&b));
+    case 1:
+        return f(*std::get_if<1>(&b));
+    case 2:
+        return f(*std::get_if<2>(&b));
+    case 3:
+        return f(*std::get_if<3>(&b));
+    case 4:
+        return f(*std::get_if<4>(&b));
+    case 5:
+        return f(*std::get_if<5>(&b));
+    case 6:
+        return f(*std::get_if<6>(&b));
+    case 7:
+        return f(*std::get_if<7>(&b));
+    case 8:
+        return f(*std::get_if<8>(&b));
+    case 9:
+        return f(*std::get_if<9>(&b));
+    case 10:
+        return f(*std::get_if<10>(&b));
+    case 11:
+        return f(*std::get_if<11>(&b));
+    case 12:
+        return f(*std::get_if<12>(&b));
+    case 13:
+        return f(*std::get_if<13>(&b));
+    case 14:
+        return f(*std::get_if<14>(&b));
+    case 15:
+        return f(*std::get_if<15>(&b));
+    case 16:
+        return f(*std::get_if<16>(&b));
+    default:
+        return f(*std::get_if<17>(&b));
     }
 }
 static_assert(std::variant_size_v<message_body> == 18);
