@@ -1,30 +1,22 @@
 #include "metrics.hpp"
 
+#include <floorctl/to_string.hpp>
+
 #include <cstdio>
+#include <string>
 
 namespace floorctl::app {
 
 namespace {
 
-char const* const primitive_names[] = {"Other",
-                                       "FloorRequest",
-                                       "FloorRelease",
-                                       "FloorRequestQuery",
-                                       "FloorRequestStatus",
-                                       "UserQuery",
-                                       "UserStatus",
-                                       "FloorQuery",
-                                       "FloorStatus",
-                                       "ChairAction",
-                                       "ChairActionAck",
-                                       "Hello",
-                                       "HelloAck",
-                                       "Error",
-                                       "FloorRequestStatusAck",
-                                       "FloorStatusAck",
-                                       "Goodbye",
-                                       "GoodbyeAck",
-                                       "Vendor"};
+/// Label of a message counter slot: 1..17 are RFC 8855 primitives (named by the codec's
+/// to_string, so logs and metrics agree), 0 counts anything else, the last slot vendor/draft.
+std::string primitive_label(std::size_t slot)
+{
+    if (slot == 0) return "Other";
+    if (slot > 17) return "Vendor";
+    return std::string(to_string(static_cast<primitive>(slot)));
+}
 
 // Names of ws::upgrade_failure in declaration order (slot 1 + value).
 char const* const handshake_names[] = {"accepted",       "not_websocket",  "bad_version",
@@ -127,8 +119,8 @@ std::string metrics::format(gauge_values const& g) const
     for (std::size_t d = 0; d < 2; ++d) {
         for (std::size_t p = 0; p < prim_slots; ++p) {
             auto const v = messages_[d][p].load(std::memory_order_relaxed);
-            std::string const labels = std::string("primitive=\"") + primitive_names[p] +
-                                       "\",direction=\"" + (d == 0 ? "in" : "out") + "\"";
+            std::string const labels = "primitive=\"" + primitive_label(p) + "\",direction=\"" +
+                                       (d == 0 ? "in" : "out") + "\"";
             add_line(out, "floorctl_messages_total", labels.c_str(), v);
         }
     }
