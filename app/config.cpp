@@ -393,6 +393,15 @@ public:
             ws.boolean("public_tls", w.public_tls);
             ws.strings("origins", w.origins);
             ws.string("cookie_name", w.cookie_name, false);
+            // A ws:// websocket-uri sends clients to plain WebSocket, where require_tls answers
+            // every message with Error 9: the pair cannot serve anyone.
+            if (!w.public_tls && w.require_tls) {
+                auto const* n = t->get("public_tls");
+                error_at(n ? n->source() : t->source(),
+                         "websocket.public_tls = false hands out ws:// URIs, but require_tls = "
+                         "true answers every message on plain WebSocket with Error 9; set "
+                         "require_tls = false (e.g. behind a TLS-terminating proxy)");
+            }
         }
 
         if (auto const* t = r.table("tls")) {

@@ -424,6 +424,17 @@ TEST(ConfigTest, PlainTcpBfcpWithRequireTlsIsAnError)
     EXPECT_TRUE(ok.ok()) << dump(ok);
 }
 
+TEST(ConfigTest, PlainWebSocketUriWithRequireTlsIsAnError)
+{
+    auto const r = parse_config("[websocket]\nallow_plain = true\npublic_tls = false\n");
+    ASSERT_EQ(r.errors.size(), 1u) << dump(r);
+    EXPECT_TRUE(has_error(r, 3, "websocket.public_tls = false hands out ws:// URIs")) << dump(r);
+
+    auto const ok =
+        parse_config("[websocket]\nallow_plain = true\npublic_tls = false\nrequire_tls = false\n");
+    EXPECT_TRUE(ok.ok()) << dump(ok);
+}
+
 TEST(ConfigTest, MissingFileIsOneErrorWithoutLine)
 {
     auto const r = load_config_file("/nonexistent/floorctl.conf");
