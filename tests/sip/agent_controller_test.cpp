@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -33,12 +34,14 @@ protected:
         sip::config scfg;
         scfg.url = "sip:127.0.0.1:0";
         agent_ = std::make_unique<sip::agent>(scfg, [this](sip::event e) {
-            if (controller_) controller_->on_event(e);
+            // Published with release below; the SIP thread may run before SetUp finishes.
+            if (auto* c = controller_ptr_.load(std::memory_order_acquire)) c->on_event(e);
             std::lock_guard lock(mutex_);
             cv_.notify_all();
         });
         commands_ = std::make_unique<app::agent_commands>(*agent_);
         controller_ = std::make_unique<app::call_controller>(cfg, dir_, *commands_);
+        controller_ptr_.store(controller_.get(), std::memory_order_release);
     }
 
     void TearDown() override
@@ -70,6 +73,7 @@ protected:
     std::unique_ptr<sip::agent> agent_;
     std::unique_ptr<app::agent_commands> commands_;
     std::unique_ptr<app::call_controller> controller_;
+    std::atomic<app::call_controller*> controller_ptr_{nullptr};
 };
 
 struct scenario_case {

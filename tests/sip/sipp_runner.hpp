@@ -3,6 +3,7 @@
 /// Runs one sipp scenario from tests/sipp/ against 127.0.0.1:<port> and reports its exit status
 /// and log. sipp bounds itself (-timeout, -m), so a test never waits more than that.
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -33,7 +34,7 @@ inline sipp_result run_sipp(std::string const& scenario, std::string const& serv
                             std::uint16_t port, std::string const& transport = "u1", int calls = 1,
                             std::string const& extra = {})
 {
-    static int counter = 0;
+    static std::atomic<int> counter{0}; // tests may run sipp from several threads
     auto const dir =
         std::filesystem::temp_directory_path() /
         ("floorctl-sipp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
