@@ -87,10 +87,15 @@ public:
 
     void on_frame(floorctl::connection_id conn, std::vector<std::byte> frame) override
     {
+        // Called outside the lock, synchronously inside the listener's hand-over (what an app
+        // that answers at once does); set before the first connection.
+        if (frame_hook) frame_hook(conn, frame);
         std::lock_guard l(m_);
         frames.emplace_back(conn, std::move(frame));
         cv_.notify_all();
     }
+
+    std::function<void(floorctl::connection_id, std::vector<std::byte> const&)> frame_hook;
 
     void on_close(floorctl::connection_id conn, ws::close_info const& info) override
     {

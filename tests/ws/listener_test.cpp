@@ -318,6 +318,69 @@ TEST_P(Listener, SendFromAnotherThreadArrivesAsOneBinaryMessage)
         h->listener->connections().send(floorctl::connection_id{999999}, std::vector<std::byte>{}));
 }
 
+// Replies sent from inside on_frame are written at once on the reader's strand; frames sent from
+// other threads go through the connection's inbox and a posted drain. A sender that uses both
+// paths one after the other (the core's shard runs inline on a reader's thread or on another
+// thread) must see its frames arrive in the order it sent them (ws/src/inbox.hpp).
+TEST_P(Listener, FramesFromOneSenderKeepTheirOrderAcrossInlineAndPostedPaths)
+{
+    auto h = start();
+    constexpr int messages = 80;
+    std::mutex sender;     // serialises the one logical sender, like a core shard's strand
+    std::uint16_t seq = 0; // guarded by sender
+    auto send_next = [&](floorctl::connection_id conn) {
+        auto const n = seq++;
+        EXPECT_TRUE(h->listener->connections().send(
+            conn, {static_cast<std::byte>(n >> 8), static_cast<std::byte>(n & 0xff)}));
+    };
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<floorctl::connection_id> jobs; // guarded by m
+    bool stop = false;                         // guarded by m
+    std::thread worker([&] {
+        std::unique_lock l(m);
+        for (;;) {
+            cv.wait(l, [&] { return stop || !jobs.empty(); });
+            if (jobs.empty()) return;
+            auto const conn = jobs.front();
+            jobs.erase(jobs.begin());
+            l.unlock();
+            {
+                std::lock_guard s_lock(sender);
+                send_next(conn);
+                send_next(conn);
+            }
+            l.lock();
+        }
+    });
+    h->app->frame_hook = [&](floorctl::connection_id conn, std::vector<std::byte> const&) {
+        {
+            std::lock_guard s_lock(sender);
+            send_next(conn); // inline: on the reader's strand, inside the hand-over
+        }
+        std::lock_guard l(m);
+        jobs.push_back(conn);
+        cv.notify_all();
+    };
+    client<false> c{*h};
+    ASSERT_FALSE(c.connect());
+    for (int k = 0; k < messages; ++k)
+        ASSERT_FALSE(c.send({static_cast<std::uint8_t>(k)}));
+    for (int i = 0; i < 3 * messages; ++i) {
+        ASSERT_FALSE(c.read()) << "after " << i << " messages";
+        ASSERT_EQ(c.buffer.size(), 2u);
+        auto const* b = static_cast<unsigned char const*>(c.buffer.cdata().data());
+        ASSERT_EQ(b[0] << 8 | b[1], i) << "frame out of order";
+    }
+    {
+        std::lock_guard l(m);
+        stop = true;
+        cv.notify_all();
+    }
+    worker.join();
+    h->app->frame_hook = nullptr;
+}
+
 TEST_P(Listener, CloseFlushesQueuedMessagesFirst)
 {
     auto h = start();
@@ -423,6 +486,25 @@ TEST_P(Listener, MessageIdleTimeoutClosesWith1000)
     auto h = start(std::move(o));
     client<false> c{*h};
     ASSERT_FALSE(c.connect());
+    EXPECT_EQ(c.read_until_closed(), 1000);
+    EXPECT_EQ(c.ws.reason().reason, "idle timeout");
+}
+
+TEST_P(Listener, MessagesKeepTheIdleTimerAlive)
+{
+    auto o = test_options();
+    o.message_idle_timeout = 600ms;
+    auto h = start(std::move(o));
+    client<false> c{*h};
+    ASSERT_FALSE(c.connect());
+    // Three times the timeout in all, one message every quarter of it: never idle that long.
+    for (int i = 0; i < 12; ++i) {
+        ASSERT_FALSE(c.send({1, 2, 3}));
+        std::this_thread::sleep_for(150ms);
+    }
+    ASSERT_TRUE(h->app->wait([&] { return h->app->frames.size() == 12; }));
+    EXPECT_TRUE(h->app->wait([&] { return h->app->closes.empty(); }));
+    // Then silence: the timer, armed once, closes the connection.
     EXPECT_EQ(c.read_until_closed(), 1000);
     EXPECT_EQ(c.ws.reason().reason, "idle timeout");
 }

@@ -4,8 +4,10 @@
 
 #include "frame_scanner.hpp"
 
+#include <boost/asio/associator.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/compose.hpp>
+#include <boost/asio/detail/handler_cont_helpers.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -14,6 +16,36 @@
 #include <utility>
 
 namespace ws::detail {
+
+/// The completion handler frame_sniffer gives the next layer: it feeds the bytes just read to
+/// the scanner, then calls the reader's handler directly. It is transparent to Asio (every
+/// associated executor, allocator and cancellation slot is the inner handler's, through the
+/// associator specialisation below), so the layer costs no work guard, executor copy or extra
+/// intermediate operation per read, which an async_compose layer did (docs/performance.md).
+template <class Handler, class MutableBufferSequence> struct scan_handler {
+    frame_scanner& scanner;
+    MutableBufferSequence buffers;
+    Handler handler;
+
+    void operator()(boost::beast::error_code ec, std::size_t n)
+    {
+        std::size_t left = n;
+        for (auto it = boost::asio::buffer_sequence_begin(buffers);
+             left > 0 && it != boost::asio::buffer_sequence_end(buffers); ++it) {
+            boost::asio::mutable_buffer const b = *it;
+            std::size_t const used = b.size() < left ? b.size() : left;
+            scanner.feed(static_cast<unsigned char const*>(b.data()), used);
+            left -= used;
+        }
+        std::move(handler)(ec, n);
+    }
+};
+
+template <class Handler, class MutableBufferSequence>
+bool asio_handler_is_continuation(scan_handler<Handler, MutableBufferSequence>* h)
+{
+    return boost_asio_handler_cont_helpers::is_continuation(h->handler);
+}
 
 template <class NextLayer> class frame_sniffer {
 public:
@@ -33,8 +65,13 @@ public:
     template <class MutableBufferSequence, class ReadToken>
     auto async_read_some(MutableBufferSequence const& buffers, ReadToken&& token)
     {
-        return boost::asio::async_compose<ReadToken, void(boost::beast::error_code, std::size_t)>(
-            read_op<MutableBufferSequence>{*this, buffers}, token, next_);
+        return boost::asio::async_initiate<ReadToken, void(boost::beast::error_code, std::size_t)>(
+            [this](auto handler, MutableBufferSequence const& b) {
+                using handler_t = decltype(handler);
+                next_.async_read_some(b, scan_handler<handler_t, MutableBufferSequence>{
+                                             scanner_, b, std::move(handler)});
+            },
+            token, buffers);
     }
 
     template <class ConstBufferSequence, class WriteToken>
@@ -44,31 +81,6 @@ public:
     }
 
 private:
-    template <class MutableBufferSequence> struct read_op {
-        frame_sniffer& s;
-        MutableBufferSequence buffers;
-        bool started = false;
-
-        template <class Self>
-        void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t n = 0)
-        {
-            if (!started) {
-                started = true;
-                s.next_.async_read_some(buffers, std::move(self));
-                return;
-            }
-            std::size_t left = n;
-            for (auto it = boost::asio::buffer_sequence_begin(buffers);
-                 left > 0 && it != boost::asio::buffer_sequence_end(buffers); ++it) {
-                boost::asio::mutable_buffer const b = *it;
-                std::size_t const used = b.size() < left ? b.size() : left;
-                s.scanner_.feed(static_cast<unsigned char const*>(b.data()), used);
-                left -= used;
-            }
-            self.complete(ec, n);
-        }
-    };
-
     NextLayer next_;
     frame_scanner scanner_;
 };
@@ -91,3 +103,25 @@ void teardown(boost::beast::role_type role, frame_sniffer<NextLayer>& s,
 }
 
 } // namespace ws::detail
+
+namespace boost::asio {
+
+/// Every association of a scan_handler is its inner handler's.
+template <template <typename, typename> class Associator, class Handler, class Buffers,
+          class DefaultCandidate>
+struct associator<Associator, ws::detail::scan_handler<Handler, Buffers>, DefaultCandidate>
+    : Associator<Handler, DefaultCandidate> {
+    static typename Associator<Handler, DefaultCandidate>::type
+    get(ws::detail::scan_handler<Handler, Buffers> const& h) noexcept
+    {
+        return Associator<Handler, DefaultCandidate>::get(h.handler);
+    }
+    static auto get(ws::detail::scan_handler<Handler, Buffers> const& h,
+                    DefaultCandidate const& c) noexcept
+        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler, c))
+    {
+        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+    }
+};
+
+} // namespace boost::asio

@@ -1,3 +1,5 @@
+#include "inbox.hpp"
+
 #include <ws/registry.hpp>
 
 namespace ws {
@@ -11,6 +13,13 @@ std::shared_ptr<session_base> registry::find(floorctl::connection_id conn) const
 
 bool registry::send(floorctl::connection_id conn, frame_ptr frame)
 {
+    // The reply to the message being handed over on this thread: that session is open (it is
+    // attached before its first message and detached only after its read loop ends), so the
+    // lookup can be skipped (docs/performance.md).
+    if (detail::current_reader != nullptr && detail::current_reader_id == conn && frame) {
+        detail::current_reader->deliver(std::move(frame));
+        return true;
+    }
     auto s = find(conn);
     if (!s || !frame) return false;
     s->deliver(std::move(frame)); // outside the lock: deliver() posts to the session's strand

@@ -1,3 +1,5 @@
+#include "inbox.hpp"
+
 #include <ws/connection_id.hpp>
 #include <ws/stream_listener.hpp>
 
@@ -24,6 +26,9 @@ namespace ws {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
+using detail::current_reader;
+using detail::inbox;
+using detail::reader_scope;
 
 namespace {
 
@@ -103,8 +108,12 @@ public:
     // session_base: thread-safe, hop onto the strand.
     void deliver(frame_ptr frame) override
     {
-        net::post(stream_.get_executor(),
-                  [self = this->shared_from_this(), f = std::move(frame)] { self->on_deliver(f); });
+        if (current_reader == this) { // inside our own on_read: on the strand already
+            (void)inbox_.push(std::move(frame));
+            return drain();
+        }
+        if (inbox_.push(std::move(frame)))
+            net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->drain(); });
     }
 
     void close(close_code, std::string reason) override
@@ -158,6 +167,7 @@ private:
     void on_message(std::span<std::byte const> m)
     {
         if (bound_) {
+            reader_scope const scope(this, conn_);
             shared_->app->on_frame(conn_, std::vector<std::byte>(m.begin(), m.end()));
             return;
         }
@@ -178,6 +188,7 @@ private:
         shared_->reg->attach(conn_, this->weak_from_this());
         shared_->write_log(log_level::info, "BFCP stream connection bound", conn_, remote_);
         shared_->app->on_open(conn_, std::get<binding>(decision), shared_->kind, remote_);
+        reader_scope const scope(this, conn_);
         shared_->app->on_frame(conn_, std::vector<std::byte>(m.begin(), m.end()));
     }
 
@@ -189,6 +200,16 @@ private:
         shared_->write_log(log_level::warning, "BFCP stream connection refused: " + reason, conn_,
                            remote_);
         begin_close();
+    }
+
+    // On the strand: moves every frame the inbox holds into the write queue, in order.
+    void drain()
+    {
+        inbox_.take(drained_);
+        for (auto const& f : drained_) {
+            on_deliver(f);
+        }
+        drained_.clear();
     }
 
     void on_deliver(frame_ptr const& f)
@@ -288,6 +309,8 @@ private:
     stream_peer peer_;
     std::string remote_;
     std::array<std::byte, 16 * 1024> read_buf_{};
+    inbox inbox_;
+    std::vector<frame_ptr> drained_; // drain()'s scratch, kept for its capacity
     std::deque<frame_ptr> queue_;
     std::size_t queued_bytes_ = 0;
     bool bound_ = false;

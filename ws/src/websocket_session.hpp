@@ -5,6 +5,7 @@
 // weak reference only.
 
 #include "frame_sniffer.hpp"
+#include "inbox.hpp"
 #include "shared_state.hpp"
 
 #include <boost/asio/buffer.hpp>
@@ -79,8 +80,13 @@ public:
 
     void deliver(frame_ptr frame) override
     {
-        net::post(ex_, beast::bind_front_handler(&websocket_session::on_deliver,
-                                                 this->shared_from_this(), std::move(frame)));
+        if (current_reader == this) { // inside our own on_read: on the strand already
+            (void)inbox_.push(std::move(frame));
+            return drain();
+        }
+        if (inbox_.push(std::move(frame)))
+            net::post(ex_, beast::bind_front_handler(&websocket_session::drain,
+                                                     this->shared_from_this()));
     }
 
     void close(close_code code, std::string reason) override
@@ -148,8 +154,11 @@ private:
         auto const* first = static_cast<std::byte const*>(data.data());
         std::vector<std::byte> frame(first, first + data.size());
         rbuf_.clear();
-        arm_idle_timer();
-        st_->app->on_frame(info_.id, std::move(frame));
+        touch();
+        {
+            reader_scope const scope(this, info_.id);
+            st_->app->on_frame(info_.id, std::move(frame));
+        }
         do_read();
     }
 
@@ -167,13 +176,32 @@ private:
         return true;
     }
 
+    // Message idle timeout: each message only records the time; the timer, armed once, checks
+    // on expiry and re-arms for what is left (no timer cancel per message).
+    void touch()
+    {
+        if (st_->opts.message_idle_timeout.count() > 0)
+            last_message_ = std::chrono::steady_clock::now();
+    }
+
     void arm_idle_timer()
     {
         auto const t = st_->opts.message_idle_timeout;
         if (t.count() <= 0 || closing_) return;
-        idle_timer_.expires_after(t);
+        last_message_ = std::chrono::steady_clock::now();
+        wait_idle(t);
+    }
+
+    void wait_idle(std::chrono::steady_clock::duration after)
+    {
+        idle_timer_.expires_after(after);
         idle_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-            if (!ec) self->request_close(close_code::normal, "idle timeout");
+            if (ec || self->closing_ || self->read_done_) return;
+            auto const t =
+                std::chrono::steady_clock::duration{self->st_->opts.message_idle_timeout};
+            auto const quiet = std::chrono::steady_clock::now() - self->last_message_;
+            if (quiet >= t) return self->request_close(close_code::normal, "idle timeout");
+            self->wait_idle(t - quiet);
         });
     }
 
@@ -210,6 +238,16 @@ private:
                      to_string(info.origin) + ") " + info.reason,
                  fields());
         st_->app->on_close(info_.id, info);
+    }
+
+    // On the strand: moves every frame the inbox holds into the write queue, in order.
+    void drain()
+    {
+        inbox_.take(drained_);
+        for (auto& f : drained_) {
+            on_deliver(std::move(f));
+        }
+        drained_.clear();
     }
 
     void on_deliver(frame_ptr frame)
@@ -303,6 +341,8 @@ private:
     binding bound_;
     std::string remote_;
     beast::flat_buffer rbuf_;
+    inbox inbox_;
+    std::vector<frame_ptr> drained_; // drain()'s scratch, kept for its capacity
     std::deque<frame_ptr> queue_;
     std::size_t queued_bytes_ = 0;
     bool writing_ = false;
@@ -315,6 +355,7 @@ private:
     net::steady_timer idle_timer_;
     double tokens_ = 0;
     std::chrono::steady_clock::time_point last_refill_;
+    std::chrono::steady_clock::time_point last_message_;
 };
 
 } // namespace ws::detail
