@@ -4,6 +4,7 @@
 
 #include <floorctl/codec.hpp>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include <atomic>
@@ -32,14 +33,14 @@ struct core_host::shard {
     std::unordered_map<std::uint64_t, timer_entry> timers;
     std::uint64_t next_generation = 1;
     std::unordered_map<std::uint64_t, binding> bound; // conn -> (conference, user)
-    std::unordered_set<std::uint64_t> granted;        // (conference << 16) | request id
     std::vector<action> scratch;                      // reused by handle() on this strand
 };
 
 core_host::core_host(net::io_context& ioc, unsigned shards,
                      std::shared_ptr<ws::registry> connections, metrics& m)
-    : ioc_(ioc), metrics_(m), registry_(std::move(connections))
+    : ioc_(ioc), metrics_(m)
 {
+    set_registry(std::move(connections));
     if (shards == 0) shards = 1;
     for (unsigned i = 0; i < shards; ++i) {
         shards_.push_back(std::make_unique<shard>(ioc, static_cast<std::uint16_t>(i)));
@@ -51,13 +52,8 @@ core_host::~core_host() = default;
 void core_host::set_registry(std::shared_ptr<ws::registry> connections)
 {
     std::lock_guard lock(mutex_);
-    registry_ = std::move(connections);
-}
-
-std::shared_ptr<ws::registry> core_host::registry() const
-{
-    std::lock_guard lock(mutex_);
-    return registry_;
+    registry_now_.store(connections.get(), std::memory_order_release);
+    if (connections) registries_.push_back(std::move(connections));
 }
 
 core_host::shard& core_host::shard_for(conference_id id) noexcept
@@ -157,6 +153,7 @@ void core_host::collect(std::function<void(gauge_values)> done)
                 st->sum.active_requests += stats.active_requests;
                 st->sum.queued_requests += queued;
                 st->sum.floor_holders += holders;
+                st->sum.grants += stats.grants;
             }
             if (st->remaining.fetch_sub(1) == 1) {
                 gauge_values total;
@@ -197,7 +194,11 @@ void core_host::frame_received(connection_id conn, std::vector<std::byte> frame,
     if (frame.size() >= 2)
         metrics_.message(metrics::direction::in, std::to_integer<std::uint8_t>(frame[1]));
     auto& s = *sp;
-    net::post(s.strand, [this, &s, conn, frame = std::move(frame), arrived]() mutable {
+    // dispatch, not post: when the shard's strand is idle the core runs right here, on the
+    // reader's thread, and the reply goes straight into the connection's write queue
+    // (ws/src/inbox.hpp). Frames of one connection still reach the core in order: a busy strand
+    // queues them behind the earlier ones.
+    net::dispatch(s.strand, [this, &s, conn, frame = std::move(frame), arrived]() mutable {
         event const ev = floorctl::frame_received{conn, std::move(frame)};
         s.scratch.clear();
         s.core.handle(ev, clock::now(), s.scratch);
@@ -302,22 +303,6 @@ void core_host::execute(shard& s, std::vector<action>& actions, event const* cau
             metrics_.message(metrics::direction::out, prim);
             if (auto const* err = std::get_if<error_reply>(&send->msg.payload)) {
                 metrics_.error_sent(static_cast<std::uint8_t>(err->code));
-            }
-            if (auto const* st = std::get_if<floorctl::floor_request_status>(&send->msg.payload)) {
-                auto const key =
-                    static_cast<std::uint64_t>(to_underlying(send->msg.header.conference)) << 16 |
-                    to_underlying(st->info.id);
-                auto status = st->info.overall && st->info.overall->status
-                                  ? st->info.overall->status->status
-                                  : (!st->info.floors.empty() && st->info.floors[0].status
-                                         ? st->info.floors[0].status->status
-                                         : request_status::pending);
-                if (status == request_status::granted) {
-                    if (s.granted.insert(key).second) metrics_.grant();
-                } else if (status != request_status::pending &&
-                           status != request_status::accepted) {
-                    s.granted.erase(key);
-                }
             }
             if (!latency_recorded && arrived && request_conn && *request_conn == send->conn &&
                 request_tx && send->msg.header.transaction == *request_tx) {

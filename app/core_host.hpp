@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -100,16 +101,22 @@ private:
     void execute(shard& s, std::vector<action>& actions, event const* cause,
                  std::optional<clock::time_point> arrived);
     void on_timer(shard& s, timer_id id, std::uint64_t generation);
-    [[nodiscard]] std::shared_ptr<ws::registry> registry() const;
+    [[nodiscard]] ws::registry* registry() const noexcept
+    {
+        return registry_now_.load(std::memory_order_acquire);
+    }
 
     boost::asio::io_context& ioc_;
     metrics& metrics_;
     std::vector<std::unique_ptr<shard>> shards_;
 
     mutable std::mutex mutex_;
-    // guarded by mutex_: which shard a connection's events go to, and the registry pointer
+    // guarded by mutex_: which shard a connection's events go to, and every registry ever set
+    // (kept alive so that registry_now_ never dangles)
     std::unordered_map<std::uint64_t, std::size_t> conn_shard_;
-    std::shared_ptr<ws::registry> registry_;
+    std::vector<std::shared_ptr<ws::registry>> registries_;
+    // The registry in use, read lock-free on every message.
+    std::atomic<ws::registry*> registry_now_{nullptr};
 };
 
 } // namespace floorctl::app

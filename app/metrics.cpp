@@ -133,7 +133,7 @@ std::string metrics::format(gauge_values const& g) const
     }
 
     help(out, "floorctl_grants_total", "counter", "Floor requests granted.");
-    add_line(out, "floorctl_grants_total", nullptr, grants_.load(std::memory_order_relaxed));
+    add_line(out, "floorctl_grants_total", nullptr, g.grants);
 
     help(out, "floorctl_http_requests_total", "counter", "HTTP requests answered.");
     add_line(out, "floorctl_http_requests_total", nullptr, http_.load(std::memory_order_relaxed));

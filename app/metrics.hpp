@@ -29,6 +29,7 @@ struct gauge_values {
     std::uint64_t queued_requests = 0; ///< sum of queue lengths over all floors
     std::uint64_t floor_holders = 0;   ///< sum of holders over all floors
     std::uint64_t tokens = 0;
+    std::uint64_t grants = 0; ///< counter: floor requests that became Granted (core stats)
 };
 
 /// All counters of the process.
@@ -42,8 +43,6 @@ public:
     void message(direction dir, std::uint8_t prim) noexcept;
     /// An Error message with `code` was sent.
     void error_sent(std::uint8_t code) noexcept;
-    /// A floor request became Granted.
-    void grant() noexcept { grants_.fetch_add(1, std::memory_order_relaxed); }
     /// A WebSocket handshake ended: slot 0 accepted, slot 1 + ws::upgrade_failure otherwise.
     void handshake(std::size_t outcome_slot) noexcept;
     /// Name of a handshake outcome slot ("accepted", "no_subprotocol", ...).
@@ -63,7 +62,6 @@ private:
     std::array<std::atomic<std::uint64_t>, handshake_outcomes> handshakes_{};
     std::array<std::atomic<std::uint64_t>, latency_buckets.size() + 1> latency_{}; // last: +Inf
     std::atomic<std::uint64_t> latency_sum_ns_{0};
-    std::atomic<std::uint64_t> grants_{0};
     std::atomic<std::uint64_t> http_{0};
 };
 

@@ -51,6 +51,10 @@ void server::impl::grant(op& o, floor_request_state& r, request_floor& rf)
     f.holders.push_back(r.id);
     rf.status = request_status::granted;
     rf.queue_position = 0;
+    // The request as a whole becomes Granted with its last floor (stats().grants).
+    if (std::all_of(r.floors.begin(), r.floors.end(),
+                    [](request_floor const& x) { return x.status == request_status::granted; }))
+        ++grants;
     rf.eligible = true;
     cancel(o, rf.chair_timer);
     if (f.cfg.max_hold_time > clock::duration::zero()) {
@@ -286,14 +290,17 @@ void server::impl::push(op& o, user_id u, message_body b)
 void server::impl::reply(std::vector<action>& out, connection_id conn, common_header const& h,
                          message_body b)
 {
-    message m;
+    // Built in place in `out`: a FloorRequestStatus body is large, and each move of it costs
+    // (docs/performance.md, "The whole server over WSS").
+    auto& send = std::get<send_message>(out.emplace_back(std::in_place_type<send_message>));
+    send.conn = conn;
+    message& m = send.msg;
     m.header.version = reply_version(h.version);
     m.header.prim = primitive_of(b);
     m.header.conference = h.conference;
     m.header.transaction = h.transaction;
     m.header.user = h.user;
     m.payload = std::move(b);
-    out.emplace_back(send_message{conn, std::move(m)});
 }
 
 void server::impl::send_error(std::vector<action>& out, connection_id conn, common_header const& h,

@@ -571,6 +571,7 @@ server_stats server::stats() const noexcept
     s.timers = impl_->timers.size();
     s.messages_in = impl_->messages_in;
     s.errors_out = impl_->errors_out;
+    s.grants = impl_->grants;
     return s;
 }
 

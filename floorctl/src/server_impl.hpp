@@ -49,6 +49,7 @@ struct server::impl {
     std::size_t requests_total = 0;
     std::uint64_t messages_in = 0;
     std::uint64_t errors_out = 0;
+    std::uint64_t grants = 0;
 
     // ---- server.cpp: events and lifecycle ----
     void on_bound(connection_bound const& ev, std::vector<action>& out);

@@ -91,6 +91,21 @@ TEST_F(ServerQueueTest, SeveralFloorsInOneRequestEachProgressOnItsOwn)
                            fri(2, rs::granted, 0, {fl{1, rs::granted}, fl{2, rs::granted}})})}));
 }
 
+// stats().grants feeds floorctl_grants_total: one per request that becomes Granted as a whole,
+// whether at once or from the queue; a request granted on one of its two floors is not yet.
+TEST_F(ServerQueueTest, GrantsCountRequestsThatBecomeGrantedOnAllTheirFloors)
+{
+    EXPECT_EQ(h_.core.stats().grants, 0u);
+    (void)h_.send(1, 10, make_request({1}));    // granted at once
+    (void)h_.send(2, 11, make_request({1}));    // queued
+    (void)h_.send(3, 12, make_request({1, 2})); // floor 2 granted, floor 1 queued
+    EXPECT_EQ(h_.core.stats().grants, 1u);
+    (void)h_.send(1, 13, floor_release{floor_request_id{1}}); // Bob's request is granted
+    EXPECT_EQ(h_.core.stats().grants, 2u);
+    (void)h_.send(2, 14, floor_release{floor_request_id{2}}); // request 3 now holds both floors
+    EXPECT_EQ(h_.core.stats().grants, 3u);
+}
+
 TEST_F(ServerQueueTest, UnknownFloorIsError6)
 {
     EXPECT_EQ(sends(h_.send(1, 10, make_request({1, 9}))),

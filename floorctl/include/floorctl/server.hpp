@@ -79,6 +79,7 @@ struct server_stats {
     std::size_t timers = 0;        ///< timers started and neither fired nor cancelled
     std::uint64_t messages_in = 0; ///< frames handled
     std::uint64_t errors_out = 0;  ///< Error messages sent
+    std::uint64_t grants = 0;      ///< floor requests that became Granted (all their floors)
 };
 
 /// The floor control server of RFC 8855 for every conference it was given.
