@@ -63,6 +63,9 @@ core_host::shard& core_host::shard_for(conference_id id) noexcept
 
 core_host::shard* core_host::shard_for(connection_id conn)
 {
+    // One shard: every connection's events go to it. The transports call on_frame only between
+    // on_open and on_close, so the map (which only routes) is not needed to tell bound ones.
+    if (shards_.size() == 1) return shards_.front().get();
     std::lock_guard lock(mutex_);
     auto const it = conn_shard_.find(to_underlying(conn));
     return it == conn_shard_.end() ? nullptr : shards_[it->second].get();

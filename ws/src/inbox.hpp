@@ -14,6 +14,7 @@
 
 #include <ws/registry.hpp>
 
+#include <atomic>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -28,6 +29,7 @@ public:
     {
         std::lock_guard lock(mutex_);
         items_.push_back(std::move(f));
+        nonempty_.store(true, std::memory_order_release);
         if (scheduled_) return false;
         scheduled_ = true;
         return true;
@@ -40,6 +42,15 @@ public:
         std::lock_guard lock(mutex_);
         out.swap(items_);
         scheduled_ = false;
+        nonempty_.store(false, std::memory_order_relaxed);
+    }
+
+    /// False when every frame appended before this call (by any thread whose append happened
+    /// before it) has been taken: the strand may then write a new frame directly, skipping the
+    /// lock, without passing anything already sent.
+    [[nodiscard]] bool nonempty() const noexcept
+    {
+        return nonempty_.load(std::memory_order_acquire);
     }
 
 private:
@@ -47,6 +58,7 @@ private:
     // guarded by mutex_
     std::vector<frame_ptr> items_;
     bool scheduled_ = false;
+    std::atomic<bool> nonempty_{false}; // written under mutex_; read without it
 };
 
 /// The session whose received message is being handed to the app on this thread, or nullptr,

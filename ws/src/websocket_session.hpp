@@ -81,6 +81,7 @@ public:
     void deliver(frame_ptr frame) override
     {
         if (current_reader == this) { // inside our own on_read: on the strand already
+            if (!inbox_.nonempty()) return on_deliver(std::move(frame));
             (void)inbox_.push(std::move(frame));
             return drain();
         }
