@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Instructions per round trip in the server (user space, exact and repeatable; docs/performance.md).
+# Runs one server under callgrind with collection limited to io_context work
+# (scheduler::do_run_one), drives it with floorctl_loadgen over plain WS for a fixed time, and
+# divides the instructions by the number of sendmsg calls (one per round trip: each request gets
+# exactly one reply and every reply is one write).
+#
+#   BUILD=build bench/load/callgrind.sh echo|wsecho|floorctl [connections]
+#
+# echo = floorctl_echo_server (bare Beast), wsecho = floorctl_ws_echo_server (ws::listener with an
+# echoing handler), floorctl = the server with bench/load/floorctl-bench.toml in --mode bfcp.
+set -euo pipefail
+BUILD=${BUILD:-build}
+WHICH=${1:?echo|wsecho|floorctl}
+N=${2:-20}
+HERE=$(cd "$(dirname "$0")" && pwd)
+GEN="$BUILD/bench/load/floorctl_loadgen"
+OUT=$(mktemp -d)/callgrind.out
+VG=(valgrind --tool=callgrind --collect-atstart=no
+    "--toggle-collect=boost::asio::detail::scheduler::do_run_one*" "--callgrind-out-file=$OUT")
+log=$(mktemp)
+ARGS=()
+case "$WHICH" in
+echo | wsecho)
+    bin=floorctl_echo_server; [ "$WHICH" = wsecho ] && bin=floorctl_ws_echo_server
+    "${VG[@]}" "$BUILD/bench/load/$bin" --threads 1 >"$log" 2>&1 &
+    PID=$!
+    for _ in $(seq 300); do grep -q '^PORT ' "$log" && break; sleep 0.1; done
+    PORT=$(awk '/^PORT /{print $2}' "$log")
+    ;;
+floorctl)
+    "${VG[@]}" "$BUILD/app/floorctl" --config "$HERE/floorctl-bench.toml" >"$log" 2>&1 &
+    PID=$!
+    PORT=18443
+    for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
+    tokens=$(mktemp)
+    "$GEN" --url "ws://127.0.0.1:$PORT/bfcp" --connections "$N" --dump-tokens "$tokens" \
+        --provision "http://127.0.0.1:$PORT/api/conferences" --conference-per-connection >/dev/null
+    ARGS=(--mode bfcp --tokens "$tokens")
+    ;;
+*) echo "unknown server $WHICH" >&2; exit 2 ;;
+esac
+trap 'kill $PID 2>/dev/null || true' EXIT
+"$GEN" --label "$WHICH" --url "ws://127.0.0.1:$PORT/bfcp" --connections "$N" --duration 8 \
+    --warmup 3 "${ARGS[@]}" >/dev/null
+kill "$PID"; wait "$PID" 2>/dev/null || true
+python3 - "$OUT" "$WHICH" <<'PY'
+import re, sys
+total = sends = 0
+names = {}
+callee = None
+for line in open(sys.argv[1]):
+    m = re.match(r'summary: (\d+)', line)
+    if m:
+        total += int(m.group(1))
+    m = re.match(r'(c?fn)=\((\d+)\)(?: (.*))?', line)
+    if m:
+        if m.group(3):
+            names[m.group(2)] = m.group(3).strip()
+        if m.group(1) == 'cfn':
+            callee = names.get(m.group(2))
+        continue
+    m = re.match(r'calls=(\d+)', line)
+    if m and callee in ('sendmsg', '__libc_sendmsg'):  # one glibc symbol, two names
+        sends += int(m.group(1))
+print(f"{sys.argv[2]}: {total} instructions, {sends} round trips, "
+      f"{total / max(sends, 1):.0f} instructions per round trip")
+PY
