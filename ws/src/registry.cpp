@@ -22,7 +22,7 @@ bool registry::send(floorctl::connection_id conn, frame_ptr frame)
     }
     auto s = find(conn);
     if (!s || !frame) return false;
-    s->deliver(std::move(frame)); // outside the lock: deliver() posts to the session's strand
+    s->deliver(std::move(frame)); // outside the lock: deliver() may post to the session's strand
     return true;
 }
 

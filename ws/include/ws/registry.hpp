@@ -63,7 +63,9 @@ private:
 
 /// What the registry needs from a session (implemented by the plain and TLS sessions).
 /// @par Thread Safety
-/// deliver() and close() are thread-safe: they post onto the session's strand.
+/// deliver() and close() are thread-safe. deliver() appends to the session's inbox and posts one
+/// drain to its strand, or writes at once when called from inside the session's own on_frame
+/// hand-over (ws/src/inbox.hpp); close() posts onto the strand.
 class session_base {
 public:
     virtual ~session_base() = default;
