@@ -105,7 +105,7 @@ public:
         }
     }
 
-    // session_base: thread-safe, hop onto the strand.
+    // session_base: thread-safe; deliver() goes through the inbox (ws/src/inbox.hpp).
     void deliver(frame_ptr frame) override
     {
         if (current_reader == this) { // inside our own on_read: on the strand already

@@ -1,6 +1,7 @@
 #pragma once
 // One BFCP-over-WebSocket connection (RFC 8857), plain or TLS. Every member is touched only on
-// the connection's strand (the executor of its socket); deliver() and close() hop onto it.
+// the connection's strand (the executor of its socket); close() hops onto it, deliver() goes
+// through the inbox (ws/src/inbox.hpp) or writes at once from the session's own hand-over.
 // Kept alive by the shared_from_this() captured in each pending operation; the registry holds a
 // weak reference only.
 
