@@ -140,7 +140,7 @@ void server::impl::finish_if_done(op& o, floor_request_id id)
         cancel(o, rf.hold_timer);
         cancel(o, rf.chair_timer);
     }
-    o.c.requests.erase(it);
+    o.c.spare_request = o.c.requests.extract(it);
     --requests_total;
 }
 
@@ -220,6 +220,13 @@ floor_request_information server::impl::info_of(conference const& c,
                                                 floor_request_state const& r) const
 {
     floor_request_information info;
+    fill_info(c, r, info);
+    return info;
+}
+
+void server::impl::fill_info(conference const& c, floor_request_state const& r,
+                             floor_request_information& info) const
+{
     info.id = r.id;
     overall_request_status_group overall;
     overall.id = r.id;
@@ -239,7 +246,6 @@ floor_request_information server::impl::info_of(conference const& c,
     }
     info.prio = r.prio;
     info.participant_info = r.participant_info;
-    return info;
 }
 
 floor_status server::impl::floor_status_of(conference const& c, floor_state const& f) const
@@ -287,20 +293,35 @@ void server::impl::push(op& o, user_id u, message_body b)
     o.out.emplace_back(send_message{*it->second.conn, std::move(m)});
 }
 
-void server::impl::reply(std::vector<action>& out, connection_id conn, common_header const& h,
-                         message_body b)
+message& server::impl::answer_in(action& slot, connection_id conn, common_header const& h,
+                                 primitive prim)
 {
-    // Built in place in `out`: a FloorRequestStatus body is large, and each move of it costs
-    // (docs/performance.md, "The whole server over WSS").
-    auto& send = std::get<send_message>(out.emplace_back(std::in_place_type<send_message>));
+    // A fresh slot (emplace_back()) already holds a send_message: no need to rebuild it.
+    auto* sp = std::get_if<send_message>(&slot);
+    auto& send = sp != nullptr ? *sp : slot.emplace<send_message>();
     send.conn = conn;
     message& m = send.msg;
     m.header.version = reply_version(h.version);
-    m.header.prim = primitive_of(b);
+    m.header.prim = to_underlying(prim);
     m.header.conference = h.conference;
     m.header.transaction = h.transaction;
     m.header.user = h.user;
-    m.payload = std::move(b);
+    return m;
+}
+
+void server::impl::reply(std::vector<action>& out, connection_id conn, common_header const& h,
+                         message_body b)
+{
+    auto const prim = static_cast<primitive>(primitive_of(b));
+    answer_in(out.emplace_back(), conn, h, prim).payload = std::move(b);
+}
+
+void server::impl::reply_status(std::vector<action>& out, connection_id conn,
+                                common_header const& h, floor_request_state const& r,
+                                conference const& c)
+{
+    auto& m = answer_in(out.emplace_back(), conn, h, primitive::floor_request_status);
+    fill_info(c, r, m.payload.emplace<floor_request_status>().info);
 }
 
 void server::impl::send_error(std::vector<action>& out, connection_id conn, common_header const& h,

@@ -114,6 +114,9 @@ struct server::impl {
     void cancel(op& o, timer_id& id);
     [[nodiscard]] floor_request_information info_of(detail::conference const& c,
                                                     detail::floor_request_state const& r) const;
+    /// info_of() written into `info` (default-constructed), for bodies built in place.
+    void fill_info(detail::conference const& c, detail::floor_request_state const& r,
+                   floor_request_information& info) const;
     [[nodiscard]] floor_status floor_status_of(detail::conference const& c,
                                                detail::floor_state const& f) const;
     /// FloorRequestStatus (transaction 0) to requester, beneficiary and queriers except `skip`.
@@ -122,6 +125,13 @@ struct server::impl {
     void push(op& o, user_id u, message_body b);
     void reply(std::vector<action>& out, connection_id conn, common_header const& h,
                message_body b);
+    /// Makes `slot` (a fresh one, or a placeholder) the answer to `h` on `conn` with the header
+    /// filled in; the caller sets the body, in place where it is large.
+    message& answer_in(action& slot, connection_id conn, common_header const& h, primitive prim);
+    /// The FloorRequestStatus answering `h` about `r`, built in place at the end of `out`
+    /// (no move of its body: docs/performance.md, "The whole server over WSS").
+    void reply_status(std::vector<action>& out, connection_id conn, common_header const& h,
+                      detail::floor_request_state const& r, detail::conference const& c);
     void send_error(std::vector<action>& out, connection_id conn, common_header const& h,
                     error_code code, std::string info, std::vector<std::uint8_t> unknown = {});
     [[nodiscard]] timer_id new_timer_id();

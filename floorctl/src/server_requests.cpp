@@ -161,7 +161,13 @@ void server::impl::on_floor_request(op& o, connection_id conn, common_header con
         return send_error(o.out, conn, h, error_code::generic_error,
                           "conference " + num(c.cfg.id) + " has no free floor request ID");
     }
-    auto& r = c.requests[id];
+    auto& r = [&]() -> floor_request_state& {
+        if (c.spare_request.empty()) return c.requests[id];
+        auto node = std::move(c.spare_request);
+        node.key() = id;
+        node.mapped() = floor_request_state{};
+        return c.requests.insert(std::move(node)).position->second;
+    }();
     ++requests_total;
     r.id = id;
     r.requester = requester;
@@ -178,7 +184,7 @@ void server::impl::on_floor_request(op& o, connection_id conn, common_header con
     // The answer is the first message out; later steps (a revoked holder, Accepted, Granted)
     // follow it as notifications (RFC 8855 §13.1.2).
     auto const reply_at = o.out.size();
-    o.out.emplace_back(close_connection{}); // placeholder, replaced below
+    o.out.emplace_back(); // placeholder (an empty send_message), filled in below
 
     enum class later : std::uint8_t { none, accept, grant, preempt };
     boost::container::small_vector<later, 2> steps(r.floors.size(), later::none);
@@ -220,16 +226,10 @@ void server::impl::on_floor_request(op& o, connection_id conn, common_header con
             break;
         }
     }
-    {
-        message m0;
-        m0.header.version = reply_version(h.version);
-        m0.header.prim = to_underlying(primitive::floor_request_status);
-        m0.header.conference = h.conference;
-        m0.header.transaction = h.transaction;
-        m0.header.user = h.user;
-        m0.payload = floor_request_status{info_of(c, r)};
-        o.out[reply_at] = send_message{conn, std::move(m0)};
-    }
+    fill_info(c, r,
+              answer_in(o.out[reply_at], conn, h, primitive::floor_request_status)
+                  .payload.emplace<floor_request_status>()
+                  .info);
     // The answered user learnt the state from the reply; others concerned (a beneficiary of a
     // third-party request) get it as a notification.
     notify(o, r, requester);
@@ -290,7 +290,7 @@ void server::impl::on_floor_release(op& o, connection_id conn, common_header con
                                                        : request_status::cancelled,
                   std::nullopt);
     }
-    reply(o.out, conn, h, floor_request_status{info_of(c, r)});
+    reply_status(o.out, conn, h, r, c);
     notify(o, r, u);
     for (auto const& rf : r.floors)
         promote(o, rf.floor);
@@ -313,7 +313,7 @@ void server::impl::on_floor_request_query(op& o, connection_id conn, common_head
     if (u != r.requester && u != r.beneficiary &&
         std::find(r.queriers.begin(), r.queriers.end(), u) == r.queriers.end())
         r.queriers.push_back(u);
-    reply(o.out, conn, h, floor_request_status{info_of(c, r)});
+    reply_status(o.out, conn, h, r, c);
 }
 
 void server::impl::on_user_query(op& o, connection_id conn, common_header const& h,
