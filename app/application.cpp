@@ -163,9 +163,9 @@ public:
         app_.host_->connection_opened(conn, bound.conference, bound.user, transport);
     }
 
-    void on_frame(connection_id conn, std::vector<std::byte> frame) override
+    void on_frame(connection_id conn, std::span<std::byte const> frame) override
     {
-        app_.host_->frame_received(conn, std::move(frame), clock::now());
+        app_.host_->frame_received(conn, frame, clock::now());
     }
 
     void on_close(connection_id conn, ws::close_info const& info) override
@@ -240,9 +240,9 @@ public:
         app_.host_->connection_opened(conn, bound.conference, bound.user, transport);
     }
 
-    void on_frame(connection_id conn, std::vector<std::byte> frame) override
+    void on_frame(connection_id conn, std::span<std::byte const> frame) override
     {
-        app_.host_->frame_received(conn, std::move(frame), clock::now());
+        app_.host_->frame_received(conn, frame, clock::now());
     }
 
     void on_close(connection_id conn, ws::close_info const& info) override
@@ -265,7 +265,11 @@ private:
 application::application(config cfg, net::io_context& ioc)
     : cfg_(std::move(cfg)), ioc_(ioc), tokens_(cfg_.token_lifetime)
 {
-    host_ = std::make_unique<core_host>(ioc_, cfg_.effective_io_threads(), nullptr, metrics_);
+    // io_threads is the number of threads that run ioc_ (main.cpp): with one, the listeners
+    // skip the strand per connection and the core runs transport events inline.
+    bool const one_io_thread = cfg_.effective_io_threads() == 1;
+    host_ = std::make_unique<core_host>(ioc_, cfg_.effective_io_threads(), nullptr, metrics_,
+                                        one_io_thread);
 
     ws::listener_options o;
     o.address = cfg_.websocket.listen.address;
@@ -301,6 +305,7 @@ application::application(config cfg, net::io_context& ioc)
     o.max_connections = cfg_.limits.max_connections;
     o.max_connections_per_address = cfg_.limits.max_connections_per_ip;
     o.max_messages_per_second = cfg_.limits.messages_per_second;
+    o.one_io_thread = one_io_thread;
 
     ws::log_sink sink = [](ws::log_level l, std::string_view msg, ws::log_fields const& f) {
         log_level const level = l == ws::log_level::debug     ? log_level::debug
@@ -328,6 +333,7 @@ application::application(config cfg, net::io_context& ioc)
         so.bind_timeout = cfg_.timeouts.handshake;
         so.max_write_queue_bytes = cfg_.limits.write_queue_bytes;
         so.max_connections = cfg_.limits.max_connections;
+        so.one_io_thread = one_io_thread;
         return ws::stream_listener::create(ioc_, std::move(so), streams, sink);
     };
     for (auto const& e : cfg_.bfcp.tcp)

@@ -34,11 +34,17 @@ struct core_host::shard {
     std::uint64_t next_generation = 1;
     std::unordered_map<std::uint64_t, binding> bound; // conn -> (conference, user)
     std::vector<action> scratch;                      // reused by handle() on this strand
+    std::vector<std::byte> encoded;                   // reused by execute() to encode replies
+    std::vector<std::byte> frame;                     // reused by frames handled inline
+    // One io thread only (run_transport_event): the core is running; transport events posted
+    // to the strand and not run yet.
+    bool running = false;
+    std::size_t waiting = 0;
 };
 
 core_host::core_host(net::io_context& ioc, unsigned shards,
-                     std::shared_ptr<ws::registry> connections, metrics& m)
-    : ioc_(ioc), metrics_(m)
+                     std::shared_ptr<ws::registry> connections, metrics& m, bool one_io_thread)
+    : ioc_(ioc), metrics_(m), one_io_thread_(one_io_thread)
 {
     set_registry(std::move(connections));
     if (shards == 0) shards = 1;
@@ -178,18 +184,17 @@ void core_host::connection_opened(connection_id conn, conference_id conf, user_i
         std::lock_guard lock(mutex_);
         conn_shard_[to_underlying(conn)] = to_underlying(conf) % shards_.size();
     }
-    net::post(s.strand, [this, &s, conn, conf, user, transport] {
-        s.bound[to_underlying(conn)] = {conf, user};
-        event const ev = connection_bound{conn, conf, user, transport};
-        s.scratch.clear();
-        s.core.handle(ev, clock::now(), s.scratch);
-        auto actions = std::move(s.scratch);
-        execute(s, actions, &ev, std::nullopt);
-        s.scratch = std::move(actions);
-    });
+    run_transport_event(
+        s,
+        [this, &s, conn, conf, user, transport] {
+            s.bound[to_underlying(conn)] = {conf, user};
+            handle_transport_event(s, connection_bound{conn, conf, user, transport},
+                                   clock::now(), std::nullopt);
+        },
+        false);
 }
 
-void core_host::frame_received(connection_id conn, std::vector<std::byte> frame,
+void core_host::frame_received(connection_id conn, std::span<std::byte const> frame,
                                clock::time_point arrived)
 {
     auto* sp = shard_for(conn);
@@ -197,18 +202,29 @@ void core_host::frame_received(connection_id conn, std::vector<std::byte> frame,
     if (frame.size() >= 2)
         metrics_.message(metrics::direction::in, std::to_integer<std::uint8_t>(frame[1]));
     auto& s = *sp;
-    // dispatch, not post: when the shard's strand is idle the core runs right here, on the
-    // reader's thread, and the reply goes straight into the connection's write queue
-    // (ws/src/inbox.hpp). Frames of one connection still reach the core in order: a busy strand
-    // queues them behind the earlier ones.
-    net::dispatch(s.strand, [this, &s, conn, frame = std::move(frame), arrived]() mutable {
-        event const ev = floorctl::frame_received{conn, std::move(frame)};
-        s.scratch.clear();
-        s.core.handle(ev, clock::now(), s.scratch);
-        auto actions = std::move(s.scratch);
-        execute(s, actions, &ev, arrived);
-        s.scratch = std::move(actions);
-    });
+    // The core's "now" is the arrival time: one clock read less per message.
+    if (may_run_inline(s)) {
+        // One io thread and an idle core: handled right here, with the bytes copied into the
+        // shard's reused buffer (no allocation), and the reply goes straight into the
+        // connection's write queue (ws/src/inbox.hpp).
+        s.running = true;
+        s.frame.assign(frame.begin(), frame.end());
+        event ev = floorctl::frame_received{conn, std::move(s.frame)};
+        handle_transport_event(s, ev, arrived, arrived);
+        s.frame = std::move(std::get<floorctl::frame_received>(ev).frame);
+        s.running = false;
+        return;
+    }
+    // Dispatched: when the shard's strand is idle the core runs right here too. Frames of one
+    // connection still reach the core in order: a busy shard queues them behind earlier ones.
+    run_transport_event(
+        s,
+        [this, &s, conn, bytes = std::vector<std::byte>(frame.begin(), frame.end()),
+         arrived]() mutable {
+            handle_transport_event(s, floorctl::frame_received{conn, std::move(bytes)}, arrived,
+                                   arrived);
+        },
+        true);
 }
 
 void core_host::connection_closed(connection_id conn)
@@ -222,14 +238,53 @@ void core_host::connection_closed(connection_id conn)
         conn_shard_.erase(it);
     }
     auto& s = *shards_[index];
-    net::post(s.strand, [this, &s, conn] {
-        s.bound.erase(to_underlying(conn));
-        event const ev = floorctl::connection_closed{conn};
-        s.scratch.clear();
-        s.core.handle(ev, clock::now(), s.scratch);
-        auto actions = std::move(s.scratch);
-        execute(s, actions, &ev, std::nullopt);
-        s.scratch = std::move(actions);
+    run_transport_event(
+        s,
+        [this, &s, conn] {
+            s.bound.erase(to_underlying(conn));
+            handle_transport_event(s, floorctl::connection_closed{conn}, clock::now(),
+                                   std::nullopt);
+        },
+        false);
+}
+
+void core_host::handle_transport_event(shard& s, event const& ev, clock::time_point now,
+                                       std::optional<clock::time_point> arrived)
+{
+    s.scratch.clear();
+    s.core.handle(ev, now, s.scratch);
+    auto actions = std::move(s.scratch);
+    execute(s, actions, &ev, arrived);
+    s.scratch = std::move(actions);
+}
+
+bool core_host::may_run_inline(shard const& s) const noexcept
+{
+    return one_io_thread_ && !s.running && s.waiting == 0;
+}
+
+template <class Work>
+void core_host::run_transport_event(shard& s, Work&& work, bool dispatch)
+{
+    if (!one_io_thread_) {
+        if (dispatch)
+            net::dispatch(s.strand, std::forward<Work>(work));
+        else
+            net::post(s.strand, std::forward<Work>(work));
+        return;
+    }
+    // One io thread: every handler of the shard runs on this thread, so the strand adds nothing
+    // but its cost (about 770 instructions per message, docs/performance.md).
+    auto guarded = [&s, work = std::forward<Work>(work)]() mutable {
+        s.running = true;
+        work();
+        s.running = false;
+    };
+    if (may_run_inline(s)) return guarded();
+    ++s.waiting;
+    net::post(s.strand, [&s, guarded = std::move(guarded)]() mutable {
+        --s.waiting;
+        guarded();
     });
 }
 
@@ -312,7 +367,13 @@ void core_host::execute(shard& s, std::vector<action>& actions, event const* cau
                 metrics_.latency(clock::now() - *arrived);
                 latency_recorded = true;
             }
-            if (reg) reg->send(send->conn, encode(send->msg));
+            if (reg) {
+                // Encoded into a reused buffer, then copied once into the shared frame: one
+                // allocation per message (ws::make_frame).
+                s.encoded.clear();
+                encode(send->msg, s.encoded);
+                reg->send(send->conn, std::span<std::byte const>{s.encoded});
+            }
         } else if (auto* close = std::get_if<close_connection>(&a)) {
             ws::close_code code = ws::close_code::normal;
             std::string reason = "goodbye";

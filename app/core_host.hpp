@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -41,8 +42,13 @@ class core_host {
 public:
     /// `shards` floorctl::server instances (at least 1) on strands of `ioc`. Messages are sent
     /// and connections closed through `connections`.
+    ///
+    /// `one_io_thread`: exactly one thread runs `ioc`, and the transport events
+    /// (connection_opened, frame_received, connection_closed) are raised on it. They then run
+    /// the core at once instead of through the strand (see run_transport_event()). Other
+    /// members may still be called from any thread.
     core_host(boost::asio::io_context& ioc, unsigned shards,
-              std::shared_ptr<ws::registry> connections, metrics& m);
+              std::shared_ptr<ws::registry> connections, metrics& m, bool one_io_thread = false);
     ~core_host();
     core_host(core_host const&) = delete;
     core_host& operator=(core_host const&) = delete;
@@ -73,8 +79,9 @@ public:
     /// A connection was authenticated and bound to (conference, user).
     void connection_opened(connection_id conn, conference_id conf, user_id user,
                            transport_kind transport);
-    /// One BFCP message from `conn`; `arrived` is when the transport read it (latency metric).
-    void frame_received(connection_id conn, std::vector<std::byte> frame,
+    /// One BFCP message from `conn`; `arrived` is when the transport read it (the core's "now"
+    /// and the start of the latency metric). `frame` is only read during the call.
+    void frame_received(connection_id conn, std::span<std::byte const> frame,
                         clock::time_point arrived);
     /// `conn` is gone.
     void connection_closed(connection_id conn);
@@ -98,6 +105,18 @@ private:
 
     [[nodiscard]] shard& shard_for(conference_id id) noexcept;
     [[nodiscard]] shard* shard_for(connection_id conn);
+    /// Feeds one transport event to the core of `s` and carries out the actions.
+    void handle_transport_event(shard& s, event const& ev, clock::time_point now,
+                                std::optional<clock::time_point> arrived);
+    /// Runs `work` (a transport event) on shard `s`, in the order the events were raised.
+    /// Several io threads: through the strand (`dispatch` runs it at once when the strand is
+    /// idle, else it queues behind earlier work). One io thread: at once, unless the core is
+    /// already running (a re-entrant call) or earlier transport events still wait on the
+    /// strand; then it waits behind them.
+    template <class Work>
+    void run_transport_event(shard& s, Work&& work, bool dispatch);
+    /// One io thread, the core idle and no transport event waiting: run one now.
+    [[nodiscard]] bool may_run_inline(shard const& s) const noexcept;
     void execute(shard& s, std::vector<action>& actions, event const* cause,
                  std::optional<clock::time_point> arrived);
     void on_timer(shard& s, timer_id id, std::uint64_t generation);
@@ -108,6 +127,7 @@ private:
 
     boost::asio::io_context& ioc_;
     metrics& metrics_;
+    bool const one_io_thread_;
     std::vector<std::unique_ptr<shard>> shards_;
 
     mutable std::mutex mutex_;

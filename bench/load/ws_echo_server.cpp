@@ -2,7 +2,9 @@
 // beside floorctl_echo_server (bare Beast) to see what ws/ itself costs (upgrade checks, frame
 // sniffer, registry hop, bounded write queue), separately from the core's cost.
 //
-//   floorctl_ws_echo_server [--address A] [--port P] [--threads N]
+//   floorctl_ws_echo_server [--address A] [--port P] [--threads N] [--strand]
+// With one thread connections use the io_context's executor (listener_options::one_io_thread),
+// as floorctl does; --strand keeps a strand per connection.
 // Accepts any token; limits are off (the generator opens everything from 127.0.0.1).
 // Prints "PORT <port>" once listening; runs until SIGINT/SIGTERM.
 
@@ -34,9 +36,9 @@ public:
                  std::string const&) override
     {
     }
-    void on_frame(floorctl::connection_id conn, std::vector<std::byte> frame) override
+    void on_frame(floorctl::connection_id conn, std::span<std::byte const> frame) override
     {
-        reg->send(conn, std::move(frame));
+        reg->send(conn, frame);
     }
     void on_close(floorctl::connection_id, ws::close_info const&) override {}
     void on_http(ws::http_request req, ws::request_context const&,
@@ -53,16 +55,20 @@ int main(int argc, char** argv)
 {
     ws::listener_options o;
     int threads = 1;
+    bool force_strand = false;
     for (int i = 1; i < argc; ++i) {
         std::string const a = argv[i];
-        if (i + 1 < argc && a == "--address")
+        if (a == "--strand")
+            force_strand = true;
+        else if (i + 1 < argc && a == "--address")
             o.address = argv[++i];
         else if (i + 1 < argc && a == "--port")
             o.port = static_cast<std::uint16_t>(std::stoi(argv[++i]));
         else if (i + 1 < argc && a == "--threads")
             threads = std::stoi(argv[++i]);
         else {
-            std::cerr << "usage: floorctl_ws_echo_server [--address A] [--port P] [--threads N]\n";
+            std::cerr << "usage: floorctl_ws_echo_server [--address A] [--port P] [--threads N] "
+                         "[--strand]\n";
             return a == "--help" ? 0 : 2;
         }
     }
@@ -70,6 +76,7 @@ int main(int argc, char** argv)
     o.max_connections = 0;
     o.max_connections_per_address = 0;
     o.max_messages_per_second = 0;
+    o.one_io_thread = threads == 1 && !force_strand;
     boost::asio::io_context ioc{threads};
     auto app = std::make_shared<echo_handler>();
     auto l = ws::listener::create(ioc, o, app);

@@ -76,10 +76,10 @@ struct recording_handler final : ws::stream_handler {
         opened.push_back({c, b.conference, b.user, t});
         cv.notify_all();
     }
-    void on_frame(floorctl::connection_id, std::vector<std::byte> f) override
+    void on_frame(floorctl::connection_id, std::span<std::byte const> f) override
     {
         std::lock_guard lock(mutex);
-        frames.push_back(std::move(f));
+        frames.emplace_back(f.begin(), f.end());
         cv.notify_all();
     }
     void on_close(floorctl::connection_id, ws::close_info const& info) override
@@ -116,12 +116,15 @@ struct recording_handler final : ws::stream_handler {
     std::vector<std::string> rejected;
 };
 
-class StreamListenerTest : public ::testing::Test {
+// The parameter is stream_listener_options::one_io_thread: the io_context's executor for every
+// connection (what floorctl uses with one io thread) or a strand each. One thread runs ioc_.
+class StreamListenerTest : public ::testing::TestWithParam<bool> {
 protected:
     void start(ws::stream_listener_options opts = {})
     {
         opts.address = "127.0.0.1";
         opts.port = 0;
+        opts.one_io_thread = GetParam();
         listener_ = ws::stream_listener::create(ioc_, opts, app_);
         listener_->run();
         thread_ = std::thread([this] { ioc_.run(); });
@@ -160,7 +163,7 @@ protected:
     std::thread thread_;
 };
 
-TEST_F(StreamListenerTest, MessagesSplitByteByByteArriveIntact)
+TEST_P(StreamListenerTest, MessagesSplitByteByByteArriveIntact)
 {
     start();
     auto s = connect();
@@ -184,7 +187,7 @@ TEST_F(StreamListenerTest, MessagesSplitByteByByteArriveIntact)
     EXPECT_NE(app_->first_peers[0].remote_port, 0);
 }
 
-TEST_F(StreamListenerTest, SeveralMessagesInOneReadAreCutApart)
+TEST_P(StreamListenerTest, SeveralMessagesInOneReadAreCutApart)
 {
     start();
     auto s = connect();
@@ -202,7 +205,7 @@ TEST_F(StreamListenerTest, SeveralMessagesInOneReadAreCutApart)
     EXPECT_EQ(app_->opened.size(), 1u);
 }
 
-TEST_F(StreamListenerTest, FirstMessageWithWrongIdsGetsErrorThenClose)
+TEST_P(StreamListenerTest, FirstMessageWithWrongIdsGetsErrorThenClose)
 {
     start();
     auto s = connect();
@@ -237,7 +240,7 @@ TEST_F(StreamListenerTest, FirstMessageWithWrongIdsGetsErrorThenClose)
     EXPECT_EQ(app_->rejected[0], "ids do not match the negotiation");
 }
 
-TEST_F(StreamListenerTest, RegistrySendsAndClosesBoundConnections)
+TEST_P(StreamListenerTest, RegistrySendsAndClosesBoundConnections)
 {
     start();
     auto s = connect();
@@ -264,7 +267,7 @@ TEST_F(StreamListenerTest, RegistrySendsAndClosesBoundConnections)
     EXPECT_FALSE(listener_->connections().send(conn, status));
 }
 
-TEST_F(StreamListenerTest, PeerCloseIsReportedOnce)
+TEST_P(StreamListenerTest, PeerCloseIsReportedOnce)
 {
     start();
     {
@@ -277,7 +280,7 @@ TEST_F(StreamListenerTest, PeerCloseIsReportedOnce)
     EXPECT_EQ(app_->closes[0].origin, ws::close_origin::peer);
 }
 
-TEST_F(StreamListenerTest, FramingErrorAfterBindingClosesTheConnection)
+TEST_P(StreamListenerTest, FramingErrorAfterBindingClosesTheConnection)
 {
     start();
     auto s = connect();
@@ -293,7 +296,7 @@ TEST_F(StreamListenerTest, FramingErrorAfterBindingClosesTheConnection)
     EXPECT_NE(app_->closes[0].reason.find("framing error"), std::string::npos);
 }
 
-TEST_F(StreamListenerTest, SilentClientIsCutOffAtTheBindTimeout)
+TEST_P(StreamListenerTest, SilentClientIsCutOffAtTheBindTimeout)
 {
     ws::stream_listener_options o;
     o.bind_timeout = 50ms;
@@ -307,7 +310,7 @@ TEST_F(StreamListenerTest, SilentClientIsCutOffAtTheBindTimeout)
     EXPECT_EQ(app_->rejected[0], "no first message in time");
 }
 
-TEST_F(StreamListenerTest, ConnectionsBeyondTheLimitAreClosedAtOnce)
+TEST_P(StreamListenerTest, ConnectionsBeyondTheLimitAreClosedAtOnce)
 {
     ws::stream_listener_options o;
     o.max_connections = 1;
@@ -323,7 +326,7 @@ TEST_F(StreamListenerTest, ConnectionsBeyondTheLimitAreClosedAtOnce)
     EXPECT_EQ(listener_->connection_count(), 1u);
 }
 
-TEST_F(StreamListenerTest, TlsConnectionIsBoundAndFramed)
+TEST_P(StreamListenerTest, TlsConnectionIsBoundAndFramed)
 {
     auto const pem = ws::make_self_signed();
     ws::stream_listener_options o;
@@ -341,6 +344,11 @@ TEST_F(StreamListenerTest, TlsConnectionIsBoundAndFramed)
     EXPECT_EQ(app_->opened[0].transport, floorctl::transport_kind::tls);
     EXPECT_EQ(app_->frames[1], second);
 }
+
+INSTANTIATE_TEST_SUITE_P(Executor, StreamListenerTest, ::testing::Values(true, false),
+                         [](::testing::TestParamInfo<bool> const& p) {
+                             return p.param ? std::string{"OneIoThread"} : std::string{"Strand"};
+                         });
 
 TEST(StreamErrorReply, EchoesTheRequestHeader)
 {

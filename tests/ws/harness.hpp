@@ -85,8 +85,9 @@ public:
         cv_.notify_all();
     }
 
-    void on_frame(floorctl::connection_id conn, std::vector<std::byte> frame) override
+    void on_frame(floorctl::connection_id conn, std::span<std::byte const> bytes) override
     {
+        std::vector<std::byte> frame(bytes.begin(), bytes.end());
         // Called outside the lock, synchronously inside the listener's hand-over (what an app
         // that answers at once does); set before the first connection.
         if (frame_hook) frame_hook(conn, frame);
@@ -168,6 +169,8 @@ class harness {
 public:
     explicit harness(ws::listener_options opts, int threads = 1) : app(std::make_shared<recorder>())
     {
+        // As floorctl does: no strand per connection when one thread runs the io_context.
+        opts.one_io_thread = threads == 1;
         listener = ws::listener::create(
             ioc_, std::move(opts), app,
             [this](ws::log_level, std::string_view msg, ws::log_fields const&) {

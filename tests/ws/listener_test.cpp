@@ -331,7 +331,8 @@ TEST_P(Listener, FramesFromOneSenderKeepTheirOrderAcrossInlineAndPostedPaths)
     auto send_next = [&](floorctl::connection_id conn) {
         auto const n = seq++;
         EXPECT_TRUE(h->listener->connections().send(
-            conn, {static_cast<std::byte>(n >> 8), static_cast<std::byte>(n & 0xff)}));
+            conn, std::vector<std::byte>{static_cast<std::byte>(n >> 8),
+                                         static_cast<std::byte>(n & 0xff)}));
     };
     std::mutex m;
     std::condition_variable cv;
@@ -431,7 +432,7 @@ TEST_P(Listener, SlowReaderIsClosedWhenTheQueueBoundIsExceeded)
     ASSERT_FALSE(c.connect());
     ASSERT_TRUE(h->app->wait([&] { return h->app->opens.size() == 1; }));
     auto const conn = h->app->opens[0].conn;
-    auto const frame = std::make_shared<std::vector<std::byte> const>(64 * 1024);
+    auto const frame = std::make_shared<ws::frame_bytes const>(64 * 1024);
     // Kernel socket buffers absorb a few MB first; 4096 x 64 KiB (shared) is far beyond them.
     for (int i = 0; i < 4096 && h->listener->connections().send(conn, frame); ++i) {
     }

@@ -149,7 +149,10 @@ void listener::run()
 void listener::do_accept()
 {
     // Each connection gets its own strand: its handlers never run concurrently (guide §II.6).
-    impl_->acceptor.async_accept(net::make_strand(impl_->ioc), [self = shared_from_this()](
+    // With one io thread they cannot anyway, and the io_context's executor is used directly.
+    auto ex = impl_->st->opts.one_io_thread ? net::any_io_executor(impl_->ioc.get_executor())
+                                            : net::any_io_executor(net::make_strand(impl_->ioc));
+    impl_->acceptor.async_accept(std::move(ex), [self = shared_from_this()](
                                                                    beast::error_code ec,
                                                                    tcp::socket socket) {
         auto& st = self->impl_->st;

@@ -26,9 +26,14 @@ bool registry::send(floorctl::connection_id conn, frame_ptr frame)
     return true;
 }
 
-bool registry::send(floorctl::connection_id conn, std::vector<std::byte> frame)
+frame_ptr make_frame(std::span<std::byte const> bytes)
 {
-    return send(conn, std::make_shared<std::vector<std::byte> const>(std::move(frame)));
+    return std::make_shared<frame_bytes const>(bytes.begin(), bytes.end());
+}
+
+bool registry::send(floorctl::connection_id conn, std::span<std::byte const> frame)
+{
+    return send(conn, make_frame(frame));
 }
 
 bool registry::close(floorctl::connection_id conn, close_code code, std::string reason)

@@ -169,7 +169,7 @@ private:
     {
         if (bound_) {
             reader_scope const scope(this, conn_);
-            shared_->app->on_frame(conn_, std::vector<std::byte>(m.begin(), m.end()));
+            shared_->app->on_frame(conn_, m);
             return;
         }
         auto const header = floorctl::decode_header(m);
@@ -177,7 +177,7 @@ private:
         auto decision = shared_->app->on_first_message(peer_, *header, m);
         if (auto* r = std::get_if<stream_refusal>(&decision)) {
             if (!r->reply.empty())
-                enqueue(std::make_shared<std::vector<std::byte> const>(std::move(r->reply)));
+                enqueue(make_frame(r->reply));
             return refuse(std::move(r->reason));
         }
         bound_ = true;
@@ -190,7 +190,7 @@ private:
         shared_->write_log(log_level::info, "BFCP stream connection bound", conn_, remote_);
         shared_->app->on_open(conn_, std::get<binding>(decision), shared_->kind, remote_);
         reader_scope const scope(this, conn_);
-        shared_->app->on_frame(conn_, std::vector<std::byte>(m.begin(), m.end()));
+        shared_->app->on_frame(conn_, m);
     }
 
     void refuse(std::string reason)
@@ -238,7 +238,7 @@ private:
     void do_write()
     {
         net::async_write(
-            stream_, net::buffer(*queue_.front()),
+            stream_, net::buffer(queue_.front()->data(), queue_.front()->size()),
             [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
     }
 
@@ -365,8 +365,10 @@ void stream_listener::run()
 
 void stream_listener::do_accept()
 {
+    // A strand per connection, except with one io thread (stream_listener_options).
     impl_->acceptor.async_accept(
-        net::make_strand(impl_->ioc_),
+        impl_->shared->opts.one_io_thread ? net::any_io_executor(impl_->ioc_.get_executor())
+                                          : net::any_io_executor(net::make_strand(impl_->ioc_)),
         [self = shared_from_this()](error_code ec, tcp::socket socket) {
             auto& s = self->impl_->shared;
             if (ec) {

@@ -152,15 +152,14 @@ private:
             request_close(close_code::policy_violation, "message rate exceeded");
             return do_read();
         }
-        auto const data = rbuf_.cdata();
-        auto const* first = static_cast<std::byte const*>(data.data());
-        std::vector<std::byte> frame(first, first + data.size());
-        rbuf_.clear();
         touch();
         {
+            // Handed over in place: the buffer is not touched until on_frame returns.
+            auto const data = rbuf_.cdata();
             reader_scope const scope(this, info_.id);
-            st_->app->on_frame(info_.id, std::move(frame));
+            st_->app->on_frame(info_.id, {static_cast<std::byte const*>(data.data()), data.size()});
         }
+        rbuf_.clear();
         do_read();
     }
 
@@ -281,7 +280,7 @@ private:
     {
         writing_ = true;
         ws_.async_write(
-            net::buffer(*queue_.front()),
+            net::buffer(queue_.front()->data(), queue_.front()->size()),
             beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
     }
 

@@ -6,9 +6,12 @@
 
 #include <floorctl/types.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,9 +20,17 @@ namespace ws {
 
 class session_base;
 
+/// The bytes of one outgoing message. Up to 120 octets (a FloorRequestStatus about one floor,
+/// most notifications) live inside the object itself, so that make_frame() costs one
+/// allocation in all: the shared block.
+using frame_bytes = boost::container::small_vector<std::byte, 120>;
+
 /// One outgoing WebSocket message; shared so one FloorStatus can go to many connections
 /// without copies.
-using frame_ptr = std::shared_ptr<std::vector<std::byte> const>;
+using frame_ptr = std::shared_ptr<frame_bytes const>;
+
+/// A frame holding a copy of `bytes`.
+[[nodiscard]] frame_ptr make_frame(std::span<std::byte const> bytes);
 
 /// Thread-safe map connection_id -> session. Holds weak references only: a session's lifetime
 /// is its pending operations'. Every operation hops onto the session's strand; none blocks on
@@ -34,8 +45,8 @@ public:
     /// dropped. If the connection's write queue bound is exceeded, the connection is closed
     /// (1008, "write queue overflow") and on_close() follows.
     bool send(floorctl::connection_id conn, frame_ptr frame);
-    /// As send(conn, frame_ptr), taking ownership of the bytes.
-    bool send(floorctl::connection_id conn, std::vector<std::byte> frame);
+    /// As send(conn, make_frame(frame)).
+    bool send(floorctl::connection_id conn, std::span<std::byte const> frame);
 
     /// Closes `conn` with `code`/`reason` after the frames already queued are written (the close
     /// handshake is bounded by the handshake timeout; a peer that does not read is cut off).

@@ -74,8 +74,9 @@ public:
     virtual void on_open(floorctl::connection_id conn, binding const& bound,
                          floorctl::transport_kind transport, std::string const& remote) = 0;
 
-    /// One complete BFCP message (framed by 12 + 4*PayloadLength octets, not yet decoded).
-    virtual void on_frame(floorctl::connection_id conn, std::vector<std::byte> frame) = 0;
+    /// One complete BFCP message (framed by 12 + 4*PayloadLength octets, not yet decoded),
+    /// valid only during the call (as handler::on_frame).
+    virtual void on_frame(floorctl::connection_id conn, std::span<std::byte const> frame) = 0;
 
     /// Called exactly once for every on_open(), after the last on_frame(). `info.code` is
     /// normal for an orderly close, abnormal for a network failure; `info.reason` says why.
@@ -102,6 +103,9 @@ struct stream_listener_options {
     std::size_t max_write_queue_bytes = 1024 * 1024; ///< queued output; else the peer is cut off
     std::size_t max_write_queue_messages = 4096;     ///< queued output messages; likewise
     std::size_t max_connections = 10'000;            ///< accepted at once; 0: no limit
+    /// True only when exactly one thread runs the io_context: connections use its executor
+    /// instead of a strand each (as listener_options::one_io_thread).
+    bool one_io_thread = false;
 };
 
 /// Accepts TCP (or TLS) connections carrying BFCP and runs them on the io_context's threads.

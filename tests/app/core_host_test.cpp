@@ -1,0 +1,144 @@
+// app::core_host: transport events reach the core in the order they were raised, both with one io
+// thread (run inline, no strand) and with the shard strand used for several io threads.
+#include "core_host.hpp"
+#include "metrics.hpp"
+
+#include <floorctl/codec.hpp>
+
+#include <ws/registry.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace floorctl;
+using namespace floorctl::app;
+namespace net = boost::asio;
+
+namespace {
+
+constexpr conference_id conf{7};
+constexpr user_id alice{1};
+constexpr connection_id conn{42};
+
+std::vector<std::byte> wire(std::uint16_t tx, message_body body)
+{
+    message m;
+    m.header.prim = primitive_of(body);
+    m.header.conference = conf;
+    m.header.transaction = transaction_id{tx};
+    m.header.user = alice;
+    m.payload = std::move(body);
+    return encode(m);
+}
+
+floor_request request()
+{
+    floor_request r;
+    r.floors.push_back(floor_id{1});
+    return r;
+}
+
+// Sum of the values of the Prometheus lines starting with `prefix`.
+std::uint64_t counted(metrics const& m, std::string const& prefix)
+{
+    std::istringstream text{m.format(gauge_values{})};
+    std::uint64_t sum = 0;
+    for (std::string line; std::getline(text, line);) {
+        if (line.rfind(prefix, 0) == 0) sum += std::stoull(line.substr(line.rfind(' ') + 1));
+    }
+    return sum;
+}
+
+// The parameter is core_host's one_io_thread flag. Both run the io_context on this one thread,
+// which is what one_io_thread requires and what the strand path must also handle.
+class CoreHost : public ::testing::TestWithParam<bool> {
+protected:
+    CoreHost() : host_(ioc_, 1, std::make_shared<ws::registry>(), metrics_, GetParam())
+    {
+        conference_config c;
+        c.id = conf;
+        floor_config f;
+        f.id = floor_id{1};
+        c.floors.push_back(f);
+        host_.add_conference(c, [](result<void> r) { ASSERT_TRUE(r.has_value()); });
+        participant_info p;
+        p.id = alice;
+        host_.add_participant(conf, p,
+                              [](result<user_id> r) { ASSERT_TRUE(r.has_value()); });
+        ioc_.run();
+        ioc_.restart();
+    }
+
+    // Runs `raise` as a handler on the io thread (where the listeners raise transport events),
+    // then everything it caused, and returns the conference afterwards.
+    template <class F>
+    conference_snapshot after(F raise)
+    {
+        net::post(ioc_, raise);
+        ioc_.run();
+        ioc_.restart();
+        std::optional<conference_snapshot> snap;
+        host_.snapshot(conf, [&](std::optional<conference_snapshot> s) { snap = std::move(s); });
+        ioc_.run();
+        ioc_.restart();
+        EXPECT_TRUE(snap.has_value());
+        return snap.value_or(conference_snapshot{});
+    }
+
+    net::io_context ioc_{1};
+    metrics metrics_;
+    core_host host_;
+};
+
+TEST_P(CoreHost, AFrameRaisedRightAfterTheBindingIsHandledAfterIt)
+{
+    // Bound, then FloorRequest in the same handler: answered as bound (Granted), not with the
+    // Error an unbound connection gets.
+    auto const snap = after([&] {
+        host_.connection_opened(conn, conf, alice, transport_kind::wss);
+        host_.frame_received(conn, wire(1, request()), clock::now());
+    });
+    ASSERT_EQ(snap.floors.size(), 1u);
+    ASSERT_EQ(snap.floors[0].holders.size(), 1u);
+    EXPECT_EQ(snap.floors[0].holders[0].beneficiary, alice);
+    EXPECT_EQ(counted(metrics_, "floorctl_errors_total{"), 0u);
+    EXPECT_EQ(counted(metrics_, "floorctl_messages_total{primitive=\"FloorRequestStatus\","
+                                "direction=\"out\"}"),
+              1u);
+}
+
+TEST_P(CoreHost, ReleaseAndCloseRaisedTogetherAreHandledInOrder)
+{
+    (void)after([&] {
+        host_.connection_opened(conn, conf, alice, transport_kind::wss);
+        host_.frame_received(conn, wire(1, request()), clock::now());
+    });
+    auto const snap = after([&] {
+        host_.frame_received(conn, wire(2, floor_release{floor_request_id{1}}), clock::now());
+        host_.frame_received(conn, wire(3, request()), clock::now());
+        host_.connection_closed(conn);
+    });
+    // Released, requested again (Granted), then the close ended that second request.
+    EXPECT_TRUE(snap.floors.at(0).holders.empty());
+    EXPECT_EQ(snap.active_requests, 0u);
+    EXPECT_EQ(counted(metrics_, "floorctl_errors_total{"), 0u);
+    // Request, release, request: three answers, each a FloorRequestStatus.
+    EXPECT_EQ(counted(metrics_, "floorctl_messages_total{primitive=\"FloorRequestStatus\","
+                                "direction=\"out\"}"),
+              3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, CoreHost, ::testing::Values(true, false),
+                         [](::testing::TestParamInfo<bool> const& p) {
+                             return p.param ? std::string{"OneIoThread"}
+                                               : std::string{"Strand"};
+                         });
+
+} // namespace
