@@ -5,14 +5,17 @@
 # divides the instructions by the number of sendmsg calls (one per round trip: each request gets
 # exactly one reply and every reply is one write).
 #
-#   BUILD=build bench/load/callgrind.sh echo|wsecho|floorctl [connections]
+#   BUILD=build bench/load/callgrind.sh echo|wsecho|floorctl [connections [server options...]]
 #
+# e.g. `callgrind.sh echo 20 --strand` measures the echo with a strand per connection.
 # echo = floorctl_echo_server (bare Beast), wsecho = floorctl_ws_echo_server (ws::listener with an
 # echoing handler), floorctl = the server with bench/load/floorctl-bench.toml in --mode bfcp.
 set -euo pipefail
 BUILD=${BUILD:-build}
 WHICH=${1:?echo|wsecho|floorctl}
 N=${2:-20}
+shift $(($# < 2 ? $# : 2))
+EXTRA=("$@")
 HERE=$(cd "$(dirname "$0")" && pwd)
 GEN="$BUILD/bench/load/floorctl_loadgen"
 OUT=$(mktemp -d)/callgrind.out
@@ -23,7 +26,7 @@ ARGS=()
 case "$WHICH" in
 echo | wsecho)
     bin=floorctl_echo_server; [ "$WHICH" = wsecho ] && bin=floorctl_ws_echo_server
-    "${VG[@]}" "$BUILD/bench/load/$bin" --threads 1 >"$log" 2>&1 &
+    "${VG[@]}" "$BUILD/bench/load/$bin" --threads 1 "${EXTRA[@]}" >"$log" 2>&1 &
     PID=$!
     for _ in $(seq 300); do grep -q '^PORT ' "$log" && break; sleep 0.1; done
     PORT=$(awk '/^PORT /{print $2}' "$log")

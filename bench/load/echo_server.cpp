@@ -1,10 +1,13 @@
 // Bare Boost.Beast WebSocket echo server, the baseline for the load benchmark. It mirrors the
-// settings of ws::listener (one port, TLS detected per connection, RFC 9325 TLS policy, strand per
-// connection, read_message_max, no permessage-deflate, no auto-fragmentation, keep-alive pings)
-// but has no HTTP surface, no authentication, no registry and no core: the cost difference is
-// what floorctl adds.
+// settings of ws::listener (one port, TLS detected per connection, RFC 9325 TLS policy,
+// read_message_max, no permessage-deflate, no auto-fragmentation, keep-alive pings, and the same
+// executor choice: a strand per connection, or with one thread the io_context's executor) but
+// has no HTTP surface, no authentication, no registry and no core: the cost difference is what
+// floorctl adds.
 //
-//   floorctl_echo_server [--address A] [--port P] [--threads N]
+//   floorctl_echo_server [--address A] [--port P] [--threads N] [--strand]
+// --strand: a strand per connection even with one thread (as Beast's example servers do; the
+// baseline of the measurements before floorctl dropped the strand at one io thread).
 // Prints "PORT <port>" on stdout once listening; runs until SIGINT/SIGTERM.
 
 #include <ws/close.hpp>
@@ -147,12 +150,14 @@ private:
     beast::flat_buffer buf_;
 };
 
-void do_accept(net::io_context& ioc, tcp::acceptor& acc, ssl::context& ctx)
+void do_accept(net::io_context& ioc, tcp::acceptor& acc, ssl::context& ctx, bool strand)
 {
-    acc.async_accept(net::make_strand(ioc), [&](beast::error_code ec, tcp::socket s) {
+    auto ex = strand ? net::any_io_executor(net::make_strand(ioc))
+                     : net::any_io_executor(ioc.get_executor());
+    acc.async_accept(std::move(ex), [&, strand](beast::error_code ec, tcp::socket s) {
         if (ec == net::error::operation_aborted) return;
         if (!ec) std::make_shared<detector>(std::move(s), ctx)->run();
-        do_accept(ioc, acc, ctx);
+        do_accept(ioc, acc, ctx, strand);
     });
 }
 
@@ -163,6 +168,7 @@ int main(int argc, char** argv)
     std::string address = "127.0.0.1";
     unsigned short port = 0;
     int threads = 1;
+    bool force_strand = false;
     for (int i = 1; i < argc; ++i) {
         std::string const a = argv[i];
         auto next = [&]() -> std::string {
@@ -178,8 +184,11 @@ int main(int argc, char** argv)
             port = static_cast<unsigned short>(std::stoi(next()));
         else if (a == "--threads")
             threads = std::stoi(next());
+        else if (a == "--strand")
+            force_strand = true;
         else {
-            std::cerr << "usage: floorctl_echo_server [--address A] [--port P] [--threads N]\n";
+            std::cerr << "usage: floorctl_echo_server [--address A] [--port P] [--threads N] "
+                         "[--strand]\n";
             return a == "--help" ? 0 : 2;
         }
     }
@@ -194,7 +203,7 @@ int main(int argc, char** argv)
     std::cout << "PORT " << acc.local_endpoint().port() << std::endl;
     net::signal_set signals{ioc, SIGINT, SIGTERM};
     signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
-    do_accept(ioc, acc, *ctx);
+    do_accept(ioc, acc, *ctx, force_strand || threads > 1);
     std::vector<std::thread> pool;
     for (int i = 1; i < threads; ++i)
         pool.emplace_back([&] { ioc.run(); });
