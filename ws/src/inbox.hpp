@@ -21,6 +21,11 @@
 
 namespace ws::detail {
 
+/// The session whose received message is being handed to the app on this thread, or nullptr,
+/// and its connection id (registry::send() uses it to skip the lookup for the usual reply).
+inline thread_local session_base* current_reader = nullptr;
+inline thread_local floorctl::connection_id current_reader_id{};
+
 class inbox {
 public:
     /// Appends `f`. Returns true when no drain is scheduled: the caller must schedule one (or
@@ -53,18 +58,39 @@ public:
         return nonempty_.load(std::memory_order_acquire);
     }
 
+    /// session_base::deliver() of `session`, whose strand-side write is `write(frame_ptr)` and
+    /// which posts drain() to its strand with `post_drain()`. Inside the session's own hand-over
+    /// (current_reader) the frame is written at once, after anything appended before it;
+    /// otherwise it is appended and the first append after a drain posts one.
+    template <class Write, class PostDrain>
+    void deliver(session_base const* session, frame_ptr f, Write&& write, PostDrain&& post_drain)
+    {
+        if (current_reader == session) { // on the session's strand already
+            if (!nonempty()) return write(std::move(f));
+            (void)push(std::move(f));
+            return drain(write);
+        }
+        if (push(std::move(f))) post_drain();
+    }
+
+    /// On the strand: hands every frame appended so far to `write`, in order.
+    template <class Write>
+    void drain(Write&& write)
+    {
+        take(drained_);
+        for (auto& f : drained_)
+            write(std::move(f));
+        drained_.clear();
+    }
+
 private:
     std::mutex mutex_;
     // guarded by mutex_
     std::vector<frame_ptr> items_;
     bool scheduled_ = false;
     std::atomic<bool> nonempty_{false}; // written under mutex_; read without it
+    std::vector<frame_ptr> drained_;    // drain()'s scratch (strand only), kept for its capacity
 };
-
-/// The session whose received message is being handed to the app on this thread, or nullptr,
-/// and its connection id (registry::send() uses it to skip the lookup for the usual reply).
-inline thread_local session_base* current_reader = nullptr;
-inline thread_local floorctl::connection_id current_reader_id{};
 
 /// Sets current_reader for the duration of a hand-over (nests: restores the previous value).
 class reader_scope {

@@ -108,13 +108,12 @@ public:
     // session_base: thread-safe; deliver() goes through the inbox (ws/src/inbox.hpp).
     void deliver(frame_ptr frame) override
     {
-        if (current_reader == this) { // inside our own on_read: on the strand already
-            if (!inbox_.nonempty()) return on_deliver(frame);
-            (void)inbox_.push(std::move(frame));
-            return drain();
-        }
-        if (inbox_.push(std::move(frame)))
-            net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->drain(); });
+        inbox_.deliver(
+            this, std::move(frame), [this](frame_ptr const& f) { on_deliver(f); },
+            [this] {
+                net::post(stream_.get_executor(),
+                          [self = this->shared_from_this()] { self->drain(); });
+            });
     }
 
     void close(close_code, std::string reason) override
@@ -206,11 +205,7 @@ private:
     // On the strand: moves every frame the inbox holds into the write queue, in order.
     void drain()
     {
-        inbox_.take(drained_);
-        for (auto const& f : drained_) {
-            on_deliver(f);
-        }
-        drained_.clear();
+        inbox_.drain([this](frame_ptr const& f) { on_deliver(f); });
     }
 
     void on_deliver(frame_ptr const& f)
@@ -311,7 +306,6 @@ private:
     std::string remote_;
     std::array<std::byte, 16 * 1024> read_buf_{};
     inbox inbox_;
-    std::vector<frame_ptr> drained_; // drain()'s scratch, kept for its capacity
     std::deque<frame_ptr> queue_;
     std::size_t queued_bytes_ = 0;
     bool bound_ = false;

@@ -81,14 +81,12 @@ public:
 
     void deliver(frame_ptr frame) override
     {
-        if (current_reader == this) { // inside our own on_read: on the strand already
-            if (!inbox_.nonempty()) return on_deliver(std::move(frame));
-            (void)inbox_.push(std::move(frame));
-            return drain();
-        }
-        if (inbox_.push(std::move(frame)))
-            net::post(ex_, beast::bind_front_handler(&websocket_session::drain,
-                                                     this->shared_from_this()));
+        inbox_.deliver(
+            this, std::move(frame), [this](frame_ptr f) { on_deliver(std::move(f)); },
+            [this] {
+                net::post(ex_, beast::bind_front_handler(&websocket_session::drain,
+                                                         this->shared_from_this()));
+            });
     }
 
     void close(close_code code, std::string reason) override
@@ -244,11 +242,7 @@ private:
     // On the strand: moves every frame the inbox holds into the write queue, in order.
     void drain()
     {
-        inbox_.take(drained_);
-        for (auto& f : drained_) {
-            on_deliver(std::move(f));
-        }
-        drained_.clear();
+        inbox_.drain([this](frame_ptr f) { on_deliver(std::move(f)); });
     }
 
     void on_deliver(frame_ptr frame)
@@ -343,7 +337,6 @@ private:
     std::string remote_;
     beast::flat_buffer rbuf_;
     inbox inbox_;
-    std::vector<frame_ptr> drained_; // drain()'s scratch, kept for its capacity
     std::deque<frame_ptr> queue_;
     std::size_t queued_bytes_ = 0;
     bool writing_ = false;
