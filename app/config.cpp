@@ -509,7 +509,8 @@ public:
             auto& l = cfg.limits;
             table_reader lr(*this, *t, "limits");
             lr.integer("max_connections", l.max_connections, 1);
-            lr.integer("max_connections_per_ip", l.max_connections_per_ip, 1);
+            // 0: no per-address limit (clients behind one NAT or proxy address).
+            lr.integer("max_connections_per_ip", l.max_connections_per_ip, 0);
             lr.integer("messages_per_second", l.messages_per_second, 0);
             lr.integer("write_queue_bytes", l.write_queue_bytes, 4096);
             lr.integer("header_bytes", l.header_bytes, 1024, 1 << 20);

@@ -403,6 +403,15 @@ TEST(ConfigTest, SipTlsNeedsCertificateDir)
     EXPECT_TRUE(has_error(r, 1, "'tls' listeners need 'certificate_dir'")) << dump(r);
 }
 
+TEST(ConfigTest, ZeroConnectionsPerAddressMeansNoLimit)
+{
+    auto const r = parse_config("[limits]\nmax_connections_per_ip = 0\n");
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.cfg->limits.max_connections_per_ip, 0u);
+    auto const bad = parse_config("[limits]\nmax_connections = 0\n");
+    EXPECT_FALSE(bad.ok()); // a server that accepts nothing is refused
+}
+
 TEST(ConfigTest, WrongTypesForTablesAreErrors)
 {
     auto const r = parse_config("websocket = 3\nconference = \"x\"\n[sip.user]\nname=\"a\"\n");
