@@ -188,8 +188,8 @@ void core_host::connection_opened(connection_id conn, conference_id conf, user_i
         s,
         [this, &s, conn, conf, user, transport] {
             s.bound[to_underlying(conn)] = {conf, user};
-            handle_transport_event(s, connection_bound{conn, conf, user, transport},
-                                   clock::now(), std::nullopt);
+            handle_transport_event(s, connection_bound{conn, conf, user, transport}, clock::now(),
+                                   std::nullopt);
         },
         false);
 }
@@ -263,8 +263,7 @@ bool core_host::may_run_inline(shard const& s) const noexcept
     return one_io_thread_ && !s.running && s.waiting == 0;
 }
 
-template <class Work>
-void core_host::run_transport_event(shard& s, Work&& work, bool dispatch)
+template <class Work> void core_host::run_transport_event(shard& s, Work&& work, bool dispatch)
 {
     if (!one_io_thread_) {
         if (dispatch)

@@ -113,8 +113,7 @@ private:
     /// idle, else it queues behind earlier work). One io thread: at once, unless the core is
     /// already running (a re-entrant call) or earlier transport events still wait on the
     /// strand; then it waits behind them.
-    template <class Work>
-    void run_transport_event(shard& s, Work&& work, bool dispatch);
+    template <class Work> void run_transport_event(shard& s, Work&& work, bool dispatch);
     /// One io thread, the core idle and no transport event waiting: run one now.
     [[nodiscard]] bool may_run_inline(shard const& s) const noexcept;
     void execute(shard& s, std::vector<action>& actions, event const* cause,

@@ -70,16 +70,14 @@ protected:
         host_.add_conference(c, [](result<void> r) { ASSERT_TRUE(r.has_value()); });
         participant_info p;
         p.id = alice;
-        host_.add_participant(conf, p,
-                              [](result<user_id> r) { ASSERT_TRUE(r.has_value()); });
+        host_.add_participant(conf, p, [](result<user_id> r) { ASSERT_TRUE(r.has_value()); });
         ioc_.run();
         ioc_.restart();
     }
 
     // Runs `raise` as a handler on the io thread (where the listeners raise transport events),
     // then everything it caused, and returns the conference afterwards.
-    template <class F>
-    conference_snapshot after(F raise)
+    template <class F> conference_snapshot after(F raise)
     {
         net::post(ioc_, raise);
         ioc_.run();
@@ -137,8 +135,7 @@ TEST_P(CoreHost, ReleaseAndCloseRaisedTogetherAreHandledInOrder)
 
 INSTANTIATE_TEST_SUITE_P(Threads, CoreHost, ::testing::Values(true, false),
                          [](::testing::TestParamInfo<bool> const& p) {
-                             return p.param ? std::string{"OneIoThread"}
-                                               : std::string{"Strand"};
+                             return p.param ? std::string{"OneIoThread"} : std::string{"Strand"};
                          });
 
 } // namespace

@@ -74,8 +74,7 @@ public:
     }
 
     /// On the strand: hands every frame appended so far to `write`, in order.
-    template <class Write>
-    void drain(Write&& write)
+    template <class Write> void drain(Write&& write)
     {
         take(drained_);
         for (auto& f : drained_)

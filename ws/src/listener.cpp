@@ -152,9 +152,8 @@ void listener::do_accept()
     // With one io thread they cannot anyway, and the io_context's executor is used directly.
     auto ex = impl_->st->opts.one_io_thread ? net::any_io_executor(impl_->ioc.get_executor())
                                             : net::any_io_executor(net::make_strand(impl_->ioc));
-    impl_->acceptor.async_accept(std::move(ex), [self = shared_from_this()](
-                                                                   beast::error_code ec,
-                                                                   tcp::socket socket) {
+    impl_->acceptor.async_accept(std::move(ex), [self = shared_from_this()](beast::error_code ec,
+                                                                            tcp::socket socket) {
         auto& st = self->impl_->st;
         if (ec == net::error::operation_aborted || st->stopped.load() ||
             !self->impl_->acceptor.is_open())

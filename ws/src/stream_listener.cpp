@@ -175,8 +175,7 @@ private:
         if (!header) return refuse("first message has no BFCP header");
         auto decision = shared_->app->on_first_message(peer_, *header, m);
         if (auto* r = std::get_if<stream_refusal>(&decision)) {
-            if (!r->reply.empty())
-                enqueue(make_frame(r->reply));
+            if (!r->reply.empty()) enqueue(make_frame(r->reply));
             return refuse(std::move(r->reason));
         }
         bound_ = true;
