@@ -476,8 +476,49 @@ TEST_P(Listener, ServerSendsKeepAlivePings)
     net::post(c.ws.get_executor(), [&] { beast::get_lowest_layer(c.ws).socket().close(); });
     auto read_ended = read_done.get_future();
     ASSERT_EQ(read_ended.wait_for(bound), std::future_status::ready);
-    EXPECT_TRUE(
-        read_ended.get()); // ends with the socket we closed // ends with the socket we closed
+    EXPECT_TRUE(read_ended.get()); // ends with the socket we closed
+}
+
+TEST_P(Listener, AClientAnsweringPingsStaysOpenWhileSilent)
+{
+    auto o = test_options();
+    o.keepalive_timeout = 200ms;
+    auto h = start(std::move(o));
+    client<false> c{*h};
+    ASSERT_FALSE(c.connect());
+    // Reading answers the server's pings (Beast's client replies with pongs); nothing else is
+    // sent for five keep-alive timeouts.
+    std::promise<beast::error_code> read_done;
+    c.ws.async_read(c.buffer, [&](beast::error_code ec, std::size_t) { read_done.set_value(ec); });
+    std::this_thread::sleep_for(1s);
+    EXPECT_TRUE(h->app->wait([&] { return h->app->closes.empty(); }));
+    net::post(c.ws.get_executor(), [&] { beast::get_lowest_layer(c.ws).socket().close(); });
+    auto read_ended = read_done.get_future();
+    ASSERT_EQ(read_ended.wait_for(bound), std::future_status::ready);
+    ASSERT_TRUE(h->app->wait([&] { return h->app->closes.size() == 1; }));
+    EXPECT_NE(h->app->closes[0].second.reason, "keep-alive timeout");
+}
+
+TEST_P(Listener, MessagesAloneKeepAClientThatNeverAnswersPingsOpen)
+{
+    auto o = test_options();
+    o.keepalive_timeout = 300ms;
+    auto h = start(std::move(o));
+    client<false> c{*h}; // never reads, so never answers a ping
+    ASSERT_FALSE(c.connect());
+    // Four keep-alive timeouts, one message every quarter of one: always a sign of life.
+    for (int i = 0; i < 16; ++i) {
+        ASSERT_FALSE(c.send({1, 2, 3}));
+        std::this_thread::sleep_for(75ms);
+    }
+    ASSERT_TRUE(h->app->wait([&] { return h->app->frames.size() == 16; }));
+    EXPECT_TRUE(h->app->wait([&] { return h->app->closes.empty(); }));
+    // Then silence, pings unanswered: dropped within 1.5 timeouts (plus scheduling).
+    auto const silent_from = std::chrono::steady_clock::now();
+    ASSERT_TRUE(h->app->wait([&] { return h->app->closes.size() == 1; }));
+    EXPECT_LT(std::chrono::steady_clock::now() - silent_from, 2s);
+    EXPECT_EQ(h->app->closes[0].second.code, ws::close_code::abnormal);
+    EXPECT_EQ(h->app->closes[0].second.reason, "keep-alive timeout");
 }
 
 TEST_P(Listener, MessageIdleTimeoutClosesWith1000)

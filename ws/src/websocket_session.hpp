@@ -41,7 +41,8 @@ public:
     websocket_session(Stream&& stream, std::shared_ptr<shared_state> st, conn_info info,
                       conn_slot slot)
         : ex_(stream.get_executor()), ws_(std::move(stream)), st_(std::move(st)),
-          info_(std::move(info)), slot_(std::move(slot)), close_timer_(ex_), idle_timer_(ex_)
+          info_(std::move(info)), slot_(std::move(slot)), close_timer_(ex_), idle_timer_(ex_),
+          keepalive_timer_(ex_)
     {
     }
 
@@ -50,16 +51,17 @@ public:
     {
         bound_ = std::move(bound);
         auto const& o = st_->opts;
-        // The websocket stream runs its own timers (handshake, keep-alive ping, idle); the TCP
-        // layer's timeout would otherwise cut long-lived sessions.
+        // The websocket stream times the opening and closing handshakes; the TCP layer's
+        // timeout would otherwise cut long-lived sessions. Keep-alive is ours (arm_keepalive):
+        // Beast's idle timeout re-arms a timer on every read, ≈ 1,300 instructions per message.
         beast::get_lowest_layer(ws_).expires_never();
         websocket::stream_base::timeout t{};
         t.handshake_timeout = o.handshake_timeout;
-        t.idle_timeout = o.keepalive_timeout.count() > 0
-                             ? std::chrono::steady_clock::duration{o.keepalive_timeout}
-                             : websocket::stream_base::none();
-        t.keep_alive_pings = o.keepalive_timeout.count() > 0;
+        t.idle_timeout = websocket::stream_base::none();
+        t.keep_alive_pings = false;
         ws_.set_option(t);
+        // Pings, pongs and close frames from the peer count as signs of life too.
+        ws_.control_callback([this](websocket::frame_type, beast::string_view) { ++received_; });
         ws_.set_option(websocket::stream_base::decorator(
             [sp = std::move(subprotocol)](websocket::response_type& res) {
                 res.set(beast::http::field::server, "floorctl");
@@ -119,6 +121,7 @@ private:
                  fields());
         st_->app->on_open(info_.id, bound_, kind, remote_);
         arm_idle_timer();
+        arm_keepalive();
         do_read();
     }
 
@@ -131,6 +134,7 @@ private:
     void on_read(beast::error_code ec, std::size_t)
     {
         if (ec) return finish(ec);
+        ++received_;
         if (closing_) { // draining until the peer answers our close frame
             rbuf_.clear();
             return do_read();
@@ -204,12 +208,56 @@ private:
         });
     }
 
+    // Keep-alive (RFC 6455 ping/pong): one timer, armed once per half keepalive_timeout. Every
+    // message and control frame received is counted, not timed, so a message costs no clock
+    // read and no timer operation. A half with nothing received sends a ping; a second one in a
+    // row ends the connection (close_code::abnormal, "keep-alive timeout"): after between one
+    // and one and a half keepalive_timeout of silence.
+    void arm_keepalive()
+    {
+        auto const t = st_->opts.keepalive_timeout;
+        if (t.count() <= 0 || closing_ || read_done_) return;
+        keepalive_timer_.expires_after(t / 2);
+        keepalive_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (!ec) self->check_keepalive();
+        });
+    }
+
+    void check_keepalive()
+    {
+        if (closing_ || read_done_) return; // the close is bounded by close_timer_
+        if (received_ != received_seen_) {
+            received_seen_ = received_;
+            silent_halves_ = 0;
+            return arm_keepalive();
+        }
+        if (++silent_halves_ >= 2) {
+            closing_ = true;
+            idle_timer_.cancel();
+            local_close_ =
+                close_info{close_code::abnormal, close_origin::network, "keep-alive timeout"};
+            return hard_close();
+        }
+        if (!pinging_) {
+            pinging_ = true;
+            ws_.async_ping({}, [self = this->shared_from_this()](beast::error_code) {
+                self->pinging_ = false;
+                // A close requested meanwhile waited for the ping (Beast: one ping, pong or
+                // close at a time).
+                if (self->closing_ && !self->close_sent_ && !self->read_done_ && !self->writing_)
+                    self->do_close();
+            });
+        }
+        arm_keepalive();
+    }
+
     // The read loop ends here, exactly once: the only place on_close() is reported.
     void finish(beast::error_code ec)
     {
         read_done_ = true;
         close_timer_.cancel();
         idle_timer_.cancel();
+        keepalive_timer_.cancel();
         close_info info;
         if (local_close_) {
             info = *local_close_;
@@ -291,7 +339,7 @@ private:
             return; // the read side sees the failure too and ends the session
         }
         if (!queue_.empty()) return do_write();
-        if (closing_ && !close_sent_ && !read_done_) do_close();
+        if (closing_ && !close_sent_ && !read_done_ && !pinging_) do_close();
     }
 
     void request_close(close_code code, std::string reason)
@@ -299,6 +347,7 @@ private:
         if (!open_ || closing_ || read_done_) return;
         closing_ = true;
         idle_timer_.cancel();
+        keepalive_timer_.cancel();
         local_close_ = close_info{code, close_origin::local, reason};
         st_->log(code == close_code::normal || code == close_code::going_away ? log_level::info
                                                                               : log_level::warning,
@@ -308,7 +357,7 @@ private:
         close_timer_.async_wait([self = this->shared_from_this()](beast::error_code e) {
             if (!e && !self->read_done_) self->hard_close();
         });
-        if (!writing_) do_close();
+        if (!writing_ && !pinging_) do_close();
     }
 
     void do_close()
@@ -347,6 +396,11 @@ private:
     std::optional<close_info> local_close_;
     net::steady_timer close_timer_;
     net::steady_timer idle_timer_;
+    net::steady_timer keepalive_timer_;
+    std::uint64_t received_ = 0;      // messages and control frames received (keep-alive)
+    std::uint64_t received_seen_ = 0; // received_ at the last keep-alive check
+    unsigned silent_halves_ = 0;      // keep-alive checks in a row with nothing received
+    bool pinging_ = false;            // an async_ping is in flight
     double tokens_ = 0;
     std::chrono::steady_clock::time_point last_refill_;
     std::chrono::steady_clock::time_point last_message_;

@@ -43,8 +43,10 @@ struct listener_options {
     std::chrono::milliseconds http_idle_timeout{30'000}; ///< keep-alive HTTP between requests
 
     // --- WebSocket sessions ------------------------------------------------------------------
-    /// A ping is sent after half of this without any received data; the connection is dropped
-    /// (close_code::abnormal reported) when nothing at all arrives for this long.
+    /// Keep-alive, checked every half of this: when nothing (message, ping, pong) arrived during
+    /// the last half a ping goes out, and when nothing arrived during the next half either the
+    /// connection is dropped (close_code::abnormal, "keep-alive timeout"), so after between
+    /// this and 1.5 times this of silence. 0: off.
     std::chrono::milliseconds keepalive_timeout{60'000};
     /// Close (1000, "idle timeout") when no BFCP message arrives for this long. 0: off.
     std::chrono::milliseconds message_idle_timeout{0};
