@@ -5,9 +5,12 @@
 // has no HTTP surface, no authentication, no registry and no core: the cost difference is what
 // floorctl adds.
 //
-//   floorctl_echo_server [--address A] [--port P] [--threads N] [--strand]
+//   floorctl_echo_server [--address A] [--port P] [--threads N] [--strand] [--no-keepalive]
 // --strand: a strand per connection even with one thread (as Beast's example servers do; the
 // baseline of the measurements before floorctl dropped the strand at one io thread).
+// Keep-alive is Beast's own (timeout::idle_timeout 60 s with pings), which re-arms a timer on
+// every read; floorctl's session counts messages and checks on one timer instead.
+// --no-keepalive turns it off, for a baseline with no keep-alive cost at all.
 // Prints "PORT <port>" on stdout once listening; runs until SIGINT/SIGTERM.
 
 #include <ws/close.hpp>
@@ -39,6 +42,9 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// --no-keepalive: no idle timeout and no pings (Beast re-arms that timer on every read).
+bool keepalive = true;
+
 template <class Stream>
 class echo_session : public std::enable_shared_from_this<echo_session<Stream>> {
 public:
@@ -48,8 +54,9 @@ public:
     {
         beast::get_lowest_layer(ws_).expires_never();
         auto t = websocket::stream_base::timeout::suggested(beast::role_type::server);
-        t.idle_timeout = std::chrono::seconds(60); // ws::listener_options default
-        t.keep_alive_pings = true;
+        t.idle_timeout = keepalive ? std::chrono::steady_clock::duration{std::chrono::seconds(60)}
+                                   : websocket::stream_base::none(); // ws::listener default
+        t.keep_alive_pings = keepalive;
         ws_.set_option(t);
         std::string proto{req[http::field::sec_websocket_protocol]};
         ws_.set_option(websocket::stream_base::decorator([proto](websocket::response_type& res) {
@@ -186,9 +193,11 @@ int main(int argc, char** argv)
             threads = std::stoi(next());
         else if (a == "--strand")
             force_strand = true;
+        else if (a == "--no-keepalive")
+            keepalive = false;
         else {
             std::cerr << "usage: floorctl_echo_server [--address A] [--port P] [--threads N] "
-                         "[--strand]\n";
+                         "[--strand] [--no-keepalive]\n";
             return a == "--help" ? 0 : 2;
         }
     }
