@@ -479,6 +479,17 @@ TEST_P(Listener, ServerSendsKeepAlivePings)
     EXPECT_TRUE(read_ended.get()); // ends with the socket we closed
 }
 
+// Sends `n` small messages `every` apart, then checks that all arrived and nothing was closed.
+void keep_talking(harness& h, client<false>& c, int n, std::chrono::milliseconds every)
+{
+    for (int i = 0; i < n; ++i) {
+        ASSERT_FALSE(c.send({1, 2, 3}));
+        std::this_thread::sleep_for(every);
+    }
+    ASSERT_TRUE(h.app->wait([&] { return h.app->frames.size() == static_cast<std::size_t>(n); }));
+    EXPECT_TRUE(h.app->wait([&] { return h.app->closes.empty(); }));
+}
+
 TEST_P(Listener, AClientAnsweringPingsStaysOpenWhileSilent)
 {
     auto o = test_options();
@@ -507,12 +518,7 @@ TEST_P(Listener, MessagesAloneKeepAClientThatNeverAnswersPingsOpen)
     client<false> c{*h}; // never reads, so never answers a ping
     ASSERT_FALSE(c.connect());
     // Four keep-alive timeouts, one message every quarter of one: always a sign of life.
-    for (int i = 0; i < 16; ++i) {
-        ASSERT_FALSE(c.send({1, 2, 3}));
-        std::this_thread::sleep_for(75ms);
-    }
-    ASSERT_TRUE(h->app->wait([&] { return h->app->frames.size() == 16; }));
-    EXPECT_TRUE(h->app->wait([&] { return h->app->closes.empty(); }));
+    keep_talking(*h, c, 16, 75ms);
     // Then silence, pings unanswered: dropped within 1.5 timeouts (plus scheduling).
     auto const silent_from = std::chrono::steady_clock::now();
     ASSERT_TRUE(h->app->wait([&] { return h->app->closes.size() == 1; }));
@@ -540,12 +546,7 @@ TEST_P(Listener, MessagesKeepTheIdleTimerAlive)
     client<false> c{*h};
     ASSERT_FALSE(c.connect());
     // Three times the timeout in all, one message every quarter of it: never idle that long.
-    for (int i = 0; i < 12; ++i) {
-        ASSERT_FALSE(c.send({1, 2, 3}));
-        std::this_thread::sleep_for(150ms);
-    }
-    ASSERT_TRUE(h->app->wait([&] { return h->app->frames.size() == 12; }));
-    EXPECT_TRUE(h->app->wait([&] { return h->app->closes.empty(); }));
+    keep_talking(*h, c, 12, 150ms);
     // Then silence: the timer, armed once, closes the connection.
     EXPECT_EQ(c.read_until_closed(), 1000);
     EXPECT_EQ(c.ws.reason().reason, "idle timeout");
