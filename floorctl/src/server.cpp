@@ -89,6 +89,14 @@ result<void> server::add_conference(conference_config cfg)
     cfg.floors.clear();
     c.cfg = std::move(cfg);
     auto const id = c.cfg.id;
+    // Connections already bound to this conference (a client that connected before it was
+    // configured) wait for their participant like any binding to an unknown user, so that
+    // add_participant claims them. Per user the newest connection wins, as in on_bound.
+    for (auto const& [conn, b] : im.bindings) {
+        if (b.conf != id) continue;
+        auto& waiting = c.unclaimed[b.user];
+        if (to_underlying(conn) > to_underlying(waiting)) waiting = conn;
+    }
     im.conferences.emplace(id, std::move(c));
     return {};
 }

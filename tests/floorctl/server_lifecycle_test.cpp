@@ -339,5 +339,26 @@ TEST(ServerBinding, ABindingMadeBeforeAddParticipantIsClaimedByIt)
     EXPECT_TRUE(h.core.snapshot(server_harness::conf)->participants.at(0).connected);
 }
 
+TEST(ServerBinding, ABindingMadeBeforeItsConferenceExistsIsClaimedOnceBothAreAdded)
+{
+    server_harness h{{queue_floor(1)}};
+    constexpr conference_id later{9};
+    (void)h.core.handle(connection_bound{connection_id{50}, later, user_id{5}},
+                        clock::time_point{});
+    auto const early = sends(h.frame(50, make(later, user_id{5}, 1, hello{})));
+    ASSERT_EQ(early.size(), 1u);
+    EXPECT_EQ(early[0].msg.header.prim, to_underlying(primitive::error));
+    conference_config c;
+    c.id = later;
+    ASSERT_TRUE(h.core.add_conference(c));
+    participant_info p;
+    p.id = user_id{5};
+    ASSERT_TRUE(h.core.add_participant(later, p));
+    auto const out = sends(h.frame(50, make(later, user_id{5}, 2, hello{})));
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].msg.header.prim, to_underlying(primitive::hello_ack));
+    EXPECT_TRUE(h.core.snapshot(later)->participants.at(0).connected);
+}
+
 } // namespace
 } // namespace floorctl::test
