@@ -40,6 +40,18 @@ struct core_host::shard {
     // to the strand and not run yet.
     bool running = false;
     std::size_t waiting = 0;
+
+    // Marks the core as running for one transport event (one io thread only).
+    class running_scope {
+    public:
+        explicit running_scope(shard& s) noexcept : s_(s) { s_.running = true; }
+        ~running_scope() { s_.running = false; }
+        running_scope(running_scope const&) = delete;
+        running_scope& operator=(running_scope const&) = delete;
+
+    private:
+        shard& s_;
+    };
 };
 
 core_host::core_host(net::io_context& ioc, unsigned shards,
@@ -207,12 +219,11 @@ void core_host::frame_received(connection_id conn, std::span<std::byte const> fr
         // One io thread and an idle core: handled right here, with the bytes copied into the
         // shard's reused buffer (no allocation), and the reply goes straight into the
         // connection's write queue (ws/src/inbox.hpp).
-        s.running = true;
+        shard::running_scope const running(s);
         s.frame.assign(frame.begin(), frame.end());
         event ev = floorctl::frame_received{conn, std::move(s.frame)};
         handle_transport_event(s, ev, arrived, arrived);
         s.frame = std::move(std::get<floorctl::frame_received>(ev).frame);
-        s.running = false;
         return;
     }
     // Dispatched: when the shard's strand is idle the core runs right here too. Frames of one
@@ -275,9 +286,8 @@ template <class Work> void core_host::run_transport_event(shard& s, Work&& work,
     // One io thread: every handler of the shard runs on this thread, so the strand adds nothing
     // but its cost (about 770 instructions per message, docs/performance.md).
     auto guarded = [&s, work = std::forward<Work>(work)]() mutable {
-        s.running = true;
+        shard::running_scope const running(s);
         work();
-        s.running = false;
     };
     if (may_run_inline(s)) return guarded();
     ++s.waiting;

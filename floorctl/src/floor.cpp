@@ -296,9 +296,7 @@ void server::impl::push(op& o, user_id u, message_body b)
 message& server::impl::answer_in(action& slot, connection_id conn, common_header const& h,
                                  primitive prim)
 {
-    // A fresh slot (emplace_back()) already holds a send_message: no need to rebuild it.
-    auto* sp = std::get_if<send_message>(&slot);
-    auto& send = sp != nullptr ? *sp : slot.emplace<send_message>();
+    auto& send = std::get<send_message>(slot); // a fresh emplace_back() holds one
     send.conn = conn;
     message& m = send.msg;
     m.header.version = reply_version(h.version);

@@ -125,8 +125,8 @@ struct server::impl {
     void push(op& o, user_id u, message_body b);
     void reply(std::vector<action>& out, connection_id conn, common_header const& h,
                message_body b);
-    /// Makes `slot` (a fresh one, or a placeholder) the answer to `h` on `conn` with the header
-    /// filled in; the caller sets the body, in place where it is large.
+    /// Makes `slot`, a fresh `out.emplace_back()` (an empty send_message), the answer to `h` on
+    /// `conn` with the header filled in; the caller sets the body, in place where it is large.
     message& answer_in(action& slot, connection_id conn, common_header const& h, primitive prim);
     /// The FloorRequestStatus answering `h` about `r`, built in place at the end of `out`
     /// (no move of its body: docs/performance.md, "The whole server over WSS").

@@ -1,6 +1,7 @@
 #include <ws/connection_id.hpp>
 #include <ws/listener.hpp>
 
+#include "connection_executor.hpp"
 #include "http_session.hpp"
 #include "shared_state.hpp"
 #include "websocket_session.hpp"
@@ -150,43 +151,43 @@ void listener::do_accept()
 {
     // Each connection gets its own strand: its handlers never run concurrently (guide §II.6).
     // With one io thread they cannot anyway, and the io_context's executor is used directly.
-    auto ex = impl_->st->opts.one_io_thread ? net::any_io_executor(impl_->ioc.get_executor())
-                                            : net::any_io_executor(net::make_strand(impl_->ioc));
-    impl_->acceptor.async_accept(std::move(ex), [self = shared_from_this()](beast::error_code ec,
-                                                                            tcp::socket socket) {
-        auto& st = self->impl_->st;
-        if (ec == net::error::operation_aborted || st->stopped.load() ||
-            !self->impl_->acceptor.is_open())
-            return;
-        if (ec) {
-            // EMFILE and friends: log and keep accepting; the listener must not die.
-            st->log(log_level::error, "accept failed: " + ec.message(), {});
-            return self->do_accept();
-        }
-        beast::error_code ep_ec;
-        auto const ep = socket.remote_endpoint(ep_ec);
-        conn_info info{allocate_connection_id(),
-                       ep_ec ? std::string{"?"} : ep.address().to_string(),
-                       ep_ec ? std::uint16_t{0} : ep.port()};
-        auto const admitted = st->admit(info.address);
-        if (admitted == shared_state::admission::ok) {
-            std::make_shared<detect_session>(std::move(socket), st, info,
-                                             conn_slot{st, info.address})
-                ->run();
-        } else {
-            // Refused before any byte is read: answering would cost what the limit protects.
-            st->log(log_level::warning,
-                    admitted == shared_state::admission::total_exceeded
-                        ? "connection limit reached (total); closing"
-                        : "connection limit reached (per address); closing",
-                    log_fields{info.id, {}, {}, info.remote()});
-            st->app->on_handshake_rejected(upgrade_failure::limit_exceeded,
-                                           http_status::service_unavailable, info.context(false));
-            beast::error_code ignored;
-            socket.close(ignored);
-        }
-        self->do_accept();
-    });
+    impl_->acceptor.async_accept(
+        detail::connection_executor(impl_->ioc, impl_->st->opts.one_io_thread),
+        [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+            auto& st = self->impl_->st;
+            if (ec == net::error::operation_aborted || st->stopped.load() ||
+                !self->impl_->acceptor.is_open())
+                return;
+            if (ec) {
+                // EMFILE and friends: log and keep accepting; the listener must not die.
+                st->log(log_level::error, "accept failed: " + ec.message(), {});
+                return self->do_accept();
+            }
+            beast::error_code ep_ec;
+            auto const ep = socket.remote_endpoint(ep_ec);
+            conn_info info{allocate_connection_id(),
+                           ep_ec ? std::string{"?"} : ep.address().to_string(),
+                           ep_ec ? std::uint16_t{0} : ep.port()};
+            auto const admitted = st->admit(info.address);
+            if (admitted == shared_state::admission::ok) {
+                std::make_shared<detect_session>(std::move(socket), st, info,
+                                                 conn_slot{st, info.address})
+                    ->run();
+            } else {
+                // Refused before any byte is read: answering would cost what the limit protects.
+                st->log(log_level::warning,
+                        admitted == shared_state::admission::total_exceeded
+                            ? "connection limit reached (total); closing"
+                            : "connection limit reached (per address); closing",
+                        log_fields{info.id, {}, {}, info.remote()});
+                st->app->on_handshake_rejected(upgrade_failure::limit_exceeded,
+                                               http_status::service_unavailable,
+                                               info.context(false));
+                beast::error_code ignored;
+                socket.close(ignored);
+            }
+            self->do_accept();
+        });
 }
 
 void listener::stop()

@@ -1,3 +1,4 @@
+#include "connection_executor.hpp"
 #include "inbox.hpp"
 
 #include <ws/connection_id.hpp>
@@ -360,8 +361,7 @@ void stream_listener::do_accept()
 {
     // A strand per connection, except with one io thread (stream_listener_options).
     impl_->acceptor.async_accept(
-        impl_->shared->opts.one_io_thread ? net::any_io_executor(impl_->ioc_.get_executor())
-                                          : net::any_io_executor(net::make_strand(impl_->ioc_)),
+        detail::connection_executor(impl_->ioc_, impl_->shared->opts.one_io_thread),
         [self = shared_from_this()](error_code ec, tcp::socket socket) {
             auto& s = self->impl_->shared;
             if (ec) {
