@@ -113,15 +113,32 @@ public:
             http_targets.emplace_back(req.target());
             http_secure.push_back(ctx.secure);
         }
-        // Answer from another thread, as an app that asks its core strand would.
-        std::thread([req = std::move(req), respond = std::move(respond)]() mutable {
+        // Answer from another thread, as an app that asks its core strand would. Joined by
+        // join_responders(), not detached: a thread still dropping the last reference to the
+        // listener's TLS context while the process exits races with OpenSSL's exit cleanup.
+        std::thread responder([req = std::move(req), respond = std::move(respond)]() mutable {
             ws::http_response res{req.target() == "/healthz" ? http::status::ok
                                                              : http::status::not_found,
                                   req.version()};
             res.set(http::field::content_type, "text/plain");
             res.body() = req.target() == "/healthz" ? "ok\n" : "no such page\n";
             respond(std::move(res));
-        }).detach();
+        });
+        std::lock_guard l(m_);
+        responders_.push_back(std::move(responder));
+    }
+
+    /// Waits for every on_http() answer thread (each ends right after handing its response
+    /// over). Not from one of those threads.
+    void join_responders()
+    {
+        std::vector<std::thread> threads;
+        {
+            std::lock_guard l(m_);
+            threads.swap(responders_);
+        }
+        for (auto& t : threads)
+            t.join();
     }
 
     void on_handshake_rejected(ws::upgrade_failure f, ws::http_status s,
@@ -154,6 +171,7 @@ public:
 
 private:
     std::mutex m_;
+    std::vector<std::thread> responders_; // guarded by m_; see on_http()
     std::condition_variable cv_;
 };
 
@@ -195,6 +213,8 @@ public:
         ioc_.stop();
         for (auto& t : threads_)
             t.join();
+        // No io thread is left to call on_http(), so no answer thread starts after this.
+        app->join_responders();
     }
 
     harness(harness const&) = delete;
