@@ -1,10 +1,12 @@
 #pragma once
 /// @file application.hpp
 /// app::application — the composition root as an object: configuration in, a running server
-/// out. Owns the token store, metrics, the core host and the WebSocket/HTTP listener, and wires
-/// the listener's callbacks to them. main.cpp and the end-to-end tests both use it, so the
-/// tests exercise exactly what the binary runs.
+/// out. Owns the conference catalog, the token store, metrics, the core host and the listeners,
+/// wires them together (transport_bridge.hpp, http_api.hpp) and runs the lifecycle (start,
+/// provisioning, shutdown). main.cpp and the end-to-end tests both use it, so the tests exercise
+/// exactly what the binary runs.
 
+#include "conference_catalog.hpp"
 #include "config.hpp"
 #include "core_host.hpp"
 #include "metrics.hpp"
@@ -19,14 +21,14 @@
 #include <boost/asio/io_context.hpp>
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <unordered_map>
 
 namespace floorctl::app {
+
+class http_api;
 
 /// What a new participant needs to connect (the provisioning API's answer, and what the SIP
 /// side writes into its SDP answer: confid, userid, floorid lines and websocket-uri).
@@ -38,39 +40,20 @@ struct participant_ticket {
     std::string token;
 };
 
-/// Why create_participant() failed.
-enum class participant_failure : std::uint8_t {
-    no_such_conference,
-    user_taken,
-    internal, ///< RNG failure or another unexpected server error
-};
-
 /// Outcome of create_participant().
 struct participant_result {
     std::optional<participant_ticket> ticket;
     participant_failure failure = participant_failure::internal; ///< when !ticket
 };
 
-/// Converts configured floor settings to the core's floor configuration.
-[[nodiscard]] floor_config to_floor_config(floor_settings const& f);
-
-/// Converts a configured conference; chairs named by SIP URI get reserved user ids counting
-/// down from 65535 (see chair_user_for_uri()), chairs named by user id keep theirs.
-[[nodiscard]] conference_config to_conference_config(conference_settings const& c,
-                                                     bool require_tls);
-
-/// The user id reserved for chair URI `uri` in `c`, or nullopt when `uri` is not a chair.
-[[nodiscard]] std::optional<user_id> chair_user_for_uri(conference_settings const& c,
-                                                        std::string const& uri);
-
 /// The running server.
 ///
 /// @par Thread Safety
-/// Constructed and started on the main thread. create_participant(), revoke_participant(),
-/// port() and shutdown() are thread-safe. The listener's callbacks run on connection strands.
+/// Constructed and started on the main thread. Every other public member function is
+/// thread-safe. The listeners' callbacks run on connection strands.
 class application {
 public:
-    /// Builds the TLS context (self-signed when no files are configured), binds the listener.
+    /// Builds the TLS context (self-signed when no files are configured), binds the listeners.
     /// @throws std::exception on startup failure (port busy, unreadable certificate, ...).
     application(config cfg, boost::asio::io_context& ioc);
     ~application();
@@ -91,39 +74,53 @@ public:
     /// The websocket-uri for `token` (public host/port/scheme from the configuration).
     [[nodiscard]] std::string websocket_uri(std::string const& token) const;
 
+    // --- provisioning (the HTTP API, the SIP side, the configuration) --------------------------
+
+    /// Adds conference `c` (id 0: one is picked) to the catalog and its shard. Returns the id,
+    /// or nullopt when the requested id is taken (`done` is then not called). `done` (may be
+    /// empty) gets the id and the core's verdict, on the conference's strand; on a refusal the
+    /// conference is taken out of the catalog again.
+    std::optional<conference_id>
+    create_conference(conference_settings c, std::function<void(conference_id, result<void>)> done);
+
+    /// Removes a conference: its tokens are revoked, its connections get Goodbye and are closed.
+    /// False when unknown; otherwise `done` (may be empty) runs once the core removed it.
+    bool delete_conference(conference_id conf, std::function<void()> done);
+
+    /// The conference the SIP auto-create template makes for conference name `name` (the
+    /// existing one when that name is known). nullopt when the template is disabled.
+    [[nodiscard]] std::optional<conference_id> create_from_template(std::string const& name);
+
     /// Adds a participant to `conf` and issues its token, synchronously: the user id is
-    /// allocated here (lowest free id, chairs named by URI get their reserved id) and the core
-    /// learns about the participant through a post to the conference's strand. That post is
-    /// ordered before any connection that uses the token (the token does not exist before this
-    /// returns, and the connection's events go to the same strand), so no wait is needed.
-    /// Used by the provisioning API and by the SIP side. Thread-safe.
-    [[nodiscard]] participant_result create_participant(conference_id conf, participant_info info);
+    /// allocated by the catalog (see participant_claim for chairs) and the core learns about the
+    /// participant through a post to the conference's strand. That post is ordered before any
+    /// connection that uses the token (the token does not exist before this returns, and the
+    /// connection's events go to the same strand), so no wait is needed.
+    [[nodiscard]] participant_result create_participant(conference_id conf, participant_info info,
+                                                        participant_claim claim = {});
 
     /// A fresh token for an existing participant (SIP re-INVITE with connection:new); the
     /// participant's older tokens are revoked. nullopt when the participant is unknown.
     [[nodiscard]] std::optional<std::string> renew_token(conference_id conf, user_id user);
 
-    /// Floors and existence of a conference, for the SIP side. nullopt when unknown.
-    [[nodiscard]] std::optional<conference_settings> find_conference(conference_id conf) const;
-
-    /// Creates a conference from the SIP auto-create template for conference name `name`;
-    /// returns its id. nullopt when the template is disabled.
-    [[nodiscard]] std::optional<conference_id> create_from_template(std::string const& name);
+    /// Revokes the participant's tokens and removes it (its floors are released, its connection
+    /// gets Goodbye and is closed). `done` (may be empty) runs on a core strand.
+    void revoke_participant(conference_id conf, user_id user, std::function<void(bool)> done = {});
 
     /// Announces that (conf, user) negotiated TCP/BFCP or TCP/TLS/BFCP over SIP and will connect
     /// from `address` (RFC 8856 §7): the stream listeners accept a connection whose first
     /// message carries these ids only from there. Forgotten when the participant is revoked.
     void expect_stream_connection(conference_id conf, user_id user, std::string address);
 
+    /// The address (conf, user) negotiated for its stream connection; nullopt when none.
+    [[nodiscard]] std::optional<std::string> expected_stream(conference_id conf,
+                                                             user_id user) const;
+
     /// Bound port of the first TCP/BFCP (`tls` false) or TCP/TLS/BFCP listener; 0 when none.
     [[nodiscard]] std::uint16_t stream_port(bool tls) const noexcept;
 
-    /// The conference whose name (or decimal id) is `name`, if any.
-    [[nodiscard]] std::optional<conference_id> conference_by_name(std::string const& name) const;
-
-    /// Revokes the participant's tokens and removes it (its floors are released, its connection
-    /// gets Goodbye and is closed). `done` (may be empty) runs on a core strand.
-    void revoke_participant(conference_id conf, user_id user, std::function<void(bool)> done = {});
+    /// Gauges for /metrics: the core's, plus connection and token counts.
+    void collect_gauges(std::function<void(gauge_values)> done);
 
     /// Graceful stop: stop accepting, Goodbye to every client, close 1001, cancel timers; `done`
     /// when every connection is closed or after `limit`. Idempotent.
@@ -133,23 +130,20 @@ public:
     void handle_http(ws::http_request req, ws::request_context const& ctx,
                      ws::http_responder respond);
 
+    [[nodiscard]] conference_catalog& catalog() noexcept { return catalog_; }
     [[nodiscard]] token_store& tokens() noexcept { return tokens_; }
     [[nodiscard]] core_host& host() noexcept { return *host_; }
     [[nodiscard]] metrics& counters() noexcept { return metrics_; }
     [[nodiscard]] config const& settings() const noexcept { return cfg_; }
 
-    class bridge;        ///< the ws::handler implementation (internal)
-    class stream_bridge; ///< the ws::stream_handler implementation (internal)
-
 private:
-    void handle_api(ws::http_request const& req, std::string_view path, ws::http_responder respond);
-    void add_conference(conference_settings c, std::function<void(result<void>)> done);
-
     config cfg_;
     boost::asio::io_context& ioc_;
     metrics metrics_;
     token_store tokens_;
+    conference_catalog catalog_;
     std::unique_ptr<core_host> host_;
+    std::unique_ptr<http_api> api_;
     std::shared_ptr<ws::listener> listener_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_; ///< TCP/BFCP
@@ -157,12 +151,6 @@ private:
     bool tls_ = true;
 
     mutable std::mutex mutex_;
-    struct conference_entry {
-        conference_settings settings;
-        std::set<std::uint16_t> users; ///< user ids handed out (allocation happens here)
-    };
-    // guarded by mutex_: the conferences as configured/created (for listing, chairs, floors)
-    std::map<std::uint32_t, conference_entry> catalog_;
     bool stopping_ = false; // guarded by mutex_
     // guarded by mutex_: (conference << 16 | user) -> source address of its TCP/TLS connection
     std::unordered_map<std::uint64_t, std::string> expected_streams_;

@@ -196,6 +196,7 @@ participant_parse participant_from_json(std::string_view body)
     p.id = user_id{uid};
     read_string(*o, "display_name", p.display_name, err);
     read_string(*o, "uri", p.uri, err);
+    read_bool(*o, "chair", out.chair, err);
     if (p.display_name.size() > 253 || p.uri.size() > 253) {
         err = "display_name and uri are limited to 253 octets";
     }

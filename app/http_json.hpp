@@ -31,10 +31,11 @@ struct conference_parse {
 /// A participant from a POST .../participants body (all fields optional).
 struct participant_parse {
     std::optional<participant_info> info;
+    bool chair = false; ///< "chair": true — the participant is the chair its uri or user_id names
     std::string error;
 };
 
-/// Parses {"user_id"?, "display_name"?, "uri"?}; an empty body means all defaults.
+/// Parses {"user_id"?, "display_name"?, "uri"?, "chair"?}; an empty body means all defaults.
 [[nodiscard]] participant_parse participant_from_json(std::string_view body);
 
 /// {"id", "name", "floors": [{"id", "policy", ...}]}.

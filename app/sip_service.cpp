@@ -33,10 +33,10 @@ std::string stream_address(endpoint const& e, std::string const& fallback)
 
 std::optional<::app::conference_info> sip_directory::lookup(std::string_view name)
 {
-    auto id = app_.conference_by_name(std::string(name));
+    auto id = app_.catalog().by_name(name);
     if (!id) id = app_.create_from_template(std::string(name));
     if (!id) return std::nullopt;
-    auto const c = app_.find_conference(*id);
+    auto const c = app_.catalog().find(*id);
     if (!c) return std::nullopt;
     ::app::conference_info info;
     info.id = *id;
@@ -61,7 +61,10 @@ sip_directory::create(::app::participant_request const& r)
         case participant_failure::no_such_conference:
             return ::app::refusal::unknown_conference;
         case participant_failure::user_taken:
+        case participant_failure::reserved:
+        case participant_failure::full:
             return ::app::refusal::full;
+        case participant_failure::not_a_chair:
         case participant_failure::internal:
             return ::app::refusal::internal;
         }

@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <set>
 #include <thread>
 
 using namespace floorctl;
@@ -56,6 +58,8 @@ protected:
         work_.reset();
         ioc_.stop();
         if (thread_.joinable()) thread_.join();
+        for (auto& t : extra_threads_)
+            t.join();
         app_.reset();
     }
 
@@ -87,6 +91,7 @@ protected:
     net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(ioc_);
     std::unique_ptr<application> app_;
     std::thread thread_;
+    std::vector<std::thread> extra_threads_;
 };
 
 } // namespace
@@ -143,11 +148,130 @@ TEST_F(HttpApiTest, AddParticipantReturnsTicket)
     EXPECT_EQ(second.at("userid").as_int64(), 2);
 }
 
-TEST_F(HttpApiTest, ChairUriGetsItsReservedUserId)
+TEST_F(HttpApiTest, ChairUriGetsItsReservedUserIdOnlyWhenTheApiSaysChair)
 {
-    auto const j = json(call(http::verb::post, "/api/conferences/1/participants",
-                             R"({"uri":"sip:chair@example.com"})"));
-    EXPECT_EQ(j.at("userid").as_int64(), 65535);
+    // A URI alone proves nothing: the participant is an ordinary one.
+    auto const plain = json(call(http::verb::post, "/api/conferences/1/participants",
+                                 R"({"uri":"sip:chair@example.com"})"));
+    EXPECT_EQ(plain.at("userid").as_int64(), 1);
+    auto const chair = json(call(http::verb::post, "/api/conferences/1/participants",
+                                 R"({"uri":"sip:chair@example.com","chair":true})"));
+    EXPECT_EQ(chair.at("userid").as_int64(), 65535);
+    // Listed as chair only in the second case.
+    auto const snap = json(call(http::verb::get, "/api/conferences/1"));
+    for (auto const& p : snap.at("participants").as_array()) {
+        auto const& o = p.as_object();
+        EXPECT_EQ(o.at("chair").as_bool(), o.at("userid").as_int64() == 65535);
+    }
+    // "chair": true for a URI that is no chair of the conference is refused.
+    EXPECT_EQ(call(http::verb::post, "/api/conferences/1/participants",
+                   R"({"uri":"sip:someone@example.com","chair":true})")
+                  .result(),
+              http::status::bad_request);
+    // The chair's id is taken now.
+    EXPECT_EQ(call(http::verb::post, "/api/conferences/1/participants",
+                   R"({"uri":"sip:chair@example.com","chair":true})")
+                  .result(),
+              http::status::conflict);
+}
+
+// Issue 10, defect 3: with chair_users = [1], the first participant created through the API got
+// user id 1 and with it chair rights.
+TEST_F(HttpApiTest, UserIdsReservedForChairsAreNeverHandedToAnyoneElse)
+{
+    cfg_.conferences[0].chair_users = {1, 3};
+    cfg_.conferences[0].floors[0].policy = floor_policy::chair;
+    for (int expected : {2, 4, 5}) {
+        auto const j = json(call(http::verb::post, "/api/conferences/1/participants", ""));
+        EXPECT_EQ(j.at("userid").as_int64(), expected);
+    }
+    // Asking for a reserved id without saying chair is refused; with it, granted.
+    EXPECT_EQ(
+        call(http::verb::post, "/api/conferences/1/participants", R"({"user_id":1})").result(),
+        http::status::conflict);
+    auto const chair = json(
+        call(http::verb::post, "/api/conferences/1/participants", R"({"user_id":1,"chair":true})"));
+    EXPECT_EQ(chair.at("userid").as_int64(), 1);
+    EXPECT_EQ(
+        call(http::verb::post, "/api/conferences/1/participants", R"({"user_id":2,"chair":true})")
+            .result(),
+        http::status::bad_request);
+    auto const snap = json(call(http::verb::get, "/api/conferences/1"));
+    int chairs = 0;
+    for (auto const& p : snap.at("participants").as_array()) {
+        auto const& o = p.as_object();
+        if (o.at("chair").as_bool()) {
+            ++chairs;
+            EXPECT_EQ(o.at("userid").as_int64(), 1);
+        }
+    }
+    EXPECT_EQ(chairs, 1);
+}
+
+TEST_F(HttpApiTest, RemovedUserIdsAreHandedOutAgainLowestFirst)
+{
+    for (int i = 1; i <= 5; ++i)
+        (void)call(http::verb::post, "/api/conferences/1/participants", "");
+    EXPECT_EQ(call(http::verb::delete_, "/api/conferences/1/participants/4").result(),
+              http::status::no_content);
+    EXPECT_EQ(call(http::verb::delete_, "/api/conferences/1/participants/2").result(),
+              http::status::no_content);
+    for (int expected : {2, 4, 6}) {
+        auto const j = json(call(http::verb::post, "/api/conferences/1/participants", ""));
+        EXPECT_EQ(j.at("userid").as_int64(), expected);
+    }
+}
+
+// Issue 10, defect 4: the free conference id was picked under a lock that was then released, so
+// two concurrent creations could pick the same id, and the loser's failure path erased the
+// winner's catalog entry.
+TEST_F(HttpApiTest, ConcurrentConferenceCreationsEachGetTheirOwnConference)
+{
+    cfg_.io_threads = 4;
+    if (!app_) {
+        // call() starts with one io thread; this test wants the core on several.
+        auto c = cfg_;
+        c.websocket.listen = {"127.0.0.1", 0};
+        c.logging.level = log_level::off;
+        logger::global().configure(log_level::off, log_format::text);
+        app_ = std::make_unique<application>(std::move(c), ioc_);
+        app_->start();
+        for (int i = 0; i < 3; ++i)
+            extra_threads_.emplace_back([this] { ioc_.run(); });
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+    constexpr std::size_t threads = 8;
+    constexpr int per_thread = 40;
+    std::vector<std::vector<std::int64_t>> ids(threads);
+    std::vector<std::thread> clients;
+    std::atomic<int> failures{0};
+    for (std::size_t t = 0; t < threads; ++t) {
+        clients.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                auto const r = call(http::verb::post, "/api/conferences", "{}");
+                if (r.result() != http::status::created) {
+                    ++failures;
+                    continue;
+                }
+                ids[t].push_back(json(r).at("id").as_int64());
+            }
+        });
+    }
+    for (auto& c : clients)
+        c.join();
+    EXPECT_EQ(failures.load(), 0);
+    std::set<std::int64_t> unique;
+    for (auto const& v : ids)
+        unique.insert(v.begin(), v.end());
+    EXPECT_EQ(unique.size(), threads * std::size_t{per_thread});
+    // Every one of them is listed and known to the core.
+    auto const list = json(call(http::verb::get, "/api/conferences"));
+    EXPECT_EQ(list.at("conferences").as_array().size(), unique.size() + 1);
+    for (auto const id : unique) {
+        EXPECT_EQ(call(http::verb::get, "/api/conferences/" + std::to_string(id)).result(),
+                  http::status::ok)
+            << id;
+    }
 }
 
 TEST_F(HttpApiTest, ExplicitUserIdConflictIs409)
