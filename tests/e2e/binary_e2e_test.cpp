@@ -216,6 +216,41 @@ format = "json"
     std::filesystem::remove(path);
 }
 
+TEST(BinaryE2E, ClientGoodbyeEndsWith1000AndAnInfoLine)
+{
+    auto const path = write_temp("floorctl-goodbye-e2e", R"(io_threads = 1
+[websocket]
+listen = "127.0.0.1:0"
+[[conference]]
+id = 1
+[[conference.floor]]
+id = 1
+[logging]
+format = "json"
+)");
+    process p({"--config", path});
+    auto const m = p.wait_for_line(std::regex(R"(\(port (\d+)\))"));
+    ASSERT_TRUE(m) << p.drain(100);
+    auto const port = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
+    auto const [status, body] =
+        http_request(port, http::verb::post, "/api/conferences/1/participants", "{}");
+    ASSERT_EQ(status, 201u) << body;
+    auto const j = boost::json::parse(body).as_object();
+    auto const user = static_cast<std::uint16_t>(j.at("userid").as_int64());
+    client c(port, std::string(j.at("token").as_string()));
+    c.send(make(1, user, 2, goodbye{}));
+    auto const ack = c.read();
+    ASSERT_TRUE(ack);
+    EXPECT_TRUE(std::holds_alternative<goodbye_ack>(ack->payload));
+    EXPECT_EQ(c.wait_closed(), 1000);
+    EXPECT_TRUE(p.wait_for_line(std::regex(R"("level":"info","msg":"connection closed".*)"
+                                           R"("code":"1000".*"reason":"client goodbye")")))
+        << p.drain(100);
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait_exit(10000), 0) << p.drain(100);
+    std::filesystem::remove(path);
+}
+
 TEST(BinaryE2E, SipOfferCallCreatesAParticipantAndByeRemovesIt)
 {
     if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";

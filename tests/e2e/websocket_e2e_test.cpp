@@ -195,6 +195,19 @@ TEST_P(WebSocketE2E, RemovingAParticipantSendsGoodbyeAndCloses)
     EXPECT_NE(c.wait_closed(), 0);
 }
 
+TEST_P(WebSocketE2E, ClientGoodbyeIsAcknowledgedThenClosedNormallyWith1000)
+{
+    test_server srv(config());
+    auto const a = srv.participant();
+    client c(srv.port(), a.token);
+    c.send(make(1, to_underlying(a.user), 4, goodbye{}));
+    auto const ack = c.read();
+    ASSERT_TRUE(ack);
+    EXPECT_TRUE(std::holds_alternative<goodbye_ack>(ack->payload));
+    EXPECT_EQ(ack->header.transaction, transaction_id{4});
+    EXPECT_EQ(c.wait_closed(), 1000); // an orderly Goodbye is not a protocol error (1002)
+}
+
 TEST_P(WebSocketE2E, ShutdownSendsGoodbyeAndCloses1001)
 {
     auto srv = std::make_unique<test_server>(config());
@@ -302,25 +315,36 @@ TEST_P(WebSocketE2E, AdminBearerKeyIsEnforced)
 
 namespace {
 
-/// A blocking TCP/BFCP client (RFC 8855 §6.2 framing: 12-octet header, then 4 × Payload Length).
+/// A blocking TCP/BFCP or TCP/TLS/BFCP client (RFC 8855 §6.2 framing: 12-octet header, then
+/// 4 × Payload Length).
 class stream_client {
 public:
-    explicit stream_client(std::uint16_t port) : sock_(ioc_)
+    explicit stream_client(std::uint16_t port, bool tls = false)
+        : ctx_(ws::make_client_context()), tls_(ioc_, *ctx_), use_tls_(tls)
     {
-        sock_.connect({net::ip::make_address("127.0.0.1"), port});
-        bound_reads(sock_);
+        auto& sock = tls_.next_layer();
+        sock.connect({net::ip::make_address("127.0.0.1"), port});
+        bound_reads(sock);
+        if (use_tls_) tls_.handshake(net::ssl::stream_base::client);
     }
-    void send(message const& m) { net::write(sock_, net::buffer(encode(m))); }
+    void send(message const& m)
+    {
+        auto const bytes = encode(m);
+        if (use_tls_)
+            net::write(tls_, net::buffer(bytes));
+        else
+            net::write(tls_.next_layer(), net::buffer(bytes));
+    }
     std::optional<message> read()
     {
         std::vector<std::byte> frame(12);
         boost::system::error_code ec;
-        net::read(sock_, net::buffer(frame), ec);
+        read_exactly(net::buffer(frame), ec);
         if (ec) return std::nullopt;
         auto const words =
             std::to_integer<std::size_t>(frame[2]) << 8 | std::to_integer<std::size_t>(frame[3]);
         frame.resize(12 + 4 * words);
-        net::read(sock_, net::buffer(frame.data() + 12, 4 * words), ec);
+        read_exactly(net::buffer(frame.data() + 12, 4 * words), ec);
         if (ec) return std::nullopt;
         auto const h = decode_header(frame);
         if (!h) return std::nullopt;
@@ -330,15 +354,32 @@ public:
     }
     bool closed_by_peer()
     {
+        auto const ec = end_of_stream();
+        return ec == net::error::eof || ec == net::error::connection_reset;
+    }
+    /// Reads one more octet: how the stream ended (eof for an orderly close). Bounded by the
+    /// socket's receive timeout.
+    boost::system::error_code end_of_stream()
+    {
         std::byte b{};
         boost::system::error_code ec;
-        net::read(sock_, net::buffer(&b, 1), ec);
-        return ec == net::error::eof || ec == net::error::connection_reset;
+        read_exactly(net::buffer(&b, 1), ec);
+        return ec;
     }
 
 private:
+    void read_exactly(net::mutable_buffer buf, boost::system::error_code& ec)
+    {
+        if (use_tls_)
+            net::read(tls_, buf, ec);
+        else
+            net::read(tls_.next_layer(), buf, ec);
+    }
+
     net::io_context ioc_;
-    tcp::socket sock_;
+    std::shared_ptr<net::ssl::context> ctx_;
+    net::ssl::stream<tcp::socket> tls_;
+    bool use_tls_;
 };
 
 } // namespace
@@ -364,6 +405,41 @@ TEST_P(WebSocketE2E, TcpBfcpParticipantNegotiatedForItsAddressIsServed)
     auto const granted = c.read();
     ASSERT_TRUE(granted);
     EXPECT_EQ(status_of(*granted), request_status::granted);
+}
+
+TEST_P(WebSocketE2E, TcpBfcpClientGoodbyeIsAcknowledgedThenTheServerClosesInOrder)
+{
+    auto cfg = config();
+    cfg.bfcp.tcp = {{"127.0.0.1", 0}};
+    cfg.websocket.require_tls = false;
+    test_server srv(cfg);
+    auto const a = srv.participant();
+    srv.app().expect_stream_connection(conference_id{1}, a.user, "127.0.0.1");
+    stream_client c(srv.app().stream_port(false));
+    c.send(make(1, to_underlying(a.user), 4, goodbye{}));
+    auto const ack = c.read();
+    ASSERT_TRUE(ack);
+    EXPECT_TRUE(std::holds_alternative<goodbye_ack>(ack->payload));
+    EXPECT_EQ(ack->header.transaction, transaction_id{4});
+    EXPECT_EQ(c.end_of_stream(), net::error::eof); // a FIN, not a reset
+}
+
+TEST_P(WebSocketE2E, TlsBfcpClientGoodbyeIsAcknowledgedThenTheServerClosesInOrder)
+{
+    auto cfg = config();
+    cfg.bfcp.tls = {{"127.0.0.1", 0}};
+    test_server srv(cfg);
+    auto const a = srv.participant();
+    srv.app().expect_stream_connection(conference_id{1}, a.user, "127.0.0.1");
+    stream_client c(srv.app().stream_port(true), /*tls=*/true);
+    c.send(make(1, to_underlying(a.user), 4, goodbye{}));
+    auto const ack = c.read();
+    ASSERT_TRUE(ack);
+    EXPECT_TRUE(std::holds_alternative<goodbye_ack>(ack->payload));
+    auto const end = c.end_of_stream();
+    // The server ends TLS with close_notify (eof) or, at least, a FIN (stream_truncated).
+    EXPECT_TRUE(end == net::error::eof || end == net::ssl::error::stream_truncated)
+        << end.message();
 }
 
 TEST_P(WebSocketE2E, TcpBfcpConnectionOfAnUnnegotiatedUserGetsErrorAndIsClosed)
