@@ -94,7 +94,7 @@ world build(std::size_t participants, std::size_t conferences)
         participant_info p;
         p.id = u;
         (void)w.core.add_participant(c, p);
-        (void)w.core.handle(connection_bound{conn, c, u, transport_kind::wss}, clock::time_point{});
+        (void)w.core.handle(connection_bound{conn, c, u, transport_kind::wss});
         floor_request r;
         r.floors.push_back(floor_id{1});
         w.members.push_back(member{c, u, conn, frame_received{conn, frame_of(c, u, r)},
@@ -125,16 +125,15 @@ void BM_RequestReleaseCycle(benchmark::State& state)
     std::vector<action> out;
     out.reserve(16);
     std::size_t next = 0;
-    auto const now = clock::time_point{};
     auto const before = allocations.load();
     for (auto _ : state) {
         auto& m = w.members[next];
         next = next + 1 == w.members.size() ? 0 : next + 1;
         out.clear();
-        w.core.handle(m.request, now, out);
+        w.core.handle(m.request, out);
         patch_release(m, granted_id(out));
         out.clear();
-        w.core.handle(m.release, now, out);
+        w.core.handle(m.release, out);
         benchmark::DoNotOptimize(out.data());
     }
     auto const allocs = allocations.load() - before;
@@ -150,14 +149,13 @@ void BM_RequestReleaseCycleReturningVector(benchmark::State& state)
     auto w =
         build(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
     std::size_t next = 0;
-    auto const now = clock::time_point{};
     auto const before = allocations.load();
     for (auto _ : state) {
         auto& m = w.members[next];
         next = next + 1 == w.members.size() ? 0 : next + 1;
-        auto const granted = w.core.handle(m.request, now);
+        auto const granted = w.core.handle(m.request);
         patch_release(m, granted_id(granted));
-        auto const released = w.core.handle(m.release, now);
+        auto const released = w.core.handle(m.release);
         benchmark::DoNotOptimize(released.data());
     }
     auto const allocs = allocations.load() - before;

@@ -325,12 +325,9 @@ void server::impl::reply_status(std::vector<action>& out, connection_id conn,
 void server::impl::send_error(std::vector<action>& out, connection_id conn, common_header const& h,
                               error_code code, std::string info, std::vector<std::uint8_t> unknown)
 {
-    error_reply e;
-    e.code = code;
-    e.unknown_attributes = std::move(unknown);
-    e.info = std::move(info);
     ++errors_out;
-    reply(out, conn, h, std::move(e));
+    out.emplace_back(
+        send_message{conn, error_reply_to(h, code, std::move(info), std::move(unknown))});
 }
 
 timer_id server::impl::new_timer_id()

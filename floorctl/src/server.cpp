@@ -21,7 +21,7 @@ std::string num(auto id)
 
 // Header-only primitives the field sends that are answered with nothing: the RFC 8855 acks of
 // unreliable transports (14, 15), the older draft numbering's GoodbyeAck (18), and proprietary
-// room-system primitives 90-95 (protocol-notes §1).
+// room-system primitives 90-95 (docs/policies.md #14).
 //
 // 16 with transaction ID 0 is the older draft's FloorStatusAck, not a Goodbye: a client's own
 // requests carry a non-zero transaction ID (RFC 8855 §8), and reading the ack of a FloorStatus
@@ -101,7 +101,7 @@ result<void> server::add_conference(conference_config cfg)
     return {};
 }
 
-std::vector<action> server::remove_conference(conference_id id, clock::time_point)
+std::vector<action> server::remove_conference(conference_id id)
 {
     std::vector<action> out;
     auto& im = *impl_;
@@ -115,7 +115,7 @@ std::vector<action> server::remove_conference(conference_id id, clock::time_poin
     std::sort(users.begin(), users.end());
     for (auto const u : users) {
         auto& p = c.participants.at(u);
-        im.say_goodbye(o, p, std::make_error_code(std::errc::connection_aborted));
+        im.say_goodbye(o, p, close_reason::removed);
         im.cancel(o, p.grace_timer);
     }
     std::vector<floor_request_id> ids;
@@ -130,8 +130,7 @@ std::vector<action> server::remove_conference(conference_id id, clock::time_poin
     }
     // Connections bound to this conference for users it never had are closed as well.
     for (auto const& [u, conn] : c.unclaimed) {
-        out.emplace_back(
-            close_connection{conn, std::make_error_code(std::errc::connection_aborted)});
+        out.emplace_back(close_connection{conn, close_reason::removed});
         im.bindings.erase(conn);
     }
     im.participants_total -= c.participants.size();
@@ -169,7 +168,7 @@ result<user_id> server::add_participant(conference_id conf, participant_info p)
     return id;
 }
 
-std::vector<action> server::remove_participant(conference_id conf, user_id user, clock::time_point)
+std::vector<action> server::remove_participant(conference_id conf, user_id user)
 {
     std::vector<action> out;
     auto& im = *impl_;
@@ -179,7 +178,7 @@ std::vector<action> server::remove_participant(conference_id conf, user_id user,
     auto pit = c.participants.find(user);
     if (pit == c.participants.end()) return out;
     impl::op o{c, out};
-    im.say_goodbye(o, pit->second, std::make_error_code(std::errc::connection_aborted));
+    im.say_goodbye(o, pit->second, close_reason::removed);
     im.chair_left(o, user);
     im.leave(o, user);
     c.participants.erase(user);
@@ -189,14 +188,44 @@ std::vector<action> server::remove_participant(conference_id conf, user_id user,
 
 // ---- events ----
 
-std::vector<action> server::handle(event const& ev, clock::time_point now)
+std::vector<action> server::shutdown()
 {
     std::vector<action> out;
-    handle(ev, now, out);
+    auto& im = *impl_;
+    std::vector<conference_id> confs;
+    for (auto const& [id, c] : im.conferences)
+        confs.push_back(id);
+    std::sort(confs.begin(), confs.end());
+    for (auto const id : confs) {
+        auto& c = im.conferences.at(id);
+        impl::op o{c, out};
+        std::vector<user_id> users;
+        for (auto const& [u, p] : c.participants)
+            users.push_back(u);
+        std::sort(users.begin(), users.end());
+        for (auto const u : users)
+            im.say_goodbye(o, c.participants.at(u), close_reason::shutdown);
+        c.unclaimed.clear(); // their bindings are closed below
+    }
+    // What is left is bound to users or conferences not added yet: nobody to say Goodbye to.
+    std::vector<connection_id> rest;
+    for (auto const& [conn, b] : im.bindings)
+        rest.push_back(conn);
+    std::sort(rest.begin(), rest.end());
+    for (auto const conn : rest)
+        out.emplace_back(close_connection{conn, close_reason::shutdown});
+    im.bindings.clear();
     return out;
 }
 
-void server::handle(event const& ev, clock::time_point, std::vector<action>& out)
+std::vector<action> server::handle(event const& ev)
+{
+    std::vector<action> out;
+    handle(ev, out);
+    return out;
+}
+
+void server::handle(event const& ev, std::vector<action>& out)
 {
     std::visit(
         [&](auto const& e) {
@@ -211,13 +240,6 @@ void server::handle(event const& ev, clock::time_point, std::vector<action>& out
                 impl_->on_timer(e, out);
         },
         ev);
-}
-
-void server::handle_message(connection_id conn, message const& msg, clock::time_point,
-                            std::vector<action>& out)
-{
-    ++impl_->messages_in;
-    impl_->on_message(conn, msg, out);
 }
 
 void server::impl::on_bound(connection_bound const& ev, std::vector<action>& out)
@@ -237,8 +259,7 @@ void server::impl::on_bound(connection_bound const& ev, std::vector<action>& out
     auto pit = c.participants.find(ev.user);
     if (pit == c.participants.end()) {
         if (auto u = c.unclaimed.find(ev.user); u != c.unclaimed.end() && u->second != ev.conn) {
-            out.emplace_back(
-                close_connection{u->second, std::make_error_code(std::errc::connection_aborted)});
+            out.emplace_back(close_connection{u->second, close_reason::superseded});
             bindings.erase(u->second);
         }
         c.unclaimed[ev.user] = ev.conn;
@@ -249,8 +270,7 @@ void server::impl::on_bound(connection_bound const& ev, std::vector<action>& out
     if (p.conn && *p.conn != ev.conn) {
         // One connection per participant: the newer binding wins (a client that reconnected
         // before the old TCP connection timed out).
-        out.emplace_back(
-            close_connection{*p.conn, std::make_error_code(std::errc::connection_aborted)});
+        out.emplace_back(close_connection{*p.conn, close_reason::superseded});
         bindings.erase(*p.conn);
     }
     p.conn = ev.conn;
@@ -263,8 +283,8 @@ void server::impl::on_frame(frame_received const& ev, std::vector<action>& out)
     auto const frame = std::span<std::byte const>{ev.frame};
     auto const h = decode_header(frame);
     if (!h) {
-        // Fewer than 12 octets: nothing to address a reply to (architecture guide §II.3).
-        out.emplace_back(close_connection{ev.conn, h.error()});
+        // Fewer than 12 octets: nothing to address a reply to (docs/policies.md #15).
+        out.emplace_back(close_connection{ev.conn, close_reason::protocol_error});
         return;
     }
     if (quietly_accepted(*h)) return;
@@ -283,13 +303,6 @@ void server::impl::on_frame(frame_received const& ev, std::vector<action>& out)
         return send_error(out, ev.conn, *h, code, std::move(info), std::move(unknown));
     }
     dispatch(ev.conn, *target.c, *target.p, *msg, out);
-}
-
-void server::impl::on_message(connection_id conn, message const& msg, std::vector<action>& out)
-{
-    if (quietly_accepted(msg.header)) return;
-    auto const target = precheck(conn, msg.header, out);
-    if (target.c) dispatch(conn, *target.c, *target.p, msg, out);
 }
 
 server::impl::checked server::impl::precheck(connection_id conn, common_header const& h,
@@ -454,7 +467,7 @@ void server::impl::chair_left(op& o, user_id u)
     }
 }
 
-void server::impl::say_goodbye(op& o, participant& p, std::error_code reason)
+void server::impl::say_goodbye(op& o, participant& p, close_reason reason)
 {
     if (!p.conn) return;
     // RFC 8855 §6.2: the server may end the session with Goodbye; it does not wait for the

@@ -56,7 +56,6 @@ struct server::impl {
     void on_frame(frame_received const& ev, std::vector<action>& out);
     void on_closed(connection_closed const& ev, std::vector<action>& out);
     void on_timer(timer_fired const& ev, std::vector<action>& out);
-    void on_message(connection_id conn, message const& msg, std::vector<action>& out);
     struct checked {
         detail::conference* c = nullptr;
         detail::participant* p = nullptr;
@@ -67,7 +66,8 @@ struct server::impl {
                                    std::vector<action>& out);
     /// Ends everything `u` is the beneficiary of, drops its subscriptions and queries.
     void leave(op& o, user_id u);
-    void say_goodbye(op& o, detail::participant& p, std::error_code reason);
+    /// Goodbye to `p`'s connection (if any), then close it for `reason`; unbinds it.
+    void say_goodbye(op& o, detail::participant& p, close_reason reason);
     /// Applies a chair floor's fallback to `rf`, which waited for a chair (timeout, no chair).
     void chair_silence(op& o, detail::floor_request_state& r, detail::request_floor& rf,
                        char const* why);
@@ -136,11 +136,5 @@ struct server::impl {
                     error_code code, std::string info, std::vector<std::uint8_t> unknown = {});
     [[nodiscard]] timer_id new_timer_id();
 };
-
-/// Wire version for a reply to a message of version `v` (RFC 8855 §5.1: 1 or 2).
-[[nodiscard]] inline std::uint8_t reply_version(std::uint8_t v) noexcept
-{
-    return v == 2 ? 2 : 1;
-}
 
 } // namespace floorctl

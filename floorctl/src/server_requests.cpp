@@ -68,7 +68,7 @@ void server::impl::dispatch(connection_id conn, conference& c, participant& p, m
                 on_chair_action(o, conn, h, m);
             } else if constexpr (std::is_same_v<T, hello>) {
                 // RFC 8855 §13.6. No FloorStatus follows unless the client subscribes: some
-                // endpoints stop sharing content when one arrives unasked (protocol-notes §1).
+                // endpoints stop sharing content when one arrives unasked (docs/policies.md #11).
                 reply(out, conn, h, hello_ack{supported_primitives(), supported_attributes()});
             } else if constexpr (std::is_same_v<T, goodbye>) {
                 // RFC 8855 §13.7 (§6.2: a participant leaving): acknowledge, then end what the
@@ -77,7 +77,7 @@ void server::impl::dispatch(connection_id conn, conference& c, participant& p, m
                 reply(out, conn, h, goodbye_ack{});
                 bindings.erase(conn);
                 p.conn.reset();
-                out.emplace_back(close_connection{conn, {}});
+                out.emplace_back(close_connection{conn, close_reason::client_goodbye});
                 chair_left(o, h.user);
                 leave(o, h.user);
             } else if constexpr (std::is_same_v<T, error_reply> || std::is_same_v<T, goodbye_ack> ||
@@ -85,7 +85,7 @@ void server::impl::dispatch(connection_id conn, conference& c, participant& p, m
                                  std::is_same_v<T, floor_status_ack> ||
                                  std::is_same_v<T, vendor_message>) {
                 // Never answer an Error with an Error; acks and vendor primitives are accepted
-                // quietly (protocol-notes §1 field tolerances).
+                // quietly (docs/policies.md #14).
             } else {
                 send_error(out, conn, h, error_code::unknown_primitive,
                            std::string{server_only_name(h.prim)} +

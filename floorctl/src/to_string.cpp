@@ -259,6 +259,23 @@ std::string_view to_string(error e) noexcept
     return unknown;
 }
 
+std::string_view to_string(close_reason r) noexcept
+{
+    switch (r) {
+    case close_reason::client_goodbye:
+        return "client goodbye";
+    case close_reason::superseded:
+        return "superseded";
+    case close_reason::protocol_error:
+        return "protocol error";
+    case close_reason::removed:
+        return "removed";
+    case close_reason::shutdown:
+        return "shutdown";
+    }
+    return unknown;
+}
+
 std::string_view primitive_name(std::uint8_t wire_number) noexcept
 {
     if (wire_number == 18) return "GoodbyeAck(draft)";

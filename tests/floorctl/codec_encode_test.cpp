@@ -251,4 +251,33 @@ TEST(Encode, RoundTripOfEveryPrimitiveWithDefaultBodies)
     }
 }
 
+TEST(ErrorReplyTo, EchoesTheRequestHeader)
+{
+    common_header h;
+    h.version = 1;
+    h.conference = conference_id{0x01020304};
+    h.transaction = transaction_id{0x0506};
+    h.user = user_id{0x0708};
+    auto const b = encode(error_reply_to(h, error_code::user_does_not_exist, {}));
+    bytes const expected{
+        std::byte{0x20}, std::byte{13},   // version 1, R/F clear; primitive 13 Error
+        std::byte{0x00}, std::byte{0x01}, // payload length: 1 word
+        std::byte{0x01}, std::byte{0x02}, std::byte{0x03}, std::byte{0x04}, // conference ID
+        std::byte{0x05}, std::byte{0x06},                                   // transaction ID echoed
+        std::byte{0x07}, std::byte{0x08},                                   // user ID
+        std::byte{0x0d}, std::byte{0x03}, // ERROR-CODE (6 << 1 | M=1), length 3
+        std::byte{0x02}, std::byte{0x00}, // code 2 User Does Not Exist, padding
+    };
+    EXPECT_EQ(b, expected);
+}
+
+TEST(ErrorReplyTo, AnswersAnUnsupportedVersionInVersion1AndVersion2InVersion2)
+{
+    common_header h;
+    h.version = 2;
+    EXPECT_EQ(error_reply_to(h, error_code::generic_error, "x").header.version, 2);
+    h.version = 5;
+    EXPECT_EQ(error_reply_to(h, error_code::unsupported_version, "x").header.version, 1);
+}
+
 } // namespace

@@ -145,7 +145,7 @@ TEST(Framer, MessageLongerThanTheLimitFailsAsBadLength)
 TEST(Framer, RfcMaximumMessageIsAccepted)
 {
     stream_framer f;
-    bytes m(stream_framer::max_message_size);
+    bytes m(max_message_size);
     m[0] = std::byte{0x20};
     m[1] = std::byte{0x0b};
     m[2] = std::byte{0xff};

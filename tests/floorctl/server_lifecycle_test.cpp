@@ -46,7 +46,7 @@ TEST_F(ServerLifecycleTest, GoodbyeIsAcknowledgedThenBehavesLikeADisconnect)
 
 TEST_F(ServerLifecycleTest, RemoveParticipantSaysGoodbyeClosesAndPromotes)
 {
-    auto const out = h_.core.remove_participant(server_harness::conf, user_id{1}, h_.now);
+    auto const out = h_.core.remove_participant(server_harness::conf, user_id{1});
     auto const s = sends(out);
     ASSERT_EQ(s.size(), 2u);
     EXPECT_EQ(s[0].conn, connection_id{1});
@@ -65,7 +65,7 @@ TEST_F(ServerLifecycleTest, RemoveConferenceEndsEverythingCleanly)
     h.join(1);
     h.join(2);
     auto const timer = starts(h.send(1, 1, make_request({1})))[0].id;
-    auto const out = h.core.remove_conference(server_harness::conf, h.now);
+    auto const out = h.core.remove_conference(server_harness::conf);
     auto const s = sends(out);
     ASSERT_EQ(s.size(), 2u);
     EXPECT_EQ(s[0].msg.payload, message_body{goodbye{}});
@@ -188,7 +188,7 @@ TEST(ServerDecode, FewerThanTwelveOctetsClosesTheConnection)
 {
     server_harness h{{queue_floor(1)}};
     h.join(1);
-    auto const out = h.core.handle(frame_received{connection_id{1}, bytes(11)}, h.now);
+    auto const out = h.core.handle(frame_received{connection_id{1}, bytes(11)});
     EXPECT_TRUE(sends(out).empty());
     EXPECT_EQ(closes(out), (std::vector<connection_id>{connection_id{1}}));
 }
@@ -203,7 +203,7 @@ TEST(ServerDecode, UnknownMandatoryAttributeIsError4WithItsType)
     frame[3] = std::byte{1}; // Payload Length: 1 word
     for (int b : {0xC9, 0x04, 0x00, 0x00})
         frame.push_back(static_cast<std::byte>(b));
-    auto const out = sends(h.core.handle(frame_received{connection_id{1}, frame}, h.now));
+    auto const out = sends(h.core.handle(frame_received{connection_id{1}, frame}));
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].msg.header.transaction, transaction_id{3});
     auto const& e = std::get<error_reply>(out[0].msg.payload);
@@ -219,7 +219,7 @@ TEST(ServerDecode, WrongPayloadLengthIsError13)
     h.join(1);
     auto frame = encode(make(server_harness::conf, user_id{1}, 3, hello{}));
     frame[3] = std::byte{5}; // claims 20 octets of payload, carries none
-    auto const out = sends(h.core.handle(frame_received{connection_id{1}, frame}, h.now));
+    auto const out = sends(h.core.handle(frame_received{connection_id{1}, frame}));
     ASSERT_EQ(out.size(), 1u);
     auto const& e = std::get<error_reply>(out[0].msg.payload);
     EXPECT_EQ(e.code, error_code::incorrect_message_length);
@@ -233,7 +233,7 @@ TEST(ServerDecode, UnsupportedVersionIsError12)
     h.join(1);
     auto frame = encode(make(server_harness::conf, user_id{1}, 3, hello{}));
     frame[0] = std::byte{0x60}; // version 3
-    auto const out = sends(h.core.handle(frame_received{connection_id{1}, frame}, h.now));
+    auto const out = sends(h.core.handle(frame_received{connection_id{1}, frame}));
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].msg.header.version, 1);
     EXPECT_EQ(std::get<error_reply>(out[0].msg.payload).code, error_code::unsupported_version);
@@ -245,9 +245,9 @@ TEST(ServerDecode, VendorPrimitiveFrameIsAcceptedQuietly)
     h.join(1);
     auto frame = encode(make(server_harness::conf, user_id{1}, 3, hello{}));
     frame[1] = std::byte{93};
-    EXPECT_TRUE(h.core.handle(frame_received{connection_id{1}, frame}, h.now).empty());
+    EXPECT_TRUE(h.core.handle(frame_received{connection_id{1}, frame}).empty());
     frame[1] = std::byte{18}; // draft numbering GoodbyeAck
-    EXPECT_TRUE(h.core.handle(frame_received{connection_id{1}, frame}, h.now).empty());
+    EXPECT_TRUE(h.core.handle(frame_received{connection_id{1}, frame}).empty());
 }
 
 TEST(ServerDecode, DraftFloorStatusAckWithTransactionZeroIsNotAGoodbye)
@@ -306,9 +306,8 @@ TEST(ServerShards, TimerIdsCarryTheShard)
     participant_info p;
     p.id = user_id{1};
     ASSERT_TRUE(s.add_participant(conference_id{1}, p));
-    (void)s.handle(connection_bound{connection_id{1}, conference_id{1}, user_id{1}},
-                   clock::time_point{});
-    auto const t = starts(s.handle(connection_closed{connection_id{1}}, clock::time_point{}));
+    (void)s.handle(connection_bound{connection_id{1}, conference_id{1}, user_id{1}});
+    auto const t = starts(s.handle(connection_closed{connection_id{1}}));
     ASSERT_EQ(t.size(), 1u);
     EXPECT_EQ(to_underlying(t[0].id) >> 48, 3u);
 }
@@ -343,8 +342,7 @@ TEST(ServerBinding, ABindingMadeBeforeItsConferenceExistsIsClaimedOnceBothAreAdd
 {
     server_harness h{{queue_floor(1)}};
     constexpr conference_id later{9};
-    (void)h.core.handle(connection_bound{connection_id{50}, later, user_id{5}},
-                        clock::time_point{});
+    (void)h.core.handle(connection_bound{connection_id{50}, later, user_id{5}});
     auto const early = sends(h.frame(50, make(later, user_id{5}, 1, hello{})));
     ASSERT_EQ(early.size(), 1u);
     EXPECT_EQ(early[0].msg.header.prim, to_underlying(primitive::error));

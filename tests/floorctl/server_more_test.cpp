@@ -137,9 +137,9 @@ TEST(ServerRemoval, UnknownConferenceOrParticipantRemovesNothing)
 {
     server_harness h{{queue_floor(1)}};
     h.join(1);
-    EXPECT_TRUE(h.core.remove_conference(conference_id{99}, h.now).empty());
-    EXPECT_TRUE(h.core.remove_participant(server_harness::conf, user_id{9}, h.now).empty());
-    EXPECT_TRUE(h.core.remove_participant(conference_id{99}, user_id{1}, h.now).empty());
+    EXPECT_TRUE(h.core.remove_conference(conference_id{99}).empty());
+    EXPECT_TRUE(h.core.remove_participant(server_harness::conf, user_id{9}).empty());
+    EXPECT_TRUE(h.core.remove_participant(conference_id{99}, user_id{1}).empty());
     EXPECT_EQ(h.core.stats().participants, 1u);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Test helpers for floorctl::server: frames built with the production encoder, a fixed clock,
-// and builders for the exact messages the server must send.
+// Test helpers for floorctl::server: frames built with the production encoder, and builders for the
+// exact messages the server must send.
 
 #include <floorctl/codec.hpp>
 #include <floorctl/server.hpp>
@@ -53,6 +53,16 @@ inline std::vector<connection_id> closes(std::vector<action> const& out)
     std::vector<connection_id> c;
     for (auto const& a : out) {
         if (auto const* m = std::get_if<close_connection>(&a)) c.push_back(m->conn);
+    }
+    return c;
+}
+
+/// The close actions of `out` (connection and reason), in order.
+inline std::vector<close_connection> close_actions(std::vector<action> const& out)
+{
+    std::vector<close_connection> c;
+    for (auto const& a : out) {
+        if (auto const* m = std::get_if<close_connection>(&a)) c.push_back(*m);
     }
     return c;
 }
@@ -142,7 +152,7 @@ inline error_reply make_error(error_code code, std::string info)
     return e;
 }
 
-/// A server with one conference and a fixed clock; participants are bound on connection id
+/// A server with one conference; participants are bound on connection id
 /// equal to their user id unless told otherwise.
 class server_harness {
 public:
@@ -176,13 +186,13 @@ public:
     std::vector<action> bind(std::uint64_t conn, std::uint16_t u,
                              transport_kind t = transport_kind::wss)
     {
-        return core.handle(connection_bound{connection_id{conn}, conf, user_id{u}, t}, now);
+        return core.handle(connection_bound{connection_id{conn}, conf, user_id{u}, t});
     }
 
     /// Encodes `m` with the production encoder and delivers it on `conn`.
     std::vector<action> frame(std::uint64_t conn, message const& m)
     {
-        return core.handle(frame_received{connection_id{conn}, encode(m)}, now);
+        return core.handle(frame_received{connection_id{conn}, encode(m)});
     }
 
     /// User `u` sends `b` with transaction `tid` on its own connection.
@@ -193,10 +203,10 @@ public:
 
     std::vector<action> close(std::uint64_t conn)
     {
-        return core.handle(connection_closed{connection_id{conn}}, now);
+        return core.handle(connection_closed{connection_id{conn}});
     }
 
-    std::vector<action> fire(timer_id id) { return core.handle(timer_fired{id}, now); }
+    std::vector<action> fire(timer_id id) { return core.handle(timer_fired{id}); }
 
     /// Expected message to user `u` (on connection `u`).
     static sent to(std::uint16_t u, std::uint16_t tid, message_body b, std::uint8_t version = 1)
@@ -205,7 +215,6 @@ public:
     }
 
     server core;
-    clock::time_point now = clock::time_point{} + std::chrono::seconds{1000};
 };
 
 inline floor_config queue_floor(std::uint16_t id, unsigned holders = 1)

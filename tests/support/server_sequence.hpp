@@ -134,7 +134,7 @@ public:
         }
         default: {
             if (!present_.contains(u)) return {};
-            auto out = core_.remove_participant(conf, user_id{u}, now_);
+            auto out = core_.remove_participant(conf, user_id{u});
             present_.erase(u);
             return absorb(out);
         }
@@ -146,7 +146,7 @@ public:
     {
         for (std::uint16_t u = 1; u <= users; ++u) {
             if (!present_.contains(u)) continue;
-            auto out = core_.remove_participant(conf, user_id{u}, now_);
+            auto out = core_.remove_participant(conf, user_id{u});
             present_.erase(u);
             if (auto v = absorb(out); !v.empty()) return v;
         }
@@ -232,7 +232,7 @@ private:
         if (auto const* closed = std::get_if<connection_closed>(&ev)) forget(closed->conn);
         if (auto const* fired = std::get_if<timer_fired>(&ev)) timers_.erase(fired->id);
         std::vector<action> out;
-        core_.handle(ev, now_, out);
+        core_.handle(ev, out);
         return absorb(out);
     }
 
@@ -322,7 +322,6 @@ private:
     }
 
     server core_;
-    clock::time_point now_{};
     std::map<connection_id, user_id> open_;
     std::map<std::uint16_t, connection_id> conn_of_;
     std::set<std::uint16_t> present_;

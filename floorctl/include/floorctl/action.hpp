@@ -5,7 +5,7 @@
 #include <floorctl/message.hpp>
 #include <floorctl/types.hpp>
 
-#include <system_error>
+#include <cstdint>
 #include <variant>
 
 namespace floorctl {
@@ -16,10 +16,21 @@ struct send_message {
     message msg;
 };
 
+/// Why the core closes a connection. Adapters map each reason to their transport's way of
+/// closing (docs/architecture.md, "Close reasons"); the core never names a close code.
+enum class close_reason : std::uint8_t {
+    client_goodbye, ///< the participant sent Goodbye and was answered with GoodbyeAck
+    superseded,     ///< a newer connection of the same user took over (one per participant)
+    protocol_error, ///< a frame too short to address a reply to (fewer than 12 octets)
+    removed,        ///< the participant or its conference was removed (after a Goodbye)
+    shutdown,       ///< the server is stopping (after a Goodbye)
+};
+
 /// Close `conn` after the messages already queued for it are written.
 struct close_connection {
     connection_id conn{};
-    std::error_code reason;
+    close_reason reason = close_reason::protocol_error;
+    friend bool operator==(close_connection const&, close_connection const&) = default;
 };
 
 /// Call back with timer_fired{id} after `after` has elapsed (replaces a running timer `id`).

@@ -7,6 +7,7 @@
 /// Thread-safety: none; one framer per connection, used on that connection's strand.
 
 #include <floorctl/error.hpp>
+#include <floorctl/message.hpp>
 
 #include <cstddef>
 #include <span>
@@ -18,11 +19,9 @@ namespace floorctl {
 /// `if (!f.append(bytes)) close-after-draining; while (auto m = f.next(); !m.empty()) handle(m);`
 class stream_framer {
 public:
-    /// Largest message RFC 8855 allows: 12 + 4 * 65535 octets.
-    static constexpr std::size_t max_message_size = 12 + 4 * 65535;
-
-    /// `max_message` caps one message (default: the RFC maximum); `max_buffered` caps the bytes
-    /// held at once (unconsumed complete messages plus one partial one).
+    /// `max_message` caps one message (default and ceiling: floorctl::max_message_size);
+    /// `max_buffered` caps the bytes held at once (unconsumed complete messages plus one partial
+    /// one).
     explicit stream_framer(std::size_t max_message = max_message_size,
                            std::size_t max_buffered = 2 * max_message_size + 65536);
 

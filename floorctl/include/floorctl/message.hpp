@@ -9,6 +9,7 @@
 #include <boost/container/small_vector.hpp>
 #include <boost/static_string/static_string.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,18 @@ struct common_header {
 
     friend bool operator==(common_header const&, common_header const&) = default;
 };
+
+/// Longest BFCP message RFC 8855 §5.1 allows: the 12-octet common header plus a Payload Length
+/// of 65535 four-octet words. The one limit every transport applies (the TCP stream framer, the
+/// WebSocket read limit) and the encoder respects.
+inline constexpr std::size_t max_message_size = common_header::size + 4 * 65535;
+
+/// Wire version of an answer to a message of version `v` (RFC 8855 §5.1: 1 or 2; anything else,
+/// an unsupported version, is answered in version 1).
+[[nodiscard]] constexpr std::uint8_t reply_version(std::uint8_t v) noexcept
+{
+    return v == 2 ? 2 : 1;
+}
 
 /// REQUEST-STATUS contents (RFC 8855 §5.2.5).
 struct request_status_value {
@@ -173,7 +186,7 @@ struct goodbye_ack { ///< §5.3.17
     friend bool operator==(goodbye_ack const&, goodbye_ack const&) = default;
 };
 /// A header-only message the field sends outside RFC 8855's numbering, accepted quietly:
-/// draft numbering 18 (GoodbyeAck) and vendor primitives 90–95 (protocol-notes §1).
+/// draft numbering 18 (GoodbyeAck) and vendor primitives 90–95 (docs/codec.md, "Tolerances").
 struct vendor_message {
     std::uint8_t prim = 0;
     friend bool operator==(vendor_message const&, vendor_message const&) = default;
@@ -196,5 +209,12 @@ struct message {
 
 /// The primitive number that belongs to a body type (vendor_message: its own number).
 [[nodiscard]] std::uint8_t primitive_of(message_body const& b) noexcept;
+
+/// The Error (RFC 8855 §5.3.13) answering a message with header `request`: its conference,
+/// transaction and user IDs, reply_version() of its version, ERROR-CODE `code`, ERROR-INFO
+/// `info` unless empty (the server always gives one: docs/policies.md #9) and, for Error Code 4,
+/// the unknown mandatory attribute types.
+[[nodiscard]] message error_reply_to(common_header const& request, error_code code, text info,
+                                     std::vector<std::uint8_t> unknown_attributes = {});
 
 } // namespace floorctl

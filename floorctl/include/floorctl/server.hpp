@@ -84,11 +84,12 @@ struct server_stats {
 
 /// The floor control server of RFC 8855 for every conference it was given.
 ///
-/// Pure: `handle()` maps (state, event, now) to the next state plus actions (messages to send,
-/// connections to close, timers to start or cancel). State is kept per conference and looked up
-/// in hash maps, so cost per event does not grow with the number of conferences or participants,
-/// and a host may run several instances (shards) side by side: an instance never needs data
-/// from another one.
+/// Pure: `handle()` maps (state, event) to the next state plus actions (messages to send,
+/// connections to close, timers to start or cancel). Time enters only as timer_fired events for
+/// the durations the core asked for in start_timer, so the core needs no clock. State is kept per
+/// conference and looked up in hash maps, so cost per event does not grow with the number of
+/// conferences or participants, and a host may run several instances (shards) side by side: an
+/// instance never needs data from another one.
 ///
 /// @par Thread Safety
 /// Not thread-safe. The owner (app/'s core host) serialises every call on one strand; the
@@ -111,9 +112,10 @@ public:
     /// std::errc::invalid_argument when a floor id is 0 or repeated, or max_holders is 0.
     [[nodiscard]] result<void> add_conference(conference_config cfg);
 
-    /// Ends a conference: every bound connection gets a Goodbye and is closed, every timer of
-    /// the conference is cancelled, all state is dropped. Unknown id: no actions.
-    [[nodiscard]] std::vector<action> remove_conference(conference_id id, clock::time_point now);
+    /// Ends a conference: every bound connection gets a Goodbye and is closed
+    /// (close_reason::removed), every timer of the conference is cancelled, all state is
+    /// dropped. Unknown id: no actions.
+    [[nodiscard]] std::vector<action> remove_conference(conference_id id);
 
     /// Adds a participant to a conference. `p.id == 0` picks the lowest free user id.
     /// Fails with error::conference_does_not_exist, or std::errc::file_exists when the id is
@@ -122,26 +124,30 @@ public:
 
     /// Removes a participant: its requests are released (Granted) or cancelled (not yet),
     /// the next in line is promoted, everybody concerned is notified; its connection (if any)
-    /// gets a Goodbye and is closed. Unknown conference or user: no actions.
-    [[nodiscard]] std::vector<action> remove_participant(conference_id conf, user_id user,
-                                                         clock::time_point now);
+    /// gets a Goodbye and is closed (close_reason::removed). Unknown conference or user: no
+    /// actions.
+    [[nodiscard]] std::vector<action> remove_participant(conference_id conf, user_id user);
+
+    /// The server is stopping: every bound connection gets a Goodbye (the version its
+    /// participant last used and a fresh transaction ID, like every server Goodbye:
+    /// docs/policies.md #6) and close_connection with close_reason::shutdown; connections bound
+    /// to a user or conference not added yet are closed. Every connection is unbound, so the
+    /// connection_closed events that follow change nothing. Conferences, participants and
+    /// timers stay (the host stops its timers). Ordered by conference, then user ID.
+    [[nodiscard]] std::vector<action> shutdown();
 
     /// Handles one event and returns what to do. See event.hpp for the events:
     /// - connection_bound: binds the connection to (conference, user); a second binding for
-    ///   the same user supersedes the first (the old connection gets close_connection).
-    /// - frame_received: decodes and answers one BFCP message (Error replies included).
+    ///   the same user supersedes the first (close_connection, close_reason::superseded).
+    /// - frame_received: decodes and answers one BFCP message (Error replies included); a
+    ///   Goodbye is answered with GoodbyeAck and close_reason::client_goodbye.
     /// - connection_closed: the user's requests end (or wait reconnect_grace).
     /// - timer_fired: hold time, chair timeout, reconnect grace.
-    [[nodiscard]] std::vector<action> handle(event const& ev, clock::time_point now);
+    [[nodiscard]] std::vector<action> handle(event const& ev);
 
     /// Same as the other overload but appends to a caller-owned vector, which a host can reuse
     /// to avoid one allocation per event.
-    void handle(event const& ev, clock::time_point now, std::vector<action>& out);
-
-    /// Handles an already decoded message from `conn`, as if its frame had been received.
-    /// For hosts and tests that have a typed message; binding and TLS checks apply as usual.
-    void handle_message(connection_id conn, message const& msg, clock::time_point now,
-                        std::vector<action>& out);
+    void handle(event const& ev, std::vector<action>& out);
 
     /// Ids of every conference, unordered.
     [[nodiscard]] std::vector<conference_id> conferences() const;

@@ -4,6 +4,7 @@
 /// whole message for logs. Pure functions, thread-safe; the string_views point to static
 /// storage and never dangle.
 
+#include <floorctl/action.hpp>
 #include <floorctl/error.hpp>
 #include <floorctl/message.hpp>
 #include <floorctl/types.hpp>
@@ -25,6 +26,10 @@ namespace floorctl {
 [[nodiscard]] std::string_view to_string(error_code c) noexcept;
 /// The enumerator's name: "parse_error", "bad_length", ...
 [[nodiscard]] std::string_view to_string(error e) noexcept;
+
+/// "client goodbye", "superseded", "protocol error", "removed", "shutdown": the close reason
+/// as adapters put it in logs and WebSocket close frames.
+[[nodiscard]] std::string_view to_string(close_reason r) noexcept;
 
 /// Name of a primitive number as seen on the wire, including the tolerated extras:
 /// 18 → "GoodbyeAck(draft)", 90..95 → "Vendor"; anything else unknown → "Unknown".

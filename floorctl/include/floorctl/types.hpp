@@ -29,7 +29,8 @@ template <class E> [[nodiscard]] constexpr auto to_underlying(E e) noexcept
     return static_cast<std::underlying_type_t<E>>(e);
 }
 
-/// The core never reads a clock; hosts pass `clock::now()` in. steady_clock: only durations matter.
+/// The core never reads a clock; it asks for timers by duration (start_timer). steady_clock: only
+/// durations matter.
 using clock = std::chrono::steady_clock;
 
 /// Primitive numbers, RFC 8855 §5.1 Table 1.

@@ -15,7 +15,8 @@ namespace {
 using detail::decode_ctx;
 using bytes = std::span<std::byte const>;
 
-/// Header-only primitives the field sends outside RFC 8855 numbering (protocol-notes §1):
+/// Header-only primitives the field sends outside RFC 8855 numbering (docs/codec.md,
+/// "Tolerances"):
 /// 18 (GoodbyeAck in the draft numbering) and vendor primitives 90-95.
 [[nodiscard]] constexpr bool is_tolerated_extra(std::uint8_t p) noexcept
 {
@@ -191,7 +192,7 @@ bool decode_body(std::uint8_t prim, bytes payload, message_body& out, decode_ctx
         auto& b = body_as<hello_ack>(out);
         bool seen_p = false;
         bool seen_a = false;
-        // A HelloAck without the SUPPORTED-* lists is accepted (protocol-notes §1).
+        // A HelloAck without the SUPPORTED-* lists is accepted (docs/codec.md, "Tolerances").
         return walk(payload, ctx, [&](std::uint8_t t, bytes v) {
             switch (static_cast<at>(t)) {
             case at::supported_primitives:
@@ -383,7 +384,7 @@ template <class F> decltype(auto) dispatch(message_body const& b, F&& f)
 static_assert(std::variant_size_v<message_body> == 18);
 
 /// RFC 8855 §5.1: Payload Length is 16 bits of 4-octet units.
-constexpr std::size_t max_payload = 65535u * 4;
+constexpr std::size_t max_payload = max_message_size - common_header::size;
 
 void encode_body(message_body const& body, detail::byte_writer& w, std::size_t payload_start)
 {
