@@ -16,6 +16,8 @@
 #include <ws/close.hpp>
 #include <ws/tls.hpp>
 
+#include <floorctl/message.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -62,7 +64,7 @@ public:
         ws_.set_option(websocket::stream_base::decorator([proto](websocket::response_type& res) {
             if (!proto.empty()) res.set(http::field::sec_websocket_protocol, proto);
         }));
-        ws_.read_message_max(ws::max_bfcp_message);
+        ws_.read_message_max(floorctl::max_message_size);
         ws_.auto_fragment(false);
         ws_.binary(true);
         ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {

@@ -197,7 +197,7 @@ TEST_P(Listener, BinaryMessageIsDeliveredIntact)
     client<false> c{*h};
     ASSERT_FALSE(c.connect());
     auto const small = pattern(12);
-    auto const largest = pattern(ws::max_bfcp_message);
+    auto const largest = pattern(floorctl::max_message_size);
     ASSERT_FALSE(c.send(small));
     ASSERT_FALSE(c.send(largest));
     ASSERT_TRUE(h->app->wait([&] { return h->app->frames.size() == 2; }));
@@ -250,7 +250,7 @@ TEST_P(Listener, OversizeMessageIsClosedWith1009)
     // Only the header of a frame one octet longer than any BFCP message: the server must refuse
     // it from the length alone. (Writing the whole payload races the server's teardown, which
     // resets the connection under a client that is still writing.)
-    std::uint64_t const len = ws::max_bfcp_message + 1;
+    std::uint64_t const len = floorctl::max_message_size + 1;
     std::vector<std::uint8_t> header{0x82, 0x80 | 127}; // FIN + binary; MASK + 64-bit length
     for (int i = 7; i >= 0; --i)
         header.push_back(static_cast<std::uint8_t>(len >> (8 * i)));

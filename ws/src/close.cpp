@@ -33,6 +33,22 @@ char const* to_string(close_code c) noexcept
     return "other";
 }
 
+close_code close_code_for(floorctl::close_reason reason) noexcept
+{
+    switch (reason) {
+    case floorctl::close_reason::client_goodbye:
+    case floorctl::close_reason::removed:
+        return close_code::normal;
+    case floorctl::close_reason::shutdown:
+        return close_code::going_away;
+    case floorctl::close_reason::protocol_error:
+        return close_code::protocol_error;
+    case floorctl::close_reason::superseded:
+        return close_code::policy_violation;
+    }
+    return close_code::protocol_error;
+}
+
 char const* to_string(close_origin o) noexcept
 {
     switch (o) {

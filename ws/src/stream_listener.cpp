@@ -4,7 +4,6 @@
 #include <ws/connection_id.hpp>
 #include <ws/stream_listener.hpp>
 
-#include <floorctl/codec.hpp>
 #include <floorctl/framer.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -172,13 +171,12 @@ private:
             shared_->app->on_frame(conn_, m);
             return;
         }
-        auto const header = floorctl::decode_header(m);
-        if (!header) return refuse("first message has no BFCP header");
-        auto decision = shared_->app->on_first_message(peer_, *header, m);
-        if (auto* r = std::get_if<stream_refusal>(&decision)) {
+        auto verdict = shared_->app->on_first_message(peer_, m);
+        if (auto* r = std::get_if<floorctl::stream_refused>(&verdict)) {
             if (!r->reply.empty()) enqueue(make_frame(r->reply));
             return refuse(std::move(r->reason));
         }
+        auto const accepted = std::get<floorctl::stream_accepted>(verdict);
         bound_ = true;
         timer_.cancel();
         {
@@ -187,7 +185,8 @@ private:
         }
         shared_->reg->attach(conn_, this->weak_from_this());
         shared_->write_log(log_level::info, "BFCP stream connection bound", conn_, remote_);
-        shared_->app->on_open(conn_, std::get<binding>(decision), shared_->kind, remote_);
+        shared_->app->on_open(conn_, binding{accepted.conference, accepted.user, {}}, shared_->kind,
+                              remote_);
         reader_scope const scope(this, conn_);
         shared_->app->on_frame(conn_, m);
     }
@@ -243,18 +242,34 @@ private:
         queued_bytes_ -= queue_.front()->size();
         queue_.pop_front();
         if (!queue_.empty()) return do_write();
-        if (closing_) hard_close();
+        if (closing_) end_output();
     }
 
-    // Orderly: flush what is queued, then close.
+    // Orderly: flush what is queued, then end_output().
     void begin_close()
     {
         closing_ = true;
-        if (queue_.empty()) hard_close();
+        if (queue_.empty()) end_output();
     }
 
-    // The TCP connection is closed without a TLS close_notify: BFCP has its own Goodbye, and a
-    // close_notify exchange would need a second pending read on the TLS stream.
+    // The orderly end of a TCP connection: a FIN after the last queued message, then the read
+    // loop waits for the peer's own FIN (finish), so nothing the peer still sends draws a reset.
+    // A peer that keeps the connection open is cut off after bind_timeout.
+    void end_output()
+    {
+        if (output_ended_) return;
+        output_ended_ = true;
+        error_code ignored;
+        socket().shutdown(tcp::socket::shutdown_send, ignored);
+        timer_.expires_after(shared_->opts.bind_timeout);
+        timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+            if (!ec) self->hard_close();
+        });
+    }
+
+    // Cut off at once (write failure, write queue overflow, a peer that does not end its side).
+    // Neither path sends a TLS close_notify: BFCP has its own Goodbye, and a close_notify
+    // exchange would need a second pending read on the TLS stream.
     void hard_close()
     {
         closing_ = true;
@@ -311,6 +326,7 @@ private:
     bool bound_ = false;
     bool refused_ = false;
     bool closing_ = false;
+    bool output_ended_ = false;
     bool done_ = false;
     std::string failure_;      // why an unbound connection ended
     std::string local_reason_; // why we closed a bound connection
@@ -424,21 +440,6 @@ registry& stream_listener::connections() noexcept
 std::size_t stream_listener::connection_count() const noexcept
 {
     return impl_->shared->connections.load(std::memory_order_relaxed);
-}
-
-std::vector<std::byte> make_error_reply(floorctl::common_header const& request,
-                                        floorctl::error_code code, std::string info)
-{
-    floorctl::message m;
-    m.header.version = request.version == 2 ? 2 : 1;
-    m.header.conference = request.conference;
-    m.header.transaction = request.transaction;
-    m.header.user = request.user;
-    floorctl::error_reply body;
-    body.code = code;
-    if (!info.empty()) body.info = std::move(info);
-    m.payload = std::move(body);
-    return floorctl::encode(m);
 }
 
 } // namespace ws

@@ -9,6 +9,8 @@
 #include "inbox.hpp"
 #include "shared_state.hpp"
 
+#include <floorctl/message.hpp>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -72,7 +74,7 @@ public:
         pmd.server_enable = false;
         pmd.client_enable = false;
         ws_.set_option(pmd);
-        ws_.read_message_max(max_bfcp_message);
+        ws_.read_message_max(floorctl::max_message_size);
         ws_.auto_fragment(false);
         ws_.binary(true);
         tokens_ = static_cast<double>(o.max_messages_per_second);

@@ -1,6 +1,9 @@
 #pragma once
 /// @file close.hpp
-/// WebSocket close codes used by ws/ (RFC 6455 §7.4.1) and the close report given to the app.
+/// WebSocket close codes used by ws/ (RFC 6455 §7.4.1), the one mapping from the core's close
+/// reasons to them, and the close report given to the app.
+
+#include <floorctl/action.hpp>
 
 #include <cstdint>
 #include <string>
@@ -9,24 +12,25 @@ namespace ws {
 
 /// Close status codes, RFC 6455 §7.4.1. The comment says when ws/ sends each.
 enum class close_code : std::uint16_t {
-    normal = 1000,     ///< close(conn, normal): app-initiated orderly close; message idle timeout
-    going_away = 1001, ///< close_all(going_away): server shutdown (after the app's Goodbye)
+    normal = 1000,     ///< client Goodbye, participant or conference removed; message idle timeout
+    going_away = 1001, ///< server shutdown (after the core's Goodbye); close_all() at shutdown
     protocol_error = 1002,   ///< fragmented message (RFC 8857: one unfragmented message per BFCP
                              ///< message); also any RFC 6455 framing error Beast detects
     unsupported_data = 1003, ///< a text frame (RFC 8857: BFCP travels in binary frames only)
     abnormal = 1006,         ///< never sent: reported when the TCP/TLS connection ended without a
                              ///< close handshake (peer vanished, ping timeout, hard close)
     invalid_payload = 1007,  ///< never sent by ws/ itself
-    policy_violation = 1008, ///< superseded by a newer connection (app), message rate exceeded,
+    policy_violation = 1008, ///< superseded by a newer connection (core), message rate exceeded,
                              ///< write queue overflow (peer does not read)
-    message_too_big = 1009,  ///< a message longer than max_bfcp_message (12 + 4*65535 octets)
+    message_too_big = 1009,  ///< a message longer than floorctl::max_message_size
     internal_error = 1011,   ///< never sent by ws/ itself
     try_again_later = 1013,  ///< never sent by ws/ itself (available to the app)
 };
 
-/// Longest possible BFCP message: 12-octet common header + Payload Length (16 bits) counted in
-/// 4-octet units (RFC 8855 §5.1). Anything longer on a WebSocket is closed with 1009.
-inline constexpr std::size_t max_bfcp_message = 12 + 4 * 65535;
+/// The close code for a close the core asked for (docs/websocket.md, "Close codes"):
+/// client_goodbye and removed → 1000, shutdown → 1001, protocol_error → 1002,
+/// superseded → 1008. The reason text is floorctl::to_string(reason).
+[[nodiscard]] close_code close_code_for(floorctl::close_reason reason) noexcept;
 
 /// Who ended a connection.
 enum class close_origin : std::uint8_t {

@@ -72,9 +72,9 @@ public:
                          floorctl::transport_kind transport, std::string const& remote) = 0;
 
     /// One complete, unfragmented binary WebSocket message (one BFCP message candidate, not yet
-    /// decoded), at most max_bfcp_message octets. `frame` is the session's read buffer, valid
-    /// only during the call: an app that keeps the bytes copies them (so that an app answering
-    /// at once allocates nothing for them).
+    /// decoded), at most floorctl::max_message_size octets. `frame` is the session's read buffer,
+    /// valid only during the call: an app that keeps the bytes copies them (so that an app
+    /// answering at once allocates nothing for them).
     virtual void on_frame(floorctl::connection_id conn, std::span<std::byte const> frame) = 0;
 
     /// The connection is gone: called exactly once for every on_open(), after the last

@@ -6,9 +6,9 @@
 ///
 /// Binding rule (RFC 8856 §7, protocol-notes §2): a connection belongs to the participant whose
 /// SDP negotiated it. Its first message is handed to stream_handler::on_first_message() with the
-/// peer's address; the app checks the source address and the conference and user IDs against
-/// the negotiation and answers with a ws::binding (accept) or a stream_refusal (the listener
-/// writes the refusal's bytes — typically an Error message — then closes).
+/// peer's address; the app asks the core (floorctl::stream_bindings) and returns its verdict.
+/// The listener only carries it out: bind, or write the refusal's bytes (the core's Error
+/// reply) and close. It never decodes a BFCP header itself.
 ///
 /// Accepted connections are registered in a ws::registry (the WebSocket listener's, if given),
 /// so the app sends to and closes TCP and WebSocket connections the same way.
@@ -20,6 +20,7 @@
 
 #include <floorctl/event.hpp>
 #include <floorctl/message.hpp>
+#include <floorctl/stream_binding.hpp>
 #include <floorctl/types.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -45,15 +46,6 @@ struct stream_peer {
     std::uint16_t remote_port = 0;
 };
 
-/// The app refuses a connection: `reply` (may be empty) is written, then the connection closes.
-struct stream_refusal {
-    std::vector<std::byte> reply; ///< e.g. make_error_reply(header, error_code::..., "...")
-    std::string reason;           ///< for the log; never a secret
-};
-
-/// Result of stream_handler::on_first_message().
-using stream_decision = std::variant<binding, stream_refusal>;
-
 /// Implemented by the app.
 /// @par Thread Safety
 /// Called on the strand of the connection concerned, from any io_context thread; calls for one
@@ -63,12 +55,12 @@ class stream_handler {
 public:
     virtual ~stream_handler() = default;
 
-    /// The first complete BFCP message of connection `peer.conn` (`header` already decoded from
-    /// `message`). Decide whether the connection belongs to a negotiated participant.
-    /// On a binding, on_open() and then on_frame() with this same message follow.
-    [[nodiscard]] virtual stream_decision on_first_message(stream_peer const& peer,
-                                                           floorctl::common_header const& header,
-                                                           std::span<std::byte const> message) = 0;
+    /// The first complete BFCP message of connection `peer.conn` (framed, not decoded): the
+    /// core's verdict on it (floorctl::stream_bindings::decide). stream_accepted: on_open() and
+    /// then on_frame() with this same message follow. stream_refused: its reply (if any) is
+    /// written, then the connection is closed and on_rejected() follows.
+    [[nodiscard]] virtual floorctl::stream_verdict
+    on_first_message(stream_peer const& peer, std::span<std::byte const> message) = 0;
 
     /// The connection was bound; `conn` is now addressable in the registry.
     virtual void on_open(floorctl::connection_id conn, binding const& bound,
@@ -98,8 +90,8 @@ struct stream_listener_options {
     /// TLS handshake plus the first message must complete within this, else the connection is
     /// closed (a silent client must not hold a slot).
     std::chrono::milliseconds bind_timeout{10'000};
-    std::size_t max_message = max_bfcp_message;      ///< one BFCP message (RFC 8855 maximum)
-    std::size_t max_buffered = 2 * max_bfcp_message; ///< unconsumed input per connection
+    std::size_t max_message = floorctl::max_message_size;      ///< one BFCP message
+    std::size_t max_buffered = 2 * floorctl::max_message_size; ///< unconsumed input per connection
     std::size_t max_write_queue_bytes = 1024 * 1024; ///< queued output; else the peer is cut off
     std::size_t max_write_queue_messages = 4096;     ///< queued output messages; likewise
     std::size_t max_connections = 10'000;            ///< accepted at once; 0: no limit
@@ -146,12 +138,5 @@ private:
     void do_accept();
     std::unique_ptr<impl> impl_;
 };
-
-/// Encodes a BFCP Error (RFC 8855 §5.3.13) answering `request`: same version, conference,
-/// transaction and user IDs, ERROR-CODE `code` and, if non-empty, ERROR-INFO `info`.
-/// For stream_refusal::reply. Thread-safe (pure).
-[[nodiscard]] std::vector<std::byte> make_error_reply(floorctl::common_header const& request,
-                                                      floorctl::error_code code,
-                                                      std::string info = {});
 
 } // namespace ws
