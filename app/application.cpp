@@ -96,17 +96,14 @@ application::application(config cfg, net::io_context& ioc)
 void application::expect_stream_connection(conference_id conf, user_id user, std::string address)
 {
     std::lock_guard lock(mutex_);
-    expected_streams_[static_cast<std::uint64_t>(to_underlying(conf)) << 16 | to_underlying(user)] =
-        std::move(address);
+    expected_streams_.expect(conf, user, std::move(address));
 }
 
-std::optional<std::string> application::expected_stream(conference_id conf, user_id user) const
+stream_verdict application::decide_stream(std::span<std::byte const> first_message,
+                                          std::string_view remote_address) const
 {
     std::lock_guard lock(mutex_);
-    auto const it = expected_streams_.find(static_cast<std::uint64_t>(to_underlying(conf)) << 16 |
-                                           to_underlying(user));
-    if (it == expected_streams_.end()) return std::nullopt;
-    return it->second;
+    return expected_streams_.decide(first_message, remote_address);
 }
 
 std::uint16_t application::stream_port(bool tls) const noexcept
@@ -258,8 +255,7 @@ void application::revoke_participant(conference_id conf, user_id user,
     catalog_.release_user(conf, user);
     {
         std::lock_guard lock(mutex_);
-        expected_streams_.erase(static_cast<std::uint64_t>(to_underlying(conf)) << 16 |
-                                to_underlying(user));
+        expected_streams_.forget(conf, user);
     }
     host_->remove_participant(conf, user, [conf, user, done = std::move(done)](bool existed) {
         if (existed) log_info("participant removed", {.conference = conf, .user = user});
@@ -282,7 +278,7 @@ void application::shutdown(std::chrono::milliseconds limit, std::function<void()
     for (auto const& l : tls_listeners_)
         l->stop();
     auto deadline = clock::now() + limit;
-    host_->say_goodbye([this, deadline, done = std::move(done)]() mutable {
+    host_->shutdown([this, deadline, done = std::move(done)]() mutable {
         listener_->connections().close_all(ws::close_code::going_away, "server shutdown");
         // Poll the registry until every session has finished its close handshake (bounded by
         // `limit`): closing is asynchronous and the registry offers no completion callback.

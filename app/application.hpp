@@ -13,6 +13,7 @@
 #include "participants.hpp"
 
 #include <floorctl/config.hpp>
+#include <floorctl/stream_binding.hpp>
 
 #include <ws/http.hpp>
 #include <ws/listener.hpp>
@@ -23,7 +24,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace floorctl::app {
@@ -112,9 +115,10 @@ public:
     /// message carries these ids only from there. Forgotten when the participant is revoked.
     void expect_stream_connection(conference_id conf, user_id user, std::string address);
 
-    /// The address (conf, user) negotiated for its stream connection; nullopt when none.
-    [[nodiscard]] std::optional<std::string> expected_stream(conference_id conf,
-                                                             user_id user) const;
+    /// The core's verdict (floorctl::stream_bindings) on the first message of a TCP/TLS BFCP
+    /// connection from `remote_address`: bind it, or refuse it with the Error bytes to write.
+    [[nodiscard]] stream_verdict decide_stream(std::span<std::byte const> first_message,
+                                               std::string_view remote_address) const;
 
     /// Bound port of the first TCP/BFCP (`tls` false) or TCP/TLS/BFCP listener; 0 when none.
     [[nodiscard]] std::uint16_t stream_port(bool tls) const noexcept;
@@ -152,8 +156,8 @@ private:
 
     mutable std::mutex mutex_;
     bool stopping_ = false; // guarded by mutex_
-    // guarded by mutex_: (conference << 16 | user) -> source address of its TCP/TLS connection
-    std::unordered_map<std::uint64_t, std::string> expected_streams_;
+    // guarded by mutex_: who may open a TCP/TLS BFCP connection, from where (the core decides)
+    stream_bindings expected_streams_;
 };
 
 } // namespace floorctl::app

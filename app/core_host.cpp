@@ -3,6 +3,7 @@
 #include "log.hpp"
 
 #include <floorctl/codec.hpp>
+#include <floorctl/to_string.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -23,19 +24,14 @@ struct core_host::shard {
         std::unique_ptr<net::steady_timer> timer;
         std::uint64_t generation = 0;
     };
-    struct binding {
-        conference_id conference{};
-        user_id user{};
-    };
 
     core_host::strand strand;
     server core;
     std::unordered_map<std::uint64_t, timer_entry> timers;
     std::uint64_t next_generation = 1;
-    std::unordered_map<std::uint64_t, binding> bound; // conn -> (conference, user)
-    std::vector<action> scratch;                      // reused by handle() on this strand
-    std::vector<std::byte> encoded;                   // reused by execute() to encode replies
-    std::vector<std::byte> frame;                     // reused by frames handled inline
+    std::vector<action> scratch;    // reused by handle() on this strand
+    std::vector<std::byte> encoded; // reused by execute() to encode replies
+    std::vector<std::byte> frame;   // reused by frames handled inline
     // One io thread only (run_transport_event): the core is running; transport events posted
     // to the strand and not run yet.
     bool running = false;
@@ -103,7 +99,7 @@ void core_host::remove_conference(conference_id id, std::function<void(bool)> do
     auto& s = shard_for(id);
     net::post(s.strand, [this, &s, id, done = std::move(done)] {
         auto const existed = s.core.snapshot(id).has_value();
-        auto actions = s.core.remove_conference(id, clock::now());
+        auto actions = s.core.remove_conference(id);
         execute(s, actions, nullptr, std::nullopt);
         if (done) done(existed);
     });
@@ -128,7 +124,7 @@ void core_host::remove_participant(conference_id conf, user_id user, std::functi
             for (auto const& p : snap->participants)
                 existed |= p.id == user;
         }
-        auto actions = s.core.remove_participant(conf, user, clock::now());
+        auto actions = s.core.remove_participant(conf, user);
         execute(s, actions, nullptr, std::nullopt);
         if (done) done(existed);
     });
@@ -199,9 +195,7 @@ void core_host::connection_opened(connection_id conn, conference_id conf, user_i
     run_transport_event(
         s,
         [this, &s, conn, conf, user, transport] {
-            s.bound[to_underlying(conn)] = {conf, user};
-            handle_transport_event(s, connection_bound{conn, conf, user, transport}, clock::now(),
-                                   std::nullopt);
+            handle_transport_event(s, connection_bound{conn, conf, user, transport}, std::nullopt);
         },
         false);
 }
@@ -214,7 +208,7 @@ void core_host::frame_received(connection_id conn, std::span<std::byte const> fr
     if (frame.size() >= 2)
         metrics_.message(metrics::direction::in, std::to_integer<std::uint8_t>(frame[1]));
     auto& s = *sp;
-    // The core's "now" is the arrival time: one clock read less per message.
+    // `arrived` starts the latency metric; the core itself needs no time.
     if (may_run_inline(s)) {
         // One io thread and an idle core: handled right here, with the bytes copied into the
         // shard's reused buffer (no allocation), and the reply goes straight into the
@@ -222,7 +216,7 @@ void core_host::frame_received(connection_id conn, std::span<std::byte const> fr
         shard::running_scope const running(s);
         s.frame.assign(frame.begin(), frame.end());
         event ev = floorctl::frame_received{conn, std::move(s.frame)};
-        handle_transport_event(s, ev, arrived, arrived);
+        handle_transport_event(s, ev, arrived);
         s.frame = std::move(std::get<floorctl::frame_received>(ev).frame);
         return;
     }
@@ -232,8 +226,7 @@ void core_host::frame_received(connection_id conn, std::span<std::byte const> fr
         s,
         [this, &s, conn, bytes = std::vector<std::byte>(frame.begin(), frame.end()),
          arrived]() mutable {
-            handle_transport_event(s, floorctl::frame_received{conn, std::move(bytes)}, arrived,
-                                   arrived);
+            handle_transport_event(s, floorctl::frame_received{conn, std::move(bytes)}, arrived);
         },
         true);
 }
@@ -252,18 +245,16 @@ void core_host::connection_closed(connection_id conn)
     run_transport_event(
         s,
         [this, &s, conn] {
-            s.bound.erase(to_underlying(conn));
-            handle_transport_event(s, floorctl::connection_closed{conn}, clock::now(),
-                                   std::nullopt);
+            handle_transport_event(s, floorctl::connection_closed{conn}, std::nullopt);
         },
         false);
 }
 
-void core_host::handle_transport_event(shard& s, event const& ev, clock::time_point now,
+void core_host::handle_transport_event(shard& s, event const& ev,
                                        std::optional<clock::time_point> arrived)
 {
     s.scratch.clear();
-    s.core.handle(ev, now, s.scratch);
+    s.core.handle(ev, s.scratch);
     auto actions = std::move(s.scratch);
     execute(s, actions, &ev, arrived);
     s.scratch = std::move(actions);
@@ -297,24 +288,15 @@ template <class Work> void core_host::run_transport_event(shard& s, Work&& work,
     });
 }
 
-void core_host::say_goodbye(std::function<void()> done)
+void core_host::shutdown(std::function<void()> done)
 {
     auto remaining = std::make_shared<std::atomic<std::size_t>>(shards_.size());
     auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
     for (auto& sp : shards_) {
         auto& s = *sp;
         net::post(s.strand, [this, &s, remaining, shared_done] {
-            auto const reg = registry();
-            for (auto const& [conn, b] : s.bound) {
-                message msg;
-                msg.header.version = 1;
-                msg.header.conference = b.conference;
-                msg.header.user = b.user;
-                msg.header.transaction = transaction_id{0}; // server-initiated, reliable transport
-                msg.payload = goodbye{};
-                metrics_.message(metrics::direction::out, to_underlying(primitive::goodbye));
-                if (reg) reg->send(connection_id{conn}, encode(msg));
-            }
+            auto actions = s.core.shutdown();
+            execute(s, actions, nullptr, std::nullopt);
             if (remaining->fetch_sub(1) == 1 && *shared_done) (*shared_done)();
         });
     }
@@ -343,7 +325,7 @@ void core_host::on_timer(shard& s, timer_id id, std::uint64_t generation)
     s.timers.erase(it);
     event const ev = timer_fired{id};
     std::vector<action> actions;
-    s.core.handle(ev, clock::now(), actions);
+    s.core.handle(ev, actions);
     execute(s, actions, &ev, std::nullopt);
 }
 
@@ -384,20 +366,11 @@ void core_host::execute(shard& s, std::vector<action>& actions, event const* cau
                 reg->send(send->conn, std::span<std::byte const>{s.encoded});
             }
         } else if (auto* close = std::get_if<close_connection>(&a)) {
-            ws::close_code code = ws::close_code::normal;
-            std::string reason = "goodbye";
-            if (cause && std::holds_alternative<connection_bound>(*cause) &&
-                std::get<connection_bound>(*cause).conn != close->conn) {
-                // The server closes an older connection of the same participant: RFC 8857
-                // supersede, reported as a policy violation so the old client does not retry.
-                code = ws::close_code::policy_violation;
-                reason = "superseded by a newer connection";
-            } else if (cause && std::holds_alternative<floorctl::frame_received>(*cause)) {
-                code = ws::close_code::protocol_error;
-                reason = close->reason ? close->reason.message() : "protocol error";
-            }
+            // The core says why; the transport says how (ws::close_code_for: 1000, 1001, 1002
+            // or 1008 on WebSocket; an orderly TCP close on TCP/TLS BFCP).
+            auto const reason = std::string{to_string(close->reason)};
             log_debug("closing connection", {.conn = close->conn, .extra = {{"reason", reason}}});
-            if (reg) reg->close(close->conn, code, reason);
+            if (reg) reg->close(close->conn, ws::close_code_for(close->reason), reason);
         } else if (auto* start = std::get_if<start_timer>(&a)) {
             auto& entry = s.timers[to_underlying(start->id)];
             if (!entry.timer) entry.timer = std::make_unique<net::steady_timer>(s.strand);

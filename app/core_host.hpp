@@ -79,16 +79,17 @@ public:
     /// A connection was authenticated and bound to (conference, user).
     void connection_opened(connection_id conn, conference_id conf, user_id user,
                            transport_kind transport);
-    /// One BFCP message from `conn`; `arrived` is when the transport read it (the core's "now"
-    /// and the start of the latency metric). `frame` is only read during the call.
+    /// One BFCP message from `conn`; `arrived` is when the transport read it (the start of the
+    /// latency metric). `frame` is only read during the call.
     void frame_received(connection_id conn, std::span<std::byte const> frame,
                         clock::time_point arrived);
     /// `conn` is gone.
     void connection_closed(connection_id conn);
 
-    /// Shutdown step 1: sends Goodbye (RFC 8855 §5.3.16, transaction 0) to every bound
-    /// connection, then calls `done` once every shard has queued them.
-    void say_goodbye(std::function<void()> done);
+    /// Shutdown step 1: carries out every shard's floorctl::server::shutdown() (a Goodbye to
+    /// every bound connection, then its close, 1001 on WebSocket), then calls `done` once every
+    /// shard has queued them.
+    void shutdown(std::function<void()> done);
 
     /// Cancels every timer (shutdown, so io_context::run() can return). `done` after all shards.
     void stop_timers(std::function<void()> done);
@@ -106,7 +107,7 @@ private:
     [[nodiscard]] shard& shard_for(conference_id id) noexcept;
     [[nodiscard]] shard* shard_for(connection_id conn);
     /// Feeds one transport event to the core of `s` and carries out the actions.
-    void handle_transport_event(shard& s, event const& ev, clock::time_point now,
+    void handle_transport_event(shard& s, event const& ev,
                                 std::optional<clock::time_point> arrived);
     /// Runs `work` (a transport event) on shard `s`, in the order the events were raised.
     /// Several io threads: through the strand (`dispatch` runs it at once when the strand is

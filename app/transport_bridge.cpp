@@ -69,25 +69,10 @@ void transport_bridge::on_handshake_rejected(ws::upgrade_failure failure, ws::ht
     app_.counters().handshake(1 + static_cast<std::size_t>(failure));
 }
 
-ws::stream_decision transport_bridge::on_first_message(ws::stream_peer const& peer,
-                                                       common_header const& header,
-                                                       std::span<std::byte const>)
+stream_verdict transport_bridge::on_first_message(ws::stream_peer const& peer,
+                                                  std::span<std::byte const> message)
 {
-    auto const expected = app_.expected_stream(header.conference, header.user);
-    if (!expected) {
-        // RFC 8856 §7: only a participant whose SDP negotiated this transport may connect.
-        return ws::stream_refusal{
-            ws::make_error_reply(header, error_code::user_does_not_exist,
-                                 "no TCP/BFCP participant with these conference and user IDs"),
-            "unknown participant"};
-    }
-    if (!expected->empty() && *expected != peer.remote_address) {
-        return ws::stream_refusal{
-            ws::make_error_reply(header, error_code::unauthorized_operation,
-                                 "connection from an address the SDP did not negotiate"),
-            "wrong source address"};
-    }
-    return ws::binding{header.conference, header.user, {}};
+    return app_.decide_stream(message, peer.remote_address);
 }
 
 void transport_bridge::on_rejected(ws::stream_peer const& peer, std::string const& reason)

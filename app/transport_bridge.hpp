@@ -31,8 +31,8 @@ public:
                                ws::request_context const& ctx) override;
 
     // ws::stream_handler
-    ws::stream_decision on_first_message(ws::stream_peer const& peer, common_header const& header,
-                                         std::span<std::byte const> message) override;
+    stream_verdict on_first_message(ws::stream_peer const& peer,
+                                    std::span<std::byte const> message) override;
     void on_rejected(ws::stream_peer const& peer, std::string const& reason) override;
 
     // both

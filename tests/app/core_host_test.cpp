@@ -60,7 +60,7 @@ std::uint64_t counted(metrics const& m, std::string const& prefix)
 // which is what one_io_thread requires and what the strand path must also handle.
 class CoreHost : public ::testing::TestWithParam<bool> {
 protected:
-    CoreHost() : host_(ioc_, 1, std::make_shared<ws::registry>(), metrics_, GetParam())
+    CoreHost() : host_(ioc_, 1, registry_, metrics_, GetParam())
     {
         conference_config c;
         c.id = conf;
@@ -92,8 +92,30 @@ protected:
 
     net::io_context ioc_{1};
     metrics metrics_;
+    std::shared_ptr<ws::registry> registry_ = std::make_shared<ws::registry>();
     core_host host_;
 };
+
+/// A connection as the registry sees it: records what the core host sends and how it closes.
+struct recording_session final : ws::session_base {
+    void deliver(ws::frame_ptr frame) override
+    {
+        auto const bytes = std::span<std::byte const>(frame->data(), frame->size());
+        auto const h = decode_header(bytes);
+        ASSERT_TRUE(h);
+        auto m = decode_message(*h, bytes);
+        ASSERT_TRUE(m);
+        received.push_back(*m);
+    }
+    void close(ws::close_code code, std::string reason) override
+    {
+        closes.emplace_back(code, std::move(reason));
+    }
+    std::vector<message> received;
+    std::vector<std::pair<ws::close_code, std::string>> closes;
+};
+
+using close_record = std::pair<ws::close_code, std::string>;
 
 TEST_P(CoreHost, AFrameRaisedRightAfterTheBindingIsHandledAfterIt)
 {
@@ -131,6 +153,58 @@ TEST_P(CoreHost, ReleaseAndCloseRaisedTogetherAreHandledInOrder)
     EXPECT_EQ(counted(metrics_, "floorctl_messages_total{primitive=\"FloorRequestStatus\","
                                 "direction=\"out\"}"),
               3u);
+}
+
+// The same translation serves every transport (a stream session ignores the code and ends the
+// TCP connection in order); only the WebSocket one is told a code.
+TEST_P(CoreHost, AClientGoodbyeIsClosedNormallyForClientGoodbyeOnEveryTransport)
+{
+    for (auto const t : {transport_kind::wss, transport_kind::tcp, transport_kind::tls}) {
+        auto const session = std::make_shared<recording_session>();
+        registry_->attach(conn, session);
+        (void)after([&] {
+            host_.connection_opened(conn, conf, alice, t);
+            host_.frame_received(conn, wire(5, goodbye{}), clock::now());
+        });
+        ASSERT_EQ(session->received.size(), 1u);
+        EXPECT_TRUE(std::holds_alternative<goodbye_ack>(session->received[0].payload));
+        EXPECT_EQ(session->closes,
+                  (std::vector<close_record>{{ws::close_code::normal, "client goodbye"}}));
+        (void)after([&] { host_.connection_closed(conn); });
+        registry_->detach(conn);
+    }
+}
+
+TEST_P(CoreHost, ShutdownCarriesOutTheCoresGoodbyeInThePeersVersionThenClosesGoingAway)
+{
+    auto const session = std::make_shared<recording_session>();
+    registry_->attach(conn, session);
+    (void)after([&] {
+        host_.connection_opened(conn, conf, alice, transport_kind::wss);
+        message hello_v2;
+        hello_v2.header.version = 2;
+        hello_v2.header.conference = conf;
+        hello_v2.header.transaction = transaction_id{1};
+        hello_v2.header.user = alice;
+        hello_v2.payload = hello{};
+        host_.frame_received(conn, encode(hello_v2), clock::now());
+    });
+    bool done = false;
+    host_.shutdown([&] { done = true; });
+    ioc_.run();
+    ioc_.restart();
+    EXPECT_TRUE(done);
+    ASSERT_EQ(session->received.size(), 2u); // HelloAck, Goodbye
+    auto const& bye = session->received[1];
+    EXPECT_TRUE(std::holds_alternative<goodbye>(bye.payload));
+    EXPECT_EQ(bye.header.version, 2);
+    EXPECT_NE(bye.header.transaction, transaction_id{0});
+    EXPECT_EQ(session->closes,
+              (std::vector<close_record>{{ws::close_code::going_away, "shutdown"}}));
+    EXPECT_EQ(counted(metrics_, "floorctl_messages_total{primitive=\"Goodbye\","
+                                "direction=\"out\"}"),
+              1u);
+    registry_->detach(conn);
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, CoreHost, ::testing::Values(true, false),
