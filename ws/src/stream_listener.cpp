@@ -254,13 +254,15 @@ private:
 
     // The orderly end of a TCP connection: a FIN after the last queued message, then the read
     // loop waits for the peer's own FIN (finish), so nothing the peer still sends draws a reset.
-    // A peer that keeps the connection open is cut off after bind_timeout.
+    // The app learns of the close now (nothing more is read or sent); a peer that keeps the
+    // connection open is cut off after bind_timeout.
     void end_output()
     {
         if (output_ended_) return;
         output_ended_ = true;
         error_code ignored;
         socket().shutdown(tcp::socket::shutdown_send, ignored);
+        report({});
         timer_.expires_after(shared_->opts.bind_timeout);
         timer_.async_wait([self = this->shared_from_this()](error_code ec) {
             if (!ec) self->hard_close();
@@ -287,6 +289,15 @@ private:
         error_code ignored;
         socket().close(ignored);
         shared_->connections.fetch_sub(1, std::memory_order_relaxed);
+        report(ec);
+    }
+
+    // Tells the registry and the app, once, that the connection ended (`ec`: how the transport
+    // ended, when it did).
+    void report(error_code ec)
+    {
+        if (reported_) return;
+        reported_ = true;
         if (bound_) {
             shared_->reg->detach(conn_);
             close_info info;
@@ -308,8 +319,10 @@ private:
             std::lock_guard lock(shared_->mutex);
             shared_->unbound.erase(static_cast<std::uint64_t>(conn_));
         }
-        shared_->app->on_rejected(peer_, failure_.empty() ? "closed before binding: " + ec.message()
-                                                          : failure_);
+        if (failure_.empty())
+            failure_ =
+                local_reason_.empty() ? "closed before binding: " + ec.message() : local_reason_;
+        shared_->app->on_rejected(peer_, failure_);
     }
 
     std::shared_ptr<stream_shared> shared_;
@@ -327,6 +340,7 @@ private:
     bool refused_ = false;
     bool closing_ = false;
     bool output_ended_ = false;
+    bool reported_ = false;
     bool done_ = false;
     std::string failure_;      // why an unbound connection ended
     std::string local_reason_; // why we closed a bound connection
