@@ -145,7 +145,10 @@ void application::collect_gauges(std::function<void(gauge_values)> done)
     host_->collect([this, done = std::move(done)](gauge_values g) {
         g.ws_connections = listener_->connections().count();
         g.tcp_connections = listener_->tcp_connection_count();
-        g.tokens = tokens_.size();
+        auto const tokens = tokens_.counts();
+        g.tokens_unused = tokens.unused;
+        g.tokens_used = tokens.used;
+        g.tokens_ended = tokens.ended;
         done(g);
     });
 }

@@ -98,7 +98,7 @@ void core_host::remove_conference(conference_id id, std::function<void(bool)> do
 {
     auto& s = shard_for(id);
     net::post(s.strand, [this, &s, id, done = std::move(done)] {
-        auto const existed = s.core.snapshot(id).has_value();
+        auto const existed = s.core.contains(id);
         auto actions = s.core.remove_conference(id);
         execute(s, actions, nullptr, std::nullopt);
         if (done) done(existed);
@@ -119,11 +119,7 @@ void core_host::remove_participant(conference_id conf, user_id user, std::functi
 {
     auto& s = shard_for(conf);
     net::post(s.strand, [this, &s, conf, user, done = std::move(done)] {
-        bool existed = false;
-        if (auto snap = s.core.snapshot(conf)) {
-            for (auto const& p : snap->participants)
-                existed |= p.id == user;
-        }
+        auto const existed = s.core.contains(conf, user);
         auto actions = s.core.remove_participant(conf, user);
         execute(s, actions, nullptr, std::nullopt);
         if (done) done(existed);
@@ -151,25 +147,17 @@ void core_host::collect(std::function<void(gauge_values)> done)
     for (auto& sp : shards_) {
         auto& s = *sp;
         net::post(s.strand, [&s, st] {
+            // O(1) per shard: a scrape must not hold a shard's strand for a copy of every
+            // conference (docs/performance.md, "Cost per event").
             auto const stats = s.core.stats();
-            std::uint64_t queued = 0;
-            std::uint64_t holders = 0;
-            for (auto const id : s.core.conferences()) {
-                if (auto snap = s.core.snapshot(id)) {
-                    for (auto const& f : snap->floors) {
-                        queued += f.queue.size();
-                        holders += f.holders.size();
-                    }
-                }
-            }
             {
                 std::lock_guard lock(st->mutex);
                 st->sum.conferences += stats.conferences;
                 st->sum.participants += stats.participants;
                 st->sum.bound_connections += stats.connections;
                 st->sum.active_requests += stats.active_requests;
-                st->sum.queued_requests += queued;
-                st->sum.floor_holders += holders;
+                st->sum.queued_requests += stats.queued;
+                st->sum.floor_holders += stats.holders;
                 st->sum.grants += stats.grants;
             }
             if (st->remaining.fetch_sub(1) == 1) {

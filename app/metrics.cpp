@@ -106,7 +106,11 @@ std::string metrics::format(gauge_values const& g) const
           g.queued_requests);
     gauge("floorctl_floor_holders", "Granted floor requests summed over all floors.",
           g.floor_holders);
-    gauge("floorctl_tokens", "Participant tokens remembered.", g.tokens);
+    help(out, "floorctl_tokens", "gauge",
+         "Participant tokens remembered, by state (ended: kept one token_lifetime).");
+    add_line(out, "floorctl_tokens", "state=\"unused\"", g.tokens_unused);
+    add_line(out, "floorctl_tokens", "state=\"used\"", g.tokens_used);
+    add_line(out, "floorctl_tokens", "state=\"ended\"", g.tokens_ended);
 
     help(out, "floorctl_handshakes_total", "counter", "WebSocket handshakes by outcome.");
     for (std::size_t i = 0; i < 13; ++i) {

@@ -28,7 +28,10 @@ struct gauge_values {
     std::uint64_t active_requests = 0;
     std::uint64_t queued_requests = 0; ///< sum of queue lengths over all floors
     std::uint64_t floor_holders = 0;   ///< sum of holders over all floors
-    std::uint64_t tokens = 0;
+    // Participant tokens remembered, by state (app::token_counts).
+    std::uint64_t tokens_unused = 0;
+    std::uint64_t tokens_used = 0;
+    std::uint64_t tokens_ended = 0;
     std::uint64_t grants = 0; ///< counter: floor requests that became Granted (core stats)
 };
 

@@ -2,22 +2,62 @@
 
 #include <openssl/rand.h>
 
-#include <array>
+#include <algorithm>
+#include <cstring>
+#include <limits>
 
 namespace floorctl::app {
+
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+// Share of the expiry work issue() does per call: each token adds at most one item to each
+// queue, so a few steps per call keep both queues drained in the steady state.
+constexpr std::size_t expiry_steps_per_issue = 8;
+
+int hex_value(char c) noexcept
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+} // namespace
 
 std::optional<std::string> make_token()
 {
     std::array<unsigned char, 16> raw{};
     if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return std::nullopt;
-    static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     out.reserve(raw.size() * 2);
     for (auto const b : raw) {
-        out += hex[b >> 4];
-        out += hex[b & 0xf];
+        out += hex_digits[b >> 4];
+        out += hex_digits[b & 0xf];
     }
     return out;
+}
+
+std::size_t token_store::key_hash::operator()(key const& k) const noexcept
+{
+    // The bytes come from the RNG: any 8 of them are a uniform hash. Keys that a client sends
+    // are only looked up, never inserted, so they cannot crowd a bucket.
+    std::uint64_t h = 0;
+    std::memcpy(&h, k.data(), sizeof h);
+    return static_cast<std::size_t>(h);
+}
+
+std::optional<token_store::key> token_store::parse(std::string_view token)
+{
+    key k{};
+    if (token.size() != k.size() * 2) return std::nullopt;
+    for (std::size_t i = 0; i < k.size(); ++i) {
+        auto const hi = hex_value(token[2 * i]);
+        auto const lo = hex_value(token[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        k[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    return k;
 }
 
 std::optional<std::string> token_store::issue(conference_id conf, user_id user,
@@ -25,74 +65,144 @@ std::optional<std::string> token_store::issue(conference_id conf, user_id user,
 {
     auto token = make_token();
     if (!token) return std::nullopt;
+    auto const k = *parse(*token);
     std::lock_guard lock(mutex_);
-    if (++issued_since_purge_ >= 256) {
-        issued_since_purge_ = 0;
-        purge_locked(now);
-    }
-    tokens_.insert_or_assign(*token, entry{{conf, user}, now, std::nullopt, false});
+    expire_locked(now, expiry_steps_per_issue);
+    // A repeated 128-bit random value means a broken RNG: refuse rather than rebind.
+    if (!tokens_.try_emplace(k, entry{{conf, user}, now, phase::unused}).second)
+        return std::nullopt;
+    live_[conf][user].push_back(k);
+    by_issue_.push_back({now, k});
+    ++counts_.unused;
     return token;
 }
 
 token_check token_store::check_locked(entry const& e, clock::time_point now) const
 {
-    if (e.revoked_at) return {token_status::revoked, e.binding};
-    if (!e.used && now - e.issued >= lifetime_) return {token_status::expired, e.binding};
+    switch (e.state) {
+    case phase::revoked:
+        return {token_status::revoked, e.binding};
+    case phase::expired:
+        return {token_status::expired, e.binding};
+    case phase::unused:
+        if (now - e.issued >= lifetime_) return {token_status::expired, e.binding};
+        break;
+    case phase::used:
+        break;
+    }
     return {token_status::valid, e.binding};
 }
 
-token_check token_store::check(std::string const& token, clock::time_point now) const
+token_check token_store::check(std::string_view token, clock::time_point now) const
 {
+    auto const k = parse(token);
+    if (!k) return {};
     std::lock_guard lock(mutex_);
-    auto const it = tokens_.find(token);
+    auto const it = tokens_.find(*k);
     if (it == tokens_.end()) return {};
     return check_locked(it->second, now);
 }
 
-token_check token_store::use(std::string const& token, clock::time_point now)
+token_check token_store::use(std::string_view token, clock::time_point now)
 {
+    auto const k = parse(token);
+    if (!k) return {};
     std::lock_guard lock(mutex_);
-    auto const it = tokens_.find(token);
+    auto const it = tokens_.find(*k);
     if (it == tokens_.end()) return {};
     auto const c = check_locked(it->second, now);
-    if (c.status == token_status::valid) it->second.used = true;
+    if (c.status == token_status::valid && it->second.state == phase::unused) {
+        it->second.state = phase::used;
+        --counts_.unused;
+        ++counts_.used;
+    }
     return c;
 }
 
-bool token_store::revoke(std::string const& token)
+void token_store::unindex_locked(key const& k, token_binding const& b)
 {
+    auto const conf = live_.find(b.conference);
+    if (conf == live_.end()) return;
+    auto const user = conf->second.find(b.user);
+    if (user == conf->second.end()) return;
+    auto& keys = user->second;
+    std::erase(keys, k);
+    if (!keys.empty()) return;
+    conf->second.erase(user);
+    if (conf->second.empty()) live_.erase(conf);
+}
+
+void token_store::end_locked(key const& k, entry& e, phase why, clock::time_point forget_at)
+{
+    if (e.state == phase::unused) --counts_.unused;
+    if (e.state == phase::used) --counts_.used;
+    ++counts_.ended;
+    e.state = why;
+    // Ends come in time order; a caller's clock that steps back only makes this one wait for
+    // its predecessor, so the queue stays sorted and its front is always the next one due.
+    if (!by_forget_.empty()) forget_at = std::max(forget_at, by_forget_.back().at);
+    by_forget_.push_back({forget_at, k});
+}
+
+bool token_store::revoke(std::string_view token, clock::time_point now)
+{
+    auto const k = parse(token);
+    if (!k) return false;
     std::lock_guard lock(mutex_);
-    auto const it = tokens_.find(token);
+    auto const it = tokens_.find(*k);
     if (it == tokens_.end()) return false;
-    if (!it->second.revoked_at) it->second.revoked_at = clock::now();
+    auto& e = it->second;
+    switch (e.state) {
+    case phase::unused:
+    case phase::used:
+        unindex_locked(*k, e.binding);
+        end_locked(*k, e, phase::revoked, now + lifetime_);
+        break;
+    case phase::expired:
+        e.state = phase::revoked; // already queued to be forgotten
+        break;
+    case phase::revoked:
+        break;
+    }
     return true;
 }
 
-std::size_t token_store::revoke_user(conference_id conf, user_id user)
+std::size_t token_store::revoke_user(conference_id conf, user_id user, clock::time_point now)
 {
-    auto const now = clock::now();
     std::lock_guard lock(mutex_);
+    auto const c = live_.find(conf);
+    if (c == live_.end()) return 0;
+    auto const u = c->second.find(user);
+    if (u == c->second.end()) return 0;
     std::size_t n = 0;
-    for (auto& [k, e] : tokens_) {
-        if (e.binding == token_binding{conf, user} && !e.revoked_at) {
-            e.revoked_at = now;
+    for (auto const& k : u->second) {
+        ++touched_;
+        if (auto const it = tokens_.find(k); it != tokens_.end()) {
+            end_locked(k, it->second, phase::revoked, now + lifetime_);
             ++n;
         }
     }
+    c->second.erase(u);
+    if (c->second.empty()) live_.erase(c);
     return n;
 }
 
-std::size_t token_store::revoke_conference(conference_id conf)
+std::size_t token_store::revoke_conference(conference_id conf, clock::time_point now)
 {
-    auto const now = clock::now();
     std::lock_guard lock(mutex_);
+    auto const c = live_.find(conf);
+    if (c == live_.end()) return 0;
     std::size_t n = 0;
-    for (auto& [k, e] : tokens_) {
-        if (e.binding.conference == conf && !e.revoked_at) {
-            e.revoked_at = now;
-            ++n;
+    for (auto const& [user, keys] : c->second) {
+        for (auto const& k : keys) {
+            ++touched_;
+            if (auto const it = tokens_.find(k); it != tokens_.end()) {
+                end_locked(k, it->second, phase::revoked, now + lifetime_);
+                ++n;
+            }
         }
     }
+    live_.erase(c);
     return n;
 }
 
@@ -102,19 +212,46 @@ std::size_t token_store::size() const
     return tokens_.size();
 }
 
+token_counts token_store::counts() const
+{
+    std::lock_guard lock(mutex_);
+    return counts_;
+}
+
+std::uint64_t token_store::entries_touched() const
+{
+    std::lock_guard lock(mutex_);
+    return touched_;
+}
+
 void token_store::purge(clock::time_point now)
 {
     std::lock_guard lock(mutex_);
-    purge_locked(now);
+    expire_locked(now, std::numeric_limits<std::size_t>::max());
 }
 
-void token_store::purge_locked(clock::time_point now)
+void token_store::expire_locked(clock::time_point now, std::size_t limit)
 {
-    std::erase_if(tokens_, [&](auto const& kv) {
-        auto const& e = kv.second;
-        if (e.revoked_at) return now - *e.revoked_at > lifetime_;
-        return !e.used && now - e.issued > 2 * lifetime_;
-    });
+    // Unused tokens whose lifetime is over end (check() already answers "expired" for them);
+    // the others in this queue were used or revoked meanwhile and only leave it.
+    for (std::size_t i = 0; i < limit && !by_issue_.empty(); ++i) {
+        auto const& front = by_issue_.front();
+        if (now - front.at < lifetime_) break;
+        ++touched_;
+        if (auto const it = tokens_.find(front.token);
+            it != tokens_.end() && it->second.state == phase::unused) {
+            unindex_locked(front.token, it->second.binding);
+            end_locked(front.token, it->second, phase::expired, front.at + 2 * lifetime_);
+        }
+        by_issue_.pop_front();
+    }
+    for (std::size_t i = 0; i < limit && !by_forget_.empty(); ++i) {
+        auto const& front = by_forget_.front();
+        if (now <= front.at) break;
+        ++touched_;
+        if (tokens_.erase(front.token) != 0) --counts_.ended;
+        by_forget_.pop_front();
+    }
 }
 
 } // namespace floorctl::app

@@ -7,11 +7,14 @@
 
 #include <floorctl/types.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -43,12 +46,33 @@ struct token_check {
 /// Thread-safe.
 [[nodiscard]] std::optional<std::string> make_token();
 
+/// How many tokens a token_store remembers, by state (GET /metrics).
+struct token_counts {
+    std::size_t unused = 0; ///< issued, neither used, expired nor revoked
+    std::size_t used = 0;   ///< used by a connection and not revoked
+    std::size_t ended = 0;  ///< expired or revoked, remembered to answer 403 instead of 401
+    friend bool operator==(token_counts const&, token_counts const&) = default;
+};
+
 /// The table of issued tokens.
 ///
 /// A token is valid from issue() until revoked; if no connection ever used it, it expires
 /// `lifetime` after issue (a token that leaked from an SDP answer nobody acted on is useless).
 /// A used token stays valid so the participant can reconnect (a new connection then supersedes
 /// the old one, RFC 8857).
+///
+/// @par Cost
+/// No operation scans the table. issue(), check() and use() are one hash lookup; revoke_user()
+/// touches only that participant's live tokens and revoke_conference() only that conference's
+/// (an index by (conference, user) holds the tokens not ended yet). Tokens end and are
+/// forgotten in the order of two FIFO queues (by issue time, by end time): issue() does a few
+/// steps of that work each time, so a call pays the same whatever came before.
+///
+/// @par Memory ceiling
+/// A token is forgotten one lifetime after it ended (revoked, or expired unused): until then a
+/// check answers 403 rather than 401. So at most `issue rate × 2 × lifetime` ended or unused
+/// tokens are remembered, plus one used token per live participant; SIP calls, whose tokens
+/// are revoked at BYE, hold `call rate × (call duration + lifetime)` (docs/performance.md).
 ///
 /// @par Thread Safety
 /// Every member function is thread-safe (one mutex; no callbacks are made while holding it).
@@ -63,40 +87,66 @@ public:
                                                    clock::time_point now);
 
     /// Status of `token` at `now`, without changing anything.
-    [[nodiscard]] token_check check(std::string const& token, clock::time_point now) const;
+    [[nodiscard]] token_check check(std::string_view token, clock::time_point now) const;
 
     /// As check(), and when valid marks the token used (it no longer expires).
-    [[nodiscard]] token_check use(std::string const& token, clock::time_point now);
+    [[nodiscard]] token_check use(std::string_view token, clock::time_point now);
 
     /// Revokes one token. False when unknown.
-    bool revoke(std::string const& token);
+    bool revoke(std::string_view token, clock::time_point now = clock::now());
     /// Revokes every token of (conference, user); returns how many.
-    std::size_t revoke_user(conference_id conf, user_id user);
+    std::size_t revoke_user(conference_id conf, user_id user, clock::time_point now = clock::now());
     /// Revokes every token of a conference; returns how many.
-    std::size_t revoke_conference(conference_id conf);
+    std::size_t revoke_conference(conference_id conf, clock::time_point now = clock::now());
 
     /// Tokens currently remembered (valid, and ended ones not yet forgotten).
     [[nodiscard]] std::size_t size() const;
+    /// The same, by state.
+    [[nodiscard]] token_counts counts() const;
 
-    /// Forgets tokens that ended (expired or revoked) more than one lifetime ago, so the table
-    /// does not grow without bound. issue() calls it now and then.
+    /// Ends the unused tokens whose lifetime is over and forgets tokens that ended more than one
+    /// lifetime ago (expired ones: two lifetimes after issue), so the table does not grow
+    /// without bound. issue() does a bounded share of this on every call.
     void purge(clock::time_point now);
 
+    /// Table entries looked at by revoke_user(), revoke_conference() and the expiry queues since
+    /// construction. For tests that pin the cost of an operation without timing it.
+    [[nodiscard]] std::uint64_t entries_touched() const;
+
 private:
+    using key = std::array<std::uint8_t, 16>; // the token's 128 bits (its hex form parsed)
+    struct key_hash {
+        std::size_t operator()(key const& k) const noexcept;
+    };
+    enum class phase : std::uint8_t { unused, used, expired, revoked };
     struct entry {
         token_binding binding;
         clock::time_point issued;
-        std::optional<clock::time_point> revoked_at;
-        bool used = false;
+        phase state = phase::unused;
+    };
+    struct queued {
+        clock::time_point at; // issue queue: issued; forget queue: when to forget
+        key token;
     };
     [[nodiscard]] token_check check_locked(entry const& e, clock::time_point now) const;
-    void purge_locked(clock::time_point now);
+    /// Takes the live token `k` out of the (conference, user) index.
+    void unindex_locked(key const& k, token_binding const& b);
+    /// Ends the live entry `e` (`why`: expired or revoked) and queues it to be forgotten.
+    void end_locked(key const& k, entry& e, phase why, clock::time_point forget_at);
+    /// At most `limit` steps of each queue's work due at `now`.
+    void expire_locked(clock::time_point now, std::size_t limit);
+    [[nodiscard]] static std::optional<key> parse(std::string_view token);
 
     std::chrono::milliseconds lifetime_;
     mutable std::mutex mutex_;
-    // guarded by mutex_
-    std::unordered_map<std::string, entry> tokens_;
-    std::uint32_t issued_since_purge_ = 0; // guarded by mutex_
+    // All guarded by mutex_.
+    std::unordered_map<key, entry, key_hash> tokens_;
+    // Live (unused or used) tokens by conference, then user: what revoke_* visit.
+    std::unordered_map<conference_id, std::unordered_map<user_id, std::vector<key>>> live_;
+    std::deque<queued> by_issue_;  // every token, in issue order, until its lifetime is over
+    std::deque<queued> by_forget_; // ended tokens, in the order they are to be forgotten
+    token_counts counts_;
+    std::uint64_t touched_ = 0;
 };
 
 } // namespace floorctl::app

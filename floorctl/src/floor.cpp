@@ -45,10 +45,13 @@ void server::impl::mark_dirty(op& o, floor_id f)
 void server::impl::grant(op& o, floor_request_state& r, request_floor& rf)
 {
     auto& f = o.c.floors.at(rf.floor);
-    if (auto it = std::find(f.queue.begin(), f.queue.end(), r.id); it != f.queue.end())
+    if (auto it = std::find(f.queue.begin(), f.queue.end(), r.id); it != f.queue.end()) {
         f.queue.erase(it);
+        --queued_total;
+    }
     assert(f.holders.size() < f.cfg.max_holders);
     f.holders.push_back(r.id);
+    ++holders_total;
     rf.status = request_status::granted;
     rf.queue_position = 0;
     // The request as a whole becomes Granted with its last floor (stats().grants).
@@ -73,6 +76,7 @@ void server::impl::enqueue(op& o, floor_request_state& r, request_floor& rf, boo
         return queues_before(prio, o.c.requests.at(q).effective_priority());
     });
     pos = f.queue.insert(pos, r.id);
+    ++queued_total;
     rf.queue_position =
         static_cast<std::uint8_t>(std::min<std::ptrdiff_t>(pos - f.queue.begin() + 1, 255));
     rf.eligible = eligible;
@@ -93,10 +97,14 @@ void server::impl::end_floor(op& o, floor_request_state& r, request_floor& rf,
                              request_status status, std::optional<text> info)
 {
     auto& f = o.c.floors.at(rf.floor);
-    if (auto it = std::find(f.holders.begin(), f.holders.end(), r.id); it != f.holders.end())
+    if (auto it = std::find(f.holders.begin(), f.holders.end(), r.id); it != f.holders.end()) {
         f.holders.erase(it);
-    if (auto it = std::find(f.queue.begin(), f.queue.end(), r.id); it != f.queue.end())
+        --holders_total;
+    }
+    if (auto it = std::find(f.queue.begin(), f.queue.end(), r.id); it != f.queue.end()) {
         f.queue.erase(it);
+        --queued_total;
+    }
     cancel(o, rf.hold_timer);
     cancel(o, rf.chair_timer);
     rf.status = status;

@@ -135,6 +135,10 @@ std::vector<action> server::remove_conference(conference_id id)
     }
     im.participants_total -= c.participants.size();
     im.requests_total -= c.requests.size();
+    for (auto const& [fid, f] : c.floors) {
+        im.queued_total -= f.queue.size();
+        im.holders_total -= f.holders.size();
+    }
     im.conferences.erase(it);
     return out;
 }
@@ -533,6 +537,17 @@ std::vector<conference_id> server::conferences() const
     return ids;
 }
 
+bool server::contains(conference_id id) const noexcept
+{
+    return impl_->conferences.contains(id);
+}
+
+bool server::contains(conference_id conf, user_id user) const noexcept
+{
+    auto const it = impl_->conferences.find(conf);
+    return it != impl_->conferences.end() && it->second.participants.contains(user);
+}
+
 std::optional<conference_snapshot> server::snapshot(conference_id id) const
 {
     auto it = impl_->conferences.find(id);
@@ -589,6 +604,8 @@ server_stats server::stats() const noexcept
     s.participants = impl_->participants_total;
     s.connections = impl_->bindings.size();
     s.active_requests = impl_->requests_total;
+    s.queued = impl_->queued_total;
+    s.holders = impl_->holders_total;
     s.timers = impl_->timers.size();
     s.messages_in = impl_->messages_in;
     s.errors_out = impl_->errors_out;

@@ -47,6 +47,8 @@ struct server::impl {
     std::uint16_t next_server_transaction = 1;
     std::size_t participants_total = 0;
     std::size_t requests_total = 0;
+    std::size_t queued_total = 0;  // sum of every floor's queue length
+    std::size_t holders_total = 0; // sum of every floor's holders
     std::uint64_t messages_in = 0;
     std::uint64_t errors_out = 0;
     std::uint64_t grants = 0;

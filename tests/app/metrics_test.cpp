@@ -24,7 +24,13 @@ TEST(MetricsTest, PrometheusTextCarriesEveryFamily)
     g.ws_connections = 3;
     g.queued_requests = 2;
     g.grants = 1;
+    g.tokens_unused = 4;
+    g.tokens_used = 5;
+    g.tokens_ended = 6;
     auto const text = m.format(g);
+    EXPECT_NE(text.find("# TYPE floorctl_tokens gauge\nfloorctl_tokens{state=\"unused\"} 4\n"
+                        "floorctl_tokens{state=\"used\"} 5\nfloorctl_tokens{state=\"ended\"} 6\n"),
+              std::string::npos);
 
     EXPECT_NE(
         text.find(

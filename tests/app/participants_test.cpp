@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <set>
 #include <thread>
 
@@ -112,4 +115,127 @@ TEST(TokenStoreTest, ConcurrentIssueAndCheckAreSafe)
     for (auto& t : threads)
         t.join();
     EXPECT_EQ(valid.load(), 800);
+}
+
+TEST(TokenStoreTest, CountsTokensByState)
+{
+    token_store s(1min);
+    auto const a = *s.issue(conference_id{1}, user_id{1}, t0);
+    auto const b = *s.issue(conference_id{1}, user_id{2}, t0);
+    (void)s.issue(conference_id{1}, user_id{3}, t0);
+    EXPECT_EQ(s.counts(), (token_counts{3, 0, 0}));
+    (void)s.use(a, t0);
+    EXPECT_EQ(s.counts(), (token_counts{2, 1, 0}));
+    s.revoke(b, t0);
+    EXPECT_EQ(s.counts(), (token_counts{1, 1, 1}));
+    s.purge(t0 + 1min); // the third one's lifetime is over
+    EXPECT_EQ(s.counts(), (token_counts{0, 1, 2}));
+    s.purge(t0 + 1min + 1ms); // b ended a lifetime ago
+    EXPECT_EQ(s.counts(), (token_counts{0, 1, 1}));
+    EXPECT_EQ(s.size(), 2u);
+    s.purge(t0 + 2min + 1ms); // the expired one, two lifetimes after issue
+    EXPECT_EQ(s.counts(), (token_counts{0, 1, 0}));
+    EXPECT_EQ(s.check(a, t0 + 1h).status, token_status::valid);
+}
+
+TEST(TokenStoreTest, ExpiredTokenRevokedLaterReadsRevokedAndIsForgottenOnce)
+{
+    token_store s(1min);
+    auto const t = *s.issue(conference_id{1}, user_id{1}, t0);
+    s.purge(t0 + 1min);
+    EXPECT_EQ(s.check(t, t0 + 1min).status, token_status::expired);
+    EXPECT_EQ(s.revoke_user(conference_id{1}, user_id{1}, t0 + 1min), 0u) << "no longer live";
+    EXPECT_TRUE(s.revoke(t, t0 + 1min));
+    EXPECT_EQ(s.check(t, t0 + 1min).status, token_status::revoked);
+    EXPECT_EQ(s.counts(), (token_counts{0, 0, 1}));
+    s.purge(t0 + 3min);
+    EXPECT_EQ(s.check(t, t0 + 3min).status, token_status::unknown);
+    EXPECT_EQ(s.counts(), (token_counts{}));
+}
+
+TEST(TokenStoreTest, MalformedTokensAreUnknown)
+{
+    token_store s(1min);
+    auto const t = *s.issue(conference_id{1}, user_id{1}, t0);
+    auto upper = t;
+    for (auto& ch : upper)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (upper != t) EXPECT_EQ(s.check(upper, t0).status, token_status::unknown);
+    EXPECT_EQ(s.check(t.substr(1), t0).status, token_status::unknown);
+    EXPECT_EQ(s.check(t + "0", t0).status, token_status::unknown);
+    EXPECT_EQ(s.check(std::string(32, 'g'), t0).status, token_status::unknown);
+    EXPECT_FALSE(s.revoke(std::string(32, 'z'), t0));
+}
+
+// Issue 11: the cost of revoking one participant must not depend on how many tokens are
+// remembered. 100,000 tokens over 10 conferences; revoking one participant looks at its own
+// token only, revoking a conference at that conference's live tokens only.
+TEST(TokenStoreComplexityTest, RevokingOneParticipantTouchesOnlyItsTokens)
+{
+    token_store s(5min);
+    for (std::uint32_t i = 0; i < 100'000; ++i) {
+        ASSERT_TRUE(s.issue(conference_id{1 + i % 10},
+                            user_id{static_cast<std::uint16_t>(1 + i / 10)}, t0));
+    }
+    ASSERT_TRUE(s.issue(conference_id{99}, user_id{1}, t0));
+    ASSERT_TRUE(s.issue(conference_id{99}, user_id{2}, t0));
+    ASSERT_EQ(s.size(), 100'002u);
+    auto const before = s.entries_touched();
+    EXPECT_EQ(s.revoke_user(conference_id{3}, user_id{4242}, t0), 1u);
+    EXPECT_EQ(s.entries_touched() - before, 1u);
+    EXPECT_EQ(s.revoke_user(conference_id{3}, user_id{4242}, t0), 0u);
+    EXPECT_EQ(s.revoke_user(conference_id{77}, user_id{1}, t0), 0u);
+    EXPECT_EQ(s.entries_touched() - before, 1u);
+    EXPECT_EQ(s.revoke_conference(conference_id{99}, t0), 2u);
+    EXPECT_EQ(s.entries_touched() - before, 3u);
+}
+
+// The calls of a SIP server reuse the lowest free user IDs: one (conference, user) collects
+// thousands of ended tokens. Revoking it again looks at its live token only.
+TEST(TokenStoreComplexityTest, EndedTokensOfAReusedUserIdAreNotVisited)
+{
+    token_store s(5min);
+    for (int i = 0; i < 10'000; ++i) {
+        ASSERT_TRUE(s.issue(conference_id{1}, user_id{1}, t0));
+        ASSERT_EQ(s.revoke_user(conference_id{1}, user_id{1}, t0), 1u);
+    }
+    ASSERT_TRUE(s.issue(conference_id{1}, user_id{1}, t0));
+    EXPECT_EQ(s.size(), 10'001u);
+    auto const before = s.entries_touched();
+    EXPECT_EQ(s.revoke_user(conference_id{1}, user_id{1}, t0), 1u);
+    EXPECT_EQ(s.entries_touched() - before, 1u);
+}
+
+// The steady state of issue 11's load: 1,000 calls/s, each revoked 200 ms after its token was
+// issued, for three lifetimes. The table levels off at rate x (call + lifetime) and the work
+// per call (revoking, ending, forgetting) stays a small constant.
+TEST(TokenStoreComplexityTest, SustainedCallsKeepTheTableAndTheWorkPerCallBounded)
+{
+    auto const lifetime = 10s;
+    token_store s(lifetime);
+    constexpr int rate = 1000;              // calls per second
+    constexpr int calls = rate * 30;        // 30 s: three lifetimes
+    constexpr std::size_t ceiling = 10'200; // rate x (200 ms + lifetime)
+    std::size_t peak = 0;
+    std::uint64_t per_second_max = 0;
+    std::uint64_t last = 0;
+    for (int i = 0; i < calls; ++i) {
+        auto const now = t0 + std::chrono::milliseconds{i}; // 1 ms apart
+        // 200 calls in flight: the one issued 200 ms ago ends now (its user ID is reused).
+        auto const user = user_id{static_cast<std::uint16_t>(1 + i % 200)};
+        if (i >= 200) ASSERT_EQ(s.revoke_user(conference_id{1}, user, now), 1u);
+        ASSERT_TRUE(s.issue(conference_id{1}, user, now));
+        peak = std::max(peak, s.size());
+        if (i % rate == rate - 1) {
+            per_second_max = std::max(per_second_max, s.entries_touched() - last);
+            last = s.entries_touched();
+        }
+    }
+    EXPECT_LE(peak, ceiling + 1);
+    EXPECT_GE(peak, ceiling - 200) << "the table should fill up to the ceiling";
+    // Each call: one revoke (1 entry), one pass through each queue (2 entries).
+    EXPECT_LE(per_second_max, 3u * rate);
+    auto const c = s.counts();
+    EXPECT_EQ(c.unused, 200u);
+    EXPECT_EQ(c.unused + c.used + c.ended, s.size());
 }

@@ -81,6 +81,33 @@ TEST_F(ServerLifecycleTest, RemoveConferenceEndsEverythingCleanly)
     EXPECT_TRUE(h.fire(timer).empty());
 }
 
+TEST_F(ServerLifecycleTest, StatsCountHoldersAndQueuedRequestsAsTheyChange)
+{
+    auto const totals = [&] {
+        std::size_t holders = 0;
+        std::size_t queued = 0;
+        auto const snap = h_.core.snapshot(server_harness::conf);
+        for (auto const& f : snap->floors) {
+            holders += f.holders.size();
+            queued += f.queue.size();
+        }
+        return std::pair{holders, queued};
+    };
+    EXPECT_EQ(totals(), (std::pair<std::size_t, std::size_t>{1, 1}));
+    EXPECT_EQ(h_.core.stats().holders, 1u);
+    EXPECT_EQ(h_.core.stats().queued, 1u);
+    h_.join(3);
+    (void)h_.send(3, 12, make_request({1})); // Carol waits too
+    EXPECT_EQ(h_.core.stats().queued, 2u);
+    (void)h_.core.remove_participant(server_harness::conf, user_id{1}, h_.now);
+    EXPECT_EQ(totals(), (std::pair<std::size_t, std::size_t>{1, 1})); // Bob promoted
+    EXPECT_EQ(h_.core.stats().holders, 1u);
+    EXPECT_EQ(h_.core.stats().queued, 1u);
+    (void)h_.core.remove_conference(server_harness::conf, h_.now);
+    EXPECT_EQ(h_.core.stats().holders, 0u);
+    EXPECT_EQ(h_.core.stats().queued, 0u);
+}
+
 TEST_F(ServerLifecycleTest, ASecondBindingSupersedesTheFirstConnection)
 {
     auto const out = h_.bind(101, 1);
@@ -294,6 +321,28 @@ TEST(ServerConfig, AddParticipantPicksAFreeIdAndRejectsTakenOnes)
     EXPECT_EQ(*picked, user_id{2});
     EXPECT_EQ(s.add_participant(conference_id{9}, p).error(),
               make_error_code(error::conference_does_not_exist));
+}
+
+TEST(ServerConfig, ContainsAnswersForConferencesAndParticipantsAsTheyComeAndGo)
+{
+    server s;
+    conference_config c;
+    c.id = conference_id{1};
+    EXPECT_FALSE(s.contains(conference_id{1}));
+    ASSERT_TRUE(s.add_conference(c));
+    EXPECT_TRUE(s.contains(conference_id{1}));
+    EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
+    participant_info p;
+    p.id = user_id{5};
+    ASSERT_TRUE(s.add_participant(conference_id{1}, p));
+    EXPECT_TRUE(s.contains(conference_id{1}, user_id{5}));
+    EXPECT_FALSE(s.contains(conference_id{2}, user_id{5}));
+    (void)s.remove_participant(conference_id{1}, user_id{5}, clock::time_point{});
+    EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
+    ASSERT_TRUE(s.add_participant(conference_id{1}, p));
+    (void)s.remove_conference(conference_id{1}, clock::time_point{});
+    EXPECT_FALSE(s.contains(conference_id{1}));
+    EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
 }
 
 TEST(ServerShards, TimerIdsCarryTheShard)

@@ -76,6 +76,8 @@ struct server_stats {
     std::size_t participants = 0;
     std::size_t connections = 0; ///< bound connections
     std::size_t active_requests = 0;
+    std::size_t queued = 0;        ///< queued floor requests summed over all floors
+    std::size_t holders = 0;       ///< granted floor requests summed over all floors
     std::size_t timers = 0;        ///< timers started and neither fired nor cancelled
     std::uint64_t messages_in = 0; ///< frames handled
     std::uint64_t errors_out = 0;  ///< Error messages sent
@@ -151,6 +153,12 @@ public:
 
     /// Ids of every conference, unordered.
     [[nodiscard]] std::vector<conference_id> conferences() const;
+
+    /// Whether conference `id` exists. O(1): for hosts that must answer "did it exist" around
+    /// a removal without copying the conference (snapshot() is O(participants)).
+    [[nodiscard]] bool contains(conference_id id) const noexcept;
+    /// Whether conference `conf` has participant `user`. O(1).
+    [[nodiscard]] bool contains(conference_id conf, user_id user) const noexcept;
 
     /// A copy of one conference's state; nullopt when unknown.
     [[nodiscard]] std::optional<conference_snapshot> snapshot(conference_id id) const;
