@@ -62,10 +62,40 @@ namespace {
 class checker {
 public:
     std::vector<config_error> errors;
+    std::vector<config_error> warnings;
+    /// Where each conference's chair_uris were written, for warn_unprovable_chairs().
+    std::vector<std::pair<std::uint32_t, toml::source_region>> chair_uris_at;
 
     void error_at(toml::source_region const& where, std::string msg)
     {
         errors.push_back({where.begin.line, where.begin.column, std::move(msg)});
+    }
+
+    /// A SIP caller is a chair only when it proves a chair URI: it authenticated (digest) as a
+    /// [[sip.user]] whose `identity` is that URI. A chair URI nothing proves is never granted
+    /// over SIP (only the provisioning API can still name it): say so.
+    void warn_unprovable_chairs(config const& cfg)
+    {
+        if (!cfg.sip.enabled) return;
+        for (auto const& [id, where] : chair_uris_at) {
+            auto const c = std::find_if(cfg.conferences.begin(), cfg.conferences.end(),
+                                        [id = id](auto const& x) { return x.id == id; });
+            if (c == cfg.conferences.end()) continue;
+            for (auto const& uri : c->chair_uris) {
+                auto const proven =
+                    cfg.sip.digest_auth &&
+                    std::any_of(cfg.sip.users.begin(), cfg.sip.users.end(),
+                                [&uri](sip_user const& u) { return u.identity == uri; });
+                if (proven) continue;
+                warnings.push_back(
+                    {where.begin.line, where.begin.column,
+                     "conference.chair_uris: no SIP caller can prove '" + uri + "' (" +
+                         (cfg.sip.digest_auth ? "no [[sip.user]] has identity = \"" + uri + "\""
+                                              : std::string("sip.digest_auth is off")) +
+                         "), so SIP callers never get its chair rights; see \"Chairs\" in "
+                         "docs/configuration.md"});
+            }
+        }
     }
 
     class table_reader {
@@ -434,6 +464,12 @@ public:
                 }
                 ur.string("name", u.name, false);
                 ur.string("password", u.password, false);
+                ur.string("identity", u.identity);
+                if (!u.identity.empty() && u.identity.rfind("sip:", 0) != 0 &&
+                    u.identity.rfind("sips:", 0) != 0) {
+                    error_at(ut->get("identity")->source(),
+                             "sip.user.identity: expected a SIP URI (\"sip:user@host\")");
+                }
                 s.users.push_back(std::move(u));
             }
             if (s.digest_auth && s.users.empty()) {
@@ -483,6 +519,8 @@ public:
             cr.string("name", c.name);
             cr.strings("sip_uris", c.sip_uris);
             cr.strings("chair_uris", c.chair_uris);
+            if (auto const* n = ct->get("chair_uris"))
+                chair_uris_at.emplace_back(c.id, n->source());
             if (auto const* n = cr.get("chair_users")) {
                 if (auto const* arr = n->as_array()) {
                     for (auto const& e : *arr) {
@@ -557,6 +595,7 @@ public:
         if (!cfg.websocket.allow_plain && !cfg.websocket.require_tls) {
             // Harmless but contradictory-looking; no error: plain connections are refused anyway.
         }
+        warn_unprovable_chairs(cfg);
         std::set<std::string> uris;
         for (auto const& c : cfg.conferences) {
             for (auto const& u : c.sip_uris) {
@@ -590,10 +629,12 @@ config_result parse_config(std::string_view toml_text)
     checker c;
     c.read(root, cfg);
     out.errors = std::move(c.errors);
-    std::stable_sort(out.errors.begin(), out.errors.end(),
-                     [](config_error const& a, config_error const& b) {
-                         return a.line != b.line ? a.line < b.line : a.column < b.column;
-                     });
+    out.warnings = std::move(c.warnings);
+    auto const by_line = [](config_error const& a, config_error const& b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+    };
+    std::stable_sort(out.errors.begin(), out.errors.end(), by_line);
+    std::stable_sort(out.warnings.begin(), out.warnings.end(), by_line);
     if (out.errors.empty()) out.cfg = std::move(cfg);
     return out;
 }
@@ -632,6 +673,13 @@ std::string format_error(std::string_view file, config_error const& e)
     }
     out += ": " + e.message;
     return out;
+}
+
+std::string format_warning(std::string_view file, config_error const& w)
+{
+    auto copy = w;
+    copy.message = "warning: " + w.message;
+    return format_error(file, copy);
 }
 
 } // namespace floorctl::app

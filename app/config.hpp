@@ -86,10 +86,14 @@ struct tls_settings {
     [[nodiscard]] bool self_signed() const noexcept { return certificate.empty(); }
 };
 
-/// A digest credential for SIP callers.
+/// A digest credential for SIP callers ([[sip.user]]).
 struct sip_user {
     std::string name;
     std::string password;
+    /// The SIP URI a caller proves by authenticating as `name` (e.g. "sip:moderator@example.com");
+    /// empty: none. Only a proven identity makes a SIP caller a chair (`chair_uris`); the From
+    /// header is the caller's claim and proves nothing.
+    std::string identity;
 };
 
 /// The SIP user agent ([sip]).
@@ -187,6 +191,9 @@ struct config_error {
 struct config_result {
     std::optional<config> cfg;
     std::vector<config_error> errors;
+    /// Valid but probably not what the operator meant (e.g. a chair URI no SIP caller can
+    /// prove); reported by check-config and logged at start. Sorted by line.
+    std::vector<config_error> warnings;
     [[nodiscard]] bool ok() const noexcept { return errors.empty() && cfg.has_value(); }
 };
 
@@ -204,5 +211,7 @@ struct config_result {
 
 /// Formats an error as "FILE:LINE:COL: message" (or "FILE: message" when line is 0).
 [[nodiscard]] std::string format_error(std::string_view file, config_error const& e);
+/// Formats a warning as "FILE:LINE:COL: warning: message" (or "FILE: warning: message").
+[[nodiscard]] std::string format_warning(std::string_view file, config_error const& w);
 
 } // namespace floorctl::app

@@ -67,6 +67,11 @@ load_limit = 500
 name = "alice"
 password = "wonderland"
 
+[[sip.user]]
+name = "chair"
+password = "looking-glass"
+identity = "sip:chair@example.com"
+
 [sip.auto_create]
 [[sip.auto_create.floor]]
 id = 2
@@ -154,9 +159,11 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_TRUE(c.sip.digest_auth);
     EXPECT_EQ(c.sip.realm, "example.com");
     EXPECT_EQ(c.sip.load_limit, 500u);
-    ASSERT_EQ(c.sip.users.size(), 1u);
+    ASSERT_EQ(c.sip.users.size(), 2u);
     EXPECT_EQ(c.sip.users[0].name, "alice");
     EXPECT_EQ(c.sip.users[0].password, "wonderland");
+    EXPECT_EQ(c.sip.users[0].identity, "");
+    EXPECT_EQ(c.sip.users[1].identity, "sip:chair@example.com");
     EXPECT_TRUE(c.sip.auto_create.enabled);
     ASSERT_EQ(c.sip.auto_create.floors.size(), 1u);
     EXPECT_EQ(c.sip.auto_create.floors[0].id, 2);
@@ -463,6 +470,67 @@ TEST(ConfigTest, ExampleConfigurationIsValid)
     auto const r =
         load_config_file(std::string(FLOORCTL_SOURCE_DIR) + "/conf/floorctl.example.conf");
     EXPECT_TRUE(r.ok()) << dump(r);
+    EXPECT_TRUE(r.warnings.empty()) << format_warning("example", r.warnings.front());
+}
+
+// A SIP caller is a chair only when it proves the chair URI (digest user whose identity is the
+// URI); a chair URI nothing proves is a warning with the line of its chair_uris.
+TEST(ConfigTest, ChairUrisNoSipCallerCanProveAreWarnings)
+{
+    constexpr char head[] = R"([sip]
+udp = ["127.0.0.1:5060"]
+digest_auth = DIGEST
+[[sip.user]]
+name = "mod"
+password = "pw"
+identity = "sip:moderator@example.com"
+[[conference]]
+id = 1
+chair_uris = ["sip:moderator@example.com", "sip:other@example.com"]
+[[conference.floor]]
+id = 1
+)";
+    auto with_digest = [&](std::string d) {
+        std::string text = head;
+        text.replace(text.find("DIGEST"), 6, d);
+        return parse_config(text);
+    };
+    auto const off = with_digest("false");
+    ASSERT_TRUE(off.ok()) << dump(off);
+    ASSERT_EQ(off.warnings.size(), 2u);
+    EXPECT_EQ(off.warnings[0].line, 10u);
+    EXPECT_NE(off.warnings[0].message.find("'sip:moderator@example.com'"), std::string::npos);
+    EXPECT_NE(off.warnings[0].message.find("digest_auth is off"), std::string::npos)
+        << off.warnings[0].message;
+    EXPECT_NE(off.warnings[1].message.find("'sip:other@example.com'"), std::string::npos);
+
+    auto const on = with_digest("true");
+    ASSERT_TRUE(on.ok()) << dump(on);
+    ASSERT_EQ(on.warnings.size(), 1u); // the moderator is proven by "mod"; "other" by nobody
+    EXPECT_NE(on.warnings[0].message.find("no [[sip.user]] has identity = "
+                                          "\"sip:other@example.com\""),
+              std::string::npos)
+        << on.warnings[0].message;
+    EXPECT_EQ(format_warning("f.conf", on.warnings[0]).rfind("f.conf:10:", 0), 0u);
+    EXPECT_NE(format_warning("f.conf", on.warnings[0]).find(": warning: "), std::string::npos);
+
+    // Without SIP no caller can claim anything: the URIs serve the provisioning API only.
+    auto const no_sip = parse_config(
+        "[[conference]]\nid = 1\nchair_uris = [\"sip:a@b\"]\n[[conference.floor]]\nid = 1\n");
+    ASSERT_TRUE(no_sip.ok()) << dump(no_sip);
+    EXPECT_TRUE(no_sip.warnings.empty());
+}
+
+TEST(ConfigTest, SipUserIdentityMustBeASipUri)
+{
+    auto const r = parse_config(R"([sip]
+udp = ["127.0.0.1:5060"]
+[[sip.user]]
+name = "mod"
+password = "pw"
+identity = "moderator"
+)");
+    EXPECT_TRUE(has_error(r, 6, "sip.user.identity: expected a SIP URI")) << dump(r);
 }
 
 TEST(ConfigTest, LogLevelAndFormatNames)

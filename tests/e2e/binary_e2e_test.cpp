@@ -155,6 +155,23 @@ TEST(BinaryE2E, CheckConfigReportsEveryErrorWithItsLine)
     std::filesystem::remove(path);
 }
 
+TEST(BinaryE2E, CheckConfigWarnsAboutChairUrisNoSipCallerCanProve)
+{
+    auto const path = write_temp("floorctl-chair", "[sip]\nudp = [\"127.0.0.1:5060\"]\n"
+                                                   "[[conference]]\nid = 1\n"
+                                                   "chair_uris = [\"sip:moderator@example.com\"]\n"
+                                                   "[[conference.floor]]\nid = 1\n");
+    process p({"check-config", path});
+    auto const out = p.drain();
+    EXPECT_EQ(p.wait_exit(), 0) << out; // a warning, not an error
+    EXPECT_NE(out.find(path + ":5:14: warning: conference.chair_uris: no SIP caller can prove "
+                              "'sip:moderator@example.com' (sip.digest_auth is off)"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find(path + ": OK, 1 warning"), std::string::npos) << out;
+    std::filesystem::remove(path);
+}
+
 TEST(BinaryE2E, HelpAndVersion)
 {
     process h({"--help"});

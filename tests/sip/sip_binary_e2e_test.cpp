@@ -91,7 +91,9 @@ private:
 /// A minimal SIP UAC over UDP: just enough for INVITE / ACK / BYE of one dialog.
 class uac {
 public:
-    explicit uac(std::uint16_t server_port) : server_port_(server_port)
+    /// `from`: the From URI (default: sip:room@ this UAC's address).
+    explicit uac(std::uint16_t server_port, std::string from = {})
+        : server_port_(server_port), from_(std::move(from))
     {
         fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
         sockaddr_in a{};
@@ -104,6 +106,7 @@ public:
         timeval tv{10, 0};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         call_id_ = "e2e-" + std::to_string(::getpid()) + "@127.0.0.1";
+        if (from_.empty()) from_ = "sip:room@127.0.0.1:" + std::to_string(port_);
     }
     ~uac() { ::close(fd_); }
 
@@ -133,7 +136,7 @@ private:
         auto const me = "127.0.0.1:" + std::to_string(port_);
         std::string r =
             line + " SIP/2.0\r\nVia: SIP/2.0/UDP " + me + ";branch=" + branch +
-            "\r\nFrom: \"E2E Room\" <sip:room@" + me + ">;tag=e2e1\r\nTo: " +
+            "\r\nFrom: \"E2E Room\" <" + from_ + ">;tag=e2e1\r\nTo: " +
             (to.empty() ? "<sip:demo@127.0.0.1:" + std::to_string(server_port_) + ">" : to) +
             "\r\nCall-ID: " + call_id_ + "\r\nCSeq: " + cseq + "\r\nContact: <sip:room@" + me +
             ">\r\nMax-Forwards: 70\r\n";
@@ -164,7 +167,7 @@ private:
 
     int fd_ = -1;
     std::uint16_t server_port_ = 0, port_ = 0;
-    std::string call_id_, to_, remote_target_;
+    std::string from_, call_id_, to_, remote_target_;
 };
 
 std::string attr(std::string const& sdp, std::string const& re)
@@ -242,6 +245,61 @@ format = "json"
     EXPECT_TRUE(next.read_until(has_status(request_status::granted)))
         << "the floor was not freed by BYE\n"
         << server.log();
+    std::filesystem::remove(conf_path);
+}
+
+// Issue: anyone could become chair by writing a From header. With chair_uris set and digest
+// authentication off, the caller proves no identity: it joins as an ordinary participant (not
+// the chair's reserved user ID 65535, not listed as chair), and the binary warns at start.
+TEST(SipBinaryE2E, SpoofedChairFromHeaderJoinsAsAnOrdinaryParticipant)
+{
+    auto const conf_path = std::filesystem::temp_directory_path() /
+                           ("floorctl-sip-chair-e2e-" + std::to_string(::getpid()) + ".conf");
+    std::ofstream(conf_path) << R"(io_threads = 1
+[websocket]
+listen = "127.0.0.1:0"
+public_host = "localhost"
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+chair_uris = ["sip:moderator@example.com"]
+[[conference.floor]]
+id = 1
+policy = "chair"
+[logging]
+format = "json"
+)";
+    server_process server(conf_path.string());
+    EXPECT_TRUE(server.capture(std::regex(R"re(("warning":".*no SIP caller can prove))re")))
+        << server.log();
+    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(ws_port) << server.log();
+    auto const sip_port =
+        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(sip_port) << server.log();
+
+    uac impostor(static_cast<std::uint16_t>(std::stoi(*sip_port)), "sip:moderator@example.com");
+    auto const ok = impostor.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                                    "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                    "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
+                                    "a=connection:new\r\na=floorctrl:c-only\r\n");
+    ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
+    impostor.ack();
+    auto const user = attr(ok, R"(a=userid:(\d+))");
+    ASSERT_FALSE(user.empty()) << ok;
+    EXPECT_NE(user, "65535") << "the From header alone got the chair's reserved user ID";
+
+    auto const wsp = static_cast<std::uint16_t>(std::stoi(*ws_port));
+    auto const [status, body] = http_request(wsp, http::verb::get, "/api/conferences/4321");
+    ASSERT_EQ(status, 200u) << body;
+    auto const people = boost::json::parse(body).as_object().at("participants").as_array();
+    ASSERT_EQ(people.size(), 1u) << body;
+    EXPECT_EQ(std::to_string(people[0].as_object().at("userid").as_int64()), user) << body;
+    EXPECT_FALSE(people[0].as_object().at("chair").as_bool()) << body;
+    EXPECT_EQ(impostor.bye().rfind("SIP/2.0 200", 0), 0u);
     std::filesystem::remove(conf_path);
 }
 
