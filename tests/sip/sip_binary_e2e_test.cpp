@@ -5,6 +5,7 @@
 // Every wait is bounded (socket receive timeouts, poll on the binary's output).
 
 #include "e2e_support.hpp"
+#include "sipp_runner.hpp"
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -300,6 +301,50 @@ format = "json"
     EXPECT_EQ(std::to_string(people[0].as_object().at("userid").as_int64()), user) << body;
     EXPECT_FALSE(people[0].as_object().at("chair").as_bool()) << body;
     EXPECT_EQ(impostor.bye().rfind("SIP/2.0 200", 0), 0u);
+    std::filesystem::remove(conf_path);
+}
+
+// The safe way to name a SIP chair: digest authentication on and a [[sip.user]] whose identity
+// is the chair URI. sipp authenticates as that user (its From header names somebody else) and
+// requires a=userid:65535, the chair's reserved user ID, in the answer.
+TEST(SipBinaryE2E, DigestUserProvingTheChairUriIsTheChair)
+{
+    if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
+    auto const conf_path = std::filesystem::temp_directory_path() /
+                           ("floorctl-sip-chair-auth-e2e-" + std::to_string(::getpid()) + ".conf");
+    std::ofstream(conf_path) << R"(io_threads = 1
+[websocket]
+listen = "127.0.0.1:0"
+public_host = "localhost"
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+digest_auth = true
+[[sip.user]]
+name = "moderator"
+password = "secret"
+identity = "sip:moderator@example.com"
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+chair_uris = ["sip:moderator@example.com"]
+[[conference.floor]]
+id = 1
+policy = "chair"
+[logging]
+format = "json"
+)";
+    server_process server(conf_path.string());
+    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(ws_port) << server.log();
+    auto const sip_port =
+        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(sip_port) << server.log();
+    auto const port = static_cast<std::uint16_t>(std::stoi(*sip_port));
+
+    auto const chair =
+        sip_test::run_sipp("uac_auth_chair.xml", "demo", port, "u1", 1, "-au moderator -ap secret");
+    EXPECT_EQ(chair.exit_code, 0) << chair.log << server.log();
     std::filesystem::remove(conf_path);
 }
 
