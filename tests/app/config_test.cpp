@@ -87,6 +87,7 @@ name = "board"
 sip_uris = ["sip:board@example.com"]
 chair_uris = ["sip:chair@example.com"]
 chair_users = [7, 8]
+reconnect_grace = "15s"
 
 [[conference.floor]]
 id = 1
@@ -167,7 +168,7 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_TRUE(c.sip.auto_create.enabled);
     ASSERT_EQ(c.sip.auto_create.floors.size(), 1u);
     EXPECT_EQ(c.sip.auto_create.floors[0].id, 2);
-    EXPECT_EQ(c.sip.auto_create.floors[0].policy, floor_policy::preempt);
+    EXPECT_EQ(c.sip.auto_create.floors[0].policy, floorctl::policy::preempt);
 
     EXPECT_EQ(c.bfcp.tcp, (std::vector<endpoint>{{"127.0.0.1", 5070}}));
     EXPECT_EQ(c.bfcp.tls, (std::vector<endpoint>{{"127.0.0.1", 5071}}));
@@ -179,19 +180,21 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_EQ(conf.sip_uris, std::vector<std::string>{"sip:board@example.com"});
     EXPECT_EQ(conf.chair_uris, std::vector<std::string>{"sip:chair@example.com"});
     EXPECT_EQ(conf.chair_users, (std::vector<std::uint16_t>{7, 8}));
+    EXPECT_EQ(conf.reconnect_grace, 15s);
     ASSERT_EQ(conf.floors.size(), 2u);
     auto const& f = conf.floors[0];
     EXPECT_EQ(f.id, 1);
-    EXPECT_EQ(f.policy, floor_policy::chair);
+    EXPECT_EQ(f.policy, floorctl::policy::chair);
     EXPECT_EQ(f.max_holders, 2);
     EXPECT_EQ(f.max_hold_time, 600s);
     EXPECT_EQ(f.max_requests_per_user, 3);
     EXPECT_TRUE(f.send_accepted);
     EXPECT_EQ(f.chair_timeout, 45s);
-    EXPECT_EQ(f.fallback, chair_fallback::accept);
+    EXPECT_EQ(f.fallback, floorctl::chair_fallback::accept);
     EXPECT_EQ(f.label, "slides");
-    EXPECT_EQ(conf.floors[1].policy, floor_policy::queue);
-    EXPECT_EQ(conf.floors[1].max_holders, 1); // default
+    EXPECT_EQ(conf.floors[1].policy, floorctl::policy::queue);
+    EXPECT_EQ(conf.floors[1].max_holders, 1);                           // default
+    EXPECT_EQ(conf.floors[1].fallback, floorctl::chair_fallback::deny); // default
 
     EXPECT_EQ(c.limits.max_connections, 500u);
     EXPECT_EQ(c.limits.max_connections_per_ip, 20u);
@@ -233,7 +236,7 @@ TEST(ConfigTest, EmbeddedDefaultHasDemoConferenceAndSip)
     EXPECT_EQ(c.conferences[0].id, 1u);
     ASSERT_EQ(c.conferences[0].floors.size(), 1u);
     EXPECT_EQ(c.conferences[0].floors[0].id, 1);
-    EXPECT_EQ(c.conferences[0].floors[0].policy, floor_policy::queue);
+    EXPECT_EQ(c.conferences[0].floors[0].policy, floorctl::policy::queue);
     EXPECT_EQ(c.conferences[0].sip_uris, std::vector<std::string>{"sip:demo@127.0.0.1:5060"});
     EXPECT_TRUE(c.sip.enabled);
     EXPECT_EQ(c.sip.udp, (std::vector<endpoint>{{"127.0.0.1", 5060}}));
@@ -344,7 +347,8 @@ bearer_key = "short"
         << dump(r);
     EXPECT_TRUE(has_error(r, 37, "conference.floor.chair_fallback: expected one of")) << dump(r);
     EXPECT_TRUE(has_error(r, 38, "unknown key 'conference.floor.colour'")) << dump(r);
-    EXPECT_TRUE(has_error(r, 40, "conference: needs at least one [[conference.floor]]")) << dump(r);
+    EXPECT_TRUE(has_error(r, 40, "conference: needs at least one floor ([[conference.floor]])"))
+        << dump(r);
     EXPECT_TRUE(has_error(r, 44, "limits.max_connections: 0 is out of range")) << dump(r);
     EXPECT_TRUE(has_error(r, 45, "limits.write_queue_bytes: 10 is out of range")) << dump(r);
     EXPECT_TRUE(has_error(r, 46, "limits.header_bytes: 10 is out of range")) << dump(r);
@@ -533,12 +537,37 @@ identity = "moderator"
     EXPECT_TRUE(has_error(r, 6, "sip.user.identity: expected a SIP URI")) << dump(r);
 }
 
+// One settings model: the file's floor settings are the core's vocabulary with the core's
+// defaults (the chair fallback used to default to deny here and to accept in the core).
+TEST(ConfigTest, FloorDefaultsAreTheCoresDefaults)
+{
+    floorctl::floor_config const core;
+    floor_settings const file;
+    EXPECT_EQ(file.policy, core.kind);
+    EXPECT_EQ(file.fallback, core.fallback);
+    EXPECT_EQ(core.fallback, floorctl::chair_fallback::deny); // docs/configuration.md
+    EXPECT_EQ(parse_policy("preempt"), floorctl::policy::preempt);
+    EXPECT_EQ(parse_policy("fifo"), std::nullopt);
+    EXPECT_EQ(parse_chair_fallback("accept"), floorctl::chair_fallback::accept);
+    EXPECT_EQ(parse_chair_fallback("maybe"), std::nullopt);
+}
+
+TEST(ConfigTest, ReconnectGraceIsADuration)
+{
+    auto const r = parse_config("[[conference]]\nid = 1\nreconnect_grace = \"x\"\n"
+                                "[[conference.floor]]\nid = 1\n");
+    EXPECT_TRUE(has_error(r, 3, "conference.reconnect_grace: expected a duration")) << dump(r);
+    auto const none = parse_config("[[conference]]\nid = 1\n[[conference.floor]]\nid = 1\n");
+    ASSERT_TRUE(none.ok()) << dump(none);
+    EXPECT_EQ(none.cfg->conferences[0].reconnect_grace, 0ms);
+}
+
 TEST(ConfigTest, LogLevelAndFormatNames)
 {
     EXPECT_EQ(parse_log_level("warn"), log_level::warn);
     EXPECT_EQ(parse_log_level("nope"), std::nullopt);
     EXPECT_EQ(parse_log_format("json"), log_format::json);
     EXPECT_EQ(parse_log_format("yaml"), std::nullopt);
-    EXPECT_STREQ(to_string(floor_policy::preempt), "preempt");
-    EXPECT_STREQ(to_string(chair_fallback::accept), "accept");
+    EXPECT_STREQ(to_string(floorctl::policy::preempt), "preempt");
+    EXPECT_STREQ(to_string(floorctl::chair_fallback::accept), "accept");
 }
