@@ -6,6 +6,7 @@
 
 #include "e2e_support.hpp"
 #include "sipp_runner.hpp"
+#include "support/child_process.hpp"
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -14,79 +15,25 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <regex>
 
-extern char** environ;
-
 namespace {
 
 using namespace e2e;
 
-/// The binary with stdout+stderr on a pipe; killed (SIGKILL) if still running at the end.
-class server_process {
+/// The binary with `config`; killed (SIGKILL) if still running at the end.
+class server_process : public test_support::child_process {
 public:
     explicit server_process(std::string const& config)
+        : child_process({FLOORCTL_BINARY, "--config", config})
     {
-        int fds[2];
-        if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-        posix_spawn_file_actions_addclose(&fa, fds[0]);
-        std::string bin = FLOORCTL_BINARY, opt = "--config", path = config;
-        char* argv[] = {bin.data(), opt.data(), path.data(), nullptr};
-        int const rc = posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-        ::close(fds[1]);
-        out_ = fds[0];
-        if (rc != 0) throw std::runtime_error("spawn " + bin);
     }
-    ~server_process()
-    {
-        ::kill(pid_, SIGKILL);
-        int st = 0;
-        ::waitpid(pid_, &st, 0);
-        ::close(out_);
-    }
-    /// Output lines until one matches (at most 15 s); the first capture group.
-    std::optional<std::string> capture(std::regex const& re)
-    {
-        for (int waited = 0; waited < 15000;) {
-            if (auto nl = pending_.find('\n'); nl != std::string::npos) {
-                std::string const line = pending_.substr(0, nl);
-                pending_.erase(0, nl + 1);
-                log_ += line + "\n";
-                std::smatch m;
-                if (std::regex_search(line, m, re)) return m[1].str();
-                continue;
-            }
-            pollfd p{out_, POLLIN, 0};
-            waited += 100;
-            if (::poll(&p, 1, 100) > 0) {
-                char buf[4096];
-                auto const n = ::read(out_, buf, sizeof buf);
-                if (n <= 0) return std::nullopt;
-                pending_.append(buf, static_cast<std::size_t>(n));
-            }
-        }
-        return std::nullopt;
-    }
-    std::string const& log() const { return log_; }
-
-private:
-    pid_t pid_ = -1;
-    int out_ = -1;
-    std::string pending_, log_;
+    std::string const& log() const { return output(); }
 };
 
 /// A minimal SIP UAC over UDP: just enough for INVITE / ACK / BYE of one dialog.
