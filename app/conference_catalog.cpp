@@ -18,24 +18,13 @@ floor_config to_floor_config(floor_settings const& f)
 {
     floor_config out;
     out.id = floor_id{f.id};
-    switch (f.policy) {
-    case floor_policy::queue:
-        out.kind = policy::queue;
-        break;
-    case floor_policy::preempt:
-        out.kind = policy::preempt;
-        break;
-    case floor_policy::chair:
-        out.kind = policy::chair;
-        break;
-    }
+    out.kind = f.policy;
     out.max_holders = f.max_holders;
     out.max_hold_time = f.max_hold_time;
     out.max_requests_per_user = f.max_requests_per_user;
     out.send_accepted = f.send_accepted;
     out.chair_timeout = f.chair_timeout;
-    out.fallback = f.fallback == app::chair_fallback::accept ? floorctl::chair_fallback::accept
-                                                             : floorctl::chair_fallback::deny;
+    out.fallback = f.fallback;
     out.label = f.label;
     return out;
 }
@@ -53,6 +42,7 @@ conference_config to_conference_config(conference_settings const& c, bool requir
     conference_config out;
     out.id = conference_id{c.id};
     out.require_tls = require_tls;
+    out.reconnect_grace = c.reconnect_grace;
     std::vector<user_id> chairs;
     for (auto const u : c.chair_users)
         chairs.push_back(user_id{u});

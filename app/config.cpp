@@ -12,40 +12,82 @@
 
 namespace floorctl::app {
 
-char const* to_string(floor_policy p) noexcept
+namespace {
+
+// The one vocabulary of floor policies and fallbacks, for the file, the API and their answers.
+constexpr std::pair<char const*, policy> policy_names[] = {
+    {"queue", policy::queue}, {"preempt", policy::preempt}, {"chair", policy::chair}};
+constexpr std::pair<char const*, chair_fallback> fallback_names[] = {
+    {"accept", chair_fallback::accept}, {"deny", chair_fallback::deny}};
+
+constexpr std::pair<char const*, log_level> log_level_names[] = {
+    {"trace", log_level::trace}, {"debug", log_level::debug}, {"info", log_level::info},
+    {"warn", log_level::warn},   {"error", log_level::error}, {"off", log_level::off}};
+constexpr std::pair<char const*, log_format> log_format_names[] = {{"text", log_format::text},
+                                                                   {"json", log_format::json}};
+
+template <class Enum, std::size_t N>
+char const* name_of(std::pair<char const*, Enum> const (&names)[N], Enum v) noexcept
 {
-    switch (p) {
-    case floor_policy::queue:
-        return "queue";
-    case floor_policy::preempt:
-        return "preempt";
-    case floor_policy::chair:
-        return "chair";
+    for (auto const& [name, value] : names) {
+        if (value == v) return name;
     }
     return "?";
 }
 
+template <class Enum, std::size_t N>
+std::optional<Enum> value_of(std::pair<char const*, Enum> const (&names)[N],
+                             std::string_view s) noexcept
+{
+    for (auto const& [name, value] : names) {
+        if (s == name) return value;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+char const* to_string(policy p) noexcept
+{
+    return name_of(policy_names, p);
+}
+
 char const* to_string(chair_fallback f) noexcept
 {
-    return f == chair_fallback::accept ? "accept" : "deny";
+    return name_of(fallback_names, f);
+}
+
+std::optional<policy> parse_policy(std::string_view s) noexcept
+{
+    return value_of(policy_names, s);
+}
+
+std::optional<chair_fallback> parse_chair_fallback(std::string_view s) noexcept
+{
+    return value_of(fallback_names, s);
+}
+
+std::vector<settings_problem> check_floors(std::vector<floor_settings> const& floors)
+{
+    std::vector<settings_problem> out;
+    if (floors.empty()) out.push_back({std::nullopt, "needs at least one floor"});
+    std::set<std::uint16_t> seen;
+    for (std::size_t i = 0; i < floors.size(); ++i) {
+        if (!seen.insert(floors[i].id).second)
+            out.push_back({i, "duplicate floor id " + std::to_string(floors[i].id)});
+    }
+    return out;
 }
 
 std::optional<log_level> parse_log_level(std::string_view s) noexcept
 {
-    if (s == "trace") return log_level::trace;
-    if (s == "debug") return log_level::debug;
-    if (s == "info") return log_level::info;
-    if (s == "warn" || s == "warning") return log_level::warn;
-    if (s == "error") return log_level::error;
-    if (s == "off") return log_level::off;
-    return std::nullopt;
+    if (s == "warning") return log_level::warn; // accepted on the command line
+    return value_of(log_level_names, s);
 }
 
 std::optional<log_format> parse_log_format(std::string_view s) noexcept
 {
-    if (s == "text") return log_format::text;
-    if (s == "json") return log_format::json;
-    return std::nullopt;
+    return value_of(log_format_names, s);
 }
 
 unsigned config::effective_io_threads() const noexcept
@@ -62,10 +104,40 @@ namespace {
 class checker {
 public:
     std::vector<config_error> errors;
+    std::vector<config_error> warnings;
+    /// Where each conference's chair_uris were written, for warn_unprovable_chairs().
+    std::vector<std::pair<std::uint32_t, toml::source_region>> chair_uris_at;
 
     void error_at(toml::source_region const& where, std::string msg)
     {
         errors.push_back({where.begin.line, where.begin.column, std::move(msg)});
+    }
+
+    /// A SIP caller is a chair only when it proves a chair URI: it authenticated (digest) as a
+    /// [[sip.user]] whose `identity` is that URI. A chair URI nothing proves is never granted
+    /// over SIP (only the provisioning API can still name it): say so.
+    void warn_unprovable_chairs(config const& cfg)
+    {
+        if (!cfg.sip.enabled) return;
+        for (auto const& [id, where] : chair_uris_at) {
+            auto const c = std::find_if(cfg.conferences.begin(), cfg.conferences.end(),
+                                        [id = id](auto const& x) { return x.id == id; });
+            if (c == cfg.conferences.end()) continue;
+            for (auto const& uri : c->chair_uris) {
+                auto const proven =
+                    cfg.sip.digest_auth &&
+                    std::any_of(cfg.sip.users.begin(), cfg.sip.users.end(),
+                                [&uri](sip_user const& u) { return u.identity == uri; });
+                if (proven) continue;
+                warnings.push_back(
+                    {where.begin.line, where.begin.column,
+                     "conference.chair_uris: no SIP caller can prove '" + uri + "' (" +
+                         (cfg.sip.digest_auth ? "no [[sip.user]] has identity = \"" + uri + "\""
+                                              : std::string("sip.digest_auth is off")) +
+                         "), so SIP callers never get its chair rights; see \"Chairs\" in "
+                         "docs/configuration.md"});
+            }
+        }
     }
 
     class table_reader {
@@ -146,7 +218,9 @@ public:
             if (!n) return;
             if (n->is_integer()) {
                 auto const v = *n->value<std::int64_t>();
-                if (v < 0 || v > 365LL * 24 * 3600) {
+                if (v < 0 || v > std::chrono::duration_cast<std::chrono::seconds>(
+                                     setting_bounds::max_duration)
+                                     .count()) {
                     c_.error_at(n->source(), key_name(key) + ": duration out of range");
                     return;
                 }
@@ -275,7 +349,7 @@ public:
             factor = 3'600'000;
         else
             return std::nullopt;
-        if (v > 365LL * 24 * 3'600'000 / factor) return std::nullopt;
+        if (v > setting_bounds::max_duration.count() / factor) return std::nullopt;
         return std::chrono::milliseconds{v * factor};
     }
 
@@ -304,19 +378,16 @@ public:
         return endpoint{std::string(host), static_cast<std::uint16_t>(p)};
     }
 
-    template <class Enum>
+    template <class Enum, std::size_t N>
     static bool enum_value(table_reader& r, std::string_view key, Enum& out,
-                           std::initializer_list<std::pair<std::string_view, Enum>> values)
+                           std::pair<char const*, Enum> const (&values)[N])
     {
         auto const* n = r.get(key);
         if (!n) return false;
         if (n->is_string()) {
-            auto const s = *n->value<std::string>();
-            for (auto const& [name, v] : values) {
-                if (s == name) {
-                    out = v;
-                    return true;
-                }
+            if (auto v = value_of(values, *n->value<std::string>())) {
+                out = *v;
+                return true;
             }
         }
         std::string allowed;
@@ -334,239 +405,261 @@ public:
         table_reader r(*this, t, prefix);
         if (r.get("id") == nullptr) error_at(t.source(), prefix + ": missing key 'id'");
         r.integer("id", f.id, 1, 65535);
-        enum_value(r, "policy", f.policy,
-                   {{"queue", floor_policy::queue},
-                    {"preempt", floor_policy::preempt},
-                    {"chair", floor_policy::chair}});
-        r.integer("max_holders", f.max_holders, 1, 255);
+        enum_value(r, "policy", f.policy, policy_names);
+        r.integer("max_holders", f.max_holders, 1, setting_bounds::max_holders);
         r.duration("max_hold_time", f.max_hold_time);
-        r.integer("max_requests_per_user", f.max_requests_per_user, 1, 255);
+        r.integer("max_requests_per_user", f.max_requests_per_user, 1,
+                  setting_bounds::max_requests_per_user);
         r.boolean("send_accepted", f.send_accepted);
         r.duration("chair_timeout", f.chair_timeout);
-        enum_value(r, "chair_fallback", f.fallback,
-                   {{"accept", chair_fallback::accept}, {"deny", chair_fallback::deny}});
+        enum_value(r, "chair_fallback", f.fallback, fallback_names);
         r.string("label", f.label);
         return f;
     }
 
-    std::vector<floor_settings> read_floors(table_reader& parent, std::string const& prefix)
+    /// The [[PREFIX.floor]] tables of `parent`, checked with check_floors(); an error without a
+    /// floor is reported at `parent_where` as "PREFIX: ...".
+    std::vector<floor_settings> read_floors(table_reader& parent, std::string const& prefix,
+                                            toml::source_region const& parent_where,
+                                            bool required = true)
     {
         std::vector<floor_settings> floors;
-        std::set<std::uint16_t> seen;
+        std::vector<toml::source_region> where;
         for (auto const* ft : parent.tables("floor")) {
-            auto f = read_floor(*ft, prefix + ".floor");
-            if (!seen.insert(f.id).second) {
-                error_at(ft->source(),
-                         prefix + ".floor: duplicate floor id " + std::to_string(f.id));
+            floors.push_back(read_floor(*ft, prefix + ".floor"));
+            where.push_back(ft->source());
+        }
+        for (auto const& p : check_floors(floors)) {
+            if (p.floor) {
+                error_at(where[*p.floor], prefix + ".floor: " + p.message);
+            } else if (required) {
+                error_at(parent_where, prefix + ": " + p.message + " ([[" + prefix + ".floor]])");
             }
-            floors.push_back(std::move(f));
         }
         return floors;
     }
 
+    void read_websocket(toml::table const& t, websocket_settings& w)
+    {
+        table_reader ws(*this, t, "websocket");
+        if (auto const* n = ws.get("listen")) {
+            auto ep = n->is_string() ? parse_endpoint(*n->value<std::string>()) : std::nullopt;
+            if (ep) {
+                w.listen = *ep;
+            } else {
+                error_at(n->source(), "websocket.listen: expected \"address:port\"");
+            }
+        }
+        ws.boolean("allow_plain", w.allow_plain);
+        ws.boolean("require_tls", w.require_tls);
+        ws.string("path", w.path, false);
+        if (auto const* n = t.get("path");
+            n && n->is_string() && !w.path.empty() && w.path.front() != '/') {
+            error_at(n->source(), "websocket.path: must start with '/'");
+        }
+        ws.string("public_host", w.public_host);
+        ws.integer("public_port", w.public_port, 0, 65535);
+        ws.boolean("public_tls", w.public_tls);
+        ws.strings("origins", w.origins);
+        ws.string("cookie_name", w.cookie_name, false);
+        // A ws:// websocket-uri sends clients to plain WebSocket, where require_tls answers
+        // every message with Error 9: the pair cannot serve anyone.
+        if (!w.public_tls && w.require_tls) {
+            auto const* n = t.get("public_tls");
+            error_at(n ? n->source() : t.source(),
+                     "websocket.public_tls = false hands out ws:// URIs, but require_tls = "
+                     "true answers every message on plain WebSocket with Error 9; set "
+                     "require_tls = false (e.g. behind a TLS-terminating proxy)");
+        }
+    }
+
+    void read_tls(toml::table const& t, tls_settings& tls)
+    {
+        table_reader tl(*this, t, "tls");
+        tl.string("certificate", tls.certificate);
+        tl.string("private_key", tls.private_key);
+        if (tls.certificate.empty() != tls.private_key.empty()) {
+            error_at(t.source(), "tls: 'certificate' and 'private_key' must be given together");
+        }
+    }
+
+    sip_user read_sip_user(toml::table const& t)
+    {
+        table_reader ur(*this, t, "sip.user");
+        sip_user u;
+        if (ur.get("name") == nullptr || ur.get("password") == nullptr) {
+            error_at(t.source(), "sip.user: needs 'name' and 'password'");
+        }
+        ur.string("name", u.name, false);
+        ur.string("password", u.password, false);
+        ur.string("identity", u.identity);
+        if (!u.identity.empty() && u.identity.rfind("sip:", 0) != 0 &&
+            u.identity.rfind("sips:", 0) != 0) {
+            error_at(t.get("identity")->source(),
+                     "sip.user.identity: expected a SIP URI (\"sip:user@host\")");
+        }
+        return u;
+    }
+
+    void read_sip(toml::table const& t, sip_settings& s)
+    {
+        table_reader sr(*this, t, "sip");
+        s.enabled = true; // a [sip] table means SIP unless it says enabled = false
+        sr.boolean("enabled", s.enabled);
+        sr.endpoints("udp", s.udp);
+        sr.endpoints("tcp", s.tcp);
+        sr.endpoints("tls", s.tls);
+        sr.string("certificate_dir", s.certificate_dir);
+        sr.boolean("digest_auth", s.digest_auth);
+        sr.string("realm", s.realm, false);
+        sr.integer("load_limit", s.load_limit, 0);
+        for (auto const* ut : sr.tables("user"))
+            s.users.push_back(read_sip_user(*ut));
+        if (s.digest_auth && s.users.empty()) {
+            error_at(t.source(), "sip: digest_auth = true needs at least one [[sip.user]]");
+        }
+        if (s.enabled && s.udp.empty() && s.tcp.empty() && s.tls.empty()) {
+            error_at(t.source(), "sip: enabled but no udp, tcp or tls listener");
+        }
+        if (!s.tls.empty() && s.certificate_dir.empty()) {
+            error_at(t.source(), "sip: 'tls' listeners need 'certificate_dir'");
+        }
+        if (auto const* at = sr.table("auto_create")) {
+            table_reader ar(*this, *at, "sip.auto_create");
+            s.auto_create.enabled = true;
+            ar.boolean("enabled", s.auto_create.enabled);
+            // A disabled template may leave its floors out.
+            s.auto_create.floors =
+                read_floors(ar, "sip.auto_create", at->source(), s.auto_create.enabled);
+        }
+    }
+
+    void read_bfcp(toml::table const& t, bfcp_settings& b, websocket_settings const& w)
+    {
+        table_reader br(*this, t, "bfcp");
+        br.endpoints("tcp", b.tcp);
+        br.endpoints("tls", b.tls);
+        // require_tls applies to every BFCP connection (RFC 8855 §9 Error 9), so a plain
+        // TCP/BFCP listener would answer every message with Use TLS: refuse the combination.
+        if (!b.tcp.empty() && w.require_tls) {
+            error_at(t.get("tcp")->source(),
+                     "bfcp.tcp: a plain TCP/BFCP listener cannot serve while "
+                     "websocket.require_tls = true (every message would get Error 9); "
+                     "set require_tls = false or use bfcp.tls");
+        }
+    }
+
+    conference_settings read_conference(toml::table const& t)
+    {
+        table_reader cr(*this, t, "conference");
+        conference_settings c;
+        if (cr.get("id") == nullptr) error_at(t.source(), "conference: missing key 'id'");
+        cr.integer("id", c.id, 1, std::numeric_limits<std::uint32_t>::max());
+        cr.string("name", c.name);
+        cr.strings("sip_uris", c.sip_uris);
+        cr.strings("chair_uris", c.chair_uris);
+        if (auto const* n = t.get("chair_uris")) chair_uris_at.emplace_back(c.id, n->source());
+        if (auto const* n = cr.get("chair_users")) {
+            if (auto const* arr = n->as_array()) {
+                for (auto const& e : *arr) {
+                    auto const v = e.value<std::int64_t>();
+                    if (!e.is_integer() || *v < 1 || *v > 65535) {
+                        error_at(e.source(), "conference.chair_users: expected user ids 1..65535");
+                        continue;
+                    }
+                    c.chair_users.push_back(static_cast<std::uint16_t>(*v));
+                }
+            } else {
+                error_at(n->source(), "conference.chair_users: expected an array of integers");
+            }
+        }
+        cr.duration("reconnect_grace", c.reconnect_grace);
+        c.floors = read_floors(cr, "conference", t.source());
+        return c;
+    }
+
+    void read_conferences(table_reader& root, std::vector<conference_settings>& out)
+    {
+        std::set<std::uint32_t> ids;
+        for (auto const* ct : root.tables("conference")) {
+            auto c = read_conference(*ct);
+            if (c.id != 0 && !ids.insert(c.id).second) {
+                error_at(ct->source(), "conference: duplicate id " + std::to_string(c.id));
+            }
+            out.push_back(std::move(c));
+        }
+        std::set<std::string> uris;
+        for (auto const& c : out) {
+            for (auto const& u : c.sip_uris) {
+                if (!uris.insert(u).second) {
+                    errors.push_back(
+                        {root.where().begin.line, 0,
+                         "conference: sip_uri '" + u + "' is used by two conferences"});
+                }
+            }
+        }
+    }
+
+    void read_limits(toml::table const& t, limits_settings& l)
+    {
+        table_reader lr(*this, t, "limits");
+        lr.integer("max_connections", l.max_connections, 1);
+        // 0: no per-address limit (clients behind one NAT or proxy address).
+        lr.integer("max_connections_per_ip", l.max_connections_per_ip, 0);
+        lr.integer("messages_per_second", l.messages_per_second, 0);
+        lr.integer("write_queue_bytes", l.write_queue_bytes, 4096);
+        lr.integer("header_bytes", l.header_bytes, 1024, 1 << 20);
+    }
+
+    void read_timeouts(toml::table const& t, timeout_settings& to)
+    {
+        table_reader tr(*this, t, "timeouts");
+        tr.duration("handshake", to.handshake);
+        tr.duration("idle", to.idle);
+        tr.duration("ping", to.ping);
+        if (to.handshake.count() == 0) {
+            error_at(t.source(), "timeouts.handshake: must be greater than 0");
+        }
+    }
+
+    void read_logging(toml::table const& t, logging_settings& l)
+    {
+        table_reader lg(*this, t, "logging");
+        enum_value(lg, "level", l.level, log_level_names);
+        enum_value(lg, "format", l.format, log_format_names);
+    }
+
+    void read_admin(toml::table const& t, admin_settings& a)
+    {
+        table_reader ad(*this, t, "admin");
+        ad.boolean("enabled", a.enabled);
+        ad.string("bind", a.bind, false);
+        ad.string("bearer_key", a.bearer_key);
+        if (a.enabled && !a.loopback_only() && a.bearer_key.empty()) {
+            error_at(t.source(), "admin: a non-loopback 'bind' requires a 'bearer_key'");
+        }
+        if (!a.bearer_key.empty() && a.bearer_key.size() < 16) {
+            error_at(t.get("bearer_key")->source(),
+                     "admin.bearer_key: must be at least 16 characters");
+        }
+    }
+
+    /// The whole document: top-level keys, then one reader per section.
     void read(toml::table const& root, config& cfg)
     {
         table_reader r(*this, root, "");
         r.integer("io_threads", cfg.io_threads, 0, 256);
         r.duration("token_lifetime", cfg.token_lifetime);
-
-        if (auto const* t = r.table("websocket")) {
-            auto& w = cfg.websocket;
-            table_reader ws(*this, *t, "websocket");
-            if (auto const* n = ws.get("listen")) {
-                auto ep = n->is_string() ? parse_endpoint(*n->value<std::string>()) : std::nullopt;
-                if (ep) {
-                    w.listen = *ep;
-                } else {
-                    error_at(n->source(), "websocket.listen: expected \"address:port\"");
-                }
-            }
-            ws.boolean("allow_plain", w.allow_plain);
-            ws.boolean("require_tls", w.require_tls);
-            ws.string("path", w.path, false);
-            if (auto const* n = t->get("path");
-                n && n->is_string() && !w.path.empty() && w.path.front() != '/') {
-                error_at(n->source(), "websocket.path: must start with '/'");
-            }
-            ws.string("public_host", w.public_host);
-            ws.integer("public_port", w.public_port, 0, 65535);
-            ws.boolean("public_tls", w.public_tls);
-            ws.strings("origins", w.origins);
-            ws.string("cookie_name", w.cookie_name, false);
-            // A ws:// websocket-uri sends clients to plain WebSocket, where require_tls answers
-            // every message with Error 9: the pair cannot serve anyone.
-            if (!w.public_tls && w.require_tls) {
-                auto const* n = t->get("public_tls");
-                error_at(n ? n->source() : t->source(),
-                         "websocket.public_tls = false hands out ws:// URIs, but require_tls = "
-                         "true answers every message on plain WebSocket with Error 9; set "
-                         "require_tls = false (e.g. behind a TLS-terminating proxy)");
-            }
-        }
-
-        if (auto const* t = r.table("tls")) {
-            table_reader tl(*this, *t, "tls");
-            tl.string("certificate", cfg.tls.certificate);
-            tl.string("private_key", cfg.tls.private_key);
-            if (cfg.tls.certificate.empty() != cfg.tls.private_key.empty()) {
-                error_at(t->source(),
-                         "tls: 'certificate' and 'private_key' must be given together");
-            }
-        }
-
-        if (auto const* t = r.table("sip")) {
-            auto& s = cfg.sip;
-            table_reader sr(*this, *t, "sip");
-            s.enabled = true; // a [sip] table means SIP unless it says enabled = false
-            sr.boolean("enabled", s.enabled);
-            sr.endpoints("udp", s.udp);
-            sr.endpoints("tcp", s.tcp);
-            sr.endpoints("tls", s.tls);
-            sr.string("certificate_dir", s.certificate_dir);
-            sr.boolean("digest_auth", s.digest_auth);
-            sr.string("realm", s.realm, false);
-            sr.integer("load_limit", s.load_limit, 0);
-            for (auto const* ut : sr.tables("user")) {
-                table_reader ur(*this, *ut, "sip.user");
-                sip_user u;
-                if (ur.get("name") == nullptr || ur.get("password") == nullptr) {
-                    error_at(ut->source(), "sip.user: needs 'name' and 'password'");
-                }
-                ur.string("name", u.name, false);
-                ur.string("password", u.password, false);
-                s.users.push_back(std::move(u));
-            }
-            if (s.digest_auth && s.users.empty()) {
-                error_at(t->source(), "sip: digest_auth = true needs at least one [[sip.user]]");
-            }
-            if (s.enabled && s.udp.empty() && s.tcp.empty() && s.tls.empty()) {
-                error_at(t->source(), "sip: enabled but no udp, tcp or tls listener");
-            }
-            if (!s.tls.empty() && s.certificate_dir.empty()) {
-                error_at(t->source(), "sip: 'tls' listeners need 'certificate_dir'");
-            }
-            if (auto const* at = sr.table("auto_create")) {
-                table_reader ar(*this, *at, "sip.auto_create");
-                s.auto_create.enabled = true;
-                ar.boolean("enabled", s.auto_create.enabled);
-                s.auto_create.floors = read_floors(ar, "sip.auto_create");
-                if (s.auto_create.enabled && s.auto_create.floors.empty()) {
-                    error_at(at->source(),
-                             "sip.auto_create: needs at least one [[sip.auto_create.floor]]");
-                }
-            }
-        }
-
-        if (auto const* t = r.table("bfcp")) {
-            table_reader br(*this, *t, "bfcp");
-            br.endpoints("tcp", cfg.bfcp.tcp);
-            br.endpoints("tls", cfg.bfcp.tls);
-            // require_tls applies to every BFCP connection (RFC 8855 §9 Error 9), so a plain
-            // TCP/BFCP listener would answer every message with Use TLS: refuse the combination.
-            if (!cfg.bfcp.tcp.empty() && cfg.websocket.require_tls) {
-                error_at(t->get("tcp")->source(),
-                         "bfcp.tcp: a plain TCP/BFCP listener cannot serve while "
-                         "websocket.require_tls = true (every message would get Error 9); "
-                         "set require_tls = false or use bfcp.tls");
-            }
-        }
-
-        std::set<std::uint32_t> conf_ids;
-        for (auto const* ct : r.tables("conference")) {
-            table_reader cr(*this, *ct, "conference");
-            conference_settings c;
-            if (cr.get("id") == nullptr) error_at(ct->source(), "conference: missing key 'id'");
-            cr.integer("id", c.id, 1, std::numeric_limits<std::uint32_t>::max());
-            if (c.id != 0 && !conf_ids.insert(c.id).second) {
-                error_at(ct->source(), "conference: duplicate id " + std::to_string(c.id));
-            }
-            cr.string("name", c.name);
-            cr.strings("sip_uris", c.sip_uris);
-            cr.strings("chair_uris", c.chair_uris);
-            if (auto const* n = cr.get("chair_users")) {
-                if (auto const* arr = n->as_array()) {
-                    for (auto const& e : *arr) {
-                        auto const v = e.value<std::int64_t>();
-                        if (!e.is_integer() || *v < 1 || *v > 65535) {
-                            error_at(e.source(),
-                                     "conference.chair_users: expected user ids 1..65535");
-                            continue;
-                        }
-                        c.chair_users.push_back(static_cast<std::uint16_t>(*v));
-                    }
-                } else {
-                    error_at(n->source(), "conference.chair_users: expected an array of integers");
-                }
-            }
-            c.floors = read_floors(cr, "conference");
-            if (c.floors.empty()) {
-                error_at(ct->source(), "conference: needs at least one [[conference.floor]]");
-            }
-            cfg.conferences.push_back(std::move(c));
-        }
-
-        if (auto const* t = r.table("limits")) {
-            auto& l = cfg.limits;
-            table_reader lr(*this, *t, "limits");
-            lr.integer("max_connections", l.max_connections, 1);
-            // 0: no per-address limit (clients behind one NAT or proxy address).
-            lr.integer("max_connections_per_ip", l.max_connections_per_ip, 0);
-            lr.integer("messages_per_second", l.messages_per_second, 0);
-            lr.integer("write_queue_bytes", l.write_queue_bytes, 4096);
-            lr.integer("header_bytes", l.header_bytes, 1024, 1 << 20);
-        }
-
-        if (auto const* t = r.table("timeouts")) {
-            table_reader tr(*this, *t, "timeouts");
-            tr.duration("handshake", cfg.timeouts.handshake);
-            tr.duration("idle", cfg.timeouts.idle);
-            tr.duration("ping", cfg.timeouts.ping);
-            if (cfg.timeouts.handshake.count() == 0) {
-                error_at(t->source(), "timeouts.handshake: must be greater than 0");
-            }
-        }
-
-        if (auto const* t = r.table("logging")) {
-            table_reader lg(*this, *t, "logging");
-            enum_value(lg, "level", cfg.logging.level,
-                       {{"trace", log_level::trace},
-                        {"debug", log_level::debug},
-                        {"info", log_level::info},
-                        {"warn", log_level::warn},
-                        {"error", log_level::error},
-                        {"off", log_level::off}});
-            enum_value(lg, "format", cfg.logging.format,
-                       {{"text", log_format::text}, {"json", log_format::json}});
-        }
-
-        if (auto const* t = r.table("admin")) {
-            table_reader ad(*this, *t, "admin");
-            ad.boolean("enabled", cfg.admin.enabled);
-            ad.string("bind", cfg.admin.bind, false);
-            ad.string("bearer_key", cfg.admin.bearer_key);
-            if (cfg.admin.enabled && !cfg.admin.loopback_only() && cfg.admin.bearer_key.empty()) {
-                error_at(t->source(), "admin: a non-loopback 'bind' requires a 'bearer_key'");
-            }
-            if (!cfg.admin.bearer_key.empty() && cfg.admin.bearer_key.size() < 16) {
-                auto const* n = t->get("bearer_key");
-                error_at(n->source(), "admin.bearer_key: must be at least 16 characters");
-            }
-        }
-
-        // Cross-checks that need several sections.
-        if (!cfg.websocket.allow_plain && !cfg.websocket.require_tls) {
-            // Harmless but contradictory-looking; no error: plain connections are refused anyway.
-        }
-        std::set<std::string> uris;
-        for (auto const& c : cfg.conferences) {
-            for (auto const& u : c.sip_uris) {
-                if (!uris.insert(u).second) {
-                    errors.push_back(
-                        {root.source().begin.line, 0,
-                         "conference: sip_uri '" + u + "' is used by two conferences"});
-                }
-            }
-        }
+        if (auto const* t = r.table("websocket")) read_websocket(*t, cfg.websocket);
+        if (auto const* t = r.table("tls")) read_tls(*t, cfg.tls);
+        if (auto const* t = r.table("sip")) read_sip(*t, cfg.sip);
+        if (auto const* t = r.table("bfcp")) read_bfcp(*t, cfg.bfcp, cfg.websocket);
+        read_conferences(r, cfg.conferences);
+        if (auto const* t = r.table("limits")) read_limits(*t, cfg.limits);
+        if (auto const* t = r.table("timeouts")) read_timeouts(*t, cfg.timeouts);
+        if (auto const* t = r.table("logging")) read_logging(*t, cfg.logging);
+        if (auto const* t = r.table("admin")) read_admin(*t, cfg.admin);
+        warn_unprovable_chairs(cfg);
     }
 };
 
@@ -590,10 +683,12 @@ config_result parse_config(std::string_view toml_text)
     checker c;
     c.read(root, cfg);
     out.errors = std::move(c.errors);
-    std::stable_sort(out.errors.begin(), out.errors.end(),
-                     [](config_error const& a, config_error const& b) {
-                         return a.line != b.line ? a.line < b.line : a.column < b.column;
-                     });
+    out.warnings = std::move(c.warnings);
+    auto const by_line = [](config_error const& a, config_error const& b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+    };
+    std::stable_sort(out.errors.begin(), out.errors.end(), by_line);
+    std::stable_sort(out.warnings.begin(), out.warnings.end(), by_line);
     if (out.errors.empty()) out.cfg = std::move(cfg);
     return out;
 }
@@ -632,6 +727,13 @@ std::string format_error(std::string_view file, config_error const& e)
     }
     out += ": " + e.message;
     return out;
+}
+
+std::string format_warning(std::string_view file, config_error const& w)
+{
+    auto copy = w;
+    copy.message = "warning: " + w.message;
+    return format_error(file, copy);
 }
 
 } // namespace floorctl::app

@@ -6,6 +6,8 @@
 ///
 /// Thread safety: a `config` is an immutable value after loading; share it by const reference.
 
+#include <floorctl/config.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -22,31 +24,37 @@ struct endpoint {
     friend bool operator==(endpoint const&, endpoint const&) = default;
 };
 
-/// How a floor grants requests (RFC 8855 leaves the policy to the server).
-enum class floor_policy : std::uint8_t {
-    queue,   ///< first come first served, ordered by priority, up to max_holders holders
-    preempt, ///< a new request takes the floor; the holder is Revoked
-    chair,   ///< requests wait for a ChairAction (or chair_fallback after chair_timeout)
+// The floor policy vocabulary is the core's (floorctl::policy, floorctl::chair_fallback; see
+// docs/policies.md); the settings below only add what a reader of settings needs.
+
+/// Text of a policy as written in the configuration and the API ("queue", "preempt", "chair").
+[[nodiscard]] char const* to_string(policy p) noexcept;
+/// Text of a fallback as written in the configuration and the API ("accept", "deny").
+[[nodiscard]] char const* to_string(chair_fallback f) noexcept;
+/// Parses to_string(policy)'s texts; nullopt when unknown.
+[[nodiscard]] std::optional<policy> parse_policy(std::string_view s) noexcept;
+/// Parses to_string(chair_fallback)'s texts; nullopt when unknown.
+[[nodiscard]] std::optional<chair_fallback> parse_chair_fallback(std::string_view s) noexcept;
+
+/// Bounds that every reader of settings (the TOML file, the JSON API) applies, so that both
+/// accept exactly the same values.
+struct setting_bounds {
+    static constexpr std::uint16_t max_holders = 255;           ///< floor: 1..this
+    static constexpr std::uint16_t max_requests_per_user = 255; ///< floor: 1..this
+    /// Every duration (hold time, chair timeout, reconnect grace, timeouts): 0..this.
+    static constexpr std::chrono::milliseconds max_duration{365LL * 24 * 3600 * 1000};
 };
 
-/// What a chair-moderated floor does when no chair acts in time.
-enum class chair_fallback : std::uint8_t { accept, deny };
-
-/// Text of a policy value as written in the configuration ("queue", ...).
-[[nodiscard]] char const* to_string(floor_policy p) noexcept;
-/// Text of a fallback value as written in the configuration ("accept", "deny").
-[[nodiscard]] char const* to_string(chair_fallback f) noexcept;
-
-/// One floor of a conference ([[conference.floor]]).
+/// One floor of a conference ([[conference.floor]]). Defaults as floorctl::floor_config's.
 struct floor_settings {
     std::uint16_t id = 1;
-    floor_policy policy = floor_policy::queue;
+    floorctl::policy policy = floor_config{}.kind;
     std::uint16_t max_holders = 1;
     std::chrono::milliseconds max_hold_time{0}; ///< 0: unlimited
     std::uint16_t max_requests_per_user = 1;
     bool send_accepted = false; ///< send Accepted before Granted (Pending → Accepted → Granted)
     std::chrono::milliseconds chair_timeout{30'000};
-    chair_fallback fallback = chair_fallback::deny;
+    chair_fallback fallback = floor_config{}.fallback;
     std::string label; ///< media stream label the floor controls (SDP mstrm), may be empty
 };
 
@@ -58,7 +66,20 @@ struct conference_settings {
     std::vector<std::string> chair_uris;    ///< SIP URIs of chairs
     std::vector<std::uint16_t> chair_users; ///< user ids of chairs
     std::vector<floor_settings> floors;
+    /// After a participant's connection closes, its floor requests survive this long and a new
+    /// connection of the same participant keeps them (floorctl::conference_config); 0: none.
+    std::chrono::milliseconds reconnect_grace{0};
 };
+
+/// A problem check_floors() found; `floor` is the index of the floor concerned, if any.
+struct settings_problem {
+    std::optional<std::size_t> floor;
+    std::string message;
+};
+
+/// The rules over a conference's floors that every reader applies after reading them: at least
+/// one floor, floor ids unique. Empty when the floors are valid.
+[[nodiscard]] std::vector<settings_problem> check_floors(std::vector<floor_settings> const& floors);
 
 /// Template for conferences created on the first INVITE to an unknown conference URI.
 struct conference_template {
@@ -86,10 +107,14 @@ struct tls_settings {
     [[nodiscard]] bool self_signed() const noexcept { return certificate.empty(); }
 };
 
-/// A digest credential for SIP callers.
+/// A digest credential for SIP callers ([[sip.user]]).
 struct sip_user {
     std::string name;
     std::string password;
+    /// The SIP URI a caller proves by authenticating as `name` (e.g. "sip:moderator@example.com");
+    /// empty: none. Only a proven identity makes a SIP caller a chair (`chair_uris`); the From
+    /// header is the caller's claim and proves nothing.
+    std::string identity;
 };
 
 /// The SIP user agent ([sip]).
@@ -187,6 +212,9 @@ struct config_error {
 struct config_result {
     std::optional<config> cfg;
     std::vector<config_error> errors;
+    /// Valid but probably not what the operator meant (e.g. a chair URI no SIP caller can
+    /// prove); reported by check-config and logged at start. Sorted by line.
+    std::vector<config_error> warnings;
     [[nodiscard]] bool ok() const noexcept { return errors.empty() && cfg.has_value(); }
 };
 
@@ -204,5 +232,7 @@ struct config_result {
 
 /// Formats an error as "FILE:LINE:COL: message" (or "FILE: message" when line is 0).
 [[nodiscard]] std::string format_error(std::string_view file, config_error const& e);
+/// Formats a warning as "FILE:LINE:COL: warning: message" (or "FILE: warning: message").
+[[nodiscard]] std::string format_warning(std::string_view file, config_error const& w);
 
 } // namespace floorctl::app

@@ -30,19 +30,6 @@ char const* status_name(request_status s) noexcept
     return "?";
 }
 
-char const* policy_name(policy p) noexcept
-{
-    switch (p) {
-    case policy::queue:
-        return "queue";
-    case policy::preempt:
-        return "preempt";
-    case policy::chair:
-        return "chair";
-    }
-    return "?";
-}
-
 /// Reads an unsigned integer member within [min, max]; sets `err` on a wrong type or range.
 template <class Int>
 void read_uint(json::object const& o, std::string_view key, Int& out, std::uint64_t min,
@@ -104,6 +91,44 @@ std::optional<json::object> parse_object(std::string_view body, std::string& err
     return std::move(v.as_object());
 }
 
+/// A duration member in milliseconds, within the bounds the configuration file has too.
+void read_ms(json::object const& o, std::string_view key, std::chrono::milliseconds& out,
+             std::string& err)
+{
+    auto ms = static_cast<std::uint64_t>(out.count());
+    read_uint(o, key, ms, 0, static_cast<std::uint64_t>(setting_bounds::max_duration.count()), err);
+    out = std::chrono::milliseconds{ms};
+}
+
+floor_settings floor_from_json(json::object const& fo, std::string& err)
+{
+    floor_settings f;
+    if (!fo.contains("id")) err = "floors: every floor needs an id";
+    read_uint(fo, "id", f.id, 1, 65535, err);
+    std::string pol = to_string(f.policy);
+    read_string(fo, "policy", pol, err);
+    if (auto p = parse_policy(pol)) {
+        f.policy = *p;
+    } else if (err.empty()) {
+        err = "policy: expected queue, preempt or chair";
+    }
+    read_uint(fo, "max_holders", f.max_holders, 1, setting_bounds::max_holders, err);
+    read_ms(fo, "max_hold_time_ms", f.max_hold_time, err);
+    read_uint(fo, "max_requests_per_user", f.max_requests_per_user, 1,
+              setting_bounds::max_requests_per_user, err);
+    read_bool(fo, "send_accepted", f.send_accepted, err);
+    read_ms(fo, "chair_timeout_ms", f.chair_timeout, err);
+    std::string fb = to_string(f.fallback);
+    read_string(fo, "chair_fallback", fb, err);
+    if (auto v = parse_chair_fallback(fb)) {
+        f.fallback = *v;
+    } else if (err.empty()) {
+        err = "chair_fallback: expected accept or deny";
+    }
+    read_string(fo, "label", f.label, err);
+    return f;
+}
+
 } // namespace
 
 conference_parse conference_from_json(std::string_view body)
@@ -128,6 +153,7 @@ conference_parse conference_from_json(std::string_view body)
             }
         }
     }
+    read_ms(*o, "reconnect_grace_ms", c.reconnect_grace, err);
     if (auto const* fl = o->if_contains("floors"); fl && err.empty()) {
         if (!fl->is_array() || fl->as_array().empty()) {
             err = "floors: expected a non-empty array";
@@ -137,44 +163,12 @@ conference_parse conference_from_json(std::string_view body)
                     err = "floors: expected objects";
                     break;
                 }
-                auto const& fo = e.as_object();
-                floor_settings f;
-                if (!fo.contains("id")) err = "floors: every floor needs an id";
-                read_uint(fo, "id", f.id, 1, 65535, err);
-                std::string pol = "queue";
-                read_string(fo, "policy", pol, err);
-                if (pol == "queue")
-                    f.policy = floor_policy::queue;
-                else if (pol == "preempt")
-                    f.policy = floor_policy::preempt;
-                else if (pol == "chair")
-                    f.policy = floor_policy::chair;
-                else if (err.empty())
-                    err = "policy: expected queue, preempt or chair";
-                read_uint(fo, "max_holders", f.max_holders, 1, 255, err);
-                std::uint32_t ms = 0;
-                ms = static_cast<std::uint32_t>(f.max_hold_time.count());
-                read_uint(fo, "max_hold_time_ms", ms, 0, 0xffffffffULL, err);
-                f.max_hold_time = std::chrono::milliseconds{ms};
-                read_uint(fo, "max_requests_per_user", f.max_requests_per_user, 1, 255, err);
-                read_bool(fo, "send_accepted", f.send_accepted, err);
-                ms = static_cast<std::uint32_t>(f.chair_timeout.count());
-                read_uint(fo, "chair_timeout_ms", ms, 0, 0xffffffffULL, err);
-                f.chair_timeout = std::chrono::milliseconds{ms};
-                std::string fb = "deny";
-                read_string(fo, "chair_fallback", fb, err);
-                if (fb == "accept")
-                    f.fallback = chair_fallback::accept;
-                else if (fb == "deny")
-                    f.fallback = chair_fallback::deny;
-                else if (err.empty())
-                    err = "chair_fallback: expected accept or deny";
-                read_string(fo, "label", f.label, err);
-                for (auto const& other : c.floors) {
-                    if (other.id == f.id && err.empty()) err = "floors: duplicate floor id";
-                }
+                auto f = floor_from_json(e.as_object(), err);
                 if (!err.empty()) break;
                 c.floors.push_back(std::move(f));
+            }
+            for (auto const& p : check_floors(c.floors)) {
+                if (err.empty()) err = "floors: " + p.message;
             }
         }
     } else if (err.empty()) {
@@ -228,6 +222,7 @@ json::object conference_to_json(conference_settings const& c)
     for (auto const u : c.chair_users)
         chairs.push_back(u);
     o["chair_users"] = std::move(chairs);
+    o["reconnect_grace_ms"] = c.reconnect_grace.count();
     return o;
 }
 
@@ -265,7 +260,7 @@ json::object snapshot_to_json(conference_snapshot const& s)
     for (auto const& f : s.floors) {
         json::object fo;
         fo["id"] = to_underlying(f.id);
-        fo["policy"] = policy_name(f.kind);
+        fo["policy"] = to_string(f.kind);
         fo["max_holders"] = f.max_holders;
         fo["label"] = f.label;
         json::array holders;

@@ -60,12 +60,19 @@ int check_config(char const* path)
     auto const r = load_config_file(path);
     for (auto const& e : r.errors)
         std::fprintf(stderr, "%s\n", format_error(path, e).c_str());
+    for (auto const& w : r.warnings)
+        std::fprintf(stderr, "%s\n", format_warning(path, w).c_str());
     if (!r.ok()) {
         std::fprintf(stderr, "%s: %zu error%s\n", path, r.errors.size(),
                      r.errors.size() == 1 ? "" : "s");
         return 1;
     }
-    std::printf("%s: OK\n", path);
+    if (r.warnings.empty()) {
+        std::printf("%s: OK\n", path);
+    } else {
+        std::printf("%s: OK, %zu warning%s\n", path, r.warnings.size(),
+                    r.warnings.size() == 1 ? "" : "s");
+    }
     return 0;
 }
 
@@ -160,6 +167,7 @@ int main(int argc, char** argv)
     }
 
     config cfg;
+    std::vector<config_error> config_warnings;
     if (config_path) {
         auto r = load_config_file(*config_path);
         if (!r.ok()) {
@@ -169,12 +177,15 @@ int main(int argc, char** argv)
             return 1;
         }
         cfg = std::move(*r.cfg);
+        config_warnings = std::move(r.warnings);
     } else {
         cfg = default_config();
     }
     if (format_override) cfg.logging.format = *format_override;
     if (level_override) cfg.logging.level = *level_override;
     logger::global().configure(cfg.logging.level, cfg.logging.format);
+    for (auto const& w : config_warnings)
+        log_warn("configuration", {.extra = {{"warning", format_warning(*config_path, w)}}});
 
     try {
         net::io_context ioc{static_cast<int>(cfg.effective_io_threads())};

@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -31,6 +32,23 @@ std::string stream_address(endpoint const& e, std::string const& fallback)
 
 } // namespace
 
+sip_directory::sip_directory(application& a, sip_settings const& sip) : app_(a)
+{
+    if (!sip.digest_auth) return; // nobody authenticates, so nobody proves an identity
+    for (auto const& u : sip.users) {
+        if (!u.identity.empty()) identities_.emplace(u.name, u.identity);
+    }
+}
+
+std::optional<std::string>
+sip_directory::proven_identity(std::optional<std::string> const& digest_user) const
+{
+    if (!digest_user) return std::nullopt;
+    auto const it = identities_.find(*digest_user);
+    if (it == identities_.end()) return std::nullopt;
+    return it->second;
+}
+
 std::optional<::app::conference_info> sip_directory::lookup(std::string_view name)
 {
     auto id = app_.catalog().by_name(name);
@@ -54,8 +72,24 @@ sip_directory::create(::app::participant_request const& r)
 {
     participant_info info;
     info.display_name = r.display_name.substr(0, 253);
-    info.uri = r.user_uri.substr(0, 253);
-    auto const res = app_.create_participant(r.conference, std::move(info));
+    // A caller is a chair only when it proved a chair URI: it authenticated as a [[sip.user]]
+    // whose identity is that URI (docs/configuration.md, "Chairs"). The From header is the
+    // caller's claim: it never makes a chair, and a From that names a chair without that proof
+    // is not shown to others as the participant's USER-URI.
+    auto const proven = proven_identity(r.authenticated_user);
+    info.uri = (proven ? *proven : r.user_uri).substr(0, 253);
+    auto const conf = app_.catalog().find(r.conference);
+    bool const names_a_chair = conf && chair_user_for_uri(*conf, info.uri).has_value();
+    participant_claim claim;
+    claim.chair = proven && names_a_chair;
+    if (!proven && names_a_chair) {
+        log_warn(
+            "SIP caller claims a chair URI it did not prove; joins as a participant",
+            {.conference = r.conference,
+             .extra = {{"uri", info.uri}, {"digest_user", r.authenticated_user.value_or("")}}});
+        info.uri.clear();
+    }
+    auto const res = app_.create_participant(r.conference, std::move(info), claim);
     if (!res.ticket) {
         switch (res.failure) {
         case participant_failure::no_such_conference:
@@ -77,9 +111,10 @@ sip_directory::create(::app::participant_request const& r)
                 : r.signalling_address;
         app_.expect_stream_connection(res.ticket->conference, res.ticket->user, addr);
     }
-    log_info("SIP participant", {.conference = res.ticket->conference,
-                                 .user = res.ticket->user,
-                                 .extra = {{"uri", r.user_uri}}});
+    log_info("SIP participant",
+             {.conference = res.ticket->conference,
+              .user = res.ticket->user,
+              .extra = {{"uri", r.user_uri}, {"identity", proven.value_or("")}}});
     return ::app::participant_grant{res.ticket->user, res.ticket->token};
 }
 
@@ -147,7 +182,7 @@ std::string sip_url(char const* scheme, endpoint const& e)
 
 } // namespace
 
-sip_service::sip_service(application& app, config const& cfg) : directory_(app)
+sip_service::sip_service(application& app, config const& cfg) : directory_(app, cfg.sip)
 {
     sip::config scfg;
     // sofia binds UDP and TCP from one URL; the first configured endpoint decides both.

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace floorctl::app {
 
@@ -22,7 +23,8 @@ namespace floorctl::app {
 /// Every member is thread-safe (application's are); called on the SIP thread.
 class sip_directory final : public ::app::participant_directory {
 public:
-    explicit sip_directory(application& a) noexcept : app_(a) {}
+    /// `sip`: the digest users and the identity each one proves (used only when digest_auth).
+    sip_directory(application& a, sip_settings const& sip);
 
     std::optional<::app::conference_info> lookup(std::string_view name) override;
     boost::system::result<::app::participant_grant, ::app::refusal>
@@ -31,8 +33,14 @@ public:
     renew_token(conference_id conf, user_id user, transport_kind transport) override;
     void revoke(conference_id conf, user_id user) override;
 
+    /// The identity a caller proved: the `identity` of the [[sip.user]] it authenticated as
+    /// (`digest_user`), or nullopt. The From URI is a claim and never proves anything.
+    [[nodiscard]] std::optional<std::string>
+    proven_identity(std::optional<std::string> const& digest_user) const;
+
 private:
     application& app_;
+    std::unordered_map<std::string, std::string> identities_; ///< digest user -> identity
 };
 
 /// The controller configuration derived from floorctl's configuration: Request-URI users of

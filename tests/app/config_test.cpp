@@ -67,6 +67,11 @@ load_limit = 500
 name = "alice"
 password = "wonderland"
 
+[[sip.user]]
+name = "chair"
+password = "looking-glass"
+identity = "sip:chair@example.com"
+
 [sip.auto_create]
 [[sip.auto_create.floor]]
 id = 2
@@ -82,6 +87,7 @@ name = "board"
 sip_uris = ["sip:board@example.com"]
 chair_uris = ["sip:chair@example.com"]
 chair_users = [7, 8]
+reconnect_grace = "15s"
 
 [[conference.floor]]
 id = 1
@@ -154,13 +160,15 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_TRUE(c.sip.digest_auth);
     EXPECT_EQ(c.sip.realm, "example.com");
     EXPECT_EQ(c.sip.load_limit, 500u);
-    ASSERT_EQ(c.sip.users.size(), 1u);
+    ASSERT_EQ(c.sip.users.size(), 2u);
     EXPECT_EQ(c.sip.users[0].name, "alice");
     EXPECT_EQ(c.sip.users[0].password, "wonderland");
+    EXPECT_EQ(c.sip.users[0].identity, "");
+    EXPECT_EQ(c.sip.users[1].identity, "sip:chair@example.com");
     EXPECT_TRUE(c.sip.auto_create.enabled);
     ASSERT_EQ(c.sip.auto_create.floors.size(), 1u);
     EXPECT_EQ(c.sip.auto_create.floors[0].id, 2);
-    EXPECT_EQ(c.sip.auto_create.floors[0].policy, floor_policy::preempt);
+    EXPECT_EQ(c.sip.auto_create.floors[0].policy, floorctl::policy::preempt);
 
     EXPECT_EQ(c.bfcp.tcp, (std::vector<endpoint>{{"127.0.0.1", 5070}}));
     EXPECT_EQ(c.bfcp.tls, (std::vector<endpoint>{{"127.0.0.1", 5071}}));
@@ -172,19 +180,21 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_EQ(conf.sip_uris, std::vector<std::string>{"sip:board@example.com"});
     EXPECT_EQ(conf.chair_uris, std::vector<std::string>{"sip:chair@example.com"});
     EXPECT_EQ(conf.chair_users, (std::vector<std::uint16_t>{7, 8}));
+    EXPECT_EQ(conf.reconnect_grace, 15s);
     ASSERT_EQ(conf.floors.size(), 2u);
     auto const& f = conf.floors[0];
     EXPECT_EQ(f.id, 1);
-    EXPECT_EQ(f.policy, floor_policy::chair);
+    EXPECT_EQ(f.policy, floorctl::policy::chair);
     EXPECT_EQ(f.max_holders, 2);
     EXPECT_EQ(f.max_hold_time, 600s);
     EXPECT_EQ(f.max_requests_per_user, 3);
     EXPECT_TRUE(f.send_accepted);
     EXPECT_EQ(f.chair_timeout, 45s);
-    EXPECT_EQ(f.fallback, chair_fallback::accept);
+    EXPECT_EQ(f.fallback, floorctl::chair_fallback::accept);
     EXPECT_EQ(f.label, "slides");
-    EXPECT_EQ(conf.floors[1].policy, floor_policy::queue);
-    EXPECT_EQ(conf.floors[1].max_holders, 1); // default
+    EXPECT_EQ(conf.floors[1].policy, floorctl::policy::queue);
+    EXPECT_EQ(conf.floors[1].max_holders, 1);                           // default
+    EXPECT_EQ(conf.floors[1].fallback, floorctl::chair_fallback::deny); // default
 
     EXPECT_EQ(c.limits.max_connections, 500u);
     EXPECT_EQ(c.limits.max_connections_per_ip, 20u);
@@ -226,7 +236,7 @@ TEST(ConfigTest, EmbeddedDefaultHasDemoConferenceAndSip)
     EXPECT_EQ(c.conferences[0].id, 1u);
     ASSERT_EQ(c.conferences[0].floors.size(), 1u);
     EXPECT_EQ(c.conferences[0].floors[0].id, 1);
-    EXPECT_EQ(c.conferences[0].floors[0].policy, floor_policy::queue);
+    EXPECT_EQ(c.conferences[0].floors[0].policy, floorctl::policy::queue);
     EXPECT_EQ(c.conferences[0].sip_uris, std::vector<std::string>{"sip:demo@127.0.0.1:5060"});
     EXPECT_TRUE(c.sip.enabled);
     EXPECT_EQ(c.sip.udp, (std::vector<endpoint>{{"127.0.0.1", 5060}}));
@@ -337,7 +347,8 @@ bearer_key = "short"
         << dump(r);
     EXPECT_TRUE(has_error(r, 37, "conference.floor.chair_fallback: expected one of")) << dump(r);
     EXPECT_TRUE(has_error(r, 38, "unknown key 'conference.floor.colour'")) << dump(r);
-    EXPECT_TRUE(has_error(r, 40, "conference: needs at least one [[conference.floor]]")) << dump(r);
+    EXPECT_TRUE(has_error(r, 40, "conference: needs at least one floor ([[conference.floor]])"))
+        << dump(r);
     EXPECT_TRUE(has_error(r, 44, "limits.max_connections: 0 is out of range")) << dump(r);
     EXPECT_TRUE(has_error(r, 45, "limits.write_queue_bytes: 10 is out of range")) << dump(r);
     EXPECT_TRUE(has_error(r, 46, "limits.header_bytes: 10 is out of range")) << dump(r);
@@ -463,6 +474,92 @@ TEST(ConfigTest, ExampleConfigurationIsValid)
     auto const r =
         load_config_file(std::string(FLOORCTL_SOURCE_DIR) + "/conf/floorctl.example.conf");
     EXPECT_TRUE(r.ok()) << dump(r);
+    EXPECT_TRUE(r.warnings.empty()) << format_warning("example", r.warnings.front());
+}
+
+// A SIP caller is a chair only when it proves the chair URI (digest user whose identity is the
+// URI); a chair URI nothing proves is a warning with the line of its chair_uris.
+TEST(ConfigTest, ChairUrisNoSipCallerCanProveAreWarnings)
+{
+    constexpr char head[] = R"([sip]
+udp = ["127.0.0.1:5060"]
+digest_auth = DIGEST
+[[sip.user]]
+name = "mod"
+password = "pw"
+identity = "sip:moderator@example.com"
+[[conference]]
+id = 1
+chair_uris = ["sip:moderator@example.com", "sip:other@example.com"]
+[[conference.floor]]
+id = 1
+)";
+    auto with_digest = [&](std::string d) {
+        std::string text = head;
+        text.replace(text.find("DIGEST"), 6, d);
+        return parse_config(text);
+    };
+    auto const off = with_digest("false");
+    ASSERT_TRUE(off.ok()) << dump(off);
+    ASSERT_EQ(off.warnings.size(), 2u);
+    EXPECT_EQ(off.warnings[0].line, 10u);
+    EXPECT_NE(off.warnings[0].message.find("'sip:moderator@example.com'"), std::string::npos);
+    EXPECT_NE(off.warnings[0].message.find("digest_auth is off"), std::string::npos)
+        << off.warnings[0].message;
+    EXPECT_NE(off.warnings[1].message.find("'sip:other@example.com'"), std::string::npos);
+
+    auto const on = with_digest("true");
+    ASSERT_TRUE(on.ok()) << dump(on);
+    ASSERT_EQ(on.warnings.size(), 1u); // the moderator is proven by "mod"; "other" by nobody
+    EXPECT_NE(on.warnings[0].message.find("no [[sip.user]] has identity = "
+                                          "\"sip:other@example.com\""),
+              std::string::npos)
+        << on.warnings[0].message;
+    EXPECT_EQ(format_warning("f.conf", on.warnings[0]).rfind("f.conf:10:", 0), 0u);
+    EXPECT_NE(format_warning("f.conf", on.warnings[0]).find(": warning: "), std::string::npos);
+
+    // Without SIP no caller can claim anything: the URIs serve the provisioning API only.
+    auto const no_sip = parse_config(
+        "[[conference]]\nid = 1\nchair_uris = [\"sip:a@b\"]\n[[conference.floor]]\nid = 1\n");
+    ASSERT_TRUE(no_sip.ok()) << dump(no_sip);
+    EXPECT_TRUE(no_sip.warnings.empty());
+}
+
+TEST(ConfigTest, SipUserIdentityMustBeASipUri)
+{
+    auto const r = parse_config(R"([sip]
+udp = ["127.0.0.1:5060"]
+[[sip.user]]
+name = "mod"
+password = "pw"
+identity = "moderator"
+)");
+    EXPECT_TRUE(has_error(r, 6, "sip.user.identity: expected a SIP URI")) << dump(r);
+}
+
+// One settings model: the file's floor settings are the core's vocabulary with the core's
+// defaults (the chair fallback used to default to deny here and to accept in the core).
+TEST(ConfigTest, FloorDefaultsAreTheCoresDefaults)
+{
+    floorctl::floor_config const core;
+    floor_settings const file;
+    EXPECT_EQ(file.policy, core.kind);
+    EXPECT_EQ(file.fallback, core.fallback);
+    EXPECT_EQ(core.fallback, floorctl::chair_fallback::deny); // docs/configuration.md
+    EXPECT_EQ(parse_policy("preempt"), floorctl::policy::preempt);
+    EXPECT_EQ(parse_policy("fifo"), std::nullopt);
+    EXPECT_EQ(parse_chair_fallback("accept"), floorctl::chair_fallback::accept);
+    EXPECT_EQ(parse_chair_fallback("maybe"), std::nullopt);
+}
+
+TEST(ConfigTest, ReconnectGraceIsADuration)
+{
+    auto const r = parse_config("[[conference]]\nid = 1\nreconnect_grace = \"x\"\n"
+                                "[[conference.floor]]\nid = 1\n");
+    EXPECT_TRUE(has_error(r, 3, "conference.reconnect_grace: expected a duration")) << dump(r);
+    auto const none = parse_config("[[conference]]\nid = 1\n[[conference.floor]]\nid = 1\n");
+    ASSERT_TRUE(none.ok()) << dump(none);
+    EXPECT_EQ(none.cfg->conferences[0].reconnect_grace, 0ms);
 }
 
 TEST(ConfigTest, LogLevelAndFormatNames)
@@ -471,6 +568,6 @@ TEST(ConfigTest, LogLevelAndFormatNames)
     EXPECT_EQ(parse_log_level("nope"), std::nullopt);
     EXPECT_EQ(parse_log_format("json"), log_format::json);
     EXPECT_EQ(parse_log_format("yaml"), std::nullopt);
-    EXPECT_STREQ(to_string(floor_policy::preempt), "preempt");
-    EXPECT_STREQ(to_string(chair_fallback::accept), "accept");
+    EXPECT_STREQ(to_string(floorctl::policy::preempt), "preempt");
+    EXPECT_STREQ(to_string(floorctl::chair_fallback::accept), "accept");
 }

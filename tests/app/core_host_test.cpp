@@ -67,12 +67,16 @@ protected:
         floor_config f;
         f.id = floor_id{1};
         c.floors.push_back(f);
-        host_.add_conference(c, [](result<void> r) { ASSERT_TRUE(r.has_value()); });
+        // Counted and checked after the run: an assertion inside a callback that never runs
+        // would pass silently.
+        int added = 0;
+        host_.add_conference(c, [&](result<void> r) { added += r.has_value() ? 1 : 0; });
         participant_info p;
         p.id = alice;
-        host_.add_participant(conf, p, [](result<user_id> r) { ASSERT_TRUE(r.has_value()); });
+        host_.add_participant(conf, p, [&](result<user_id> r) { added += r.has_value() ? 1 : 0; });
         ioc_.run();
         ioc_.restart();
+        EXPECT_EQ(added, 2) << "the conference and its participant were not both added";
     }
 
     // Runs `raise` as a handler on the io thread (where the listeners raise transport events),

@@ -180,7 +180,7 @@ TEST_F(HttpApiTest, ChairUriGetsItsReservedUserIdOnlyWhenTheApiSaysChair)
 TEST_F(HttpApiTest, UserIdsReservedForChairsAreNeverHandedToAnyoneElse)
 {
     cfg_.conferences[0].chair_users = {1, 3};
-    cfg_.conferences[0].floors[0].policy = floor_policy::chair;
+    cfg_.conferences[0].floors[0].policy = policy::chair;
     for (int expected : {2, 4, 5}) {
         auto const j = json(call(http::verb::post, "/api/conferences/1/participants", ""));
         EXPECT_EQ(j.at("userid").as_int64(), expected);
@@ -392,7 +392,7 @@ TEST(HttpJsonTest, ConferenceBodyDefaultsToOneQueueFloor)
     ASSERT_TRUE(r.error.empty()) << r.error;
     ASSERT_EQ(r.conference->floors.size(), 1u);
     EXPECT_EQ(r.conference->floors[0].id, 1);
-    EXPECT_EQ(r.conference->floors[0].policy, floor_policy::queue);
+    EXPECT_EQ(r.conference->floors[0].policy, policy::queue);
     EXPECT_EQ(r.conference->id, 0u); // server picks
 }
 
@@ -403,11 +403,37 @@ TEST(HttpJsonTest, ConferenceBodyErrorsNameTheField)
     EXPECT_EQ(conference_from_json(R"({"floors":[{"id":70000}]})").error, "id: out of range");
     EXPECT_EQ(conference_from_json(R"({"floors":[{}]})").error, "floors: every floor needs an id");
     EXPECT_EQ(conference_from_json(R"({"floors":[{"id":1},{"id":1}]})").error,
-              "floors: duplicate floor id");
+              "floors: duplicate floor id 1");
     EXPECT_EQ(conference_from_json(R"({"floors":[{"id":1,"send_accepted":1}]})").error,
               "send_accepted: expected true or false");
     EXPECT_EQ(conference_from_json(R"({"chair_users":[0]})").error,
               "chair_users: expected user ids 1..65535");
+    EXPECT_EQ(conference_from_json(R"({"floors":[{"id":1,"chair_fallback":"maybe"}]})").error,
+              "chair_fallback: expected accept or deny");
+}
+
+// The API and the configuration file accept the same values (one set of bounds).
+TEST(HttpJsonTest, ConferenceBodyHasTheFilesBoundsAndDefaults)
+{
+    auto const too_many = std::to_string(setting_bounds::max_holders + 1);
+    EXPECT_EQ(conference_from_json(R"({"floors":[{"id":1,"max_holders":)" + too_many + "}]}").error,
+              "max_holders: out of range");
+    EXPECT_FALSE(parse_config("[[conference]]\nid = 1\n[[conference.floor]]\nid = 1\n"
+                              "max_holders = " +
+                              too_many + "\n")
+                     .ok());
+    auto const year = std::to_string(setting_bounds::max_duration.count());
+    auto const more = std::to_string(setting_bounds::max_duration.count() + 1);
+    EXPECT_TRUE(conference_from_json(R"({"floors":[{"id":1,"chair_timeout_ms":)" + year + "}]}")
+                    .error.empty());
+    EXPECT_EQ(
+        conference_from_json(R"({"floors":[{"id":1,"max_hold_time_ms":)" + more + "}]}").error,
+        "max_hold_time_ms: out of range");
+    auto const r = conference_from_json(R"({"reconnect_grace_ms":2500,"floors":[{"id":1}]})");
+    ASSERT_TRUE(r.conference) << r.error;
+    EXPECT_EQ(r.conference->reconnect_grace, std::chrono::milliseconds{2500});
+    EXPECT_EQ(r.conference->floors[0].fallback, floor_settings{}.fallback);
+    EXPECT_EQ(conference_to_json(*r.conference).at("reconnect_grace_ms").as_int64(), 2500);
 }
 
 TEST(HttpJsonTest, ParticipantBody)
@@ -441,12 +467,14 @@ TEST(ConferenceConfigTest, ChairsByUriGetReservedIdsAndPolicyMaps)
     c.chair_uris = {"sip:a@x", "sip:b@x"};
     floor_settings f;
     f.id = 2;
-    f.policy = floor_policy::chair;
-    f.fallback = app::chair_fallback::accept;
+    f.policy = policy::chair;
+    f.fallback = chair_fallback::accept;
     f.max_holders = 3;
     c.floors.push_back(f);
+    c.reconnect_grace = std::chrono::seconds{20};
     auto const cc = to_conference_config(c, true);
     EXPECT_EQ(cc.id, conference_id{8});
+    EXPECT_EQ(cc.reconnect_grace, std::chrono::seconds{20});
     EXPECT_TRUE(cc.require_tls);
     ASSERT_EQ(cc.floors.size(), 1u);
     EXPECT_EQ(cc.floors[0].kind, policy::chair);

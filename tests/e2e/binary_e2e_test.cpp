@@ -4,122 +4,29 @@
 
 #include "e2e_support.hpp"
 #include "sip/sipp_runner.hpp"
+#include "support/child_process.hpp"
 
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <poll.h>
 #include <regex>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
 
 using namespace e2e;
 
 namespace {
 
-/// A child process with its stdout and stderr on one pipe.
-class process {
+/// The floorctl binary run with `args`.
+class process : public test_support::child_process {
 public:
-    explicit process(std::vector<std::string> args)
-    {
-        int fds[2];
-        if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-        posix_spawn_file_actions_addclose(&fa, fds[0]);
-        std::vector<char*> argv;
-        args.insert(args.begin(), FLOORCTL_BINARY);
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        if (posix_spawn(&pid_, FLOORCTL_BINARY, &fa, nullptr, argv.data(), environ) != 0) {
-            throw std::runtime_error("spawn");
-        }
-        posix_spawn_file_actions_destroy(&fa);
-        ::close(fds[1]);
-        out_ = fds[0];
-    }
-
-    ~process()
-    {
-        if (pid_ > 0 && !exited_) {
-            ::kill(pid_, SIGKILL);
-            int st = 0;
-            ::waitpid(pid_, &st, 0);
-        }
-        if (out_ >= 0) ::close(out_);
-    }
-
-    /// Reads output until `pattern` matches a line (bounded); returns the match.
-    std::optional<std::smatch> wait_for_line(std::regex const& pattern, int timeout_ms = 15000)
-    {
-        for (int waited = 0; waited < timeout_ms;) {
-            auto const nl = buffer_.find('\n');
-            if (nl != std::string::npos) {
-                line_ = buffer_.substr(0, nl);
-                buffer_.erase(0, nl + 1);
-                all_ += line_ + "\n";
-                std::smatch m;
-                if (std::regex_search(line_, m, pattern)) return m;
-                continue;
-            }
-            pollfd p{out_, POLLIN, 0};
-            int const r = ::poll(&p, 1, 100);
-            waited += 100;
-            if (r > 0) {
-                char buf[4096];
-                auto const n = ::read(out_, buf, sizeof buf);
-                if (n <= 0) return std::nullopt;
-                buffer_.append(buf, static_cast<std::size_t>(n));
-            }
-        }
-        return std::nullopt;
-    }
-
-    /// Everything read so far plus what is left until EOF (bounded).
-    std::string drain(int timeout_ms = 10000)
-    {
-        for (int waited = 0; waited < timeout_ms; waited += 100) {
-            pollfd p{out_, POLLIN, 0};
-            if (::poll(&p, 1, 100) > 0) {
-                char buf[4096];
-                auto const n = ::read(out_, buf, sizeof buf);
-                if (n <= 0) break;
-                buffer_.append(buf, static_cast<std::size_t>(n));
-            }
-        }
-        return all_ + buffer_;
-    }
-
-    /// Exit status after at most `timeout_ms`; nullopt if still running.
-    std::optional<int> wait_exit(int timeout_ms = 10000)
-    {
-        for (int waited = 0; waited <= timeout_ms; waited += 10) {
-            int st = 0;
-            if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-                exited_ = true;
-                return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            }
-            ::usleep(10'000); // polling a child's exit: no completion handle exists for waitpid
-        }
-        return std::nullopt;
-    }
-
-    void signal(int sig) { ::kill(pid_, sig); }
+    explicit process(std::vector<std::string> args) : child_process(with_binary(std::move(args))) {}
 
 private:
-    pid_t pid_ = -1;
-    int out_ = -1;
-    bool exited_ = false;
-    std::string buffer_;
-    std::string line_;
-    std::string all_;
+    static std::vector<std::string> with_binary(std::vector<std::string> args)
+    {
+        args.insert(args.begin(), FLOORCTL_BINARY);
+        return args;
+    }
 };
 
 std::string write_temp(std::string const& name, std::string const& text)
@@ -152,6 +59,23 @@ TEST(BinaryE2E, CheckConfigReportsEveryErrorWithItsLine)
     EXPECT_NE(out.find(path + ":3:"), std::string::npos) << out;
     EXPECT_NE(out.find(path + ":4:"), std::string::npos) << out;
     EXPECT_NE(out.find("3 errors"), std::string::npos) << out;
+    std::filesystem::remove(path);
+}
+
+TEST(BinaryE2E, CheckConfigWarnsAboutChairUrisNoSipCallerCanProve)
+{
+    auto const path = write_temp("floorctl-chair", "[sip]\nudp = [\"127.0.0.1:5060\"]\n"
+                                                   "[[conference]]\nid = 1\n"
+                                                   "chair_uris = [\"sip:moderator@example.com\"]\n"
+                                                   "[[conference.floor]]\nid = 1\n");
+    process p({"check-config", path});
+    auto const out = p.drain();
+    EXPECT_EQ(p.wait_exit(), 0) << out; // a warning, not an error
+    EXPECT_NE(out.find(path + ":5:14: warning: conference.chair_uris: no SIP caller can prove "
+                              "'sip:moderator@example.com' (sip.digest_auth is off)"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find(path + ": OK, 1 warning"), std::string::npos) << out;
     std::filesystem::remove(path);
 }
 

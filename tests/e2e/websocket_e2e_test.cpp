@@ -4,6 +4,8 @@
 #include "e2e_support.hpp"
 #include "http_json.hpp"
 
+#include <floorctl/to_string.hpp>
+
 using namespace e2e;
 
 namespace {
@@ -157,6 +159,48 @@ TEST_P(WebSocketE2E, VanishedHolderFreesTheFloorForTheNextInLine)
     ca.vanish(); // no close handshake, no FloorRelease
     EXPECT_TRUE(cb.read_until(has_status(request_status::granted)))
         << "the floor was not handed on after the holder vanished";
+}
+
+// `reconnect_grace` of the configuration reaches the core: the holder's connection drops, and
+// once the server has seen it gone (the API lists it as not connected) the holder connects
+// again with its token and still holds its request, which it releases from the new connection.
+TEST_P(WebSocketE2E, ReconnectGraceKeepsTheRequestsOfAHolderThatConnectsAgain)
+{
+    auto cfg = config();
+    cfg.conferences[0].reconnect_grace = std::chrono::seconds{60};
+    test_server srv(cfg);
+    auto const a = srv.participant();
+    auto const user = to_underlying(a.user);
+    std::optional<floor_request_id> held;
+    {
+        client first(srv.port(), a.token);
+        first.send(request_msg(1, user, 1));
+        auto const granted = first.read_until(has_status(request_status::granted));
+        ASSERT_TRUE(granted);
+        held = request_id_of(*granted);
+        first.vanish();
+    }
+    auto const connected = [&] {
+        auto const [status, body] = http_request(srv.port(), http::verb::get, "/api/conferences/1");
+        auto const state = boost::json::parse(body);
+        for (auto const& p : state.as_object().at("participants").as_array()) {
+            if (p.as_object().at("userid").as_int64() == user)
+                return p.as_object().at("connected").as_bool();
+        }
+        return false;
+    };
+    bool gone = false;
+    for (int i = 0; i < 500 && !gone; ++i) // bounded poll of the API: no event to wait on
+        gone = !connected();
+    ASSERT_TRUE(gone) << "the server never noticed the dropped connection";
+
+    client again(srv.port(), a.token);
+    again.send(release_msg(1, user, 2, *held));
+    auto const answer = again.read_until(
+        [](message const& m) { return status_of(m).has_value() || error_of(m).has_value(); });
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(status_of(*answer), request_status::released)
+        << "the request did not survive the reconnection: " << describe(*answer);
 }
 
 TEST_P(WebSocketE2E, UnknownTokenIs401AndRevokedTokenIs403)

@@ -206,6 +206,7 @@ TEST(ServerChairLeaves, AcceptFallbackGrantsWhenTheChairSaysGoodbye)
 {
     auto f = queue_floor(1);
     f.kind = policy::chair;
+    f.fallback = chair_fallback::accept;
     f.chairs = {user_id{1}};
     server_harness h{{f}};
     h.join(1);

@@ -114,6 +114,7 @@ TEST(ServerChairBusy, AcceptedOnABusyFloorWaitsAcceptedInTheQueue)
 {
     auto f = queue_floor(1);
     f.kind = policy::chair;
+    f.fallback = chair_fallback::accept;
     f.chairs = {user_id{1}};
     server_harness h{{f}};
     h.join(1);

@@ -5,6 +5,8 @@
 // Every wait is bounded (socket receive timeouts, poll on the binary's output).
 
 #include "e2e_support.hpp"
+#include "sipp_runner.hpp"
+#include "support/child_process.hpp"
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -13,85 +15,33 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <regex>
 
-extern char** environ;
-
 namespace {
 
 using namespace e2e;
 
-/// The binary with stdout+stderr on a pipe; killed (SIGKILL) if still running at the end.
-class server_process {
+/// The binary with `config`; killed (SIGKILL) if still running at the end.
+class server_process : public test_support::child_process {
 public:
     explicit server_process(std::string const& config)
+        : child_process({FLOORCTL_BINARY, "--config", config})
     {
-        int fds[2];
-        if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-        posix_spawn_file_actions_addclose(&fa, fds[0]);
-        std::string bin = FLOORCTL_BINARY, opt = "--config", path = config;
-        char* argv[] = {bin.data(), opt.data(), path.data(), nullptr};
-        int const rc = posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-        ::close(fds[1]);
-        out_ = fds[0];
-        if (rc != 0) throw std::runtime_error("spawn " + bin);
     }
-    ~server_process()
-    {
-        ::kill(pid_, SIGKILL);
-        int st = 0;
-        ::waitpid(pid_, &st, 0);
-        ::close(out_);
-    }
-    /// Output lines until one matches (at most 15 s); the first capture group.
-    std::optional<std::string> capture(std::regex const& re)
-    {
-        for (int waited = 0; waited < 15000;) {
-            if (auto nl = pending_.find('\n'); nl != std::string::npos) {
-                std::string const line = pending_.substr(0, nl);
-                pending_.erase(0, nl + 1);
-                log_ += line + "\n";
-                std::smatch m;
-                if (std::regex_search(line, m, re)) return m[1].str();
-                continue;
-            }
-            pollfd p{out_, POLLIN, 0};
-            waited += 100;
-            if (::poll(&p, 1, 100) > 0) {
-                char buf[4096];
-                auto const n = ::read(out_, buf, sizeof buf);
-                if (n <= 0) return std::nullopt;
-                pending_.append(buf, static_cast<std::size_t>(n));
-            }
-        }
-        return std::nullopt;
-    }
-    std::string const& log() const { return log_; }
-
-private:
-    pid_t pid_ = -1;
-    int out_ = -1;
-    std::string pending_, log_;
+    std::string const& log() const { return output(); }
 };
 
 /// A minimal SIP UAC over UDP: just enough for INVITE / ACK / BYE of one dialog.
 class uac {
 public:
-    explicit uac(std::uint16_t server_port) : server_port_(server_port)
+    /// `from`: the From URI (default: sip:room@ this UAC's address).
+    explicit uac(std::uint16_t server_port, std::string from = {})
+        : server_port_(server_port), from_(std::move(from))
     {
         fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
         sockaddr_in a{};
@@ -104,6 +54,7 @@ public:
         timeval tv{10, 0};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         call_id_ = "e2e-" + std::to_string(::getpid()) + "@127.0.0.1";
+        if (from_.empty()) from_ = "sip:room@127.0.0.1:" + std::to_string(port_);
     }
     ~uac() { ::close(fd_); }
 
@@ -133,7 +84,7 @@ private:
         auto const me = "127.0.0.1:" + std::to_string(port_);
         std::string r =
             line + " SIP/2.0\r\nVia: SIP/2.0/UDP " + me + ";branch=" + branch +
-            "\r\nFrom: \"E2E Room\" <sip:room@" + me + ">;tag=e2e1\r\nTo: " +
+            "\r\nFrom: \"E2E Room\" <" + from_ + ">;tag=e2e1\r\nTo: " +
             (to.empty() ? "<sip:demo@127.0.0.1:" + std::to_string(server_port_) + ">" : to) +
             "\r\nCall-ID: " + call_id_ + "\r\nCSeq: " + cseq + "\r\nContact: <sip:room@" + me +
             ">\r\nMax-Forwards: 70\r\n";
@@ -164,7 +115,7 @@ private:
 
     int fd_ = -1;
     std::uint16_t server_port_ = 0, port_ = 0;
-    std::string call_id_, to_, remote_target_;
+    std::string from_, call_id_, to_, remote_target_;
 };
 
 std::string attr(std::string const& sdp, std::string const& re)
@@ -242,6 +193,105 @@ format = "json"
     EXPECT_TRUE(next.read_until(has_status(request_status::granted)))
         << "the floor was not freed by BYE\n"
         << server.log();
+    std::filesystem::remove(conf_path);
+}
+
+// Issue: anyone could become chair by writing a From header. With chair_uris set and digest
+// authentication off, the caller proves no identity: it joins as an ordinary participant (not
+// the chair's reserved user ID 65535, not listed as chair), and the binary warns at start.
+TEST(SipBinaryE2E, SpoofedChairFromHeaderJoinsAsAnOrdinaryParticipant)
+{
+    auto const conf_path = std::filesystem::temp_directory_path() /
+                           ("floorctl-sip-chair-e2e-" + std::to_string(::getpid()) + ".conf");
+    std::ofstream(conf_path) << R"(io_threads = 1
+[websocket]
+listen = "127.0.0.1:0"
+public_host = "localhost"
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+chair_uris = ["sip:moderator@example.com"]
+[[conference.floor]]
+id = 1
+policy = "chair"
+[logging]
+format = "json"
+)";
+    server_process server(conf_path.string());
+    EXPECT_TRUE(server.capture(std::regex(R"re(("warning":".*no SIP caller can prove))re")))
+        << server.log();
+    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(ws_port) << server.log();
+    auto const sip_port =
+        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(sip_port) << server.log();
+
+    uac impostor(static_cast<std::uint16_t>(std::stoi(*sip_port)), "sip:moderator@example.com");
+    auto const ok = impostor.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                                    "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                    "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
+                                    "a=connection:new\r\na=floorctrl:c-only\r\n");
+    ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
+    impostor.ack();
+    auto const user = attr(ok, R"(a=userid:(\d+))");
+    ASSERT_FALSE(user.empty()) << ok;
+    EXPECT_NE(user, "65535") << "the From header alone got the chair's reserved user ID";
+
+    auto const wsp = static_cast<std::uint16_t>(std::stoi(*ws_port));
+    auto const [status, body] = http_request(wsp, http::verb::get, "/api/conferences/4321");
+    ASSERT_EQ(status, 200u) << body;
+    auto const people = boost::json::parse(body).as_object().at("participants").as_array();
+    ASSERT_EQ(people.size(), 1u) << body;
+    EXPECT_EQ(std::to_string(people[0].as_object().at("userid").as_int64()), user) << body;
+    EXPECT_FALSE(people[0].as_object().at("chair").as_bool()) << body;
+    EXPECT_EQ(impostor.bye().rfind("SIP/2.0 200", 0), 0u);
+    std::filesystem::remove(conf_path);
+}
+
+// The safe way to name a SIP chair: digest authentication on and a [[sip.user]] whose identity
+// is the chair URI. sipp authenticates as that user (its From header names somebody else) and
+// requires a=userid:65535, the chair's reserved user ID, in the answer.
+TEST(SipBinaryE2E, DigestUserProvingTheChairUriIsTheChair)
+{
+    if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
+    auto const conf_path = std::filesystem::temp_directory_path() /
+                           ("floorctl-sip-chair-auth-e2e-" + std::to_string(::getpid()) + ".conf");
+    std::ofstream(conf_path) << R"(io_threads = 1
+[websocket]
+listen = "127.0.0.1:0"
+public_host = "localhost"
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+digest_auth = true
+[[sip.user]]
+name = "moderator"
+password = "secret"
+identity = "sip:moderator@example.com"
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+chair_uris = ["sip:moderator@example.com"]
+[[conference.floor]]
+id = 1
+policy = "chair"
+[logging]
+format = "json"
+)";
+    server_process server(conf_path.string());
+    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(ws_port) << server.log();
+    auto const sip_port =
+        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
+    ASSERT_TRUE(sip_port) << server.log();
+    auto const port = static_cast<std::uint16_t>(std::stoi(*sip_port));
+
+    auto const chair =
+        sip_test::run_sipp("uac_auth_chair.xml", "demo", port, "u1", 1, "-au moderator -ap secret");
+    EXPECT_EQ(chair.exit_code, 0) << chair.log << server.log();
     std::filesystem::remove(conf_path);
 }
 

@@ -51,8 +51,9 @@ struct floor_config {
     /// `policy::chair`: how long a chair may leave a request undecided; zero means forever
     /// (as long as a chair is connected when the request arrives).
     clock::duration chair_timeout = std::chrono::seconds{30};
-    /// `policy::chair`: what happens without a chair decision.
-    chair_fallback fallback = chair_fallback::accept;
+    /// `policy::chair`: what happens without a chair decision. Deny by default: a moderated
+    /// floor is not handed out just because no chair is there.
+    chair_fallback fallback = chair_fallback::deny;
     /// Users that are floor chairs of this floor (RFC 8855 §3). They may send ChairAction for
     /// it, make third-party requests (BENEFICIARY-ID) and release anybody's request on it.
     std::vector<user_id> chairs;
