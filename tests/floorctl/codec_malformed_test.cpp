@@ -1,6 +1,6 @@
 // Malformed input, one test per class of RFC 8855 failure, each asserting the exact error and the
 // wire Error Code the server answers with (§5.2.6, §13). Also the field tolerances that must
-// NOT be errors (protocol-notes §1).
+// NOT be errors (docs/codec.md, "Tolerances").
 #include <floorctl/codec.hpp>
 
 #include <support/wire.hpp>

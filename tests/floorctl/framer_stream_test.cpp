@@ -1,5 +1,5 @@
 // The TCP/TLS stream framer: messages are cut on 12 + 4*PayloadLength (RFC 8855 §5.1), whatever
-// the read boundaries are (protocol-notes §1: several stacks lose data here).
+// the read boundaries are (several stacks lose data here).
 #include <floorctl/codec.hpp>
 #include <floorctl/framer.hpp>
 

@@ -4,7 +4,7 @@
 /// one Asio acceptor, one strand per connection, floorctl::stream_framer cutting the byte
 /// stream into messages (a read may hold half a message or several), bounded buffers.
 ///
-/// Binding rule (RFC 8856 §7, protocol-notes §2): a connection belongs to the participant whose
+/// Binding rule (RFC 8856 §7, docs/policies.md #18): a connection belongs to the participant whose
 /// SDP negotiated it. Its first message is handed to stream_handler::on_first_message() with the
 /// peer's address; the app asks the core (floorctl::stream_bindings) and returns its verdict.
 /// The listener only carries it out: bind, or write the refusal's bytes (the core's Error
