@@ -99,11 +99,11 @@ TEST_F(ServerLifecycleTest, StatsCountHoldersAndQueuedRequestsAsTheyChange)
     h_.join(3);
     (void)h_.send(3, 12, make_request({1})); // Carol waits too
     EXPECT_EQ(h_.core.stats().queued, 2u);
-    (void)h_.core.remove_participant(server_harness::conf, user_id{1}, h_.now);
+    (void)h_.core.remove_participant(server_harness::conf, user_id{1});
     EXPECT_EQ(totals(), (std::pair<std::size_t, std::size_t>{1, 1})); // Bob promoted
     EXPECT_EQ(h_.core.stats().holders, 1u);
     EXPECT_EQ(h_.core.stats().queued, 1u);
-    (void)h_.core.remove_conference(server_harness::conf, h_.now);
+    (void)h_.core.remove_conference(server_harness::conf);
     EXPECT_EQ(h_.core.stats().holders, 0u);
     EXPECT_EQ(h_.core.stats().queued, 0u);
 }
@@ -337,10 +337,10 @@ TEST(ServerConfig, ContainsAnswersForConferencesAndParticipantsAsTheyComeAndGo)
     ASSERT_TRUE(s.add_participant(conference_id{1}, p));
     EXPECT_TRUE(s.contains(conference_id{1}, user_id{5}));
     EXPECT_FALSE(s.contains(conference_id{2}, user_id{5}));
-    (void)s.remove_participant(conference_id{1}, user_id{5}, clock::time_point{});
+    (void)s.remove_participant(conference_id{1}, user_id{5});
     EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
     ASSERT_TRUE(s.add_participant(conference_id{1}, p));
-    (void)s.remove_conference(conference_id{1}, clock::time_point{});
+    (void)s.remove_conference(conference_id{1});
     EXPECT_FALSE(s.contains(conference_id{1}));
     EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
 }
