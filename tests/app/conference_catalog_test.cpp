@@ -19,6 +19,22 @@ conference_settings conference(std::uint32_t id, std::string name = {})
     return c;
 }
 
+participant_info by_uri(std::string uri)
+{
+    participant_info p;
+    p.uri = std::move(uri);
+    return p;
+}
+
+participant_info by_id(std::uint16_t id)
+{
+    participant_info p;
+    p.id = user_id{id};
+    return p;
+}
+
+constexpr participant_claim as_chair{true};
+
 user_id allocate(conference_catalog& cat, conference_id conf, participant_info info = {},
                  participant_claim claim = {})
 {
@@ -105,21 +121,19 @@ TEST(ConferenceCatalog, ChairIdsGoOnlyToProvenChairClaims)
     (void)cat.add(c);
     auto const conf = conference_id{1};
     // The URI alone: an ordinary id, the lowest that is not reserved.
-    EXPECT_EQ(allocate(cat, conf, {.uri = "sip:chair@example.com"}), user_id{2});
+    EXPECT_EQ(allocate(cat, conf, by_uri("sip:chair@example.com")), user_id{2});
     // A proven claim of the URI: its reserved id.
-    EXPECT_EQ(allocate(cat, conf, {.uri = "sip:chair@example.com"}, {.chair = true}),
-              user_id{65535});
-    EXPECT_EQ(refusal(cat, conf, {.uri = "sip:chair@example.com"}, {.chair = true}),
+    EXPECT_EQ(allocate(cat, conf, by_uri("sip:chair@example.com"), as_chair), user_id{65535});
+    EXPECT_EQ(refusal(cat, conf, by_uri("sip:chair@example.com"), as_chair),
               participant_failure::user_taken);
     // A reserved id asked for without a chair claim.
-    EXPECT_EQ(refusal(cat, conf, {.id = user_id{1}}), participant_failure::reserved);
-    EXPECT_EQ(refusal(cat, conf, {.id = user_id{65535}}), participant_failure::reserved);
+    EXPECT_EQ(refusal(cat, conf, by_id(1)), participant_failure::reserved);
+    EXPECT_EQ(refusal(cat, conf, by_id(65535)), participant_failure::reserved);
     // A chair claim that names no chair.
-    EXPECT_EQ(refusal(cat, conf, {.uri = "sip:x@example.com"}, {.chair = true}),
+    EXPECT_EQ(refusal(cat, conf, by_uri("sip:x@example.com"), as_chair),
               participant_failure::not_a_chair);
-    EXPECT_EQ(refusal(cat, conf, {.id = user_id{9}}, {.chair = true}),
-              participant_failure::not_a_chair);
-    EXPECT_EQ(allocate(cat, conf, {.id = user_id{1}}, {.chair = true}), user_id{1});
+    EXPECT_EQ(refusal(cat, conf, by_id(9), as_chair), participant_failure::not_a_chair);
+    EXPECT_EQ(allocate(cat, conf, by_id(1), as_chair), user_id{1});
     // Given back, chair ids are not put in the free set.
     EXPECT_TRUE(cat.release_user(conf, user_id{1}));
     EXPECT_EQ(allocate(cat, conf), user_id{3});
@@ -131,15 +145,15 @@ TEST(ConferenceCatalog, AllocatesLowestFreeIdAndStepsOverExplicitOnes)
     auto c = conference(1);
     (void)cat.add(c);
     auto const conf = conference_id{1};
-    EXPECT_EQ(allocate(cat, conf, {.id = user_id{3}}), user_id{3});
+    EXPECT_EQ(allocate(cat, conf, by_id(3)), user_id{3});
     EXPECT_EQ(allocate(cat, conf), user_id{1});
     EXPECT_EQ(allocate(cat, conf), user_id{2});
     EXPECT_EQ(allocate(cat, conf), user_id{4}); // 3 was asked for explicitly
-    EXPECT_EQ(refusal(cat, conf, {.id = user_id{2}}), participant_failure::user_taken);
+    EXPECT_EQ(refusal(cat, conf, by_id(2)), participant_failure::user_taken);
     EXPECT_TRUE(cat.release_user(conf, user_id{2}));
     EXPECT_FALSE(cat.release_user(conf, user_id{2}));
     EXPECT_FALSE(cat.has_user(conf, user_id{2}));
-    EXPECT_EQ(allocate(cat, conf, {.id = user_id{2}}), user_id{2}); // explicit from the free set
+    EXPECT_EQ(allocate(cat, conf, by_id(2)), user_id{2}); // explicit from the free set
     EXPECT_EQ(allocate(cat, conf), user_id{5});
     EXPECT_EQ(refusal(cat, conference_id{2}, {}), participant_failure::no_such_conference);
 }
