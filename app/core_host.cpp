@@ -263,7 +263,7 @@ template <class Work> void core_host::run_transport_event(shard& s, Work&& work,
         return;
     }
     // One io thread: every handler of the shard runs on this thread, so the strand adds nothing
-    // but its cost (about 770 instructions per message, docs/performance.md).
+    // but its cost (docs/performance.md measures it).
     auto guarded = [&s, work = std::forward<Work>(work)]() mutable {
         shard::running_scope const running(s);
         work();

@@ -1,5 +1,5 @@
 // floorctl — the BFCP floor control server binary: command line, configuration, signals, threads.
-// Shutdown order follows the architecture guide §II.6: signal → stop accepting → Goodbye and
+// Shutdown order (docs/operations.md, "Shutdown"): signal → stop accepting → Goodbye and
 // close 1001 → timers cancelled → io threads return by themselves; ioc.stop() only as fallback.
 
 #include "application.hpp"

@@ -106,7 +106,7 @@ TEST(SdpAnswer, Rfc8856TlsOfferWithFingerprint)
     EXPECT_EQ(a.floors[1].media_index, std::optional<std::size_t>{2});
 }
 
-// protocol-notes §3: Poly's two BFCP lines; the inactive UDP one stays at port 0, TCP/BFCP with
+// docs/sdp.md: Poly's two BFCP lines; the inactive UDP one stays at port 0, TCP/BFCP with
 // c-s and actpass is accepted; the floor follows a=content:slides to a=label:3.
 TEST(SdpAnswer, PolyTwoBfcpLines)
 {
@@ -139,7 +139,7 @@ TEST(SdpAnswer, PolyTwoBfcpLines)
     EXPECT_EQ(a.floors[0], (sdp::floor_binding{floorctl::floor_id{1}, "3", 4}));
 }
 
-// protocol-notes §3: Cisco offers only UDP/BFCP (bfcpver:2 1, actpass): nothing to serve -> 488.
+// docs/sdp.md: Cisco offers only UDP/BFCP (bfcpver:2 1, actpass): nothing to serve -> 488.
 TEST(SdpAnswer, CiscoUdpOnlyOfferIsRefusedWithReason)
 {
     auto const r = sdp::answer_offer(read_data("cisco_udp_bfcp.sdp"), server_params());
@@ -172,7 +172,7 @@ TEST(SdpAnswer, CiscoOfferAttributesAreRead)
     EXPECT_FALSE(m.problem);
 }
 
-// protocol-notes §3: floorctrl:c-s with setup:actpass over TCP; bfcpver 2 1 intersects to 1.
+// docs/sdp.md: floorctrl:c-s with setup:actpass over TCP; bfcpver 2 1 intersects to 1.
 TEST(SdpAnswer, ClientServerRolesWithActpassOverTcp)
 {
     auto const a = answer_file("cs_actpass_tcp.sdp");

@@ -2,7 +2,7 @@
 /// @file parse.hpp
 /// A strict, bounded, line-oriented SDP parser (RFC 8866 grammar subset, see docs/sdp.md).
 /// Written because sofia-sip's parser loops without end on some malformed m= lines
-/// (docs: sofia-sip-notes §4); every loop here consumes at least one byte per iteration.
+/// (docs/sdp.md, "Why our own parser"); every loop here consumes at least one byte per iteration.
 
 #include <sdp/description.hpp>
 #include <sdp/error.hpp>
