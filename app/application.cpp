@@ -58,17 +58,7 @@ application::application(config cfg, net::io_context& ioc)
     o.max_messages_per_second = cfg_.limits.messages_per_second;
     o.one_io_thread = one_io_thread;
 
-    ws::log_sink sink = [](ws::log_level l, std::string_view msg, ws::log_fields const& f) {
-        log_level const level = l == ws::log_level::debug     ? log_level::debug
-                                : l == ws::log_level::info    ? log_level::info
-                                : l == ws::log_level::warning ? log_level::warn
-                                                              : log_level::error;
-        auto& lg = logger::global();
-        if (!lg.enabled(level)) return;
-        log_context ctx{.conn = f.conn, .conference = f.conference, .user = f.user};
-        if (!f.remote.empty()) ctx.extra.emplace_back("remote", std::string(f.remote));
-        lg.write(level, msg, ctx);
-    };
+    auto const sink = ws_log_sink();
     auto const bridge = std::make_shared<transport_bridge>(*this);
     listener_ = ws::listener::create(ioc_, std::move(o), bridge, sink);
     host_->set_registry(listener_->connections_ptr());

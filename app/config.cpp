@@ -79,6 +79,11 @@ std::vector<settings_problem> check_floors(std::vector<floor_settings> const& fl
     return out;
 }
 
+char const* to_string(log_level l) noexcept
+{
+    return name_of(log_level_names, l);
+}
+
 std::optional<log_level> parse_log_level(std::string_view s) noexcept
 {
     if (s == "warning") return log_level::warn; // accepted on the command line

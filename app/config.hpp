@@ -158,6 +158,8 @@ enum class log_level : std::uint8_t { trace, debug, info, warn, error, off };
 /// Log line format.
 enum class log_format : std::uint8_t { text, json };
 
+/// "trace", "debug", "info", "warn", "error", "off".
+[[nodiscard]] char const* to_string(log_level l) noexcept;
 /// Parses "trace".."off"; nullopt when unknown.
 [[nodiscard]] std::optional<log_level> parse_log_level(std::string_view s) noexcept;
 /// Parses "text" / "json"; nullopt when unknown.

@@ -7,25 +7,6 @@ namespace floorctl::app {
 
 namespace {
 
-char const* level_name(log_level l) noexcept
-{
-    switch (l) {
-    case log_level::trace:
-        return "trace";
-    case log_level::debug:
-        return "debug";
-    case log_level::info:
-        return "info";
-    case log_level::warn:
-        return "warn";
-    case log_level::error:
-        return "error";
-    case log_level::off:
-        return "off";
-    }
-    return "?";
-}
-
 void json_escape(std::string& out, std::string_view s)
 {
     static constexpr char hex[] = "0123456789abcdef";
@@ -103,7 +84,7 @@ std::string logger::format(log_level l, std::string_view message, log_context co
     line.reserve(128);
     if (format_ == log_format::json) {
         line += "{\"ts\":\"" + timestamp() + "\",\"level\":\"";
-        line += level_name(l);
+        line += to_string(l);
         line += "\",\"msg\":\"";
         json_escape(line, message);
         line += '"';
@@ -123,7 +104,7 @@ std::string logger::format(log_level l, std::string_view message, log_context co
         line += '}';
     } else {
         line += "ts=" + timestamp() + " level=";
-        line += level_name(l);
+        line += to_string(l);
         line += " msg=";
         text_value(line, message);
         for (auto const& [k, v] : fields) {
@@ -150,6 +131,55 @@ logger& logger::global() noexcept
 {
     static logger instance;
     return instance;
+}
+
+log_level to_log_level(ws::log_level l) noexcept
+{
+    switch (l) {
+    case ws::log_level::debug:
+        return log_level::debug;
+    case ws::log_level::info:
+        return log_level::info;
+    case ws::log_level::warning:
+        return log_level::warn;
+    case ws::log_level::error:
+        return log_level::error;
+    }
+    return log_level::error;
+}
+
+log_level to_log_level(sip::log_level l) noexcept
+{
+    switch (l) {
+    case sip::log_level::debug:
+        return log_level::debug;
+    case sip::log_level::info:
+        return log_level::info;
+    case sip::log_level::warning:
+        return log_level::warn;
+    case sip::log_level::error:
+        return log_level::error;
+    }
+    return log_level::error;
+}
+
+ws::log_sink ws_log_sink()
+{
+    return [](ws::log_level l, std::string_view msg, ws::log_fields const& f) {
+        auto const level = to_log_level(l);
+        auto& lg = logger::global();
+        if (!lg.enabled(level)) return;
+        log_context ctx{.conn = f.conn, .conference = f.conference, .user = f.user};
+        if (!f.remote.empty()) ctx.extra.emplace_back("remote", std::string(f.remote));
+        lg.write(level, msg, ctx);
+    };
+}
+
+std::function<void(sip::log_level, std::string_view)> sip_log_sink()
+{
+    return [](sip::log_level l, std::string_view msg) {
+        logger::global().write(to_log_level(l), msg, {.extra = {{"component", "sip"}}});
+    };
 }
 
 } // namespace floorctl::app

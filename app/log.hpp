@@ -7,7 +7,11 @@
 
 #include <floorctl/types.hpp>
 
+#include <sip/agent.hpp>
+#include <ws/log.hpp>
+
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -80,5 +84,16 @@ inline void log_debug(std::string_view m, log_context const& c = {})
 {
     logger::global().write(log_level::debug, m, c);
 }
+
+/// floorctl's level of an adapter's log record. ws/ and sip/ keep their own small vocabulary
+/// (they do not depend on app/); this is the one place it is mapped.
+[[nodiscard]] log_level to_log_level(ws::log_level l) noexcept;
+[[nodiscard]] log_level to_log_level(sip::log_level l) noexcept;
+
+/// ws/'s records into logger::global(): connection, conference, user and remote as fields.
+[[nodiscard]] ws::log_sink ws_log_sink();
+
+/// sip/'s records (sofia's and the agent's) into logger::global(), with component=sip.
+[[nodiscard]] std::function<void(sip::log_level, std::string_view)> sip_log_sink();
 
 } // namespace floorctl::app

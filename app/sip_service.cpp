@@ -49,14 +49,14 @@ sip_directory::proven_identity(std::optional<std::string> const& digest_user) co
     return it->second;
 }
 
-std::optional<::app::conference_info> sip_directory::lookup(std::string_view name)
+std::optional<conference_info> sip_directory::lookup(std::string_view name)
 {
     auto id = app_.catalog().by_name(name);
     if (!id) id = app_.create_from_template(std::string(name));
     if (!id) return std::nullopt;
     auto const c = app_.catalog().find(*id);
     if (!c) return std::nullopt;
-    ::app::conference_info info;
+    conference_info info;
     info.id = *id;
     for (auto const& f : c->floors) {
         // a=content:slides on the offer's media line is how endpoints mark the presentation
@@ -67,8 +67,8 @@ std::optional<::app::conference_info> sip_directory::lookup(std::string_view nam
     return info;
 }
 
-boost::system::result<::app::participant_grant, ::app::refusal>
-sip_directory::create(::app::participant_request const& r)
+boost::system::result<participant_grant, refusal>
+sip_directory::create(participant_request const& r)
 {
     participant_info info;
     info.display_name = r.display_name.substr(0, 253);
@@ -93,16 +93,16 @@ sip_directory::create(::app::participant_request const& r)
     if (!res.ticket) {
         switch (res.failure) {
         case participant_failure::no_such_conference:
-            return ::app::refusal::unknown_conference;
+            return refusal::unknown_conference;
         case participant_failure::user_taken:
         case participant_failure::reserved:
         case participant_failure::full:
-            return ::app::refusal::full;
+            return refusal::full;
         case participant_failure::not_a_chair:
         case participant_failure::internal:
-            return ::app::refusal::internal;
+            return refusal::internal;
         }
-        return ::app::refusal::internal;
+        return refusal::internal;
     }
     if (r.transport == transport_kind::tcp || r.transport == transport_kind::tls) {
         auto const& addr =
@@ -115,14 +115,14 @@ sip_directory::create(::app::participant_request const& r)
              {.conference = res.ticket->conference,
               .user = res.ticket->user,
               .extra = {{"uri", r.user_uri}, {"identity", proven.value_or("")}}});
-    return ::app::participant_grant{res.ticket->user, res.ticket->token};
+    return participant_grant{res.ticket->user, res.ticket->token};
 }
 
-boost::system::result<std::string, ::app::refusal>
-sip_directory::renew_token(conference_id conf, user_id user, transport_kind)
+boost::system::result<std::string, refusal> sip_directory::renew_token(conference_id conf,
+                                                                       user_id user, transport_kind)
 {
     auto t = app_.renew_token(conf, user);
-    if (!t) return ::app::refusal::internal;
+    if (!t) return refusal::internal;
     return *t;
 }
 
@@ -131,10 +131,10 @@ void sip_directory::revoke(conference_id conf, user_id user)
     app_.revoke_participant(conf, user);
 }
 
-::app::call_controller_config make_controller_config(config const& cfg, std::uint16_t ws_port,
-                                                     std::uint16_t tcp_port, std::uint16_t tls_port)
+call_controller_config make_controller_config(config const& cfg, std::uint16_t ws_port,
+                                              std::uint16_t tcp_port, std::uint16_t tls_port)
 {
-    ::app::call_controller_config c;
+    call_controller_config c;
     for (auto const& conf : cfg.conferences) {
         auto const name = conf.name.empty() ? std::to_string(conf.id) : conf.name;
         for (auto const& u : conf.sip_uris) {
@@ -207,23 +207,16 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
         scfg.auth_realm = cfg.sip.realm;
         scfg.auth_passwd_file = passwd_file_.string();
     }
-    scfg.log = [](sip::log_level l, std::string_view m) {
-        auto const level = l == sip::log_level::error     ? log_level::error
-                           : l == sip::log_level::warning ? log_level::warn
-                           : l == sip::log_level::info    ? log_level::info
-                                                          : log_level::debug;
-        logger::global().write(level, m, {.extra = {{"component", "sip"}}});
-    };
+    scfg.log = sip_log_sink();
     auto ccfg =
         make_controller_config(cfg, app.port(), app.stream_port(false), app.stream_port(true));
     agent_ = std::make_unique<sip::agent>(std::move(scfg), [this](sip::event e) {
         if (controller_) controller_->on_event(e);
     });
-    commands_ = std::make_unique<::app::agent_commands>(*agent_);
+    commands_ = std::make_unique<agent_commands>(*agent_);
     // Events that arrive before this line find controller_ null and are dropped; the caller
     // retransmits (UDP) and nothing can have arrived on a port nobody knows yet in tests.
-    auto controller =
-        std::make_unique<::app::call_controller>(std::move(ccfg), directory_, *commands_);
+    auto controller = std::make_unique<call_controller>(std::move(ccfg), directory_, *commands_);
     agent_->post([this, c = controller.release()] { controller_.reset(c); });
     log_info("SIP listening",
              {.extra = {{"url", sip_url("sip", ep)}, {"port", std::to_string(agent_->port())}}});
