@@ -6,7 +6,7 @@
 #include <cctype>
 #include <utility>
 
-namespace app {
+namespace floorctl::app {
 
 namespace {
 
@@ -380,4 +380,4 @@ void call_controller::end_call(sip::call_id id)
     calls_.erase(it);
 }
 
-} // namespace app
+} // namespace floorctl::app

@@ -1,9 +1,9 @@
 #pragma once
 /// @file call_controller.hpp
-/// app::call_controller — turns SIP call events (sip::event) into decisions: which conference a
-/// call joins, whether it is accepted, the SDP answer (via sdp/), and when the participant is
-/// created and revoked. No sofia types, no I/O of its own: it talks to the SIP agent through
-/// app::sip_commands and to the participant service through app::participant_directory.
+/// floorctl::app::call_controller — turns SIP call events (sip::event) into decisions: which
+/// conference a call joins, whether it is accepted, the SDP answer (via sdp/), and when the
+/// participant is created and revoked. No sofia types, no I/O of its own: it talks to the SIP agent
+/// through sip_commands and to the participant service through participant_directory.
 ///
 /// @par Thread safety
 /// Not thread-safe. Every member (including on_event) must run on one strand or thread; the
@@ -29,7 +29,7 @@ namespace sip {
 class agent;
 } // namespace sip
 
-namespace app {
+namespace floorctl::app {
 
 /// A conference as the SIP side needs it to write an SDP answer.
 struct conference_info {
@@ -211,4 +211,4 @@ private:
 /// floorctl::transport_kind of an sdp transport (tcp, tls, ws, wss; others map to tcp).
 [[nodiscard]] floorctl::transport_kind to_transport_kind(sdp::transport t) noexcept;
 
-} // namespace app
+} // namespace floorctl::app

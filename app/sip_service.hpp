@@ -1,8 +1,8 @@
 #pragma once
 /// @file sip_service.hpp
-/// app::sip_service — runs the SIP side: the sofia agent (sip/), the call controller (owned by
-/// the sip helper, app/call_controller.hpp) and the participant directory that connects the
-/// controller to the application's participant/token service.
+/// floorctl::app::sip_service — runs the SIP side: the sofia agent (sip/), the call controller
+/// (owned by the sip helper, app/call_controller.hpp) and the participant directory that connects
+/// the controller to the application's participant/token service.
 
 #include "application.hpp"
 #include "call_controller.hpp"
@@ -18,19 +18,18 @@
 
 namespace floorctl::app {
 
-/// ::app::participant_directory on top of application (conference catalog, ids, tokens).
+/// participant_directory on top of application (conference catalog, ids, tokens).
 /// @par Thread Safety
 /// Every member is thread-safe (application's are); called on the SIP thread.
-class sip_directory final : public ::app::participant_directory {
+class sip_directory final : public participant_directory {
 public:
     /// `sip`: the digest users and the identity each one proves (used only when digest_auth).
     sip_directory(application& a, sip_settings const& sip);
 
-    std::optional<::app::conference_info> lookup(std::string_view name) override;
-    boost::system::result<::app::participant_grant, ::app::refusal>
-    create(::app::participant_request const& r) override;
-    boost::system::result<std::string, ::app::refusal>
-    renew_token(conference_id conf, user_id user, transport_kind transport) override;
+    std::optional<conference_info> lookup(std::string_view name) override;
+    boost::system::result<participant_grant, refusal> create(participant_request const& r) override;
+    boost::system::result<std::string, refusal> renew_token(conference_id conf, user_id user,
+                                                            transport_kind transport) override;
     void revoke(conference_id conf, user_id user) override;
 
     /// The identity a caller proved: the `identity` of the [[sip.user]] it authenticated as
@@ -47,10 +46,10 @@ private:
 /// every conference's sip_uris as aliases, the WebSocket endpoint of websocket-uri, the load
 /// limit, and the TCP/BFCP and TCP/TLS/BFCP listeners. `ws_port` is the bound WebSocket port
 /// (used when public_port is 0); `tcp_port`/`tls_port` the bound stream ports (0: none).
-[[nodiscard]] ::app::call_controller_config make_controller_config(config const& cfg,
-                                                                   std::uint16_t ws_port,
-                                                                   std::uint16_t tcp_port = 0,
-                                                                   std::uint16_t tls_port = 0);
+[[nodiscard]] call_controller_config make_controller_config(config const& cfg,
+                                                            std::uint16_t ws_port,
+                                                            std::uint16_t tcp_port = 0,
+                                                            std::uint16_t tls_port = 0);
 
 /// The user part of a SIP URI ("sip:demo@host:5060" -> "demo"); empty when there is none.
 [[nodiscard]] std::string uri_user(std::string_view uri);
@@ -78,8 +77,8 @@ private:
     sip_directory directory_;
     std::filesystem::path passwd_file_;
     std::unique_ptr<sip::agent> agent_;
-    std::unique_ptr<::app::agent_commands> commands_;
-    std::unique_ptr<::app::call_controller> controller_;
+    std::unique_ptr<agent_commands> commands_;
+    std::unique_ptr<call_controller> controller_;
 };
 
 } // namespace floorctl::app

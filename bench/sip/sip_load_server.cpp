@@ -1,5 +1,5 @@
-// SIP load server for bench/sip/run_load.sh: sip::agent + app::call_controller with real sdp/
-// answers and an in-memory participant directory, conference "demo". The controller runs on an
+// SIP load server for bench/sip/run_load.sh: sip::agent + floorctl::app::call_controller with real
+// sdp/ answers and an in-memory participant directory, conference "demo". The controller runs on an
 // Asio strand (one io thread), as in the product: every event makes the SIP-thread -> Asio ->
 // SIP-thread round trip. --inline runs it on the SIP thread instead (for comparison).
 //
@@ -54,7 +54,7 @@ int main(int argc, char** argv)
 
     sip_test::memory_directory dir;
     dir.add_conference("demo", 4321);
-    app::call_controller_config cfg;
+    floorctl::app::call_controller_config cfg;
     cfg.max_calls = max_calls;
     cfg.sdp.address = "127.0.0.1";
     cfg.sdp.wss = {"floorctl.test", 8443, "/bfcp"};
@@ -64,8 +64,8 @@ int main(int argc, char** argv)
     net::io_context ioc;
     auto strand = net::make_strand(ioc);
     auto work = net::make_work_guard(ioc);
-    std::optional<app::call_controller> controller;
-    std::optional<app::agent_commands> commands;
+    std::optional<floorctl::app::call_controller> controller;
+    std::optional<floorctl::app::agent_commands> commands;
 
     sip::config scfg;
     scfg.url = "sip:127.0.0.1:" + std::to_string(port);

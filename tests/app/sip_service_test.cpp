@@ -51,7 +51,7 @@ TEST(SipServiceTest, ControllerConfigMapsConferenceUrisAndWebSocketEndpoint)
 namespace {
 
 /// The SIP answers the controller sends, recorded.
-class recorded_sip final : public ::app::sip_commands {
+class recorded_sip final : public floorctl::app::sip_commands {
 public:
     struct answer {
         int status = 0;
@@ -91,7 +91,7 @@ protected:
         app_->start();
         thread_ = std::thread([this] { ioc_.run(); });
         directory_ = std::make_unique<sip_directory>(*app_, cfg_.sip);
-        controller_ = std::make_unique<::app::call_controller>(
+        controller_ = std::make_unique<floorctl::app::call_controller>(
             make_controller_config(cfg_, app_->port()), *directory_, sip_);
     }
 
@@ -168,7 +168,7 @@ protected:
     std::thread thread_;
     std::unique_ptr<sip_directory> directory_;
     recorded_sip sip_;
-    std::unique_ptr<::app::call_controller> controller_;
+    std::unique_ptr<floorctl::app::call_controller> controller_;
     std::uint64_t calls_ = 0;
 };
 

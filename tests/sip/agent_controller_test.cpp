@@ -26,7 +26,7 @@ protected:
     {
         if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
         dir_.add_conference("demo", 4321);
-        app::call_controller_config cfg;
+        floorctl::app::call_controller_config cfg;
         cfg.sdp.address = "127.0.0.1";
         cfg.sdp.wss = {"floorctl.test", 8443, "/bfcp"};
         cfg.sdp.tcp = {"127.0.0.1", 5070};
@@ -39,8 +39,8 @@ protected:
             std::lock_guard lock(mutex_);
             cv_.notify_all();
         });
-        commands_ = std::make_unique<app::agent_commands>(*agent_);
-        controller_ = std::make_unique<app::call_controller>(cfg, dir_, *commands_);
+        commands_ = std::make_unique<floorctl::app::agent_commands>(*agent_);
+        controller_ = std::make_unique<floorctl::app::call_controller>(cfg, dir_, *commands_);
         controller_ptr_.store(controller_.get(), std::memory_order_release);
     }
 
@@ -71,9 +71,9 @@ protected:
     std::condition_variable cv_;
     sip_test::memory_directory dir_;
     std::unique_ptr<sip::agent> agent_;
-    std::unique_ptr<app::agent_commands> commands_;
-    std::unique_ptr<app::call_controller> controller_;
-    std::atomic<app::call_controller*> controller_ptr_{nullptr};
+    std::unique_ptr<floorctl::app::agent_commands> commands_;
+    std::unique_ptr<floorctl::app::call_controller> controller_;
+    std::atomic<floorctl::app::call_controller*> controller_ptr_{nullptr};
 };
 
 struct scenario_case {

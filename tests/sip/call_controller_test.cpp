@@ -1,5 +1,5 @@
-// app::call_controller with a fake participant directory and a recording SIP command sink:
-// every branch of the decision table in docs/sip.md, no sockets, no threads.
+// floorctl::app::call_controller with a fake participant directory and a recording SIP command
+// sink: every branch of the decision table in docs/sip.md, no sockets, no threads.
 
 #include "call_controller.hpp"
 
@@ -14,29 +14,29 @@ using floorctl::conference_id;
 using floorctl::transport_kind;
 using floorctl::user_id;
 
-struct fake_directory final : app::participant_directory {
-    std::optional<app::conference_info> lookup(std::string_view name) override
+struct fake_directory final : floorctl::app::participant_directory {
+    std::optional<floorctl::app::conference_info> lookup(std::string_view name) override
     {
         looked_up.emplace_back(name);
         if (name != "demo" && name != "room") return std::nullopt;
-        app::conference_info info;
+        floorctl::app::conference_info info;
         info.id = conference_id{name == "demo" ? 7u : 8u};
         info.floors.push_back({floorctl::floor_id{1}, "", "slides"});
         return info;
     }
 
-    boost::system::result<app::participant_grant, app::refusal>
-    create(app::participant_request const& r) override
+    boost::system::result<floorctl::app::participant_grant, floorctl::app::refusal>
+    create(floorctl::app::participant_request const& r) override
     {
         created.push_back(r);
         if (refuse) return *refuse;
-        return app::participant_grant{user_id{static_cast<std::uint16_t>(100 + created.size())},
-                                      "tok" + std::to_string(created.size()) +
-                                          "AAAAAAAAAAAAAAAAAAAAAA"};
+        return floorctl::app::participant_grant{
+            user_id{static_cast<std::uint16_t>(100 + created.size())},
+            "tok" + std::to_string(created.size()) + "AAAAAAAAAAAAAAAAAAAAAA"};
     }
 
-    boost::system::result<std::string, app::refusal> renew_token(conference_id, user_id user,
-                                                                 transport_kind t) override
+    boost::system::result<std::string, floorctl::app::refusal>
+    renew_token(conference_id, user_id user, transport_kind t) override
     {
         renewed.push_back({user, t});
         return std::string("renewedBBBBBBBBBBBBBBBBBBBBBB");
@@ -45,10 +45,10 @@ struct fake_directory final : app::participant_directory {
     void revoke(conference_id c, user_id u) override { revoked.push_back({c, u}); }
 
     std::vector<std::string> looked_up;
-    std::vector<app::participant_request> created;
+    std::vector<floorctl::app::participant_request> created;
     std::vector<std::pair<user_id, transport_kind>> renewed;
     std::vector<std::pair<conference_id, user_id>> revoked;
-    std::optional<app::refusal> refuse;
+    std::optional<floorctl::app::refusal> refuse;
 };
 
 struct response {
@@ -59,7 +59,7 @@ struct response {
     std::string warning_text;
 };
 
-struct recording_sip final : app::sip_commands {
+struct recording_sip final : floorctl::app::sip_commands {
     void respond(sip::call_id call, int status, std::optional<std::string> sdp, int code,
                  std::string text) override
     {
@@ -111,10 +111,10 @@ protected:
 
     response const& last() const { return sip_.responses.back(); }
 
-    app::call_controller_config cfg_;
+    floorctl::app::call_controller_config cfg_;
     fake_directory dir_;
     recording_sip sip_;
-    std::optional<app::call_controller> controller_;
+    std::optional<floorctl::app::call_controller> controller_;
 };
 
 bool has(std::string const& text, std::string const& needle)
@@ -251,10 +251,10 @@ TEST_F(CallControllerTest, ServerOnlyOffererGets488With305)
 
 TEST_F(CallControllerTest, DirectoryRefusalsMapToSipStatuses)
 {
-    for (auto [why, status] :
-         {std::pair{app::refusal::full, 486}, std::pair{app::refusal::unavailable, 503},
-          std::pair{app::refusal::unknown_conference, 404},
-          std::pair{app::refusal::internal, 500}}) {
+    for (auto [why, status] : {std::pair{floorctl::app::refusal::full, 486},
+                               std::pair{floorctl::app::refusal::unavailable, 503},
+                               std::pair{floorctl::app::refusal::unknown_conference, 404},
+                               std::pair{floorctl::app::refusal::internal, 500}}) {
         dir_.refuse = why;
         controller_->on_event(invite(1, wss_offer()));
         EXPECT_EQ(last().status, status);
@@ -424,12 +424,12 @@ TEST_F(CallControllerTest, OptionsNeedNoDecision)
 
 TEST(CallControllerMapping, WarningCodesFollowRfc3261)
 {
-    EXPECT_EQ(app::warning_code(sdp::error::bad_format), 399);
-    EXPECT_EQ(app::warning_code(sdp::error::no_bfcp_stream), 304);
-    EXPECT_EQ(app::warning_code(sdp::error::unsupported_transport), 302);
-    EXPECT_EQ(app::warning_code(sdp::error::bad_bfcp_attribute), 306);
-    EXPECT_EQ(app::warning_code(sdp::error::setup_conflict), 305);
-    EXPECT_EQ(app::sip_status(app::refusal::full), 486);
+    EXPECT_EQ(floorctl::app::warning_code(sdp::error::bad_format), 399);
+    EXPECT_EQ(floorctl::app::warning_code(sdp::error::no_bfcp_stream), 304);
+    EXPECT_EQ(floorctl::app::warning_code(sdp::error::unsupported_transport), 302);
+    EXPECT_EQ(floorctl::app::warning_code(sdp::error::bad_bfcp_attribute), 306);
+    EXPECT_EQ(floorctl::app::warning_code(sdp::error::setup_conflict), 305);
+    EXPECT_EQ(floorctl::app::sip_status(floorctl::app::refusal::full), 486);
 }
 
 } // namespace

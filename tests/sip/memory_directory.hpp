@@ -1,7 +1,7 @@
 #pragma once
 /// @file memory_directory.hpp
-/// An in-memory app::participant_directory for the SIP tests and the SIP load server: fixed
-/// conferences, sequential user IDs, tokens of 128 bits from a seeded PRNG (NOT a CSPRNG: the
+/// An in-memory floorctl::app::participant_directory for the SIP tests and the SIP load server:
+/// fixed conferences, sequential user IDs, tokens of 128 bits from a seeded PRNG (NOT a CSPRNG: the
 /// real participant service in app/ draws tokens from a cryptographic source).
 /// Not thread-safe: use it on the call controller's strand only.
 
@@ -16,40 +16,40 @@
 
 namespace sip_test {
 
-class memory_directory final : public app::participant_directory {
+class memory_directory final : public floorctl::app::participant_directory {
 public:
     /// Adds conference `name` with ID `id` and one floor 1 linked to a=content:slides.
     void add_conference(std::string name, std::uint32_t id)
     {
-        app::conference_info info;
+        floorctl::app::conference_info info;
         info.id = floorctl::conference_id{id};
         info.floors.push_back({floorctl::floor_id{1}, "", "slides"});
         conferences_[std::move(name)] = std::move(info);
     }
 
-    std::optional<app::conference_info> lookup(std::string_view name) override
+    std::optional<floorctl::app::conference_info> lookup(std::string_view name) override
     {
         auto it = conferences_.find(std::string(name));
         if (it == conferences_.end()) return std::nullopt;
         return it->second;
     }
 
-    boost::system::result<app::participant_grant, app::refusal>
-    create(app::participant_request const& r) override
+    boost::system::result<floorctl::app::participant_grant, floorctl::app::refusal>
+    create(floorctl::app::participant_request const& r) override
     {
         if (next_user_ == 0xffff) next_user_ = 1;
         auto const user = floorctl::user_id{next_user_++};
         auto token = draw_token();
         live_[{r.conference, user}] = token;
         ++created_;
-        return app::participant_grant{user, std::move(token)};
+        return floorctl::app::participant_grant{user, std::move(token)};
     }
 
-    boost::system::result<std::string, app::refusal>
+    boost::system::result<std::string, floorctl::app::refusal>
     renew_token(floorctl::conference_id c, floorctl::user_id u, floorctl::transport_kind) override
     {
         auto it = live_.find({c, u});
-        if (it == live_.end()) return app::refusal::internal;
+        if (it == live_.end()) return floorctl::app::refusal::internal;
         it->second = draw_token();
         return it->second;
     }
@@ -84,7 +84,7 @@ private:
         return t;
     }
 
-    std::map<std::string, app::conference_info> conferences_;
+    std::map<std::string, floorctl::app::conference_info> conferences_;
     std::map<std::pair<floorctl::conference_id, floorctl::user_id>, std::string> live_;
     std::mt19937_64 rng_{0x5eed};
     std::uint16_t next_user_ = 1;
