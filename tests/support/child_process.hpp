@@ -2,12 +2,13 @@
 /// @file child_process.hpp
 /// A child process for tests that run a real binary (check-config, the server with SIP): started
 /// with posix_spawn, its stdout and stderr on one pipe, SIGKILLed and reaped if still running
-/// when the object goes. Every wait is bounded (poll() on the pipe, a bounded waitpid loop), so a
+/// when the object goes. Every wait is bounded (poll() on the pipe and on a pidfd), so a
 /// silent or hung child fails the test instead of hanging it.
 
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,20 +106,41 @@ public:
     /// Exit status after at most `timeout_ms` (128 + signal when killed); nullopt if running.
     std::optional<int> wait_exit(int timeout_ms = 10000)
     {
+        if (auto st = reap()) return st;
+#ifdef SYS_pidfd_open
+        // A pidfd becomes readable when the child exits: wait for that, no polling loop.
+        if (int const fd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)); fd >= 0) {
+            pollfd p{fd, POLLIN, 0};
+            (void)::poll(&p, 1, timeout_ms);
+            ::close(fd);
+            return reap();
+        }
+#endif
         for (int waited = 0; waited <= timeout_ms; waited += 10) {
-            int st = 0;
-            if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-                exited_ = true;
-                return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            }
-            ::usleep(10'000); // polling a child's exit: waitpid has no completion handle
+            if (auto st = reap()) return st;
+            ::usleep(10'000); // kernels before 5.3 have no pidfd: poll waitpid
         }
         return std::nullopt;
     }
 
-    void signal(int sig) { ::kill(pid_, sig); }
+    void signal(int sig)
+    {
+        ::kill(pid_, sig);
+    }
 
 private:
+    /// The exit status if the child has exited (reaping it once), else nullopt.
+    std::optional<int> reap()
+    {
+        if (!exited_) {
+            int st = 0;
+            if (::waitpid(pid_, &st, WNOHANG) != pid_) return std::nullopt;
+            exited_ = true;
+            status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+        return status_;
+    }
+
     /// One read() into pending_; false at EOF or on error.
     bool read_some()
     {
@@ -132,6 +154,7 @@ private:
     pid_t pid_ = -1;
     int out_ = -1;
     bool exited_ = false;
+    int status_ = 0;      ///< valid when exited_
     std::string pending_; ///< read but not yet split into lines
     std::string line_;    ///< the last line wait_for_line() looked at
     std::string output_;  ///< every complete line read so far
