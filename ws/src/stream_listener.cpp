@@ -1,5 +1,6 @@
-#include "connection_executor.hpp"
+#include "acceptor_loop.hpp"
 #include "inbox.hpp"
+#include "rate_limit.hpp"
 
 #include <ws/connection_id.hpp>
 #include <ws/stream_listener.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
 #include <array>
@@ -28,6 +28,7 @@ using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 using detail::current_reader;
 using detail::inbox;
+using detail::message_rate;
 using detail::reader_scope;
 
 namespace {
@@ -37,6 +38,7 @@ struct stream_shared {
     stream_listener_options opts;
     std::shared_ptr<stream_handler> app;
     std::shared_ptr<registry> reg;
+    std::shared_ptr<admission> admit;
     log_sink log;
     floorctl::transport_kind kind = floorctl::transport_kind::tcp;
     std::atomic<std::size_t> connections{0};
@@ -65,18 +67,13 @@ class stream_session final : public session_base,
 public:
     static constexpr bool is_tls = !std::is_same_v<Stream, tcp::socket>;
 
-    stream_session(std::shared_ptr<stream_shared> shared, Stream stream)
+    stream_session(std::shared_ptr<stream_shared> shared, Stream stream, stream_peer peer,
+                   admission::ticket slot)
         : shared_(std::move(shared)), stream_(std::move(stream)), timer_(stream_.get_executor()),
-          framer_(shared_->opts.max_message, shared_->opts.max_buffered),
-          conn_(allocate_connection_id())
+          framer_(shared_->opts.max_message, shared_->opts.max_buffered), conn_(peer.conn),
+          peer_(std::move(peer)), slot_(std::move(slot)),
+          rate_(shared_->opts.max_messages_per_second)
     {
-        error_code ec;
-        auto const ep = socket().remote_endpoint(ec);
-        if (!ec) {
-            peer_.remote_address = ep.address().to_string();
-            peer_.remote_port = ep.port();
-        }
-        peer_.conn = conn_;
         peer_.transport = shared_->kind;
         remote_ = peer_.remote_address + ":" + std::to_string(peer_.remote_port);
     }
@@ -166,6 +163,15 @@ private:
 
     void on_message(std::span<std::byte const> m)
     {
+        if (!rate_.take()) {
+            std::string why = "message rate exceeded";
+            if (!bound_) return refuse(std::move(why));
+            shared_->write_log(log_level::warning, "BFCP stream connection: " + why, conn_,
+                               remote_);
+            local_code_ = close_code::policy_violation;
+            local_reason_ = std::move(why);
+            return begin_close();
+        }
         if (bound_) {
             reader_scope const scope(this, conn_);
             shared_->app->on_frame(conn_, m);
@@ -183,7 +189,7 @@ private:
             std::lock_guard lock(shared_->mutex);
             shared_->unbound.erase(static_cast<std::uint64_t>(conn_));
         }
-        shared_->reg->attach(conn_, this->weak_from_this());
+        shared_->reg->attach(conn_, this->weak_from_this(), shared_->kind);
         shared_->write_log(log_level::info, "BFCP stream connection bound", conn_, remote_);
         shared_->app->on_open(conn_, binding{accepted.conference, accepted.user, {}}, shared_->kind,
                               remote_);
@@ -302,7 +308,7 @@ private:
             shared_->reg->detach(conn_);
             close_info info;
             if (!local_reason_.empty()) {
-                info.code = close_code::normal;
+                info.code = local_code_;
                 info.origin = close_origin::local;
                 info.reason = local_reason_;
             } else if (ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
@@ -336,6 +342,9 @@ private:
     inbox inbox_;
     std::deque<frame_ptr> queue_;
     std::size_t queued_bytes_ = 0;
+    admission::ticket slot_;                     // this connection's share of the limits
+    message_rate rate_;                          // max_messages_per_second
+    close_code local_code_ = close_code::normal; // reported with local_reason_
     bool bound_ = false;
     bool refused_ = false;
     bool closing_ = false;
@@ -349,33 +358,80 @@ private:
 } // namespace
 
 struct stream_listener::impl {
-    explicit impl(net::io_context& ioc) : acceptor(net::make_strand(ioc)), ioc_(ioc) {}
-
-    tcp::acceptor acceptor;
-    net::io_context& ioc_;
-    std::shared_ptr<stream_shared> shared = std::make_shared<stream_shared>();
-    std::uint16_t port = 0;
+    std::shared_ptr<stream_shared> shared;
+    std::shared_ptr<detail::acceptor_loop> acceptor;
 };
+
+namespace {
+
+// A connection the acceptor handed over, on the acceptor's strand: admitted (one step, shared
+// with the other listeners when the admission is) or closed before any buffer is spent.
+void on_socket(std::shared_ptr<stream_shared> const& s, tcp::socket socket)
+{
+    {
+        std::lock_guard lock(s->mutex);
+        if (s->stopped) return;
+    }
+    stream_peer peer;
+    peer.conn = allocate_connection_id();
+    peer.transport = s->kind;
+    error_code ec;
+    auto const ep = socket.remote_endpoint(ec);
+    if (!ec) {
+        peer.remote_address = ep.address().to_string();
+        peer.remote_port = ep.port();
+    }
+    auto admitted = s->admit->admit(peer.remote_address);
+    if (admitted.verdict != admission_verdict::admitted) {
+        // BFCP has no answer before the first message: the connection is closed.
+        s->write_log(log_level::warning,
+                     admitted.verdict == admission_verdict::total_exceeded
+                         ? "BFCP stream connection limit reached (total); closing"
+                         : "BFCP stream connection limit reached (per address); closing",
+                     peer.conn, peer.remote_address);
+        s->app->on_rejected(peer, std::string{"connection limit: "} + to_string(admitted.verdict));
+        error_code ignored;
+        socket.close(ignored);
+        return;
+    }
+    s->connections.fetch_add(1, std::memory_order_relaxed);
+    if (s->opts.tls) {
+        using tls_stream = net::ssl::stream<tcp::socket>;
+        std::make_shared<stream_session<tls_stream>>(s, tls_stream(std::move(socket), *s->opts.tls),
+                                                     std::move(peer), std::move(admitted.slot))
+            ->start();
+    } else {
+        std::make_shared<stream_session<tcp::socket>>(s, std::move(socket), std::move(peer),
+                                                      std::move(admitted.slot))
+            ->start();
+    }
+}
+
+} // namespace
 
 std::shared_ptr<stream_listener> stream_listener::create(net::io_context& ioc,
                                                          stream_listener_options options,
                                                          std::shared_ptr<stream_handler> app,
                                                          log_sink log)
 {
-    auto p = std::make_unique<impl>(ioc);
     tcp::endpoint const ep(net::ip::make_address(options.address), options.port);
-    p->acceptor.open(ep.protocol());
-    p->acceptor.set_option(net::socket_base::reuse_address(true));
-    p->acceptor.bind(ep);
-    p->acceptor.listen(net::socket_base::max_listen_connections);
-    p->port = p->acceptor.local_endpoint().port();
-    auto& s = *p->shared;
+    // A strand per connection, except with one io thread (stream_listener_options).
+    auto acceptor = std::make_shared<detail::acceptor_loop>(ioc, ep, options.one_io_thread, log,
+                                                            options.tls ? "BFCP TLS listener"
+                                                                        : "BFCP TCP listener");
+    auto shared = std::make_shared<stream_shared>();
+    auto& s = *shared;
     s.kind = options.tls ? floorctl::transport_kind::tls : floorctl::transport_kind::tcp;
     s.reg = options.connections ? options.connections : std::make_shared<registry>();
+    s.admit =
+        options.admission
+            ? options.admission
+            : admission::create({options.max_connections, options.max_connections_per_address, 0});
     s.opts = std::move(options);
     s.app = std::move(app);
     s.log = std::move(log);
-    return std::shared_ptr<stream_listener>(new stream_listener(std::move(p)));
+    return std::shared_ptr<stream_listener>(
+        new stream_listener(std::make_unique<impl>(impl{std::move(shared), std::move(acceptor)})));
 }
 
 stream_listener::stream_listener(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
@@ -384,43 +440,8 @@ stream_listener::~stream_listener() = default;
 
 void stream_listener::run()
 {
-    net::post(impl_->acceptor.get_executor(), [self = shared_from_this()] { self->do_accept(); });
-}
-
-void stream_listener::do_accept()
-{
-    // A strand per connection, except with one io thread (stream_listener_options).
-    impl_->acceptor.async_accept(
-        detail::connection_executor(impl_->ioc_, impl_->shared->opts.one_io_thread),
-        [self = shared_from_this()](error_code ec, tcp::socket socket) {
-            auto& s = self->impl_->shared;
-            if (ec) {
-                if (ec == net::error::operation_aborted || !self->impl_->acceptor.is_open()) return;
-                s->write_log(log_level::error, "BFCP stream accept failed: " + ec.message(),
-                             floorctl::connection_id{}, {});
-                return self->do_accept();
-            }
-            {
-                std::lock_guard lock(s->mutex);
-                if (s->stopped) return;
-            }
-            auto const max = s->opts.max_connections;
-            if (max != 0 && s->connections.load(std::memory_order_relaxed) >= max) {
-                error_code ignored;
-                socket.close(ignored); // over the limit: refuse before any buffer is spent
-            } else {
-                s->connections.fetch_add(1, std::memory_order_relaxed);
-                if (s->opts.tls) {
-                    using tls_stream = net::ssl::stream<tcp::socket>;
-                    std::make_shared<stream_session<tls_stream>>(
-                        s, tls_stream(std::move(socket), *s->opts.tls))
-                        ->start();
-                } else {
-                    std::make_shared<stream_session<tcp::socket>>(s, std::move(socket))->start();
-                }
-            }
-            self->do_accept();
-        });
+    impl_->acceptor->start(
+        [s = impl_->shared](tcp::socket socket) { on_socket(s, std::move(socket)); });
 }
 
 void stream_listener::stop()
@@ -433,17 +454,14 @@ void stream_listener::stop()
         for (auto& [id, w] : s.unbound)
             if (auto p = w.lock()) pending.push_back(std::move(p));
     }
-    net::post(impl_->acceptor.get_executor(), [self = shared_from_this()] {
-        error_code ignored;
-        self->impl_->acceptor.close(ignored);
-    });
+    impl_->acceptor->stop();
     for (auto& p : pending)
         p->close(close_code::going_away, "listener stopped");
 }
 
 std::uint16_t stream_listener::port() const noexcept
 {
-    return impl_->port;
+    return impl_->acceptor->local_endpoint().port();
 }
 
 registry& stream_listener::connections() noexcept

@@ -7,6 +7,7 @@
 
 #include "frame_sniffer.hpp"
 #include "inbox.hpp"
+#include "rate_limit.hpp"
 #include "shared_state.hpp"
 
 #include <floorctl/message.hpp>
@@ -44,7 +45,7 @@ public:
                       conn_slot slot)
         : ex_(stream.get_executor()), ws_(std::move(stream)), st_(std::move(st)),
           info_(std::move(info)), slot_(std::move(slot)), close_timer_(ex_), idle_timer_(ex_),
-          keepalive_timer_(ex_)
+          keepalive_timer_(ex_), rate_(st_->opts.max_messages_per_second)
     {
     }
 
@@ -77,8 +78,6 @@ public:
         ws_.read_message_max(floorctl::max_message_size);
         ws_.auto_fragment(false);
         ws_.binary(true);
-        tokens_ = static_cast<double>(o.max_messages_per_second);
-        last_refill_ = std::chrono::steady_clock::now();
         ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
                                                         this->shared_from_this()));
     }
@@ -115,9 +114,9 @@ private:
             return;
         }
         open_ = true;
-        st_->reg->attach(info_.id, this->weak_from_this());
         auto const kind =
             is_tls_stream<Stream> ? floorctl::transport_kind::wss : floorctl::transport_kind::ws;
+        st_->reg->attach(info_.id, this->weak_from_this(), kind);
         st_->log(log_level::info,
                  is_tls_stream<Stream> ? "websocket opened (wss)" : "websocket opened (ws)",
                  fields());
@@ -151,7 +150,7 @@ private:
             request_close(close_code::unsupported_data, "text frame (RFC 8857: binary only)");
             return do_read();
         }
-        if (!take_token()) {
+        if (!rate_.take()) {
             rbuf_.clear();
             request_close(close_code::policy_violation, "message rate exceeded");
             return do_read();
@@ -165,20 +164,6 @@ private:
         }
         rbuf_.clear();
         do_read();
-    }
-
-    // Token bucket: max_messages_per_second, burst of the same size.
-    bool take_token()
-    {
-        auto const rate = st_->opts.max_messages_per_second;
-        if (rate == 0) return true;
-        auto const now = std::chrono::steady_clock::now();
-        double const elapsed = std::chrono::duration<double>(now - last_refill_).count();
-        last_refill_ = now;
-        tokens_ = std::min(static_cast<double>(rate), tokens_ + elapsed * rate);
-        if (tokens_ < 1.0) return false;
-        tokens_ -= 1.0;
-        return true;
     }
 
     // Message idle timeout: each message only records the time; the timer, armed once, checks
@@ -403,8 +388,7 @@ private:
     std::uint64_t received_seen_ = 0; // received_ at the last keep-alive check
     unsigned silent_halves_ = 0;      // keep-alive checks in a row with nothing received
     bool pinging_ = false;            // an async_ping is in flight
-    double tokens_ = 0;
-    std::chrono::steady_clock::time_point last_refill_;
+    message_rate rate_;               // max_messages_per_second
     std::chrono::steady_clock::time_point last_message_;
 };
 

@@ -3,6 +3,7 @@
 /// One TCP port serving HTTP and BFCP over WebSocket (RFC 8857), plain and TLS detected per
 /// connection (Beast's async_detect_ssl), as in Beast's advanced_server_flex.
 
+#include <ws/admission.hpp>
 #include <ws/handler.hpp>
 #include <ws/log.hpp>
 #include <ws/registry.hpp>
@@ -61,9 +62,16 @@ struct listener_options {
     bool one_io_thread = false;
 
     // --- limits -------------------------------------------------------------------------------
+    /// The connection limits, shared with other listeners (stream_listener_options::admission)
+    /// so that they apply to the sum. Null: the listener makes its own from the two values
+    /// below.
+    std::shared_ptr<ws::admission> admission;
     std::size_t max_connections = 20'000; ///< TCP connections in total (HTTP + WS); 0: none
     std::size_t max_connections_per_address = 256; ///< per remote IP address; 0: no limit
     std::uint32_t max_messages_per_second = 100;   ///< per WS connection (burst: as many); 0: off
+    /// Retry-After of the 503 answer given to a connection over max_connections (after the TLS
+    /// handshake for TLS), within admission_limits::max_refusals_in_flight.
+    std::chrono::seconds retry_after{5};
 };
 
 /// Accepts connections and runs their HTTP/WebSocket sessions on the io_context's threads.
@@ -101,7 +109,8 @@ public:
     /// Shared ownership of the registry, for components that outlive this listener's owner.
     [[nodiscard]] std::shared_ptr<registry> connections_ptr() const noexcept;
 
-    /// Number of TCP connections currently accepted (HTTP, handshaking and WebSocket).
+    /// Number of TCP connections currently admitted by this listener's admission (HTTP,
+    /// handshaking and WebSocket; with a shared admission, every listener sharing it).
     [[nodiscard]] std::size_t tcp_connection_count() const noexcept;
 
     ~listener();
@@ -112,7 +121,6 @@ public:
 
 private:
     explicit listener(std::unique_ptr<impl> p);
-    void do_accept();
     std::unique_ptr<impl> impl_;
 };
 
