@@ -126,7 +126,7 @@ private:
         }
         http_request req = parser_->release();
         if (refusing_) return answer_unavailable(req.version());
-        if (is_websocket_upgrade(req) || target_path(req.target()) == st_->opts.upgrade.path)
+        if (is_websocket_upgrade(req) || st_->serves(target_path(req.target())))
             return upgrade(std::move(req));
         keep_alive_ = req.keep_alive();
         version_ = req.version();
@@ -188,11 +188,12 @@ private:
 
     void upgrade(http_request req)
     {
-        auto outcome = check_upgrade(req, st_->opts.upgrade);
+        auto outcome = check_upgrade(req, st_->opts.upgrade, st_->routes);
         if (auto* r = std::get_if<upgrade_rejected>(&outcome))
             return reject(r->failure, r->status, std::move(r->body));
         auto& accepted = std::get<upgrade_accepted>(outcome);
-        auto auth = st_->app->authenticate(accepted.token, req, info_.context(secure));
+        auto const& chosen = st_->services[accepted.route];
+        auto auth = chosen.handler->authenticate(accepted.token, req, info_.context(secure));
         if (auto* d = std::get_if<auth_denial>(&auth)) {
             return reject(upgrade_failure::auth_denied, d->status,
                           d->reason.empty() ? std::string{"token refused"} : d->reason);
@@ -202,7 +203,7 @@ private:
         std::make_shared<websocket_session<Stream>>(std::move(stream_), st_, info_,
                                                     std::move(slot_))
             ->run(std::move(req), std::move(accepted.subprotocol),
-                  std::move(std::get<binding>(auth)));
+                  std::move(std::get<binding>(auth)), chosen);
     }
 
     void reject(upgrade_failure failure, http_status status, std::string body)

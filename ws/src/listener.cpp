@@ -158,6 +158,22 @@ std::shared_ptr<listener> listener::create(net::io_context& ioc, listener_option
         throw std::invalid_argument("ws::listener: plain disabled and no TLS certificate");
     if (options.upgrade.path.empty() || options.upgrade.path.front() != '/')
         throw std::invalid_argument("ws::listener: WebSocket path must start with '/'");
+    for (std::size_t i = 0; i < options.services.size(); ++i) {
+        auto const& e = options.services[i];
+        if (!e.handler || e.route.name.empty())
+            throw std::invalid_argument("ws::listener: a service needs a handler and a name");
+        if (e.route.path.empty() || e.route.path.front() != '/')
+            throw std::invalid_argument("ws::listener: service path must start with '/'");
+        auto const same = [&](subprotocol_route const& r) {
+            return r.path == e.route.path && beast::iequals(r.name, e.route.name);
+        };
+        bool dup = same(bfcp_route(options.upgrade.path));
+        for (std::size_t j = 0; j < i; ++j)
+            dup = dup || same(options.services[j].route);
+        if (dup)
+            throw std::invalid_argument("ws::listener: two services named " + e.route.name +
+                                        " at " + e.route.path);
+    }
     tcp::endpoint const ep{net::ip::make_address(options.address), options.port};
     bool const one_io_thread = options.one_io_thread;
     auto st = std::make_shared<shared_state>(std::move(options), std::move(app), std::move(log));

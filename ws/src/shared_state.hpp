@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace ws::detail {
 
@@ -55,10 +56,41 @@ struct shared_state {
 
     listener_options const opts;
     std::shared_ptr<handler> const app;
+    /// Every WebSocket service, BFCP (the app) first, and their routes in the same order (the
+    /// upgrade check takes the routes).
+    std::vector<service_entry> const services = make_services(opts, app);
+    std::vector<subprotocol_route> const routes = routes_of(services);
     log_sink const sink;
     std::shared_ptr<registry> const reg;
     std::shared_ptr<admission> const admit; ///< the connection limits (maybe shared)
     std::atomic<bool> stopped{false};
+
+    /// True when some service is at `path` (a request there goes to the upgrade check).
+    [[nodiscard]] bool serves(std::string_view path) const noexcept
+    {
+        for (auto const& r : routes)
+            if (r.path == path) return true;
+        return false;
+    }
+
+    static std::vector<service_entry> make_services(listener_options const& o,
+                                                    std::shared_ptr<handler> const& bfcp)
+    {
+        std::vector<service_entry> all;
+        all.reserve(1 + o.services.size());
+        all.push_back(service_entry{bfcp_route(o.upgrade.path), message_rules{}, bfcp});
+        all.insert(all.end(), o.services.begin(), o.services.end());
+        return all;
+    }
+
+    static std::vector<subprotocol_route> routes_of(std::vector<service_entry> const& all)
+    {
+        std::vector<subprotocol_route> r;
+        r.reserve(all.size());
+        for (auto const& s : all)
+            r.push_back(s.route);
+        return r;
+    }
 
     void log(log_level level, std::string_view msg, log_fields const& f) const
     {

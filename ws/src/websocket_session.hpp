@@ -1,9 +1,10 @@
 #pragma once
-// One BFCP-over-WebSocket connection (RFC 8857), plain or TLS. Every member is touched only on
-// the connection's strand (the executor of its socket); close() hops onto it, deliver() goes
-// through the inbox (ws/src/inbox.hpp) or writes at once from the session's own hand-over.
-// Kept alive by the shared_from_this() captured in each pending operation; the registry holds a
-// weak reference only.
+// One WebSocket connection of any registered service (BFCP over WebSocket, RFC 8857, first),
+// plain or TLS: the service's message rules are checked here, its handler gets the messages. Every
+// member is touched only on the connection's strand (the executor of its socket); close() hops onto
+// it, deliver() goes through the inbox (ws/src/inbox.hpp) or writes at once from the session's own
+// hand-over. Kept alive by the shared_from_this() captured in each pending operation; the registry
+// holds a weak reference only.
 
 #include "frame_sniffer.hpp"
 #include "inbox.hpp"
@@ -49,10 +50,14 @@ public:
     {
     }
 
-    /// Completes the handshake for `req` (already checked and authenticated). On the strand.
-    void run(http_request req, std::string subprotocol, binding bound)
+    /// Completes the handshake for `req` (already checked and authenticated by `svc`, whose
+    /// sub-protocol the client spelled `subprotocol`). On the strand.
+    void run(http_request req, std::string subprotocol, binding bound, service_entry const& svc)
     {
         bound_ = std::move(bound);
+        service_ = svc.handler;
+        rules_ = svc.rules;
+        route_ = &svc.route; // owned by shared_state, which this session co-owns
         auto const& o = st_->opts;
         // The websocket stream times the opening and closing handshakes; the TCP layer's
         // timeout would otherwise cut long-lived sessions. Keep-alive is ours (arm_keepalive):
@@ -75,7 +80,7 @@ public:
         pmd.server_enable = false;
         pmd.client_enable = false;
         ws_.set_option(pmd);
-        ws_.read_message_max(floorctl::max_message_size);
+        ws_.read_message_max(rules_.max_message);
         ws_.auto_fragment(false);
         ws_.binary(true);
         ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
@@ -120,7 +125,7 @@ private:
         st_->log(log_level::info,
                  is_tls_stream<Stream> ? "websocket opened (wss)" : "websocket opened (ws)",
                  fields());
-        st_->app->on_open(info_.id, bound_, kind, remote_);
+        service_->on_open(info_.id, bound_, kind, remote_);
         arm_idle_timer();
         arm_keepalive();
         do_read();
@@ -140,14 +145,17 @@ private:
             rbuf_.clear();
             return do_read();
         }
-        if (ws_.next_layer().scanner().fragmented()) {
+        if (rules_.unfragmented && ws_.next_layer().scanner().fragmented()) {
             rbuf_.clear();
-            request_close(close_code::protocol_error, "fragmented message (RFC 8857)");
+            request_close(close_code::protocol_error, "fragmented message" + cited());
             return do_read();
         }
-        if (ws_.got_text()) {
+        if (rules_.binary_only && ws_.got_text()) {
             rbuf_.clear();
-            request_close(close_code::unsupported_data, "text frame (RFC 8857: binary only)");
+            request_close(close_code::unsupported_data,
+                          route_->reference.empty()
+                              ? std::string{"text frame (binary only)"}
+                              : "text frame (" + route_->reference + ": binary only)");
             return do_read();
         }
         if (!rate_.take()) {
@@ -160,7 +168,7 @@ private:
             // Handed over in place: the buffer is not touched until on_frame returns.
             auto const data = rbuf_.cdata();
             reader_scope const scope(this, info_.id);
-            st_->app->on_frame(info_.id, {static_cast<std::byte const*>(data.data()), data.size()});
+            service_->on_frame(info_.id, {static_cast<std::byte const*>(data.data()), data.size()});
         }
         rbuf_.clear();
         do_read();
@@ -255,7 +263,7 @@ private:
         } else if (ec == websocket::error::message_too_big) {
             // Beast has already sent 1009 (read_message_max).
             info = close_info{close_code::message_too_big, close_origin::local,
-                              "message longer than a BFCP message can be"};
+                              "message longer than a " + route_->name + " message can be"};
         } else if (ec.category() ==
                        websocket::make_error_code(websocket::error::closed).category() ||
                    ec == websocket::condition::protocol_violation) {
@@ -271,7 +279,7 @@ private:
                  std::string{"websocket closed: "} + to_string(info.code) + " (" +
                      to_string(info.origin) + ") " + info.reason,
                  fields());
-        st_->app->on_close(info_.id, info);
+        service_->on_close(info_.id, info);
     }
 
     // On the strand: moves every frame the inbox holds into the write queue, in order.
@@ -364,12 +372,21 @@ private:
         beast::get_lowest_layer(ws_).close();
     }
 
+    // " (RFC 8857)": the route's reference for close reasons, or nothing.
+    std::string cited() const
+    {
+        return route_->reference.empty() ? std::string{} : " (" + route_->reference + ")";
+    }
+
     net::any_io_executor ex_;
     websocket::stream<frame_sniffer<Stream>> ws_;
     std::shared_ptr<shared_state> st_;
     conn_info info_;
     conn_slot slot_;
     binding bound_;
+    std::shared_ptr<service> service_; // the chosen sub-protocol's handler
+    message_rules rules_;
+    subprotocol_route const* route_ = nullptr;
     std::string remote_;
     beast::flat_buffer rbuf_;
     inbox inbox_;

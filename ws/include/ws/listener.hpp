@@ -7,6 +7,7 @@
 #include <ws/handler.hpp>
 #include <ws/log.hpp>
 #include <ws/registry.hpp>
+#include <ws/service.hpp>
 #include <ws/upgrade.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ws {
 
@@ -33,8 +35,14 @@ struct listener_options {
     /// (deployments without a TLS-terminating proxy).
     bool allow_plain = true;
 
-    /// Path, Origin allow-list and token cookie for the upgrade check.
+    /// The BFCP path (served by the handler given to create()), Origin allow-list and token
+    /// cookie for the upgrade check of every service.
     upgrade_config upgrade;
+    /// Further WebSocket sub-protocols, after BFCP (the handler at upgrade.path): a client's
+    /// offered Sec-WebSocket-Protocol values are matched, in its order, against the services at
+    /// the requested path; the chosen one is echoed, no match is 400. Same port, same limits,
+    /// keep-alive, write queues and close handling as BFCP.
+    std::vector<service_entry> services;
 
     // --- handshake and HTTP -------------------------------------------------------------------
     std::size_t max_header_bytes = 8 * 1024;             ///< request line + headers; else 431
@@ -85,7 +93,8 @@ public:
     /// Opens, binds and listens (SO_REUSEADDR) on options.address:options.port.
     /// @throws boost::system::system_error when the address is invalid or the port is busy
     ///         (startup error), std::invalid_argument when the options are inconsistent
-    ///         (no TLS context and allow_plain false, empty path).
+    ///         (no TLS context and allow_plain false, a path not starting with '/', a service
+    ///         without a handler or a name, two services with one name at one path).
     [[nodiscard]] static std::shared_ptr<listener> create(boost::asio::io_context& ioc,
                                                           listener_options options,
                                                           std::shared_ptr<handler> app,
