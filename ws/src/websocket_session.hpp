@@ -35,8 +35,26 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-template <class Stream>
-inline constexpr bool is_tls_stream = !std::is_same_v<Stream, beast::tcp_stream>;
+template <class Stream> inline constexpr bool is_tls_stream = false;
+template <class Next> inline constexpr bool is_tls_stream<beast::ssl_stream<Next>> = true;
+
+/// Ends the transport under a session at once: shutdown and close for a tcp_stream, close() for
+/// any other lowest layer (beast::test::stream in the fault tests).
+template <class Lowest> void close_lowest(Lowest& l)
+{
+    if constexpr (std::is_same_v<Lowest, beast::tcp_stream>) {
+        beast::error_code ignored;
+        l.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    }
+    l.close();
+}
+
+/// Removes a tcp_stream's deadline (the session times its own phases); nothing for streams
+/// without one.
+template <class Lowest> void clear_deadline(Lowest& l)
+{
+    if constexpr (requires { l.expires_never(); }) l.expires_never();
+}
 
 template <class Stream>
 class websocket_session : public session_base,
@@ -62,7 +80,7 @@ public:
         // The websocket stream times the opening and closing handshakes; the TCP layer's
         // timeout would otherwise cut long-lived sessions. Keep-alive is ours (arm_keepalive):
         // Beast's idle timeout re-arms a timer on every read, ≈ 1,700 instructions per message.
-        beast::get_lowest_layer(ws_).expires_never();
+        clear_deadline(beast::get_lowest_layer(ws_));
         websocket::stream_base::timeout t{};
         t.handshake_timeout = o.handshake_timeout;
         t.idle_timeout = websocket::stream_base::none();
@@ -364,13 +382,7 @@ private:
         ws_.async_close(r, [self = this->shared_from_this()](beast::error_code) {});
     }
 
-    void hard_close()
-    {
-        beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both,
-                                                       ignored);
-        beast::get_lowest_layer(ws_).close();
-    }
+    void hard_close() { close_lowest(beast::get_lowest_layer(ws_)); }
 
     // " (RFC 8857)": the route's reference for close reasons, or nothing.
     std::string cited() const
