@@ -6,6 +6,7 @@
 
 #include "inbox.hpp"
 #include "rate_limit.hpp"
+#include "write_queue.hpp"
 
 #include <ws/stream_listener.hpp>
 
@@ -101,8 +102,9 @@ public:
                    admission::ticket slot)
         : shared_(std::move(shared)), stream_(std::move(stream)), timer_(stream_.get_executor()),
           framer_(shared_->opts.max_message, shared_->opts.max_buffered), conn_(peer.conn),
-          peer_(std::move(peer)), slot_(std::move(slot)),
-          rate_(shared_->opts.max_messages_per_second)
+          peer_(std::move(peer)),
+          queue_(shared_->opts.max_write_queue_bytes, shared_->opts.max_write_queue_messages),
+          slot_(std::move(slot)), rate_(shared_->opts.max_messages_per_second)
     {
         peer_.transport = shared_->kind;
         remote_ = peer_.remote_address + ":" + std::to_string(peer_.remote_port);
@@ -243,32 +245,28 @@ private:
 
     void enqueue(frame_ptr f)
     {
-        auto const& o = shared_->opts;
-        if (queued_bytes_ + f->size() > o.max_write_queue_bytes ||
-            queue_.size() + 1 > o.max_write_queue_messages) {
+        if (!queue_.fits(*f)) {
             // A peer that does not read must not make us buffer without bound.
             local_reason_ = "write queue overflow";
             shared_->write_log(log_level::warning, "BFCP stream write queue overflow", conn_,
                                remote_);
             return hard_close();
         }
-        queued_bytes_ += f->size();
-        queue_.push_back(std::move(f));
+        queue_.push(std::move(f));
         if (queue_.size() == 1) do_write();
     }
 
     void do_write()
     {
         net::async_write(
-            stream_, net::buffer(queue_.front()->data(), queue_.front()->size()),
+            stream_, net::buffer(queue_.front().data(), queue_.front().size()),
             [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(error_code ec)
     {
         if (ec) return hard_close();
-        queued_bytes_ -= queue_.front()->size();
-        queue_.pop_front();
+        queue_.pop();
         if (!queue_.empty()) return do_write();
         if (closing_) end_output();
     }
@@ -358,8 +356,7 @@ private:
     std::string remote_;
     std::array<std::byte, 16 * 1024> read_buf_{};
     inbox inbox_;
-    std::deque<frame_ptr> queue_;
-    std::size_t queued_bytes_ = 0;
+    write_queue queue_;                          // bounded by max_write_queue_bytes / _messages
     admission::ticket slot_;                     // this connection's share of the limits
     message_rate rate_;                          // max_messages_per_second
     close_code local_code_ = close_code::normal; // reported with local_reason_

@@ -10,6 +10,7 @@
 #include "inbox.hpp"
 #include "rate_limit.hpp"
 #include "shared_state.hpp"
+#include "write_queue.hpp"
 
 #include <floorctl/message.hpp>
 
@@ -63,8 +64,10 @@ public:
     websocket_session(Stream&& stream, std::shared_ptr<shared_state> st, conn_info info,
                       conn_slot slot)
         : ex_(stream.get_executor()), ws_(std::move(stream)), st_(std::move(st)),
-          info_(std::move(info)), slot_(std::move(slot)), close_timer_(ex_), idle_timer_(ex_),
-          keepalive_timer_(ex_), rate_(st_->opts.max_messages_per_second)
+          info_(std::move(info)), slot_(std::move(slot)),
+          queue_(st_->opts.max_write_queue_bytes, st_->opts.max_write_queue_messages),
+          close_timer_(ex_), idle_timer_(ex_), keepalive_timer_(ex_),
+          rate_(st_->opts.max_messages_per_second)
     {
     }
 
@@ -291,7 +294,7 @@ private:
         } else {
             info = close_info{close_code::abnormal, close_origin::network, ec.message()};
         }
-        queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+        queue_.drop_waiting(writing_);
         st_->reg->detach(info_.id);
         st_->log(info.origin == close_origin::network ? log_level::info : log_level::info,
                  std::string{"websocket closed: "} + to_string(info.code) + " (" +
@@ -309,13 +312,8 @@ private:
     void on_deliver(frame_ptr frame)
     {
         if (!open_ || closing_ || read_done_) return;
-        auto const& o = st_->opts;
-        if (queue_.size() + 1 > o.max_write_queue_messages ||
-            queued_bytes_ + frame->size() > o.max_write_queue_bytes) {
-            return overflow();
-        }
-        queued_bytes_ += frame->size();
-        queue_.push_back(std::move(frame));
+        if (!queue_.fits(*frame)) return overflow();
+        queue_.push(std::move(frame));
         if (!writing_) do_write();
     }
 
@@ -327,7 +325,7 @@ private:
         closing_ = true;
         local_close_ =
             close_info{close_code::policy_violation, close_origin::local, "write queue overflow"};
-        queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+        queue_.drop_waiting(writing_);
         hard_close();
     }
 
@@ -335,20 +333,16 @@ private:
     {
         writing_ = true;
         ws_.async_write(
-            net::buffer(queue_.front()->data(), queue_.front()->size()),
+            net::buffer(queue_.front().data(), queue_.front().size()),
             beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
     }
 
     void on_write(beast::error_code ec, std::size_t)
     {
         writing_ = false;
-        if (!queue_.empty()) {
-            queued_bytes_ -= queue_.front()->size();
-            queue_.pop_front();
-        }
+        if (!queue_.empty()) queue_.pop();
         if (ec) {
-            queue_.clear();
-            queued_bytes_ = 0;
+            queue_.drop_waiting(false);
             return; // the read side sees the failure too and ends the session
         }
         if (!queue_.empty()) return do_write();
@@ -402,8 +396,7 @@ private:
     std::string remote_;
     beast::flat_buffer rbuf_;
     inbox inbox_;
-    std::deque<frame_ptr> queue_;
-    std::size_t queued_bytes_ = 0;
+    write_queue queue_; // bounded by max_write_queue_bytes / _messages
     bool writing_ = false;
     bool open_ = false;
     bool closing_ = false;
