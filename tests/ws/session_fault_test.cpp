@@ -8,9 +8,10 @@
 #include "stream_session.hpp"
 #include "websocket_session.hpp"
 
+#include <ws/connection_id.hpp>
 #include <ws/tls.hpp>
 
-#include <ws/connection_id.hpp>
+#include <floorctl/codec.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -42,10 +43,10 @@ std::vector<std::byte> hello(std::uint16_t tid)
 /// Binds every first message; echoes every message through the registry (so that writes, which
 /// may fail too, happen); counts what it is told.
 struct counting_handler final : ws::stream_handler {
-    ws::stream_decision on_first_message(ws::stream_peer const&, floorctl::common_header const& h,
-                                         std::span<std::byte const>) override
+    floorctl::stream_verdict on_first_message(ws::stream_peer const&,
+                                              std::span<std::byte const>) override
     {
-        return ws::binding{h.conference, h.user, {}};
+        return floorctl::stream_accepted{floorctl::conference_id{1}, floorctl::user_id{2}};
     }
     void on_open(floorctl::connection_id, ws::binding const&, floorctl::transport_kind,
                  std::string const&) override
