@@ -53,8 +53,11 @@ application::application(config cfg, net::io_context& ioc)
                                                          : std::chrono::milliseconds{86'400'000};
     o.message_idle_timeout = cfg_.timeouts.idle;
     o.max_write_queue_bytes = cfg_.limits.write_queue_bytes;
-    o.max_connections = cfg_.limits.max_connections;
-    o.max_connections_per_address = cfg_.limits.max_connections_per_ip;
+    admission_ =
+        ws::admission::create({.max_connections = cfg_.limits.max_connections,
+                               .max_connections_per_address = cfg_.limits.max_connections_per_ip,
+                               .max_refusals_in_flight = 64});
+    o.admission = admission_;
     o.max_messages_per_second = cfg_.limits.messages_per_second;
     o.one_io_thread = one_io_thread;
 
@@ -73,7 +76,8 @@ application::application(config cfg, net::io_context& ioc)
         so.connections = listener_->connections_ptr();
         so.bind_timeout = cfg_.timeouts.handshake;
         so.max_write_queue_bytes = cfg_.limits.write_queue_bytes;
-        so.max_connections = cfg_.limits.max_connections;
+        so.admission = admission_;
+        so.max_messages_per_second = cfg_.limits.messages_per_second;
         so.one_io_thread = one_io_thread;
         return ws::stream_listener::create(ioc_, std::move(so), bridge, sink);
     };
@@ -133,7 +137,8 @@ bool application::delete_conference(conference_id conf, std::function<void()> do
 void application::collect_gauges(std::function<void(gauge_values)> done)
 {
     host_->collect([this, done = std::move(done)](gauge_values g) {
-        g.ws_connections = listener_->connections().count();
+        for (std::size_t t = 0; t < g.connections.size(); ++t)
+            g.connections[t] = listener_->connections().count(static_cast<transport_kind>(t));
         g.tcp_connections = listener_->tcp_connection_count();
         auto const tokens = tokens_.counts();
         g.tokens_unused = tokens.unused;

@@ -147,6 +147,8 @@ private:
     conference_catalog catalog_;
     std::unique_ptr<core_host> host_;
     std::unique_ptr<http_api> api_;
+    /// The connection limits of [limits], shared by every listener (they apply to the sum).
+    std::shared_ptr<ws::admission> admission_;
     std::shared_ptr<ws::listener> listener_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_; ///< TCP/BFCP

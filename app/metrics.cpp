@@ -77,6 +77,12 @@ char const* metrics::handshake_name(std::size_t slot) noexcept
     return slot < handshake_outcomes ? handshake_names[slot] : "other";
 }
 
+void metrics::connection_opened(transport_kind t) noexcept
+{
+    auto const slot = static_cast<std::size_t>(t);
+    if (slot < opened_.size()) opened_[slot].fetch_add(1, std::memory_order_relaxed);
+}
+
 void metrics::latency(std::chrono::nanoseconds elapsed) noexcept
 {
     auto const secs = std::chrono::duration<double>(elapsed).count();
@@ -96,8 +102,15 @@ std::string metrics::format(gauge_values const& g) const
         help(out, name, "gauge", text);
         add_line(out, name, nullptr, v);
     };
-    gauge("floorctl_websocket_connections", "Open BFCP WebSocket connections.", g.ws_connections);
-    gauge("floorctl_tcp_connections", "Accepted TCP connections in any state.", g.tcp_connections);
+    help(out, "floorctl_connections", "gauge",
+         "Open connections by transport (WebSocket sessions, bound TCP/TLS BFCP connections).");
+    for (std::size_t t = 0; t < transport_labels.size(); ++t) {
+        std::string const labels = std::string("transport=\"") + transport_labels[t] + "\"";
+        add_line(out, "floorctl_connections", labels.c_str(), g.connections[t]);
+    }
+    gauge("floorctl_tcp_connections",
+          "Admitted TCP connections in any state, every listener (the max_connections count).",
+          g.tcp_connections);
     gauge("floorctl_conferences", "Conferences.", g.conferences);
     gauge("floorctl_participants", "Participants in all conferences.", g.participants);
     gauge("floorctl_bound_connections", "Connections bound to a participant.", g.bound_connections);
@@ -117,6 +130,13 @@ std::string metrics::format(gauge_values const& g) const
         std::string const labels = std::string("outcome=\"") + handshake_names[i] + "\"";
         add_line(out, "floorctl_handshakes_total", labels.c_str(),
                  handshakes_[i].load(std::memory_order_relaxed));
+    }
+
+    help(out, "floorctl_connections_opened_total", "counter", "Connections opened by transport.");
+    for (std::size_t t = 0; t < transport_labels.size(); ++t) {
+        std::string const labels = std::string("transport=\"") + transport_labels[t] + "\"";
+        add_line(out, "floorctl_connections_opened_total", labels.c_str(),
+                 opened_[t].load(std::memory_order_relaxed));
     }
 
     help(out, "floorctl_messages_total", "counter", "BFCP messages by primitive and direction.");

@@ -3,6 +3,8 @@
 /// Counters for GET /metrics (Prometheus text exposition format 0.0.4). Lock-free atomics,
 /// updated by the core host strands and the ws session strands; formatted on demand.
 
+#include <floorctl/event.hpp>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -18,10 +20,16 @@ inline constexpr std::array<double, 12> latency_buckets = {
 /// Number of handshake outcome slots: "accepted" plus every ws::upgrade_failure value.
 inline constexpr std::size_t handshake_outcomes = 16;
 
+/// Label values of the `transport` label, in floorctl::transport_kind order. A new transport
+/// (udp, dtls) adds its enum value and its label here.
+inline constexpr std::array<char const*, 4> transport_labels = {"ws", "wss", "tcp", "tls"};
+
 /// Values read at scrape time (gauges) rather than counted.
 struct gauge_values {
-    std::uint64_t ws_connections = 0;  ///< open WebSocket connections
-    std::uint64_t tcp_connections = 0; ///< accepted TCP connections (any state)
+    /// Open connections by transport (index: floorctl::transport_kind): upgraded WebSocket
+    /// sessions, bound TCP/TLS BFCP connections.
+    std::array<std::uint64_t, transport_labels.size()> connections{};
+    std::uint64_t tcp_connections = 0; ///< admitted TCP connections, every listener, any state
     std::uint64_t conferences = 0;
     std::uint64_t participants = 0;
     std::uint64_t bound_connections = 0;
@@ -52,6 +60,8 @@ public:
     [[nodiscard]] static char const* handshake_name(std::size_t slot) noexcept;
     /// A request was answered `elapsed` after its frame arrived.
     void latency(std::chrono::nanoseconds elapsed) noexcept;
+    /// A connection of `t` opened (WebSocket handshake done, stream connection bound).
+    void connection_opened(transport_kind t) noexcept;
     /// HTTP requests answered (any path).
     void http_request() noexcept { http_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -63,6 +73,7 @@ private:
     std::array<std::array<std::atomic<std::uint64_t>, prim_slots>, 2> messages_{};
     std::array<std::atomic<std::uint64_t>, 15> errors_{}; // index = Error Code 1..14, 0 other
     std::array<std::atomic<std::uint64_t>, handshake_outcomes> handshakes_{};
+    std::array<std::atomic<std::uint64_t>, transport_labels.size()> opened_{};
     std::array<std::atomic<std::uint64_t>, latency_buckets.size() + 1> latency_{}; // last: +Inf
     std::atomic<std::uint64_t> latency_sum_ns_{0};
     std::atomic<std::uint64_t> http_{0};

@@ -85,6 +85,7 @@ void transport_bridge::on_open(connection_id conn, ws::binding const& bound,
                                transport_kind transport, std::string const& remote)
 {
     if (is_websocket(transport)) app_.counters().handshake(0);
+    app_.counters().connection_opened(transport);
     log_info("connection open",
              {.conn = conn,
               .conference = bound.conference,

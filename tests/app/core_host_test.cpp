@@ -165,7 +165,7 @@ TEST_P(CoreHost, AClientGoodbyeIsClosedNormallyForClientGoodbyeOnEveryTransport)
 {
     for (auto const t : {transport_kind::wss, transport_kind::tcp, transport_kind::tls}) {
         auto const session = std::make_shared<recording_session>();
-        registry_->attach(conn, session);
+        registry_->attach(conn, session, t);
         (void)after([&] {
             host_.connection_opened(conn, conf, alice, t);
             host_.frame_received(conn, wire(5, goodbye{}), clock::now());
@@ -182,7 +182,7 @@ TEST_P(CoreHost, AClientGoodbyeIsClosedNormallyForClientGoodbyeOnEveryTransport)
 TEST_P(CoreHost, ShutdownCarriesOutTheCoresGoodbyeInThePeersVersionThenClosesGoingAway)
 {
     auto const session = std::make_shared<recording_session>();
-    registry_->attach(conn, session);
+    registry_->attach(conn, session, transport_kind::wss);
     (void)after([&] {
         host_.connection_opened(conn, conf, alice, transport_kind::wss);
         message hello_v2;

@@ -20,8 +20,10 @@ TEST(MetricsTest, PrometheusTextCarriesEveryFamily)
     m.handshake(1 + 3); // no_subprotocol
     m.latency(80us);    // bucket le=0.0001
     m.latency(2s);      // +Inf
+    m.connection_opened(transport_kind::tls);
     gauge_values g;
-    g.ws_connections = 3;
+    g.connections[static_cast<std::size_t>(transport_kind::ws)] = 3;
+    g.connections[static_cast<std::size_t>(transport_kind::tcp)] = 1;
     g.queued_requests = 2;
     g.grants = 1;
     g.tokens_unused = 4;
@@ -32,10 +34,19 @@ TEST(MetricsTest, PrometheusTextCarriesEveryFamily)
                         "floorctl_tokens{state=\"used\"} 5\nfloorctl_tokens{state=\"ended\"} 6\n"),
               std::string::npos);
 
-    EXPECT_NE(
-        text.find(
-            "# TYPE floorctl_websocket_connections gauge\nfloorctl_websocket_connections 3\n"),
-        std::string::npos);
+    // Connections are labelled by transport: a bound TCP/BFCP connection is not a WebSocket.
+    EXPECT_NE(text.find("# TYPE floorctl_connections gauge\n"
+                        "floorctl_connections{transport=\"ws\"} 3\n"
+                        "floorctl_connections{transport=\"wss\"} 0\n"
+                        "floorctl_connections{transport=\"tcp\"} 1\n"
+                        "floorctl_connections{transport=\"tls\"} 0\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("floorctl_websocket_connections"), std::string::npos);
+    EXPECT_NE(text.find("floorctl_connections_opened_total{transport=\"tls\"} 1\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("floorctl_connections_opened_total{transport=\"ws\"} 0\n"),
+              std::string::npos);
     EXPECT_NE(text.find("floorctl_queue_length 2\n"), std::string::npos);
     EXPECT_NE(text.find("floorctl_messages_total{primitive=\"FloorRequest\",direction=\"in\"} 2\n"),
               std::string::npos);

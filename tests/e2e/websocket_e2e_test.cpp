@@ -449,6 +449,16 @@ TEST_P(WebSocketE2E, TcpBfcpParticipantNegotiatedForItsAddressIsServed)
     auto const granted = c.read();
     ASSERT_TRUE(granted);
     EXPECT_EQ(status_of(*granted), request_status::granted);
+
+    // The bound TCP/BFCP connection is counted as tcp, not as a WebSocket.
+    auto const [ms, mb] = http_request(srv.port(), http::verb::get, "/metrics");
+    EXPECT_EQ(ms, 200u);
+    EXPECT_NE(mb.find("floorctl_connections{transport=\"tcp\"} 1\n"), std::string::npos) << mb;
+    EXPECT_NE(mb.find("floorctl_connections{transport=\"ws\"} 0\n"), std::string::npos) << mb;
+    EXPECT_NE(mb.find("floorctl_connections{transport=\"wss\"} 0\n"), std::string::npos) << mb;
+    EXPECT_NE(mb.find("floorctl_connections_opened_total{transport=\"tcp\"} 1\n"),
+              std::string::npos)
+        << mb;
 }
 
 TEST_P(WebSocketE2E, TcpBfcpClientGoodbyeIsAcknowledgedThenTheServerClosesInOrder)

@@ -615,6 +615,40 @@ TEST_P(Listener, HttpRequestsGoToTheAppWithKeepAlive)
     EXPECT_FALSE(h->app->http_secure[0]);
 }
 
+TEST_P(Listener, DroppedResponderIsAnswered500AndTheConnectionStaysUsable)
+{
+    auto h = start();
+    beast::tcp_stream s{h->cioc};
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    http::response<http::string_body> res;
+    ASSERT_FALSE(http_get(*h, s, "/drop", res));
+    EXPECT_EQ(res.result(), http::status::internal_server_error);
+    ASSERT_FALSE(http_get(*h, s, "/healthz", res)); // keep-alive survives the 500
+    EXPECT_EQ(res.result(), http::status::ok);
+}
+
+TEST_P(Listener, ConnectionOverTheTotalLimitIsAnswered503WithRetryAfter)
+{
+    auto o = test_options();
+    o.max_connections = 1;
+    auto h = start(std::move(o));
+    client<false> a{*h};
+    ASSERT_FALSE(a.connect());
+    beast::tcp_stream s{h->cioc};
+    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    http::response<http::string_body> res;
+    ASSERT_FALSE(http_get(*h, s, "/healthz", res));
+    EXPECT_EQ(res.result(), http::status::service_unavailable);
+    EXPECT_FALSE(res[http::field::retry_after].empty());
+    EXPECT_FALSE(res.keep_alive());
+    EXPECT_TRUE(h->app->http_targets.empty()); // the app never saw it
+    ASSERT_TRUE(h->app->wait([&] { return !h->app->rejects.empty(); }));
+    EXPECT_EQ(h->app->rejects[0].first, ws::upgrade_failure::limit_exceeded);
+    EXPECT_EQ(h->app->rejects[0].second, http::status::service_unavailable);
+    // The refused connection never counted: the admitted one is the only one.
+    EXPECT_EQ(h->listener->tcp_connection_count(), 1u);
+}
+
 TEST_P(Listener, PlainGetOnTheWebSocketPathIs426)
 {
     auto h = start();

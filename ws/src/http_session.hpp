@@ -23,21 +23,23 @@ namespace http = boost::beast::http;
 template <class Stream>
 class http_session : public stoppable, public std::enable_shared_from_this<http_session<Stream>> {
 public:
+    /// `refusing`: the connection is over max_connections; its first request is answered 503
+    /// with Retry-After and the connection closed, without reaching the app.
     /// Plain: takes the TCP stream and the bytes async_detect_ssl already read.
     http_session(beast::tcp_stream&& stream, beast::flat_buffer&& buffer,
-                 std::shared_ptr<shared_state> st, conn_info info,
-                 conn_slot slot) requires(!is_tls_stream<Stream>)
+                 std::shared_ptr<shared_state> st, conn_info info, conn_slot slot,
+                 bool refusing) requires(!is_tls_stream<Stream>)
         : ex_(stream.get_executor()), stream_(std::move(stream)), buffer_(std::move(buffer)),
-          st_(std::move(st)), info_(std::move(info)), slot_(std::move(slot))
+          st_(std::move(st)), info_(std::move(info)), slot_(std::move(slot)), refusing_(refusing)
     {
     }
 
     /// TLS: wraps the TCP stream; the detected ClientHello bytes are in `buffer`.
     http_session(beast::tcp_stream&& stream, net::ssl::context& ctx, beast::flat_buffer&& buffer,
-                 std::shared_ptr<shared_state> st, conn_info info,
-                 conn_slot slot) requires(is_tls_stream<Stream>)
+                 std::shared_ptr<shared_state> st, conn_info info, conn_slot slot,
+                 bool refusing) requires(is_tls_stream<Stream>)
         : ex_(stream.get_executor()), stream_(std::move(stream), ctx), buffer_(std::move(buffer)),
-          st_(std::move(st)), info_(std::move(info)), slot_(std::move(slot))
+          st_(std::move(st)), info_(std::move(info)), slot_(std::move(slot)), refusing_(refusing)
     {
     }
 
@@ -123,27 +125,75 @@ private:
             return; // transport failure: the peer is gone
         }
         http_request req = parser_->release();
-        if (is_websocket_upgrade(req) || target_path(req.target()) == st_->opts.upgrade.path)
+        if (refusing_) return answer_unavailable(req.version());
+        if (is_websocket_upgrade(req) || st_->serves(target_path(req.target())))
             return upgrade(std::move(req));
         keep_alive_ = req.keep_alive();
         version_ = req.version();
-        auto called = std::make_shared<std::atomic<bool>>(false);
-        // The responder owns the session until called: dropping it closes the connection.
-        http_responder respond = [self = this->shared_from_this(), called](http_response res) {
-            if (called->exchange(true)) return;
-            net::post(self->ex_,
-                      [self, r = std::move(res)]() mutable { self->write_response(std::move(r)); });
-        };
+        // Every copy of the responder shares one pending_answer: the first call answers, and
+        // when the last copy goes without a call the session answers 500 itself (handler.hpp).
+        http_responder respond = [p = std::make_shared<pending_answer>(this->shared_from_this())](
+                                     http_response res) { p->answer(std::move(res)); };
         st_->app->on_http(std::move(req), info_.context(secure), std::move(respond));
+    }
+
+    /// The one answer to one HTTP request, from any thread. Owns the session until it is given.
+    class pending_answer {
+    public:
+        explicit pending_answer(std::shared_ptr<http_session> s) : session_(std::move(s)) {}
+        ~pending_answer()
+        {
+            if (called_.exchange(true)) return;
+            session_->st_->log(log_level::error,
+                               "HTTP handler dropped its responder without answering; 500",
+                               session_->fields());
+            http_response res{http_status::internal_server_error, 11};
+            res.set(http::field::content_type, "text/plain; charset=utf-8");
+            res.body() = "internal error: the request was not answered\n";
+            post_answer(std::move(session_), std::move(res));
+        }
+        pending_answer(pending_answer const&) = delete;
+        pending_answer& operator=(pending_answer const&) = delete;
+
+        void answer(http_response res)
+        {
+            if (called_.exchange(true)) return;
+            post_answer(session_, std::move(res));
+        }
+
+    private:
+        static void post_answer(std::shared_ptr<http_session> s, http_response res)
+        {
+            auto const ex = s->ex_;
+            net::post(ex, [s = std::move(s), r = std::move(res)]() mutable {
+                s->write_response(std::move(r));
+            });
+        }
+        std::shared_ptr<http_session> session_;
+        std::atomic<bool> called_{false};
+    };
+
+    // Over max_connections: 503 with Retry-After, then close (the admission already told the
+    // app through on_handshake_rejected).
+    void answer_unavailable(unsigned version)
+    {
+        http_response res{http_status::service_unavailable, 11};
+        res.set(http::field::content_type, "text/plain; charset=utf-8");
+        res.set(http::field::retry_after, std::to_string(st_->opts.retry_after.count()));
+        res.body() = "server busy: connection limit reached\n";
+        keep_alive_ = false;
+        version_ = version;
+        write_response(std::move(res));
     }
 
     void upgrade(http_request req)
     {
-        auto outcome = check_upgrade(req, st_->opts.upgrade);
+        auto outcome = check_upgrade(req, st_->opts.upgrade, st_->routes);
         if (auto* r = std::get_if<upgrade_rejected>(&outcome))
             return reject(r->failure, r->status, std::move(r->body));
         auto& accepted = std::get<upgrade_accepted>(outcome);
-        auto auth = st_->app->authenticate(accepted.token, req, info_.context(secure));
+        auto const& chosen = st_->services[accepted.route];
+        auto auth = chosen.handler->authenticate(accepted.token, req, info_.context(secure));
         if (auto* d = std::get_if<auth_denial>(&auth)) {
             return reject(upgrade_failure::auth_denied, d->status,
                           d->reason.empty() ? std::string{"token refused"} : d->reason);
@@ -153,7 +203,7 @@ private:
         std::make_shared<websocket_session<Stream>>(std::move(stream_), st_, info_,
                                                     std::move(slot_))
             ->run(std::move(req), std::move(accepted.subprotocol),
-                  std::move(std::get<binding>(auth)));
+                  std::move(std::get<binding>(auth)), chosen);
     }
 
     void reject(upgrade_failure failure, http_status status, std::string body)
@@ -217,6 +267,7 @@ private:
     std::shared_ptr<shared_state> st_;
     conn_info info_;
     conn_slot slot_;
+    bool const refusing_;
     std::string remote_ = info_.remote();
     std::optional<http::request_parser<http::string_body>> parser_;
     http_response res_;

@@ -1,7 +1,7 @@
 #include <ws/connection_id.hpp>
 #include <ws/listener.hpp>
 
-#include "connection_executor.hpp"
+#include "acceptor_loop.hpp"
 #include "http_session.hpp"
 #include "shared_state.hpp"
 #include "websocket_session.hpp"
@@ -28,10 +28,11 @@ using detail::shared_state;
 class detect_session : public detail::stoppable,
                        public std::enable_shared_from_this<detect_session> {
 public:
+    /// `refusing`: the connection is over max_connections and is only answered 503.
     detect_session(tcp::socket&& socket, std::shared_ptr<shared_state> st, conn_info info,
-                   conn_slot slot)
+                   conn_slot slot, bool refusing)
         : ex_(socket.get_executor()), stream_(std::move(socket)), st_(std::move(st)),
-          info_(std::move(info)), slot_(std::move(slot))
+          info_(std::move(info)), slot_(std::move(slot)), refusing_(refusing)
     {
     }
 
@@ -77,7 +78,7 @@ private:
             handed_over_ = true;
             std::make_shared<detail::http_session<beast::ssl_stream<beast::tcp_stream>>>(
                 std::move(stream_), *st_->opts.tls, std::move(buffer_), st_, info_,
-                std::move(slot_))
+                std::move(slot_), refusing_)
                 ->run();
             return;
         }
@@ -88,7 +89,7 @@ private:
         }
         handed_over_ = true;
         std::make_shared<detail::http_session<beast::tcp_stream>>(
-            std::move(stream_), std::move(buffer_), st_, info_, std::move(slot_))
+            std::move(stream_), std::move(buffer_), st_, info_, std::move(slot_), refusing_)
             ->run();
     }
 
@@ -98,20 +99,52 @@ private:
     std::shared_ptr<shared_state> st_;
     conn_info info_;
     conn_slot slot_;
+    bool const refusing_;
     bool handed_over_ = false;
 };
+
+// A connection the acceptor handed over, on the acceptor's strand: admitted, answered 503 (over
+// max_connections, while refusals in flight are few) or closed.
+void on_socket(std::shared_ptr<shared_state> const& st, tcp::socket socket)
+{
+    if (st->stopped.load()) return;
+    beast::error_code ep_ec;
+    auto const ep = socket.remote_endpoint(ep_ec);
+    conn_info info{allocate_connection_id(), ep_ec ? std::string{"?"} : ep.address().to_string(),
+                   ep_ec ? std::uint16_t{0} : ep.port()};
+    auto admitted = st->admit->admit(info.address);
+    if (admitted.verdict == admission_verdict::admitted) {
+        std::make_shared<detect_session>(std::move(socket), st, info, std::move(admitted.slot),
+                                         false)
+            ->run();
+        return;
+    }
+    bool const total = admitted.verdict == admission_verdict::total_exceeded;
+    st->app->on_handshake_rejected(upgrade_failure::limit_exceeded,
+                                   http_status::service_unavailable, info.context(false));
+    // Over the total: answered 503 while few such answers are in flight (they hold a socket
+    // each); over the per-address limit, or beyond that: closed before any byte is read, since
+    // answering would cost what the limit protects.
+    if (auto refusal = total ? st->admit->refusal() : conn_slot{}) {
+        st->log(log_level::warning, "connection limit reached (total); answering 503",
+                log_fields{info.id, {}, {}, info.remote()});
+        std::make_shared<detect_session>(std::move(socket), st, info, std::move(refusal), true)
+            ->run();
+        return;
+    }
+    st->log(log_level::warning,
+            total ? "connection limit reached (total); closing"
+                  : "connection limit reached (per address); closing",
+            log_fields{info.id, {}, {}, info.remote()});
+    beast::error_code ignored;
+    socket.close(ignored);
+}
 
 } // namespace
 
 struct listener::impl {
-    impl(net::io_context& c, std::shared_ptr<shared_state> s)
-        : ioc(c), st(std::move(s)), acceptor(net::make_strand(c))
-    {
-    }
-    net::io_context& ioc;
     std::shared_ptr<shared_state> st;
-    tcp::acceptor acceptor; // on its own strand
-    tcp::endpoint bound;
+    std::shared_ptr<detail::acceptor_loop> acceptor;
 };
 
 listener::listener(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
@@ -125,90 +158,61 @@ std::shared_ptr<listener> listener::create(net::io_context& ioc, listener_option
         throw std::invalid_argument("ws::listener: plain disabled and no TLS certificate");
     if (options.upgrade.path.empty() || options.upgrade.path.front() != '/')
         throw std::invalid_argument("ws::listener: WebSocket path must start with '/'");
+    for (std::size_t i = 0; i < options.services.size(); ++i) {
+        auto const& e = options.services[i];
+        if (!e.handler || e.route.name.empty())
+            throw std::invalid_argument("ws::listener: a service needs a handler and a name");
+        if (e.route.path.empty() || e.route.path.front() != '/')
+            throw std::invalid_argument("ws::listener: service path must start with '/'");
+        auto const same = [&](subprotocol_route const& r) {
+            return r.path == e.route.path && beast::iequals(r.name, e.route.name);
+        };
+        bool dup = same(bfcp_route(options.upgrade.path));
+        for (std::size_t j = 0; j < i; ++j)
+            dup = dup || same(options.services[j].route);
+        if (dup)
+            throw std::invalid_argument("ws::listener: two services named " + e.route.name +
+                                        " at " + e.route.path);
+    }
     tcp::endpoint const ep{net::ip::make_address(options.address), options.port};
+    bool const one_io_thread = options.one_io_thread;
     auto st = std::make_shared<shared_state>(std::move(options), std::move(app), std::move(log));
-    auto p = std::make_unique<impl>(ioc, st);
-    p->acceptor.open(ep.protocol());
-    p->acceptor.set_option(net::socket_base::reuse_address(true));
-    p->acceptor.bind(ep);
-    p->acceptor.listen(net::socket_base::max_listen_connections);
-    p->bound = p->acceptor.local_endpoint();
+    // Each connection gets its own strand: its handlers never run concurrently (guide §II.6).
+    // With one io thread they cannot anyway, and the io_context's executor is used directly.
+    auto acceptor =
+        std::make_shared<detail::acceptor_loop>(ioc, ep, one_io_thread, st->sink, "listener");
+    auto const bound = acceptor->local_endpoint();
     st->log(log_level::info,
-            "listening on " + p->bound.address().to_string() + ":" +
-                std::to_string(p->bound.port()) + (st->opts.tls ? " (TLS" : " (no TLS") +
+            "listening on " + bound.address().to_string() + ":" + std::to_string(bound.port()) +
+                (st->opts.tls ? " (TLS" : " (no TLS") +
                 (st->opts.allow_plain ? ", plain)" : ", plain refused)"),
             {});
-    return std::shared_ptr<listener>(new listener(std::move(p)));
+    return std::shared_ptr<listener>(
+        new listener(std::make_unique<impl>(impl{std::move(st), std::move(acceptor)})));
 }
 
 void listener::run()
 {
-    net::dispatch(impl_->acceptor.get_executor(),
-                  [self = shared_from_this()] { self->do_accept(); });
-}
-
-void listener::do_accept()
-{
-    // Each connection gets its own strand: its handlers never run concurrently (guide §II.6).
-    // With one io thread they cannot anyway, and the io_context's executor is used directly.
-    impl_->acceptor.async_accept(
-        detail::connection_executor(impl_->ioc, impl_->st->opts.one_io_thread),
-        [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-            auto& st = self->impl_->st;
-            if (ec == net::error::operation_aborted || st->stopped.load() ||
-                !self->impl_->acceptor.is_open())
-                return;
-            if (ec) {
-                // EMFILE and friends: log and keep accepting; the listener must not die.
-                st->log(log_level::error, "accept failed: " + ec.message(), {});
-                return self->do_accept();
-            }
-            beast::error_code ep_ec;
-            auto const ep = socket.remote_endpoint(ep_ec);
-            conn_info info{allocate_connection_id(),
-                           ep_ec ? std::string{"?"} : ep.address().to_string(),
-                           ep_ec ? std::uint16_t{0} : ep.port()};
-            auto const admitted = st->admit(info.address);
-            if (admitted == shared_state::admission::ok) {
-                std::make_shared<detect_session>(std::move(socket), st, info,
-                                                 conn_slot{st, info.address})
-                    ->run();
-            } else {
-                // Refused before any byte is read: answering would cost what the limit protects.
-                st->log(log_level::warning,
-                        admitted == shared_state::admission::total_exceeded
-                            ? "connection limit reached (total); closing"
-                            : "connection limit reached (per address); closing",
-                        log_fields{info.id, {}, {}, info.remote()});
-                st->app->on_handshake_rejected(upgrade_failure::limit_exceeded,
-                                               http_status::service_unavailable,
-                                               info.context(false));
-                beast::error_code ignored;
-                socket.close(ignored);
-            }
-            self->do_accept();
-        });
+    impl_->acceptor->start(
+        [st = impl_->st](tcp::socket socket) { on_socket(st, std::move(socket)); });
 }
 
 void listener::stop()
 {
     auto& st = impl_->st;
     if (st->stopped.exchange(true)) return;
-    net::post(impl_->acceptor.get_executor(), [self = shared_from_this()] {
-        beast::error_code ignored;
-        self->impl_->acceptor.close(ignored);
-    });
+    impl_->acceptor->stop();
     st->stop_pending();
     st->log(log_level::info, "listener stopped", {});
 }
 
 std::uint16_t listener::port() const noexcept
 {
-    return impl_->bound.port();
+    return impl_->acceptor->local_endpoint().port();
 }
 tcp::endpoint listener::local_endpoint() const
 {
-    return impl_->bound;
+    return impl_->acceptor->local_endpoint();
 }
 registry& listener::connections() noexcept
 {
@@ -220,7 +224,7 @@ std::shared_ptr<registry> listener::connections_ptr() const noexcept
 }
 std::size_t listener::tcp_connection_count() const noexcept
 {
-    return impl_->st->total();
+    return impl_->st->admit->count();
 }
 
 } // namespace ws

@@ -8,7 +8,7 @@ std::shared_ptr<session_base> registry::find(floorctl::connection_id conn) const
 {
     std::lock_guard lock(mutex_);
     auto const it = sessions_.find(floorctl::to_underlying(conn));
-    return it == sessions_.end() ? nullptr : it->second.lock();
+    return it == sessions_.end() ? nullptr : it->second.session.lock();
 }
 
 bool registry::send(floorctl::connection_id conn, frame_ptr frame)
@@ -50,8 +50,8 @@ void registry::close_all(close_code code, std::string reason)
     {
         std::lock_guard lock(mutex_);
         all.reserve(sessions_.size());
-        for (auto const& [id, weak] : sessions_) {
-            if (auto s = weak.lock()) all.push_back(std::move(s));
+        for (auto const& [id, e] : sessions_) {
+            if (auto s = e.session.lock()) all.push_back(std::move(s));
         }
     }
     for (auto const& s : all)
@@ -64,16 +64,32 @@ std::size_t registry::count() const
     return sessions_.size();
 }
 
-void registry::attach(floorctl::connection_id conn, std::weak_ptr<session_base> session)
+std::size_t registry::count(floorctl::transport_kind transport) const
 {
+    auto const slot = static_cast<std::size_t>(transport);
     std::lock_guard lock(mutex_);
-    sessions_[floorctl::to_underlying(conn)] = std::move(session);
+    return slot < per_transport_.size() ? per_transport_[slot] : 0;
+}
+
+void registry::attach(floorctl::connection_id conn, std::weak_ptr<session_base> session,
+                      floorctl::transport_kind transport)
+{
+    auto const slot = static_cast<std::size_t>(transport);
+    std::lock_guard lock(mutex_);
+    auto [it, added] = sessions_.insert_or_assign(floorctl::to_underlying(conn),
+                                                  entry{std::move(session), transport});
+    (void)it;
+    if (added && slot < per_transport_.size()) ++per_transport_[slot];
 }
 
 void registry::detach(floorctl::connection_id conn)
 {
     std::lock_guard lock(mutex_);
-    sessions_.erase(floorctl::to_underlying(conn));
+    auto const it = sessions_.find(floorctl::to_underlying(conn));
+    if (it == sessions_.end()) return;
+    auto const slot = static_cast<std::size_t>(it->second.transport);
+    if (slot < per_transport_.size()) --per_transport_[slot];
+    sessions_.erase(it);
 }
 
 } // namespace ws

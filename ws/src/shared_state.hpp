@@ -1,6 +1,6 @@
 #pragma once
 // State shared by a listener and every connection it accepted: options, the app's handler, the
-// registry, connection counters for the limits, and the not-yet-upgraded connections that stop()
+// registry, the admission (connection limits), and the not-yet-upgraded connections that stop()
 // must close. Owned by shared_ptr (listener + each connection); thread-safe where noted.
 
 #include <ws/handler.hpp>
@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace ws::detail {
 
@@ -45,52 +46,55 @@ struct conn_info {
 struct shared_state {
     shared_state(listener_options o, std::shared_ptr<handler> h, log_sink s)
         : opts(std::move(o)), app(std::move(h)), sink(std::move(s)),
-          reg(std::make_shared<registry>())
+          reg(std::make_shared<registry>()),
+          admit(opts.admission
+                    ? opts.admission
+                    : admission::create({opts.max_connections, opts.max_connections_per_address,
+                                         admission_limits{}.max_refusals_in_flight}))
     {
     }
 
     listener_options const opts;
     std::shared_ptr<handler> const app;
+    /// Every WebSocket service, BFCP (the app) first, and their routes in the same order (the
+    /// upgrade check takes the routes).
+    std::vector<service_entry> const services = make_services(opts, app);
+    std::vector<subprotocol_route> const routes = routes_of(services);
     log_sink const sink;
     std::shared_ptr<registry> const reg;
+    std::shared_ptr<admission> const admit; ///< the connection limits (maybe shared)
     std::atomic<bool> stopped{false};
+
+    /// True when some service is at `path` (a request there goes to the upgrade check).
+    [[nodiscard]] bool serves(std::string_view path) const noexcept
+    {
+        for (auto const& r : routes)
+            if (r.path == path) return true;
+        return false;
+    }
+
+    static std::vector<service_entry> make_services(listener_options const& o,
+                                                    std::shared_ptr<handler> const& bfcp)
+    {
+        std::vector<service_entry> all;
+        all.reserve(1 + o.services.size());
+        all.push_back(service_entry{bfcp_route(o.upgrade.path), message_rules{}, bfcp});
+        all.insert(all.end(), o.services.begin(), o.services.end());
+        return all;
+    }
+
+    static std::vector<subprotocol_route> routes_of(std::vector<service_entry> const& all)
+    {
+        std::vector<subprotocol_route> r;
+        r.reserve(all.size());
+        for (auto const& s : all)
+            r.push_back(s.route);
+        return r;
+    }
 
     void log(log_level level, std::string_view msg, log_fields const& f) const
     {
         if (sink) sink(level, msg, f);
-    }
-
-    enum class admission { ok, total_exceeded, address_exceeded };
-
-    /// Counts a new TCP connection from `address` unless a limit is reached. Thread-safe.
-    admission admit(std::string const& address)
-    {
-        std::lock_guard lock(mutex_);
-        if (opts.max_connections != 0 && total_ >= opts.max_connections)
-            return admission::total_exceeded;
-        auto& n = per_address_[address];
-        if (opts.max_connections_per_address != 0 && n >= opts.max_connections_per_address) {
-            if (n == 0) per_address_.erase(address);
-            return admission::address_exceeded;
-        }
-        ++n;
-        ++total_;
-        return admission::ok;
-    }
-
-    /// Undoes admit(). Thread-safe.
-    void release(std::string const& address)
-    {
-        std::lock_guard lock(mutex_);
-        --total_;
-        if (auto it = per_address_.find(address); it != per_address_.end() && --it->second == 0)
-            per_address_.erase(it);
-    }
-
-    [[nodiscard]] std::size_t total() const
-    {
-        std::lock_guard lock(mutex_);
-        return total_;
     }
 
     void add_pending(floorctl::connection_id id, stoppable* p, std::weak_ptr<stoppable> w)
@@ -126,43 +130,11 @@ struct shared_state {
 private:
     mutable std::mutex mutex_;
     // guarded by mutex_
-    std::size_t total_ = 0;
-    std::unordered_map<std::string, std::size_t> per_address_;
     std::unordered_map<std::uint64_t, std::pair<stoppable*, std::weak_ptr<stoppable>>> pending_;
 };
 
-/// RAII share of the connection limits: one per accepted TCP connection, moved from stage to
-/// stage (detect -> HTTP -> WebSocket) and released when the last stage is destroyed.
-class conn_slot {
-public:
-    conn_slot() = default;
-    conn_slot(std::shared_ptr<shared_state> st, std::string address)
-        : st_(std::move(st)), address_(std::move(address))
-    {
-    }
-    conn_slot(conn_slot&& o) noexcept = default;
-    conn_slot& operator=(conn_slot&& o) noexcept
-    {
-        if (this != &o) {
-            reset();
-            st_ = std::move(o.st_);
-            address_ = std::move(o.address_);
-        }
-        return *this;
-    }
-    conn_slot(conn_slot const&) = delete;
-    conn_slot& operator=(conn_slot const&) = delete;
-    ~conn_slot() { reset(); }
-
-private:
-    void reset() noexcept
-    {
-        // Touches only the shared_state this slot co-owns (guide §II.6 rule 4).
-        if (st_) st_->release(address_);
-        st_.reset();
-    }
-    std::shared_ptr<shared_state> st_;
-    std::string address_;
-};
+/// A connection's share of the connection limits, moved from stage to stage (detect -> HTTP
+/// -> WebSocket) and released when the last stage is destroyed.
+using conn_slot = admission::ticket;
 
 } // namespace ws::detail

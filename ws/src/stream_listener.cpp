@@ -1,5 +1,5 @@
-#include "connection_executor.hpp"
-#include "inbox.hpp"
+#include "acceptor_loop.hpp"
+#include "stream_session.hpp"
 
 #include <ws/connection_id.hpp>
 #include <ws/stream_listener.hpp>
@@ -11,7 +11,6 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
 #include <array>
@@ -26,356 +25,84 @@ namespace ws {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
-using detail::current_reader;
-using detail::inbox;
-using detail::reader_scope;
+using detail::stream_session;
+using detail::stream_shared;
+
+struct stream_listener::impl {
+    std::shared_ptr<stream_shared> shared;
+    std::shared_ptr<detail::acceptor_loop> acceptor;
+};
 
 namespace {
 
-/// State shared by a listener and its connections (they may outlive the listener object).
-struct stream_shared {
-    stream_listener_options opts;
-    std::shared_ptr<stream_handler> app;
-    std::shared_ptr<registry> reg;
-    log_sink log;
-    floorctl::transport_kind kind = floorctl::transport_kind::tcp;
-    std::atomic<std::size_t> connections{0};
-
-    std::mutex mutex;
-    bool stopped = false; // guarded by mutex
-    // Connections not bound yet, for stop(); guarded by mutex.
-    std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> unbound;
-
-    void write_log(log_level level, std::string_view what, floorctl::connection_id conn,
-                   std::string_view remote) const
+// A connection the acceptor handed over, on the acceptor's strand: admitted (one step, shared
+// with the other listeners when the admission is) or closed before any buffer is spent.
+void on_socket(std::shared_ptr<stream_shared> const& s, tcp::socket socket)
+{
     {
-        if (!log) return;
-        log_fields f;
-        f.conn = conn;
-        f.remote = remote;
-        log(level, what, f);
+        std::lock_guard lock(s->mutex);
+        if (s->stopped) return;
     }
-};
-
-/// One TCP/BFCP or TCP/TLS/BFCP connection. Every member is touched only on the strand of the
-/// socket's executor; kept alive by the shared_from_this() of its pending operations.
-template <class Stream>
-class stream_session final : public session_base,
-                             public std::enable_shared_from_this<stream_session<Stream>> {
-public:
-    static constexpr bool is_tls = !std::is_same_v<Stream, tcp::socket>;
-
-    stream_session(std::shared_ptr<stream_shared> shared, Stream stream)
-        : shared_(std::move(shared)), stream_(std::move(stream)), timer_(stream_.get_executor()),
-          framer_(shared_->opts.max_message, shared_->opts.max_buffered),
-          conn_(allocate_connection_id())
-    {
-        error_code ec;
-        auto const ep = socket().remote_endpoint(ec);
-        if (!ec) {
-            peer_.remote_address = ep.address().to_string();
-            peer_.remote_port = ep.port();
-        }
-        peer_.conn = conn_;
-        peer_.transport = shared_->kind;
-        remote_ = peer_.remote_address + ":" + std::to_string(peer_.remote_port);
+    stream_peer peer;
+    peer.conn = allocate_connection_id();
+    peer.transport = s->kind;
+    error_code ec;
+    auto const ep = socket.remote_endpoint(ec);
+    if (!ec) {
+        peer.remote_address = ep.address().to_string();
+        peer.remote_port = ep.port();
     }
-
-    void start()
-    {
-        {
-            std::lock_guard lock(shared_->mutex);
-            shared_->unbound[static_cast<std::uint64_t>(conn_)] = this->weak_from_this();
-        }
-        timer_.expires_after(shared_->opts.bind_timeout);
-        timer_.async_wait([self = this->shared_from_this()](error_code ec) {
-            if (!ec && !self->bound_) self->refuse("no first message in time");
-        });
-        if constexpr (is_tls) {
-            stream_.async_handshake(net::ssl::stream_base::server,
-                                    [self = this->shared_from_this()](error_code ec) {
-                                        if (ec) {
-                                            self->failure_ = "TLS handshake: " + ec.message();
-                                            return self->finish(ec);
-                                        }
-                                        self->do_read();
-                                    });
-        } else {
-            do_read();
-        }
-    }
-
-    // session_base: thread-safe; deliver() goes through the inbox (ws/src/inbox.hpp).
-    void deliver(frame_ptr frame) override
-    {
-        inbox_.deliver(
-            this, std::move(frame), [this](frame_ptr const& f) { on_deliver(f); },
-            [this] {
-                net::post(stream_.get_executor(),
-                          [self = this->shared_from_this()] { self->drain(); });
-            });
-    }
-
-    void close(close_code, std::string reason) override
-    {
-        net::post(stream_.get_executor(), [self = this->shared_from_this(), r = std::move(reason)] {
-            self->local_reason_ = r.empty() ? "closed by the application" : r;
-            self->begin_close();
-        });
-    }
-
-private:
-    tcp::socket& socket()
-    {
-        if constexpr (is_tls)
-            return stream_.next_layer();
-        else
-            return stream_;
-    }
-
-    void do_read()
-    {
-        stream_.async_read_some(net::buffer(read_buf_),
-                                [self = this->shared_from_this()](error_code ec, std::size_t n) {
-                                    self->on_read(ec, n);
-                                });
-    }
-
-    void on_read(error_code ec, std::size_t n)
-    {
-        if (ec) return finish(ec);
-        if (!refused_ && !closing_) {
-            auto const appended = framer_.append(std::span<std::byte const>(read_buf_.data(), n));
-            // Messages complete before a framing failure are still delivered (framer contract).
-            for (auto m = framer_.next(); !m.empty() && !refused_ && !closing_; m = framer_.next())
-                on_message(m);
-            if (!appended && !refused_ && !closing_) {
-                std::string why = "framing error: " + appended.error().message();
-                if (bound_) {
-                    local_reason_ = why;
-                    begin_close();
-                } else {
-                    refuse(std::move(why));
-                }
-            }
-        }
-        // Keep reading even while closing: the read completing with an error is the one place
-        // where a connection ends (finish), whoever closed it.
-        do_read();
-    }
-
-    void on_message(std::span<std::byte const> m)
-    {
-        if (bound_) {
-            reader_scope const scope(this, conn_);
-            shared_->app->on_frame(conn_, m);
-            return;
-        }
-        auto verdict = shared_->app->on_first_message(peer_, m);
-        if (auto* r = std::get_if<floorctl::stream_refused>(&verdict)) {
-            if (!r->reply.empty()) enqueue(make_frame(r->reply));
-            return refuse(std::move(r->reason));
-        }
-        auto const accepted = std::get<floorctl::stream_accepted>(verdict);
-        bound_ = true;
-        timer_.cancel();
-        {
-            std::lock_guard lock(shared_->mutex);
-            shared_->unbound.erase(static_cast<std::uint64_t>(conn_));
-        }
-        shared_->reg->attach(conn_, this->weak_from_this());
-        shared_->write_log(log_level::info, "BFCP stream connection bound", conn_, remote_);
-        shared_->app->on_open(conn_, binding{accepted.conference, accepted.user, {}}, shared_->kind,
-                              remote_);
-        reader_scope const scope(this, conn_);
-        shared_->app->on_frame(conn_, m);
-    }
-
-    void refuse(std::string reason)
-    {
-        if (refused_ || bound_) return;
-        refused_ = true;
-        failure_ = reason;
-        shared_->write_log(log_level::warning, "BFCP stream connection refused: " + reason, conn_,
-                           remote_);
-        begin_close();
-    }
-
-    // On the strand: moves every frame the inbox holds into the write queue, in order.
-    void drain()
-    {
-        inbox_.drain([this](frame_ptr const& f) { on_deliver(f); });
-    }
-
-    void on_deliver(frame_ptr const& f)
-    {
-        if (closing_ || done_) return;
-        enqueue(f);
-    }
-
-    void enqueue(frame_ptr f)
-    {
-        auto const& o = shared_->opts;
-        if (queued_bytes_ + f->size() > o.max_write_queue_bytes ||
-            queue_.size() + 1 > o.max_write_queue_messages) {
-            // A peer that does not read must not make us buffer without bound.
-            local_reason_ = "write queue overflow";
-            shared_->write_log(log_level::warning, "BFCP stream write queue overflow", conn_,
-                               remote_);
-            return hard_close();
-        }
-        queued_bytes_ += f->size();
-        queue_.push_back(std::move(f));
-        if (queue_.size() == 1) do_write();
-    }
-
-    void do_write()
-    {
-        net::async_write(
-            stream_, net::buffer(queue_.front()->data(), queue_.front()->size()),
-            [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
-    }
-
-    void on_write(error_code ec)
-    {
-        if (ec) return hard_close();
-        queued_bytes_ -= queue_.front()->size();
-        queue_.pop_front();
-        if (!queue_.empty()) return do_write();
-        if (closing_) end_output();
-    }
-
-    // Orderly: flush what is queued, then end_output().
-    void begin_close()
-    {
-        closing_ = true;
-        if (queue_.empty()) end_output();
-    }
-
-    // The orderly end of a TCP connection: a FIN after the last queued message, then the read
-    // loop waits for the peer's own FIN (finish), so nothing the peer still sends draws a reset.
-    // The app learns of the close now (nothing more is read or sent); a peer that keeps the
-    // connection open is cut off after bind_timeout.
-    void end_output()
-    {
-        if (output_ended_) return;
-        output_ended_ = true;
+    auto admitted = s->admit->admit(peer.remote_address);
+    if (admitted.verdict != admission_verdict::admitted) {
+        // BFCP has no answer before the first message: the connection is closed.
+        s->write_log(log_level::warning,
+                     admitted.verdict == admission_verdict::total_exceeded
+                         ? "BFCP stream connection limit reached (total); closing"
+                         : "BFCP stream connection limit reached (per address); closing",
+                     peer.conn, peer.remote_address);
+        s->app->on_rejected(peer, std::string{"connection limit: "} + to_string(admitted.verdict));
         error_code ignored;
-        socket().shutdown(tcp::socket::shutdown_send, ignored);
-        report({});
-        timer_.expires_after(shared_->opts.bind_timeout);
-        timer_.async_wait([self = this->shared_from_this()](error_code ec) {
-            if (!ec) self->hard_close();
-        });
+        socket.close(ignored);
+        return;
     }
-
-    // Cut off at once (write failure, write queue overflow, a peer that does not end its side).
-    // Neither path sends a TLS close_notify: BFCP has its own Goodbye, and a close_notify
-    // exchange would need a second pending read on the TLS stream.
-    void hard_close()
-    {
-        closing_ = true;
-        error_code ignored;
-        socket().shutdown(tcp::socket::shutdown_both, ignored);
-        socket().close(ignored);
-        timer_.cancel();
+    s->connections.fetch_add(1, std::memory_order_relaxed);
+    if (s->opts.tls) {
+        using tls_stream = net::ssl::stream<tcp::socket>;
+        std::make_shared<stream_session<tls_stream>>(s, tls_stream(std::move(socket), *s->opts.tls),
+                                                     std::move(peer), std::move(admitted.slot))
+            ->start();
+    } else {
+        std::make_shared<stream_session<tcp::socket>>(s, std::move(socket), std::move(peer),
+                                                      std::move(admitted.slot))
+            ->start();
     }
-
-    void finish(error_code ec)
-    {
-        if (done_) return;
-        done_ = true;
-        timer_.cancel();
-        error_code ignored;
-        socket().close(ignored);
-        shared_->connections.fetch_sub(1, std::memory_order_relaxed);
-        report(ec);
-    }
-
-    // Tells the registry and the app, once, that the connection ended (`ec`: how the transport
-    // ended, when it did).
-    void report(error_code ec)
-    {
-        if (reported_) return;
-        reported_ = true;
-        if (bound_) {
-            shared_->reg->detach(conn_);
-            close_info info;
-            if (!local_reason_.empty()) {
-                info.code = close_code::normal;
-                info.origin = close_origin::local;
-                info.reason = local_reason_;
-            } else if (ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
-                info.code = close_code::normal;
-                info.origin = close_origin::peer;
-                info.reason = "peer closed the connection";
-            } else {
-                info.reason = ec.message();
-            }
-            shared_->app->on_close(conn_, info);
-            return;
-        }
-        {
-            std::lock_guard lock(shared_->mutex);
-            shared_->unbound.erase(static_cast<std::uint64_t>(conn_));
-        }
-        if (failure_.empty())
-            failure_ =
-                local_reason_.empty() ? "closed before binding: " + ec.message() : local_reason_;
-        shared_->app->on_rejected(peer_, failure_);
-    }
-
-    std::shared_ptr<stream_shared> shared_;
-    Stream stream_;
-    net::steady_timer timer_;
-    floorctl::stream_framer framer_;
-    floorctl::connection_id const conn_;
-    stream_peer peer_;
-    std::string remote_;
-    std::array<std::byte, 16 * 1024> read_buf_{};
-    inbox inbox_;
-    std::deque<frame_ptr> queue_;
-    std::size_t queued_bytes_ = 0;
-    bool bound_ = false;
-    bool refused_ = false;
-    bool closing_ = false;
-    bool output_ended_ = false;
-    bool reported_ = false;
-    bool done_ = false;
-    std::string failure_;      // why an unbound connection ended
-    std::string local_reason_; // why we closed a bound connection
-};
+}
 
 } // namespace
-
-struct stream_listener::impl {
-    explicit impl(net::io_context& ioc) : acceptor(net::make_strand(ioc)), ioc_(ioc) {}
-
-    tcp::acceptor acceptor;
-    net::io_context& ioc_;
-    std::shared_ptr<stream_shared> shared = std::make_shared<stream_shared>();
-    std::uint16_t port = 0;
-};
 
 std::shared_ptr<stream_listener> stream_listener::create(net::io_context& ioc,
                                                          stream_listener_options options,
                                                          std::shared_ptr<stream_handler> app,
                                                          log_sink log)
 {
-    auto p = std::make_unique<impl>(ioc);
     tcp::endpoint const ep(net::ip::make_address(options.address), options.port);
-    p->acceptor.open(ep.protocol());
-    p->acceptor.set_option(net::socket_base::reuse_address(true));
-    p->acceptor.bind(ep);
-    p->acceptor.listen(net::socket_base::max_listen_connections);
-    p->port = p->acceptor.local_endpoint().port();
-    auto& s = *p->shared;
+    // A strand per connection, except with one io thread (stream_listener_options).
+    auto acceptor = std::make_shared<detail::acceptor_loop>(ioc, ep, options.one_io_thread, log,
+                                                            options.tls ? "BFCP TLS listener"
+                                                                        : "BFCP TCP listener");
+    auto shared = std::make_shared<stream_shared>();
+    auto& s = *shared;
     s.kind = options.tls ? floorctl::transport_kind::tls : floorctl::transport_kind::tcp;
     s.reg = options.connections ? options.connections : std::make_shared<registry>();
+    s.admit =
+        options.admission
+            ? options.admission
+            : admission::create({options.max_connections, options.max_connections_per_address, 0});
     s.opts = std::move(options);
     s.app = std::move(app);
     s.log = std::move(log);
-    return std::shared_ptr<stream_listener>(new stream_listener(std::move(p)));
+    return std::shared_ptr<stream_listener>(
+        new stream_listener(std::make_unique<impl>(impl{std::move(shared), std::move(acceptor)})));
 }
 
 stream_listener::stream_listener(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
@@ -384,43 +111,8 @@ stream_listener::~stream_listener() = default;
 
 void stream_listener::run()
 {
-    net::post(impl_->acceptor.get_executor(), [self = shared_from_this()] { self->do_accept(); });
-}
-
-void stream_listener::do_accept()
-{
-    // A strand per connection, except with one io thread (stream_listener_options).
-    impl_->acceptor.async_accept(
-        detail::connection_executor(impl_->ioc_, impl_->shared->opts.one_io_thread),
-        [self = shared_from_this()](error_code ec, tcp::socket socket) {
-            auto& s = self->impl_->shared;
-            if (ec) {
-                if (ec == net::error::operation_aborted || !self->impl_->acceptor.is_open()) return;
-                s->write_log(log_level::error, "BFCP stream accept failed: " + ec.message(),
-                             floorctl::connection_id{}, {});
-                return self->do_accept();
-            }
-            {
-                std::lock_guard lock(s->mutex);
-                if (s->stopped) return;
-            }
-            auto const max = s->opts.max_connections;
-            if (max != 0 && s->connections.load(std::memory_order_relaxed) >= max) {
-                error_code ignored;
-                socket.close(ignored); // over the limit: refuse before any buffer is spent
-            } else {
-                s->connections.fetch_add(1, std::memory_order_relaxed);
-                if (s->opts.tls) {
-                    using tls_stream = net::ssl::stream<tcp::socket>;
-                    std::make_shared<stream_session<tls_stream>>(
-                        s, tls_stream(std::move(socket), *s->opts.tls))
-                        ->start();
-                } else {
-                    std::make_shared<stream_session<tcp::socket>>(s, std::move(socket))->start();
-                }
-            }
-            self->do_accept();
-        });
+    impl_->acceptor->start(
+        [s = impl_->shared](tcp::socket socket) { on_socket(s, std::move(socket)); });
 }
 
 void stream_listener::stop()
@@ -433,17 +125,14 @@ void stream_listener::stop()
         for (auto& [id, w] : s.unbound)
             if (auto p = w.lock()) pending.push_back(std::move(p));
     }
-    net::post(impl_->acceptor.get_executor(), [self = shared_from_this()] {
-        error_code ignored;
-        self->impl_->acceptor.close(ignored);
-    });
+    impl_->acceptor->stop();
     for (auto& p : pending)
         p->close(close_code::going_away, "listener stopped");
 }
 
 std::uint16_t stream_listener::port() const noexcept
 {
-    return impl_->port;
+    return impl_->acceptor->local_endpoint().port();
 }
 
 registry& stream_listener::connections() noexcept

@@ -150,16 +150,6 @@ bool is_websocket_upgrade(http_request const& req) noexcept
     return boost::beast::websocket::is_upgrade(req);
 }
 
-std::optional<std::string> find_bfcp_subprotocol(std::string_view header)
-{
-    // RFC 8857 §4: the sub-protocol is "BFCP"; header values are tokens (RFC 6455 §4.1), which
-    // are case-insensitive here by RFC 8857's registration. Echo what the client wrote.
-    for (auto const& token : http::token_list{header}) {
-        if (boost::beast::iequals(token, "bfcp")) return std::string{token};
-    }
-    return std::nullopt;
-}
-
 std::optional<std::string> extract_token(http_request const& req, std::string_view cookie_name)
 {
     if (auto t = token_from_query(req.target())) return t;
@@ -174,26 +164,75 @@ std::optional<std::string> extract_token(http_request const& req, std::string_vi
     return std::nullopt;
 }
 
-upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg)
+subprotocol_route bfcp_route(std::string path)
+{
+    return subprotocol_route{"BFCP", std::move(path), true, "RFC 8857"};
+}
+
+namespace {
+
+// "BFCP (RFC 8857)" for a path's only route, "BFCP or echo" for several.
+std::string route_names(std::span<subprotocol_route const> routes, std::string_view path)
+{
+    std::string names;
+    subprotocol_route const* only = nullptr;
+    std::size_t n = 0;
+    for (auto const& r : routes) {
+        if (r.path != path) continue;
+        if (n++ != 0) names += " or ";
+        names += r.name;
+        only = &r;
+    }
+    if (n == 1 && !only->reference.empty()) names += " (" + only->reference + ")";
+    return names;
+}
+
+// A route at `path` named by an offered value, in the client's order, and its spelling.
+std::optional<std::pair<std::size_t, std::string>>
+choose_route(std::string_view offered, std::span<subprotocol_route const> routes,
+             std::string_view path)
+{
+    for (auto const& value : http::token_list{offered}) {
+        for (std::size_t i = 0; i < routes.size(); ++i) {
+            if (routes[i].path == path && boost::beast::iequals(value, routes[i].name))
+                return std::pair{i, std::string{value}};
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg,
+                              std::span<subprotocol_route const> routes)
 {
     bool const upgrade = is_websocket_upgrade(req);
-    bool const on_path = target_path(req.target()) == cfg.path;
+    auto const path = target_path(req.target());
+    bool const on_path = std::any_of(routes.begin(), routes.end(),
+                                     [&](subprotocol_route const& r) { return r.path == path; });
     if (!on_path) {
         return reject(upgrade_failure::wrong_path, http_status::not_found,
                       "no WebSocket service at this path");
     }
     if (!upgrade) {
+        // "this path only serves BFCP over WebSocket (RFC 8857)"
+        auto names = route_names(routes, path);
+        auto const paren = names.find(" (");
+        auto body = "this path only serves " +
+                    (paren == std::string::npos
+                         ? names + " over WebSocket"
+                         : names.substr(0, paren) + " over WebSocket" + names.substr(paren));
         return reject(upgrade_failure::not_websocket, http_status::upgrade_required,
-                      "this path only serves BFCP over WebSocket (RFC 8857)");
+                      std::move(body));
     }
     if (req[http::field::sec_websocket_version] != "13") {
         return reject(upgrade_failure::bad_version, http_status::upgrade_required,
                       "WebSocket version 13 required (RFC 6455)");
     }
-    auto subprotocol = find_bfcp_subprotocol(req[http::field::sec_websocket_protocol]);
-    if (!subprotocol) {
+    auto chosen = choose_route(req[http::field::sec_websocket_protocol], routes, path);
+    if (!chosen) {
         return reject(upgrade_failure::no_subprotocol, http_status::bad_request,
-                      "Sec-WebSocket-Protocol must offer BFCP (RFC 8857)");
+                      "Sec-WebSocket-Protocol must offer " + route_names(routes, path));
     }
     if (!cfg.allowed_origins.empty()) {
         auto const it = req.find(http::field::origin);
@@ -208,11 +247,18 @@ upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg
         }
     }
     auto token = extract_token(req, cfg.token_cookie);
-    if (!token) {
+    if (!token && routes[chosen->first].token_required) {
         return reject(upgrade_failure::no_token, http_status::unauthorized,
                       "a token is required (?token=, cookie or Authorization: Bearer)");
     }
-    return upgrade_accepted{std::move(*subprotocol), std::move(*token)};
+    return upgrade_accepted{std::move(chosen->second), token ? std::move(*token) : std::string{},
+                            chosen->first};
+}
+
+upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg)
+{
+    subprotocol_route const bfcp[] = {bfcp_route(cfg.path)};
+    return check_upgrade(req, cfg, bfcp);
 }
 
 } // namespace ws

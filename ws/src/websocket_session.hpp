@@ -1,13 +1,16 @@
 #pragma once
-// One BFCP-over-WebSocket connection (RFC 8857), plain or TLS. Every member is touched only on
-// the connection's strand (the executor of its socket); close() hops onto it, deliver() goes
-// through the inbox (ws/src/inbox.hpp) or writes at once from the session's own hand-over.
-// Kept alive by the shared_from_this() captured in each pending operation; the registry holds a
-// weak reference only.
+// One WebSocket connection of any registered service (BFCP over WebSocket, RFC 8857, first),
+// plain or TLS: the service's message rules are checked here, its handler gets the messages. Every
+// member is touched only on the connection's strand (the executor of its socket); close() hops onto
+// it, deliver() goes through the inbox (ws/src/inbox.hpp) or writes at once from the session's own
+// hand-over. Kept alive by the shared_from_this() captured in each pending operation; the registry
+// holds a weak reference only.
 
 #include "frame_sniffer.hpp"
 #include "inbox.hpp"
+#include "rate_limit.hpp"
 #include "shared_state.hpp"
+#include "write_queue.hpp"
 
 #include <floorctl/message.hpp>
 
@@ -33,8 +36,26 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-template <class Stream>
-inline constexpr bool is_tls_stream = !std::is_same_v<Stream, beast::tcp_stream>;
+template <class Stream> inline constexpr bool is_tls_stream = false;
+template <class Next> inline constexpr bool is_tls_stream<beast::ssl_stream<Next>> = true;
+
+/// Ends the transport under a session at once: shutdown and close for a tcp_stream, close() for
+/// any other lowest layer (beast::test::stream in the fault tests).
+template <class Lowest> void close_lowest(Lowest& l)
+{
+    if constexpr (std::is_same_v<Lowest, beast::tcp_stream>) {
+        beast::error_code ignored;
+        l.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    }
+    l.close();
+}
+
+/// Removes a tcp_stream's deadline (the session times its own phases); nothing for streams
+/// without one.
+template <class Lowest> void clear_deadline(Lowest& l)
+{
+    if constexpr (requires { l.expires_never(); }) l.expires_never();
+}
 
 template <class Stream>
 class websocket_session : public session_base,
@@ -43,20 +64,26 @@ public:
     websocket_session(Stream&& stream, std::shared_ptr<shared_state> st, conn_info info,
                       conn_slot slot)
         : ex_(stream.get_executor()), ws_(std::move(stream)), st_(std::move(st)),
-          info_(std::move(info)), slot_(std::move(slot)), close_timer_(ex_), idle_timer_(ex_),
-          keepalive_timer_(ex_)
+          info_(std::move(info)), slot_(std::move(slot)),
+          queue_(st_->opts.max_write_queue_bytes, st_->opts.max_write_queue_messages),
+          close_timer_(ex_), idle_timer_(ex_), keepalive_timer_(ex_),
+          rate_(st_->opts.max_messages_per_second)
     {
     }
 
-    /// Completes the handshake for `req` (already checked and authenticated). On the strand.
-    void run(http_request req, std::string subprotocol, binding bound)
+    /// Completes the handshake for `req` (already checked and authenticated by `svc`, whose
+    /// sub-protocol the client spelled `subprotocol`). On the strand.
+    void run(http_request req, std::string subprotocol, binding bound, service_entry const& svc)
     {
         bound_ = std::move(bound);
+        service_ = svc.handler;
+        rules_ = svc.rules;
+        route_ = &svc.route; // owned by shared_state, which this session co-owns
         auto const& o = st_->opts;
         // The websocket stream times the opening and closing handshakes; the TCP layer's
         // timeout would otherwise cut long-lived sessions. Keep-alive is ours (arm_keepalive):
         // Beast's idle timeout re-arms a timer on every read, ≈ 1,700 instructions per message.
-        beast::get_lowest_layer(ws_).expires_never();
+        clear_deadline(beast::get_lowest_layer(ws_));
         websocket::stream_base::timeout t{};
         t.handshake_timeout = o.handshake_timeout;
         t.idle_timeout = websocket::stream_base::none();
@@ -74,11 +101,9 @@ public:
         pmd.server_enable = false;
         pmd.client_enable = false;
         ws_.set_option(pmd);
-        ws_.read_message_max(floorctl::max_message_size);
+        ws_.read_message_max(rules_.max_message);
         ws_.auto_fragment(false);
         ws_.binary(true);
-        tokens_ = static_cast<double>(o.max_messages_per_second);
-        last_refill_ = std::chrono::steady_clock::now();
         ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
                                                         this->shared_from_this()));
     }
@@ -115,13 +140,13 @@ private:
             return;
         }
         open_ = true;
-        st_->reg->attach(info_.id, this->weak_from_this());
         auto const kind =
             is_tls_stream<Stream> ? floorctl::transport_kind::wss : floorctl::transport_kind::ws;
+        st_->reg->attach(info_.id, this->weak_from_this(), kind);
         st_->log(log_level::info,
                  is_tls_stream<Stream> ? "websocket opened (wss)" : "websocket opened (ws)",
                  fields());
-        st_->app->on_open(info_.id, bound_, kind, remote_);
+        service_->on_open(info_.id, bound_, kind, remote_);
         arm_idle_timer();
         arm_keepalive();
         do_read();
@@ -141,17 +166,20 @@ private:
             rbuf_.clear();
             return do_read();
         }
-        if (ws_.next_layer().scanner().fragmented()) {
+        if (rules_.unfragmented && ws_.next_layer().scanner().fragmented()) {
             rbuf_.clear();
-            request_close(close_code::protocol_error, "fragmented message (RFC 8857)");
+            request_close(close_code::protocol_error, "fragmented message" + cited());
             return do_read();
         }
-        if (ws_.got_text()) {
+        if (rules_.binary_only && ws_.got_text()) {
             rbuf_.clear();
-            request_close(close_code::unsupported_data, "text frame (RFC 8857: binary only)");
+            request_close(close_code::unsupported_data,
+                          route_->reference.empty()
+                              ? std::string{"text frame (binary only)"}
+                              : "text frame (" + route_->reference + ": binary only)");
             return do_read();
         }
-        if (!take_token()) {
+        if (!rate_.take()) {
             rbuf_.clear();
             request_close(close_code::policy_violation, "message rate exceeded");
             return do_read();
@@ -161,24 +189,10 @@ private:
             // Handed over in place: the buffer is not touched until on_frame returns.
             auto const data = rbuf_.cdata();
             reader_scope const scope(this, info_.id);
-            st_->app->on_frame(info_.id, {static_cast<std::byte const*>(data.data()), data.size()});
+            service_->on_frame(info_.id, {static_cast<std::byte const*>(data.data()), data.size()});
         }
         rbuf_.clear();
         do_read();
-    }
-
-    // Token bucket: max_messages_per_second, burst of the same size.
-    bool take_token()
-    {
-        auto const rate = st_->opts.max_messages_per_second;
-        if (rate == 0) return true;
-        auto const now = std::chrono::steady_clock::now();
-        double const elapsed = std::chrono::duration<double>(now - last_refill_).count();
-        last_refill_ = now;
-        tokens_ = std::min(static_cast<double>(rate), tokens_ + elapsed * rate);
-        if (tokens_ < 1.0) return false;
-        tokens_ -= 1.0;
-        return true;
     }
 
     // Message idle timeout: each message only records the time; the timer, armed once, checks
@@ -270,7 +284,7 @@ private:
         } else if (ec == websocket::error::message_too_big) {
             // Beast has already sent 1009 (read_message_max).
             info = close_info{close_code::message_too_big, close_origin::local,
-                              "message longer than a BFCP message can be"};
+                              "message longer than a " + route_->name + " message can be"};
         } else if (ec.category() ==
                        websocket::make_error_code(websocket::error::closed).category() ||
                    ec == websocket::condition::protocol_violation) {
@@ -280,13 +294,13 @@ private:
         } else {
             info = close_info{close_code::abnormal, close_origin::network, ec.message()};
         }
-        queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+        queue_.drop_waiting(writing_);
         st_->reg->detach(info_.id);
         st_->log(info.origin == close_origin::network ? log_level::info : log_level::info,
                  std::string{"websocket closed: "} + to_string(info.code) + " (" +
                      to_string(info.origin) + ") " + info.reason,
                  fields());
-        st_->app->on_close(info_.id, info);
+        service_->on_close(info_.id, info);
     }
 
     // On the strand: moves every frame the inbox holds into the write queue, in order.
@@ -298,13 +312,8 @@ private:
     void on_deliver(frame_ptr frame)
     {
         if (!open_ || closing_ || read_done_) return;
-        auto const& o = st_->opts;
-        if (queue_.size() + 1 > o.max_write_queue_messages ||
-            queued_bytes_ + frame->size() > o.max_write_queue_bytes) {
-            return overflow();
-        }
-        queued_bytes_ += frame->size();
-        queue_.push_back(std::move(frame));
+        if (!queue_.fits(*frame)) return overflow();
+        queue_.push(std::move(frame));
         if (!writing_) do_write();
     }
 
@@ -316,7 +325,7 @@ private:
         closing_ = true;
         local_close_ =
             close_info{close_code::policy_violation, close_origin::local, "write queue overflow"};
-        queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+        queue_.drop_waiting(writing_);
         hard_close();
     }
 
@@ -324,20 +333,16 @@ private:
     {
         writing_ = true;
         ws_.async_write(
-            net::buffer(queue_.front()->data(), queue_.front()->size()),
+            net::buffer(queue_.front().data(), queue_.front().size()),
             beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));
     }
 
     void on_write(beast::error_code ec, std::size_t)
     {
         writing_ = false;
-        if (!queue_.empty()) {
-            queued_bytes_ -= queue_.front()->size();
-            queue_.pop_front();
-        }
+        if (!queue_.empty()) queue_.pop();
         if (ec) {
-            queue_.clear();
-            queued_bytes_ = 0;
+            queue_.drop_waiting(false);
             return; // the read side sees the failure too and ends the session
         }
         if (!queue_.empty()) return do_write();
@@ -371,12 +376,12 @@ private:
         ws_.async_close(r, [self = this->shared_from_this()](beast::error_code) {});
     }
 
-    void hard_close()
+    void hard_close() { close_lowest(beast::get_lowest_layer(ws_)); }
+
+    // " (RFC 8857)": the route's reference for close reasons, or nothing.
+    std::string cited() const
     {
-        beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both,
-                                                       ignored);
-        beast::get_lowest_layer(ws_).close();
+        return route_->reference.empty() ? std::string{} : " (" + route_->reference + ")";
     }
 
     net::any_io_executor ex_;
@@ -385,11 +390,13 @@ private:
     conn_info info_;
     conn_slot slot_;
     binding bound_;
+    std::shared_ptr<service> service_; // the chosen sub-protocol's handler
+    message_rules rules_;
+    subprotocol_route const* route_ = nullptr;
     std::string remote_;
     beast::flat_buffer rbuf_;
     inbox inbox_;
-    std::deque<frame_ptr> queue_;
-    std::size_t queued_bytes_ = 0;
+    write_queue queue_; // bounded by max_write_queue_bytes / _messages
     bool writing_ = false;
     bool open_ = false;
     bool closing_ = false;
@@ -403,8 +410,7 @@ private:
     std::uint64_t received_seen_ = 0; // received_ at the last keep-alive check
     unsigned silent_halves_ = 0;      // keep-alive checks in a row with nothing received
     bool pinging_ = false;            // an async_ping is in flight
-    double tokens_ = 0;
-    std::chrono::steady_clock::time_point last_refill_;
+    message_rate rate_;               // max_messages_per_second
     std::chrono::steady_clock::time_point last_message_;
 };
 

@@ -3,9 +3,11 @@
 /// One TCP port serving HTTP and BFCP over WebSocket (RFC 8857), plain and TLS detected per
 /// connection (Beast's async_detect_ssl), as in Beast's advanced_server_flex.
 
+#include <ws/admission.hpp>
 #include <ws/handler.hpp>
 #include <ws/log.hpp>
 #include <ws/registry.hpp>
+#include <ws/service.hpp>
 #include <ws/upgrade.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ws {
 
@@ -32,8 +35,14 @@ struct listener_options {
     /// (deployments without a TLS-terminating proxy).
     bool allow_plain = true;
 
-    /// Path, Origin allow-list and token cookie for the upgrade check.
+    /// The BFCP path (served by the handler given to create()), Origin allow-list and token
+    /// cookie for the upgrade check of every service.
     upgrade_config upgrade;
+    /// Further WebSocket sub-protocols, after BFCP (the handler at upgrade.path): a client's
+    /// offered Sec-WebSocket-Protocol values are matched, in its order, against the services at
+    /// the requested path; the chosen one is echoed, no match is 400. Same port, same limits,
+    /// keep-alive, write queues and close handling as BFCP.
+    std::vector<service_entry> services;
 
     // --- handshake and HTTP -------------------------------------------------------------------
     std::size_t max_header_bytes = 8 * 1024;             ///< request line + headers; else 431
@@ -61,9 +70,16 @@ struct listener_options {
     bool one_io_thread = false;
 
     // --- limits -------------------------------------------------------------------------------
+    /// The connection limits, shared with other listeners (stream_listener_options::admission)
+    /// so that they apply to the sum. Null: the listener makes its own from the two values
+    /// below.
+    std::shared_ptr<ws::admission> admission;
     std::size_t max_connections = 20'000; ///< TCP connections in total (HTTP + WS); 0: none
     std::size_t max_connections_per_address = 256; ///< per remote IP address; 0: no limit
     std::uint32_t max_messages_per_second = 100;   ///< per WS connection (burst: as many); 0: off
+    /// Retry-After of the 503 answer given to a connection over max_connections (after the TLS
+    /// handshake for TLS), within admission_limits::max_refusals_in_flight.
+    std::chrono::seconds retry_after{5};
 };
 
 /// Accepts connections and runs their HTTP/WebSocket sessions on the io_context's threads.
@@ -77,7 +93,8 @@ public:
     /// Opens, binds and listens (SO_REUSEADDR) on options.address:options.port.
     /// @throws boost::system::system_error when the address is invalid or the port is busy
     ///         (startup error), std::invalid_argument when the options are inconsistent
-    ///         (no TLS context and allow_plain false, empty path).
+    ///         (no TLS context and allow_plain false, a path not starting with '/', a service
+    ///         without a handler or a name, two services with one name at one path).
     [[nodiscard]] static std::shared_ptr<listener> create(boost::asio::io_context& ioc,
                                                           listener_options options,
                                                           std::shared_ptr<handler> app,
@@ -101,7 +118,8 @@ public:
     /// Shared ownership of the registry, for components that outlive this listener's owner.
     [[nodiscard]] std::shared_ptr<registry> connections_ptr() const noexcept;
 
-    /// Number of TCP connections currently accepted (HTTP, handshaking and WebSocket).
+    /// Number of TCP connections currently admitted by this listener's admission (HTTP,
+    /// handshaking and WebSocket; with a shared admission, every listener sharing it).
     [[nodiscard]] std::size_t tcp_connection_count() const noexcept;
 
     ~listener();
@@ -112,7 +130,6 @@ public:
 
 private:
     explicit listener(std::unique_ptr<impl> p);
-    void do_accept();
     std::unique_ptr<impl> impl_;
 };
 

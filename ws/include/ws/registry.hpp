@@ -1,13 +1,16 @@
 #pragma once
 /// @file registry.hpp
-/// The open WebSocket connections, addressable by connection_id from any thread.
+/// The open connections of every listener (WebSocket sessions, bound TCP/TLS BFCP
+/// connections), addressable by connection_id from any thread, counted by transport.
 
 #include <ws/close.hpp>
 
+#include <floorctl/event.hpp>
 #include <floorctl/types.hpp>
 
 #include <boost/container/small_vector.hpp>
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -56,20 +59,33 @@ public:
     /// close() on every open connection (shutdown: going_away after the app's Goodbye).
     void close_all(close_code code, std::string reason = {});
 
-    /// Number of open WebSocket connections (upgraded, not yet closed).
+    /// Number of open connections of every transport (upgraded WebSocket sessions and bound
+    /// TCP/TLS BFCP connections, not yet closed).
     [[nodiscard]] std::size_t count() const;
+    /// Number of open connections of `transport`.
+    [[nodiscard]] std::size_t count(floorctl::transport_kind transport) const;
 
-    /// Registers a session (called by the session on its strand once the handshake is done).
-    void attach(floorctl::connection_id conn, std::weak_ptr<session_base> session);
+    /// Registers a session of `transport` (called by the session on its strand once it is open:
+    /// WebSocket handshake done, stream connection bound).
+    void attach(floorctl::connection_id conn, std::weak_ptr<session_base> session,
+                floorctl::transport_kind transport);
     /// Forgets a session (called by the session when its read loop ends).
     void detach(floorctl::connection_id conn);
 
 private:
     [[nodiscard]] std::shared_ptr<session_base> find(floorctl::connection_id conn) const;
 
+    struct entry {
+        std::weak_ptr<session_base> session;
+        floorctl::transport_kind transport;
+    };
+    /// Slots of per_transport_: one per floorctl::transport_kind value, room to grow.
+    static constexpr std::size_t transport_slots = 8;
+
     mutable std::mutex mutex_;
     // guarded by mutex_
-    std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
+    std::unordered_map<std::uint64_t, entry> sessions_;
+    std::array<std::size_t, transport_slots> per_transport_{};
 };
 
 /// What the registry needs from a session (implemented by the plain and TLS sessions).

@@ -13,6 +13,7 @@
 /// Accepted connections are registered in a ws::registry (the WebSocket listener's, if given),
 /// so the app sends to and closes TCP and WebSocket connections the same way.
 
+#include <ws/admission.hpp>
 #include <ws/close.hpp>
 #include <ws/handler.hpp>
 #include <ws/log.hpp>
@@ -94,7 +95,14 @@ struct stream_listener_options {
     std::size_t max_buffered = 2 * floorctl::max_message_size; ///< unconsumed input per connection
     std::size_t max_write_queue_bytes = 1024 * 1024; ///< queued output; else the peer is cut off
     std::size_t max_write_queue_messages = 4096;     ///< queued output messages; likewise
-    std::size_t max_connections = 10'000;            ///< accepted at once; 0: no limit
+    /// The connection limits, shared with the other listeners (listener_options::admission) so
+    /// that they apply to the sum. Null: the listener makes its own from the two values below.
+    std::shared_ptr<ws::admission> admission;
+    std::size_t max_connections = 10'000;          ///< accepted at once; 0: no limit
+    std::size_t max_connections_per_address = 256; ///< per remote IP address; 0: no limit
+    /// Messages per connection per second (burst: as many), from the first message on; a
+    /// connection over it is closed ("message rate exceeded"). 0: off.
+    std::uint32_t max_messages_per_second = 100;
     /// True only when exactly one thread runs the io_context: connections use its executor
     /// instead of a strand each (as listener_options::one_io_thread).
     bool one_io_thread = false;
@@ -124,7 +132,7 @@ public:
     /// The registry bound connections join.
     [[nodiscard]] registry& connections() noexcept;
 
-    /// Connections currently accepted (bound or not).
+    /// Connections currently accepted by this listener (bound or not).
     [[nodiscard]] std::size_t connection_count() const noexcept;
 
     ~stream_listener();
@@ -135,7 +143,6 @@ public:
 
 private:
     explicit stream_listener(std::unique_ptr<impl> p);
-    void do_accept();
     std::unique_ptr<impl> impl_;
 };
 

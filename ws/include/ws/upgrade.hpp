@@ -1,12 +1,15 @@
 #pragma once
 /// @file upgrade.hpp
-/// The WebSocket upgrade check of RFC 8857 as a pure function: request + config -> outcome.
-/// No I/O, no clock; the listener calls it, then the app's authenticate() with the token.
+/// The WebSocket upgrade check as a pure function: request + config + the registered
+/// sub-protocol routes -> outcome. No I/O, no clock; the listener calls it, then the chosen
+/// service's authenticate() with the token.
 
 #include <ws/http.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -25,6 +28,20 @@ struct upgrade_config {
     /// Name of the cookie that may carry the token.
     std::string token_cookie = "bfcp_token";
 };
+
+/// One WebSocket sub-protocol served at one path: what the upgrade check matches a request
+/// against (ws::service_entry carries one per registered service).
+struct subprotocol_route {
+    /// The registered name, e.g. "BFCP" (RFC 8857 §4). Matched case-insensitively against the
+    /// client's offered Sec-WebSocket-Protocol values; the client's spelling is echoed.
+    std::string name;
+    std::string path;           ///< request path (query removed), compared exactly
+    bool token_required = true; ///< no token: 401 no_token; else the token may be empty
+    std::string reference;      ///< cited in refusals when it is the path's only route
+};
+
+/// The route BFCP over WebSocket uses: "BFCP" at `path`, token required, RFC 8857.
+[[nodiscard]] subprotocol_route bfcp_route(std::string path);
 
 /// Why an upgrade was refused. Every value maps to one HTTP status (see check_upgrade()).
 enum class upgrade_failure : std::uint8_t {
@@ -50,8 +67,11 @@ struct upgrade_accepted {
     /// The client's own spelling of the BFCP token from Sec-WebSocket-Protocol ("BFCP", "bfcp"),
     /// echoed in the 101 response (RFC 6455 §4.2.2: the server selects one offered value).
     std::string subprotocol;
-    /// The bearer token: ?token= first, then the cookie, then Authorization: Bearer.
+    /// The bearer token: ?token= first, then the cookie, then Authorization: Bearer. Empty
+    /// only for a route that does not require one.
     std::string token;
+    /// Index of the chosen route in the routes given to check_upgrade().
+    std::size_t route = 0;
 };
 
 /// The check failed: the HTTP answer to send (Connection: close).
@@ -69,19 +89,21 @@ using upgrade_outcome = std::variant<upgrade_accepted, upgrade_rejected>;
 /// the app's HTTP handler.
 [[nodiscard]] bool is_websocket_upgrade(http_request const& req) noexcept;
 
-/// Checks `req` against RFC 8857 and `cfg`, in this order: path (404 for an upgrade elsewhere;
-/// 426 for a non-upgrade on the path), Sec-WebSocket-Version 13 (426), subprotocol BFCP offered
-/// (400), Origin allowed (403), token present (401). Pure and thread-safe.
+/// Checks `req` against `routes` and `cfg`, in this order: path (404 for an upgrade to a path
+/// no route serves; 426 for a non-upgrade on a served path), Sec-WebSocket-Version 13 (426),
+/// sub-protocol (400 unless an offered value, in the client's order, names a route at this
+/// path: that route is chosen), Origin allowed (403), token present when the chosen route
+/// requires one (401). Pure and thread-safe.
+[[nodiscard]] upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg,
+                                            std::span<subprotocol_route const> routes);
+
+/// check_upgrade() with the one route bfcp_route(cfg.path) (RFC 8857).
 [[nodiscard]] upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg);
 
 /// The token of `req` (query, then cookie `cookie_name`, then Authorization: Bearer), or nullopt.
 /// The query value is percent-decoded.
 [[nodiscard]] std::optional<std::string> extract_token(http_request const& req,
                                                        std::string_view cookie_name);
-
-/// The client's spelling of "BFCP" among the comma-separated Sec-WebSocket-Protocol values
-/// (case-insensitive match), or nullopt.
-[[nodiscard]] std::optional<std::string> find_bfcp_subprotocol(std::string_view header);
 
 /// The path of a request target (everything before '?').
 [[nodiscard]] std::string_view target_path(std::string_view target) noexcept;

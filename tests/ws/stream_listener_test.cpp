@@ -328,6 +328,64 @@ TEST_P(StreamListenerTest, ConnectionsBeyondTheLimitAreClosedAtOnce)
     EXPECT_EQ(listener_->connection_count(), 1u);
 }
 
+TEST_P(StreamListenerTest, ConnectionsPerAddressAreLimited)
+{
+    ws::stream_listener_options o;
+    o.max_connections_per_address = 1;
+    start(o);
+    auto first = connect();
+    net::write(first, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
+    ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
+    auto second = connect();
+    std::byte b{};
+    boost::system::error_code ec;
+    net::read(second, net::buffer(&b, 1), ec);
+    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
+    EXPECT_EQ(app_->rejected[0], "connection limit: address_exceeded");
+    EXPECT_EQ(listener_->connection_count(), 1u);
+}
+
+TEST_P(StreamListenerTest, LimitsSharedWithAnotherListenerApplyToTheSum)
+{
+    auto shared = ws::admission::create(
+        {.max_connections = 1, .max_connections_per_address = 0, .max_refusals_in_flight = 0});
+    // The one allowed connection is held by another listener sharing the admission.
+    auto held = shared->admit("192.0.2.1");
+    ASSERT_EQ(held.verdict, ws::admission_verdict::admitted);
+    ws::stream_listener_options o;
+    o.admission = shared;
+    start(o);
+    auto s = connect();
+    std::byte b{};
+    boost::system::error_code ec;
+    net::read(s, net::buffer(&b, 1), ec);
+    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
+    EXPECT_EQ(app_->rejected[0], "connection limit: total_exceeded");
+    EXPECT_EQ(shared->count(), 1u);
+}
+
+TEST_P(StreamListenerTest, MessageRateIsLimited)
+{
+    ws::stream_listener_options o;
+    o.max_messages_per_second = 2;
+    start(o);
+    auto s = connect();
+    std::vector<std::byte> all = hello(negotiated_conference, negotiated_user, 1);
+    for (std::uint16_t t = 2; t < 12; ++t) {
+        auto const m = floor_request(t);
+        all.insert(all.end(), m.begin(), m.end());
+    }
+    net::write(s, net::buffer(all));
+    ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
+    std::lock_guard lock(app_->mutex);
+    EXPECT_EQ(app_->frames.size(), 2u); // the burst allowance, no more
+    EXPECT_EQ(app_->closes[0].reason, "message rate exceeded");
+    EXPECT_EQ(app_->closes[0].code, ws::close_code::policy_violation);
+    EXPECT_EQ(app_->closes[0].origin, ws::close_origin::local);
+}
+
 TEST_P(StreamListenerTest, TlsConnectionIsBoundAndFramed)
 {
     auto const pem = ws::make_self_signed();
