@@ -64,7 +64,7 @@ application::application(config cfg, net::io_context& ioc)
     auto const sink = ws_log_sink();
     auto const bridge = std::make_shared<transport_bridge>(*this);
     listener_ = ws::listener::create(ioc_, std::move(o), bridge, sink);
-    host_->set_registry(listener_->connections_ptr());
+    host_->set_connections(std::make_shared<registry_connections>(listener_->connections_ptr()));
 
     // RFC 8855 reliable transports share the WebSocket registry, so the core host sends to and
     // closes every connection the same way.

@@ -51,10 +51,10 @@ struct core_host::shard {
 };
 
 core_host::core_host(net::io_context& ioc, unsigned shards,
-                     std::shared_ptr<ws::registry> connections, metrics& m, bool one_io_thread)
+                     std::shared_ptr<app::connections> connections, metrics& m, bool one_io_thread)
     : ioc_(ioc), metrics_(m), one_io_thread_(one_io_thread)
 {
-    set_registry(std::move(connections));
+    set_connections(std::move(connections));
     if (shards == 0) shards = 1;
     for (unsigned i = 0; i < shards; ++i) {
         shards_.push_back(std::make_unique<shard>(ioc, static_cast<std::uint16_t>(i)));
@@ -63,11 +63,11 @@ core_host::core_host(net::io_context& ioc, unsigned shards,
 
 core_host::~core_host() = default;
 
-void core_host::set_registry(std::shared_ptr<ws::registry> connections)
+void core_host::set_connections(std::shared_ptr<app::connections> connections)
 {
     std::lock_guard lock(mutex_);
-    registry_now_.store(connections.get(), std::memory_order_release);
-    if (connections) registries_.push_back(std::move(connections));
+    connections_now_.store(connections.get(), std::memory_order_release);
+    if (connections) connections_set_.push_back(std::move(connections));
 }
 
 core_host::shard& core_host::shard_for(conference_id id) noexcept
@@ -321,7 +321,7 @@ void core_host::execute(shard& s, std::vector<action>& actions, event const* cau
                         std::optional<clock::time_point> arrived)
 {
     if (actions.empty()) return;
-    auto const reg = registry();
+    auto* const out = connections();
     std::optional<connection_id> request_conn;
     std::optional<transaction_id> request_tx;
     if (auto const* fr = cause ? std::get_if<floorctl::frame_received>(cause) : nullptr) {
@@ -346,19 +346,19 @@ void core_host::execute(shard& s, std::vector<action>& actions, event const* cau
                 metrics_.latency(clock::now() - *arrived);
                 latency_recorded = true;
             }
-            if (reg) {
-                // Encoded into a reused buffer, then copied once into the shared frame: one
-                // allocation per message (ws::make_frame).
+            if (out) {
+                // Encoded into a reused buffer, which the transport copies once.
                 s.encoded.clear();
                 encode(send->msg, s.encoded);
-                reg->send(send->conn, std::span<std::byte const>{s.encoded});
+                out->send(send->conn, std::span<std::byte const>{s.encoded});
             }
         } else if (auto* close = std::get_if<close_connection>(&a)) {
-            // The core says why; the transport says how (ws::close_code_for: 1000, 1001, 1002
-            // or 1008 on WebSocket; an orderly TCP close on TCP/TLS BFCP).
-            auto const reason = std::string{to_string(close->reason)};
-            log_debug("closing connection", {.conn = close->conn, .extra = {{"reason", reason}}});
-            if (reg) reg->close(close->conn, ws::close_code_for(close->reason), reason);
+            // The core says why; the transport says how (registry_connections: a WebSocket close
+            // code from ws::close_code_for, an orderly TCP close on TCP/TLS BFCP).
+            log_debug("closing connection",
+                      {.conn = close->conn,
+                       .extra = {{"reason", std::string{to_string(close->reason)}}}});
+            if (out) out->close(close->conn, close->reason);
         } else if (auto* start = std::get_if<start_timer>(&a)) {
             auto& entry = s.timers[to_underlying(start->id)];
             if (!entry.timer) entry.timer = std::make_unique<net::steady_timer>(s.strand);

@@ -5,12 +5,11 @@
 /// timers). Conferences are spread over shards by conference id; a connection follows the
 /// conference it is bound to, so nothing ever crosses shards.
 
+#include "connections.hpp"
 #include "metrics.hpp"
 
 #include <floorctl/config.hpp>
 #include <floorctl/server.hpp>
-
-#include <ws/registry.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -48,13 +47,14 @@ public:
     /// the core at once instead of through the strand (see run_transport_event()). Other
     /// members may still be called from any thread.
     core_host(boost::asio::io_context& ioc, unsigned shards,
-              std::shared_ptr<ws::registry> connections, metrics& m, bool one_io_thread = false);
+              std::shared_ptr<app::connections> connections, metrics& m,
+              bool one_io_thread = false);
     ~core_host();
     core_host(core_host const&) = delete;
     core_host& operator=(core_host const&) = delete;
 
-    /// Replaces the registry (set once, before traffic, when the listener exists).
-    void set_registry(std::shared_ptr<ws::registry> connections);
+    /// Replaces the connections (set once, before traffic, when the listeners exist).
+    void set_connections(std::shared_ptr<app::connections> connections);
 
     // --- provisioning (admin API, configuration, SIP) ------------------------------------------
 
@@ -120,9 +120,9 @@ private:
     void execute(shard& s, std::vector<action>& actions, event const* cause,
                  std::optional<clock::time_point> arrived);
     void on_timer(shard& s, timer_id id, std::uint64_t generation);
-    [[nodiscard]] ws::registry* registry() const noexcept
+    [[nodiscard]] app::connections* connections() const noexcept
     {
-        return registry_now_.load(std::memory_order_acquire);
+        return connections_now_.load(std::memory_order_acquire);
     }
 
     boost::asio::io_context& ioc_;
@@ -131,12 +131,12 @@ private:
     std::vector<std::unique_ptr<shard>> shards_;
 
     mutable std::mutex mutex_;
-    // guarded by mutex_: which shard a connection's events go to, and every registry ever set
-    // (kept alive so that registry_now_ never dangles)
+    // guarded by mutex_: which shard a connection's events go to, and every connections object
+    // ever set (kept alive so that connections_now_ never dangles)
     std::unordered_map<std::uint64_t, std::size_t> conn_shard_;
-    std::vector<std::shared_ptr<ws::registry>> registries_;
-    // The registry in use, read lock-free on every message.
-    std::atomic<ws::registry*> registry_now_{nullptr};
+    std::vector<std::shared_ptr<app::connections>> connections_set_;
+    // The connections in use, read lock-free on every message.
+    std::atomic<app::connections*> connections_now_{nullptr};
 };
 
 } // namespace floorctl::app

@@ -60,7 +60,8 @@ std::uint64_t counted(metrics const& m, std::string const& prefix)
 // which is what one_io_thread requires and what the strand path must also handle.
 class CoreHost : public ::testing::TestWithParam<bool> {
 protected:
-    CoreHost() : host_(ioc_, 1, registry_, metrics_, GetParam())
+    CoreHost()
+        : host_(ioc_, 1, std::make_shared<registry_connections>(registry_), metrics_, GetParam())
     {
         conference_config c;
         c.id = conf;
