@@ -177,7 +177,8 @@ std::shared_ptr<listener> listener::create(net::io_context& ioc, listener_option
     tcp::endpoint const ep{net::ip::make_address(options.address), options.port};
     bool const one_io_thread = options.one_io_thread;
     auto st = std::make_shared<shared_state>(std::move(options), std::move(app), std::move(log));
-    // Each connection gets its own strand: its handlers never run concurrently (guide §II.6).
+    // Each connection gets its own strand: its handlers never run concurrently
+    // (docs/architecture.md, "Threads and strands").
     // With one io thread they cannot anyway, and the io_context's executor is used directly.
     auto acceptor =
         std::make_shared<detail::acceptor_loop>(ioc, ep, one_io_thread, st->sink, "listener");

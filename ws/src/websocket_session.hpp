@@ -82,7 +82,7 @@ public:
         auto const& o = st_->opts;
         // The websocket stream times the opening and closing handshakes; the TCP layer's
         // timeout would otherwise cut long-lived sessions. Keep-alive is ours (arm_keepalive):
-        // Beast's idle timeout re-arms a timer on every read, ≈ 1,700 instructions per message.
+        // Beast's idle timeout re-arms a timer on every read (its cost: docs/performance.md).
         clear_deadline(beast::get_lowest_layer(ws_));
         websocket::stream_base::timeout t{};
         t.handshake_timeout = o.handshake_timeout;
@@ -296,7 +296,7 @@ private:
         }
         queue_.drop_waiting(writing_);
         st_->reg->detach(info_.id);
-        st_->log(info.origin == close_origin::network ? log_level::info : log_level::info,
+        st_->log(log_level::info,
                  std::string{"websocket closed: "} + to_string(info.code) + " (" +
                      to_string(info.origin) + ") " + info.reason,
                  fields());

@@ -65,8 +65,8 @@ struct listener_options {
     // --- threading ----------------------------------------------------------------------------
     /// True only when exactly one thread runs the io_context: connections then use its executor
     /// directly instead of a strand each. A strand serialises nothing one thread does not
-    /// already, and costs about 2,700 instructions per request/response round trip
-    /// (docs/performance.md). With several threads this must stay false.
+    /// already, and its cost per round trip is measured in docs/performance.md. With several
+    /// threads this must stay false.
     bool one_io_thread = false;
 
     // --- limits -------------------------------------------------------------------------------
