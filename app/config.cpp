@@ -518,6 +518,11 @@ public:
         sr.boolean("digest_auth", s.digest_auth);
         sr.string("realm", s.realm, false);
         sr.integer("load_limit", s.load_limit, 0);
+        // 0: the system default; at most what setsockopt's int holds.
+        sr.integer("udp_receive_buffer_bytes", s.udp_receive_buffer_bytes, 0,
+                   std::numeric_limits<int>::max());
+        sr.integer("udp_send_buffer_bytes", s.udp_send_buffer_bytes, 0,
+                   std::numeric_limits<int>::max());
         for (auto const* ut : sr.tables("user"))
             s.users.push_back(read_sip_user(*ut));
         if (s.digest_auth && s.users.empty()) {

@@ -128,6 +128,10 @@ struct sip_settings {
     std::string realm = "floorctl";
     std::vector<sip_user> users;  ///< credentials when digest_auth is on
     std::uint32_t load_limit = 0; ///< max concurrent calls before 503; 0: unlimited
+    /// SO_RCVBUF / SO_SNDBUF of the UDP listener (capped by net.core.rmem_max / wmem_max
+    /// unless the process may force it); 0: the system default. See sip::config.
+    std::uint32_t udp_receive_buffer_bytes = 4 * 1024 * 1024;
+    std::uint32_t udp_send_buffer_bytes = 4 * 1024 * 1024;
     conference_template auto_create;
 };
 

@@ -193,6 +193,8 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
         scfg.certificate_dir = cfg.sip.certificate_dir;
     }
     scfg.max_calls = cfg.sip.load_limit;
+    scfg.udp_receive_buffer_bytes = cfg.sip.udp_receive_buffer_bytes;
+    scfg.udp_send_buffer_bytes = cfg.sip.udp_send_buffer_bytes;
     if (cfg.sip.digest_auth) {
         // sofia's auth module reads credentials from a file; write one only we can read.
         char tmpl[] = "/tmp/floorctl-sip-passwd-XXXXXX";

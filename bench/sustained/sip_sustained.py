@@ -56,6 +56,22 @@ def counter(row, name):
     return int(row.get(name, "0") or 0) if row else 0
 
 
+def udp_drops(port):
+    """Datagrams the kernel dropped at the UDP socket bound to `port` (receive buffer full):
+    the last column of /proc/net/udp. None when no such socket is open."""
+    try:
+        with open("/proc/net/udp") as f:
+            lines = f.read().splitlines()[1:]
+    except OSError:
+        return None
+    drops = None
+    for line in lines:
+        fields = line.split()
+        if len(fields) > 12 and int(fields[1].split(":")[1], 16) == port:
+            drops = (drops or 0) + int(fields[-1])
+    return drops
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--binary", required=True, help="the floorctl executable")
@@ -67,6 +83,9 @@ def main():
     ap.add_argument("--io-threads", type=int, default=1)
     ap.add_argument("--server-cpu", type=int, help="pin floorctl to this CPU (taskset)")
     ap.add_argument("--client-cpu", type=int, help="pin sipp to this CPU (taskset)")
+    ap.add_argument("--client-buffer", type=int, default=4 * 1024 * 1024,
+                    help="sipp's socket buffers in bytes (-buff_size; its default 64 KiB drops "
+                         "responses when sipp is descheduled; capped by net.core.rmem_max)")
     ap.add_argument("--check", action="store_true",
                     help="fail unless 0 calls failed and the tokens stayed bounded")
     args = ap.parse_args()
@@ -76,11 +95,12 @@ def main():
     work = server.dir.name
     stat = os.path.join(work, "stat.csv")
     calls = args.rate * args.seconds
+    client_port = free_port()
     command = ["sipp", "-sf", os.path.abspath(SCENARIO), "-s", "demo",
                "-r", str(args.rate), "-m", str(calls), "-d", str(args.pause_ms),
-               "-t", "u1", "-i", "127.0.0.1", "-p", str(free_port()), "-nostdin",
+               "-t", "u1", "-i", "127.0.0.1", "-p", str(client_port), "-nostdin",
                "-timeout", f"{args.seconds + 120}s", "-timeout_error",
-               "-trace_stat", "-stf", stat, "-fd", "1",
+               "-trace_stat", "-stf", stat, "-fd", "1", "-buff_size", str(args.client_buffer),
                f"127.0.0.1:{server.sip_port}"]
     if args.client_cpu is not None:
         command = ["taskset", "-c", str(args.client_cpu)] + command
@@ -96,13 +116,14 @@ def main():
     with open(os.path.join("/proc/loadavg")) as f:
         print(f"# load average at start: {' '.join(f.read().split()[:3])}", flush=True)
     print("| slice | elapsed s | set-ups/s | failed | retransmissions | server CPU µs/call "
-          "| server RSS MB | tokens unused/used/ended |")
-    print("|---|---|---|---|---|---|---|---|", flush=True)
+          "| server RSS MB | tokens unused/used/ended | UDP drops server/sipp |")
+    print("|---|---|---|---|---|---|---|---|---|", flush=True)
 
     sipp_out = open(os.path.join(work, "sipp.out"), "w")
     sipp = subprocess.Popen(command, cwd=work, stdout=sipp_out, stderr=subprocess.STDOUT)
     start = time.monotonic()
-    previous = {"t": start, "ok": 0, "failed": 0, "retrans": 0, "cpu": server.cpu_seconds()}
+    previous = {"t": start, "ok": 0, "failed": 0, "retrans": 0, "cpu": server.cpu_seconds(),
+                "server_drops": 0, "client_drops": 0}
     slices = []
     over_ceiling = []
     index = 0
@@ -121,7 +142,11 @@ def main():
         now = time.monotonic()
         cur = {"t": now, "ok": counter(row, "SuccessfulCall(C)"),
                "failed": counter(row, "FailedCall(C)"),
-               "retrans": counter(row, "Retransmissions(C)"), "cpu": server.cpu_seconds()}
+               "retrans": counter(row, "Retransmissions(C)"), "cpu": server.cpu_seconds(),
+               "server_drops": udp_drops(server.sip_port), "client_drops": udp_drops(client_port)}
+        for key in ("server_drops", "client_drops"):  # the socket is gone: keep the last count
+            if cur[key] is None:
+                cur[key] = previous[key]
         tokens = server.tokens()
         ok = cur["ok"] - previous["ok"]
         dt = now - previous["t"]
@@ -132,8 +157,9 @@ def main():
         slices.append({"ok": ok, "dt": dt, "cpu_per_call": cpu_per_call})
         print(f"| {index} | {now - start:.0f} | {ok / dt:.0f} | {cur['failed'] - previous['failed']} "
               f"| {cur['retrans'] - previous['retrans']} | {cpu_per_call:.0f} "
-              f"| {server.rss_mb():.1f} | {tokens['unused']}/{tokens['used']}/{tokens['ended']} |",
-              flush=True)
+              f"| {server.rss_mb():.1f} | {tokens['unused']}/{tokens['used']}/{tokens['ended']} "
+              f"| {cur['server_drops'] - previous['server_drops']}"
+              f"/{cur['client_drops'] - previous['client_drops']} |", flush=True)
         previous = cur
     sipp_rc = sipp.wait()
     row = last_row(stat)
@@ -144,6 +170,8 @@ def main():
         load = " ".join(f.read().split()[:3])
     print(f"# total: {ok} calls ok, {failed} failed, {retrans} retransmissions, "
           f"{ok / max(elapsed - args.pause_ms / 1000.0, 1e-9):.0f} set-ups/s over {elapsed:.0f} s; "
+          f"UDP receive-buffer drops: server {previous['server_drops']}, "
+          f"sipp {previous['client_drops']}; "
           f"sipp exit {sipp_rc}; load average at end: {load}")
     full = [s for s in slices if s["dt"] >= 0.9 * args.period]
     if len(full) >= 2:

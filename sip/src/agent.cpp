@@ -1,10 +1,12 @@
 #include "sofia.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -52,6 +54,13 @@ void sofia_logger(void*, char const* fmt, va_list ap)
     if (text.empty()) return;
     std::lock_guard lock(log_mutex);
     if (log_hook) log_hook(log_level::debug, text);
+}
+
+// setsockopt takes an int: larger requests are capped there (the kernel caps far below).
+unsigned socket_buffer_bytes(std::size_t bytes)
+{
+    return static_cast<unsigned>(
+        std::min<std::size_t>(bytes, static_cast<std::size_t>(std::numeric_limits<int>::max())));
 }
 
 std::string url_text(url_t const* url)
@@ -289,7 +298,10 @@ private:
             // peer's offer without an answer (RFC 3264 violation) when media is off.
             SIPTAG_SUPPORTED_STR("100rel"), SIPTAG_USER_AGENT_STR(cfg_.user_agent.c_str()),
             // Bounds what one peer can make us buffer for a single message.
-            NTATAG_MAXSIZE(static_cast<usize_t>(cfg_.max_message_bytes)), TAG_NULL());
+            NTATAG_MAXSIZE(static_cast<usize_t>(cfg_.max_message_bytes)),
+            // 0 leaves the system default (sofia skips the setsockopt).
+            TPTAG_UDP_RMEM(detail::socket_buffer_bytes(cfg_.udp_receive_buffer_bytes)),
+            TPTAG_UDP_WMEM(detail::socket_buffer_bytes(cfg_.udp_send_buffer_bytes)), TAG_NULL());
         if (nua_ == nullptr) {
             su_root_destroy(root_);
             root_ = nullptr;

@@ -26,6 +26,7 @@ struct call;
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/url.h>
 // After sip.h: auth_mod_check() is declared only when SIP_H is defined.
 #include <sofia-sip/auth_module.h>

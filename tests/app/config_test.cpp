@@ -62,6 +62,8 @@ certificate_dir = "/etc/floorctl/sip-tls"
 digest_auth = true
 realm = "example.com"
 load_limit = 500
+udp_receive_buffer_bytes = 8388608
+udp_send_buffer_bytes = 0
 
 [[sip.user]]
 name = "alice"
@@ -160,6 +162,8 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_TRUE(c.sip.digest_auth);
     EXPECT_EQ(c.sip.realm, "example.com");
     EXPECT_EQ(c.sip.load_limit, 500u);
+    EXPECT_EQ(c.sip.udp_receive_buffer_bytes, 8388608u);
+    EXPECT_EQ(c.sip.udp_send_buffer_bytes, 0u);
     ASSERT_EQ(c.sip.users.size(), 2u);
     EXPECT_EQ(c.sip.users[0].name, "alice");
     EXPECT_EQ(c.sip.users[0].password, "wonderland");
@@ -241,6 +245,8 @@ TEST(ConfigTest, EmbeddedDefaultHasDemoConferenceAndSip)
     EXPECT_TRUE(c.sip.enabled);
     EXPECT_EQ(c.sip.udp, (std::vector<endpoint>{{"127.0.0.1", 5060}}));
     EXPECT_EQ(c.sip.tcp, (std::vector<endpoint>{{"127.0.0.1", 5060}}));
+    EXPECT_EQ(c.sip.udp_receive_buffer_bytes, 4u * 1024 * 1024);
+    EXPECT_EQ(c.sip.udp_send_buffer_bytes, 4u * 1024 * 1024);
     EXPECT_TRUE(c.admin.loopback_only());
 }
 

@@ -1,6 +1,7 @@
 #include "sip_service.hpp"
 
 #include "log.hpp"
+#include "support/udp_socket_buffers.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/json/parse.hpp>
@@ -42,6 +43,31 @@ TEST(SipServiceTest, ControllerConfigMapsConferenceUrisAndWebSocketEndpoint)
     EXPECT_EQ(plain.sdp.ws.host, "bfcp.example.com");
     EXPECT_EQ(plain.sdp.ws.port, 80);
     EXPECT_EQ(plain.sdp.transports[0], sdp::transport::ws);
+}
+
+// Issue 11: the [sip] buffer sizes reach the UDP socket sofia opens for the real service.
+TEST(SipServiceTest, UdpListenerGetsTheConfiguredBuffers)
+{
+    auto cfg = default_config();
+    cfg.sip.udp = {{"127.0.0.1", 0}};
+    cfg.sip.tcp.clear();
+    cfg.sip.udp_receive_buffer_bytes = 1024 * 1024;
+    cfg.sip.udp_send_buffer_bytes = 512 * 1024;
+    long const want_receive = test_support::expected_at_least(1024 * 1024, "net/core/rmem_max");
+    long const want_send = test_support::expected_at_least(512 * 1024, "net/core/wmem_max");
+    auto const defaults = test_support::default_udp_buffers();
+    if (want_receive <= defaults.receive || want_send <= defaults.send) {
+        GTEST_SKIP() << "net.core.rmem_max/wmem_max do not allow more than the default";
+    }
+    logger::global().configure(log_level::off, log_format::text);
+    boost::asio::io_context ioc;
+    application app(cfg, ioc);
+    sip_service service(app, cfg);
+    auto const got = test_support::udp_socket_buffers(service.port());
+    service.stop();
+    ASSERT_TRUE(got.has_value()) << "no UDP socket on port " << service.port();
+    EXPECT_GE(got->receive, want_receive);
+    EXPECT_GE(got->send, want_send);
 }
 
 // Chair rights over SIP (issue: anyone could become chair by writing a From header): the call

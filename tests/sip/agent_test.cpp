@@ -5,6 +5,7 @@
 #include <sip/agent.hpp>
 
 #include "sipp_runner.hpp"
+#include "support/udp_socket_buffers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -415,6 +416,43 @@ TEST(AgentLimits, OversizedTcpMessageIsNotBuffered)
     EXPECT_LT(sent, 8u * 1024 * 1024);
     EXPECT_LT(after, before + 16 * 1024);
     EXPECT_EQ(events.load(), 0);
+}
+
+// Issue 11: at 1,500 calls/s the default 208 KiB receive buffer overflowed whenever the SIP
+// thread lost its CPU for a few tens of milliseconds (UDP RcvbufErrors, retransmissions, calls
+// failed by 408 ACK timeouts). The configured sizes must reach the UDP socket sofia opens.
+TEST(AgentSockets, UdpSocketGetsTheConfiguredBuffers)
+{
+    long const requested = 1024 * 1024;
+    auto const defaults = test_support::default_udp_buffers();
+    long const want_receive = test_support::expected_at_least(requested, "net/core/rmem_max");
+    long const want_send = test_support::expected_at_least(requested, "net/core/wmem_max");
+    if (want_receive <= defaults.receive || want_send <= defaults.send) {
+        GTEST_SKIP() << "net.core.rmem_max/wmem_max do not allow more than the default";
+    }
+    sip::config cfg;
+    cfg.url = "sip:127.0.0.1:0";
+    cfg.udp_receive_buffer_bytes = requested;
+    cfg.udp_send_buffer_bytes = requested;
+    sip::agent agent(cfg, [](sip::event) {});
+    auto const got = test_support::udp_socket_buffers(agent.port());
+    ASSERT_TRUE(got.has_value()) << "no UDP socket on port " << agent.port();
+    EXPECT_GE(got->receive, want_receive);
+    EXPECT_GE(got->send, want_send);
+}
+
+TEST(AgentSockets, ZeroKeepsTheSystemDefaults)
+{
+    sip::config cfg;
+    cfg.url = "sip:127.0.0.1:0";
+    cfg.udp_receive_buffer_bytes = 0;
+    cfg.udp_send_buffer_bytes = 0;
+    sip::agent agent(cfg, [](sip::event) {});
+    auto const got = test_support::udp_socket_buffers(agent.port());
+    ASSERT_TRUE(got.has_value()) << "no UDP socket on port " << agent.port();
+    auto const defaults = test_support::default_udp_buffers();
+    EXPECT_EQ(got->receive, defaults.receive);
+    EXPECT_EQ(got->send, defaults.send);
 }
 
 } // namespace

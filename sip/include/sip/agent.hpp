@@ -51,6 +51,14 @@ struct config {
     /// (measured: 64 KiB gave 413 to BYEs on one busy sipp connection at 2000 calls/s), so keep
     /// room for a burst. Without any bound a broken stream grew the server to 21 GB.
     std::size_t max_message_bytes = 256 * 1024;
+    /// Kernel buffers of the UDP socket (SO_RCVBUF / SO_SNDBUF, via sofia's TPTAG_UDP_RMEM /
+    /// TPTAG_UDP_WMEM). Every request, ACK and BYE of every UDP caller queues in the one receive
+    /// buffer while the SIP thread is off the CPU; the system default (about 208 KiB, a few
+    /// hundred datagrams) overflowed at 1,500 calls/s (issue 11). Linux caps the size at
+    /// net.core.rmem_max / wmem_max unless the process may force it (CAP_NET_ADMIN). 0: the
+    /// system default.
+    std::size_t udp_receive_buffer_bytes = 4 * 1024 * 1024;
+    std::size_t udp_send_buffer_bytes = 4 * 1024 * 1024;
     /// Longest wait for sofia's orderly shutdown (nua gives up after about 30 s itself).
     std::chrono::seconds shutdown_timeout{35};
     /// Receives sofia's own log lines and the agent's. Called on the SIP thread. May be empty.
