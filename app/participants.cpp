@@ -81,16 +81,16 @@ token_check token_store::check_locked(entry const& e, clock::time_point now) con
 {
     switch (e.state) {
     case phase::revoked:
-        return {token_status::revoked, e.binding};
+        return {token_status::revoked, e.owner};
     case phase::expired:
-        return {token_status::expired, e.binding};
+        return {token_status::expired, e.owner};
     case phase::unused:
-        if (now - e.issued >= lifetime_) return {token_status::expired, e.binding};
+        if (now - e.issued >= lifetime_) return {token_status::expired, e.owner};
         break;
     case phase::used:
         break;
     }
-    return {token_status::valid, e.binding};
+    return {token_status::valid, e.owner};
 }
 
 token_check token_store::check(std::string_view token, clock::time_point now) const
@@ -119,7 +119,7 @@ token_check token_store::use(std::string_view token, clock::time_point now)
     return c;
 }
 
-void token_store::unindex_locked(key const& k, token_binding const& b)
+void token_store::unindex_locked(key const& k, token_owner const& b)
 {
     auto const conf = live_.find(b.conference);
     if (conf == live_.end()) return;
@@ -155,7 +155,7 @@ bool token_store::revoke(std::string_view token, clock::time_point now)
     switch (e.state) {
     case phase::unused:
     case phase::used:
-        unindex_locked(*k, e.binding);
+        unindex_locked(*k, e.owner);
         end_locked(*k, e, phase::revoked, now + lifetime_);
         break;
     case phase::expired:
@@ -240,7 +240,7 @@ void token_store::expire_locked(clock::time_point now, std::size_t limit)
         ++touched_;
         if (auto const it = tokens_.find(front.token);
             it != tokens_.end() && it->second.state == phase::unused) {
-            unindex_locked(front.token, it->second.binding);
+            unindex_locked(front.token, it->second.owner);
             end_locked(front.token, it->second, phase::expired, front.at + 2 * lifetime_);
         }
         by_issue_.pop_front();

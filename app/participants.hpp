@@ -21,10 +21,10 @@
 namespace floorctl::app {
 
 /// Who a token belongs to.
-struct token_binding {
+struct token_owner {
     conference_id conference{};
     user_id user{};
-    friend bool operator==(token_binding const&, token_binding const&) = default;
+    friend bool operator==(token_owner const&, token_owner const&) = default;
 };
 
 /// Outcome of a token check; decides 401 (unknown) or 403 (expired, revoked) at the upgrade.
@@ -38,7 +38,7 @@ enum class token_status : std::uint8_t {
 /// Result of token_store::check() / use().
 struct token_check {
     token_status status = token_status::unknown;
-    token_binding binding; ///< meaningful unless status is unknown
+    token_owner owner; ///< meaningful unless status is unknown
 };
 
 /// A fresh random token: 16 bytes (128 bits) from OpenSSL RAND_bytes, as 32 lowercase hex
@@ -120,7 +120,7 @@ private:
     };
     enum class phase : std::uint8_t { unused, used, expired, revoked };
     struct entry {
-        token_binding binding;
+        token_owner owner;
         clock::time_point issued;
         phase state = phase::unused;
     };
@@ -130,7 +130,7 @@ private:
     };
     [[nodiscard]] token_check check_locked(entry const& e, clock::time_point now) const;
     /// Takes the live token `k` out of the (conference, user) index.
-    void unindex_locked(key const& k, token_binding const& b);
+    void unindex_locked(key const& k, token_owner const& b);
     /// Ends the live entry `e` (`why`: expired or revoked) and queues it to be forgotten.
     void end_locked(key const& k, entry& e, phase why, clock::time_point forget_at);
     /// At most `limit` steps of each queue's work due at `now`.

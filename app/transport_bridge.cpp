@@ -38,7 +38,7 @@ ws::auth_result transport_bridge::authenticate(std::string const& token, ws::htt
     char const* why = nullptr;
     switch (c.status) {
     case token_status::valid:
-        return ws::binding{c.binding.conference, c.binding.user, token};
+        return ws::binding{c.owner.conference, c.owner.user, token};
     case token_status::unknown:
         log_info("token refused", {.conn = ctx.conn, .extra = {{"why", "unknown"}}});
         return ws::auth_denial{http::status::unauthorized, "unknown token"};
@@ -51,8 +51,8 @@ ws::auth_result transport_bridge::authenticate(std::string const& token, ws::htt
     }
     if (why == nullptr) return ws::auth_denial{http::status::unauthorized, "unknown token"};
     log_info("token refused", {.conn = ctx.conn,
-                               .conference = c.binding.conference,
-                               .user = c.binding.user,
+                               .conference = c.owner.conference,
+                               .user = c.owner.user,
                                .extra = {{"why", why}}});
     return ws::auth_denial{http::status::forbidden, std::string("token ") + why};
 }

@@ -35,7 +35,7 @@ TEST(TokenStoreTest, IssuedTokenIsValidAndBound)
     ASSERT_TRUE(t);
     auto const c = s.check(*t, t0 + 1s);
     EXPECT_EQ(c.status, token_status::valid);
-    EXPECT_EQ(c.binding, (token_binding{conference_id{4}, user_id{9}}));
+    EXPECT_EQ(c.owner, (token_owner{conference_id{4}, user_id{9}}));
 }
 
 TEST(TokenStoreTest, UnknownTokenIsUnknown)

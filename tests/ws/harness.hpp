@@ -153,6 +153,14 @@ public:
         cv_.notify_all();
     }
 
+    /// Whether `pred()` holds now, checked once under the lock (for "nothing happened" after a
+    /// measured window; wait() would be true at once for such a condition, and say nothing).
+    template <class Pred> bool holds(Pred pred)
+    {
+        std::lock_guard l(m_);
+        return pred();
+    }
+
     /// Waits (bounded) until `pred()` holds under the lock.
     template <class Pred> bool wait(Pred pred)
     {
