@@ -2,27 +2,13 @@
 
 #include "application.hpp"
 #include "log.hpp"
+#include "metrics.hpp"
 
 namespace floorctl::app {
 
 namespace http = boost::beast::http;
 
 namespace {
-
-char const* transport_name(transport_kind t) noexcept
-{
-    switch (t) {
-    case transport_kind::ws:
-        return "ws";
-    case transport_kind::wss:
-        return "wss";
-    case transport_kind::tcp:
-        return "tcp";
-    case transport_kind::tls:
-        return "tls";
-    }
-    return "?";
-}
 
 bool is_websocket(transport_kind t) noexcept
 {
@@ -90,7 +76,8 @@ void transport_bridge::on_open(connection_id conn, ws::binding const& bound,
              {.conn = conn,
               .conference = bound.conference,
               .user = bound.user,
-              .extra = {{"remote", remote}, {"transport", transport_name(transport)}}});
+              .extra = {{"remote", remote},
+                        {"transport", transport_labels[static_cast<std::size_t>(transport)]}}});
     app_.host().connection_opened(conn, bound.conference, bound.user, transport);
 }
 
