@@ -1,0 +1,144 @@
+#pragma once
+/// @file unreliable.hpp
+/// floorctl::unreliable — RFC 8855's unreliable-transport rules (§6.2, §8) for one peer: the
+/// layer between a datagram socket (UDP, or DTLS after decryption) and the floor control server.
+/// Pure: events in, actions out, time passed in as `now`; no I/O, no clock reads, no threads.
+///
+/// What it does for one peer (one source address and port):
+/// - incoming: decodes the common header, reassembles fragments (bounded memory, timeout),
+///   answers a retransmitted request from the reply cache without handing it on again, matches
+///   acks (FloorRequestStatusAck, FloorStatusAck, GoodbyeAck, the older draft numbering and the
+///   vendor primitives 90-95 of docs/unreliable-transport.md) to outstanding server transactions
+///   and consumes them, and hands every other complete message on (deliver_message);
+/// - outgoing: takes each encoded message the server produced for this peer; a response
+///   (non-zero transaction ID, not a Goodbye) gets the R bit and goes into the reply cache; a
+///   server-initiated message (transaction ID 0: FloorRequestStatus, FloorStatus; or a Goodbye)
+///   gets a fresh non-zero transaction ID and is retransmitted on T1, doubling, until acked or
+///   given up; a message larger than `max_datagram` is sent as fragments.
+///
+/// The adapter owns one `peer` per source, calls it on its strand, carries out the actions and
+/// calls `on_tick()` at `next_deadline()`.
+
+#include <floorctl/types.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <variant>
+#include <vector>
+
+namespace floorctl::unreliable {
+
+using namespace std::chrono_literals;
+
+/// Settings; the defaults are RFC 8855's where it gives one (docs/unreliable-transport.md).
+struct options {
+    /// Largest datagram sent, BFCP headers included. 1200 fits a 1,280-octet IPv6 path with
+    /// room for IP, UDP and DTLS overhead.
+    std::size_t max_datagram = 1200;
+    /// Initial retransmission interval of a server transaction (RFC 8855 T1), doubled each time.
+    clock::duration t1 = 500ms;
+    /// Transmissions of one server transaction before it is given up (the first one included).
+    unsigned max_transmissions = 4;
+    /// How long a response stays in the reply cache (RFC 8855 T2).
+    clock::duration reply_lifetime = 10s;
+    /// A fragment set that is not complete after this long is dropped.
+    clock::duration reassembly_timeout = 10s;
+    /// Octets of incomplete fragment sets kept per peer; beyond, the oldest set is dropped.
+    std::size_t max_reassembly_octets = 262'152;
+    /// Server transactions in flight per peer; further messages wait in order behind them.
+    std::size_t max_in_flight = 16;
+};
+
+/// Send these bytes to the peer as one datagram.
+struct send_datagram {
+    std::vector<std::byte> bytes;
+};
+
+/// A complete BFCP message (reassembled, F cleared) for the server (frame_received).
+struct deliver_message {
+    std::vector<std::byte> message;
+};
+
+/// The peer stopped acknowledging: a server transaction was given up. The adapter treats the
+/// peer as gone (connection_closed), so its floors are released as for a closed connection.
+struct peer_lost {};
+
+using action = std::variant<send_datagram, deliver_message, peer_lost>;
+
+/// Something worth a log line and a metric (docs/unreliable-transport.md, "Metrics").
+enum class note : std::uint8_t {
+    retransmitted,       ///< a server transaction was sent again
+    given_up,            ///< a server transaction ended without an ack (peer_lost follows)
+    duplicate_request,   ///< a retransmitted request was answered from the reply cache
+    fragments_sent,      ///< a message went out in fragments
+    reassembled,         ///< a fragmented message was complete and handed on
+    fragment_dropped,    ///< an overlapping, inconsistent, oversized or timed-out fragment set
+    unmatched_ack,       ///< an ack with no outstanding transaction: consumed quietly
+    vendor_primitive,    ///< a header-only vendor primitive (90-95): consumed quietly
+    malformed,           ///< fewer than 12 octets or a bad fragment header: dropped
+};
+
+/// Counters of one peer, for metrics.
+struct counters {
+    std::uint64_t retransmitted = 0;
+    std::uint64_t given_up = 0;
+    std::uint64_t duplicate_requests = 0;
+    std::uint64_t fragments_sent = 0;
+    std::uint64_t reassembled = 0;
+    std::uint64_t fragments_dropped = 0;
+    std::uint64_t unmatched_acks = 0;
+    std::uint64_t vendor_primitives = 0;
+    std::uint64_t malformed = 0;
+};
+
+/// The unreliable-transport state of one peer.
+/// @par Thread Safety
+/// Not thread-safe; the adapter serialises calls on the peer's strand.
+class peer {
+public:
+    explicit peer(options opts = {});
+    ~peer();
+    peer(peer&&) noexcept;
+    peer& operator=(peer&&) noexcept;
+    peer(peer const&) = delete;
+    peer& operator=(peer const&) = delete;
+
+    /// One datagram arrived from the peer at `now`. Appends the actions to `out`.
+    void on_datagram(std::span<std::byte const> datagram, clock::time_point now,
+                     std::vector<action>& out);
+
+    /// The server produced `message` (one encoded BFCP message) for this peer at `now`.
+    void on_send(std::span<std::byte const> message, clock::time_point now,
+                 std::vector<action>& out);
+
+    /// Time passed: retransmit what is due, give up what is exhausted, expire the reply cache and
+    /// incomplete fragment sets. Call at next_deadline() (earlier or later calls are harmless).
+    void on_tick(clock::time_point now, std::vector<action>& out);
+
+    /// When on_tick() has something to do next; nullopt when nothing is pending.
+    [[nodiscard]] std::optional<clock::time_point> next_deadline() const noexcept;
+
+    /// True while server transactions wait for their ack (an orderly close waits for this).
+    [[nodiscard]] bool awaiting_acks() const noexcept;
+
+    /// What happened so far, for logs and metrics.
+    [[nodiscard]] counters const& totals() const noexcept;
+
+    /// Notes since the last call (oldest first), each with a static reason text for the log;
+    /// the adapter logs them rate-limited and clears them by calling this.
+    struct noted {
+        note what;
+        char const* why;
+    };
+    [[nodiscard]] std::vector<noted> take_notes();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace floorctl::unreliable
