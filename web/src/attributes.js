@@ -1,9 +1,9 @@
 /// RFC 8855 §5.2: the attribute walker (TLV with 4-octet padding) and the decoders and writers of
 /// single and grouped attributes.
 
-import { Attribute, LAST_ATTRIBUTE } from './constants.js';
-import { BfcpDecodeError } from './errors.js';
-import { floor4, pad4, text, utf8 } from './bytes.js';
+import {floor4, pad4, text, utf8} from './bytes.js';
+import {Attribute, LAST_ATTRIBUTE} from './constants.js';
+import {BfcpDecodeError} from './errors.js';
 
 /**
  * A floor's or a request's status (FLOOR-REQUEST-STATUS / OVERALL-REQUEST-STATUS contents).
@@ -160,8 +160,10 @@ function groupId(c) {
  */
 function decodeStatusGroup(c, g, ctx) {
   walk(c.subarray(2), ctx, (type, v) => {
-    if (type === Attribute.RequestStatus) decodeRequestStatus(v, g);
-    else if (type === Attribute.StatusInfo) setOnce(g, 'statusInfo', text(v), 'STATUS-INFO');
+    if (type === Attribute.RequestStatus)
+      decodeRequestStatus(v, g);
+    else if (type === Attribute.StatusInfo)
+      setOnce(g, 'statusInfo', text(v), 'STATUS-INFO');
     // other known attributes out of place: ignored
   });
 }
@@ -174,11 +176,12 @@ function decodeStatusGroup(c, g, ctx) {
  */
 export function decodeUserInformation(c, ctx) {
   /** @type {UserInformation} */
-  const u = { id: groupId(c) };
+  const u = {id: groupId(c)};
   walk(c.subarray(2), ctx, (type, v) => {
     if (type === Attribute.UserDisplayName)
       setOnce(u, 'displayName', text(v), 'USER-DISPLAY-NAME');
-    else if (type === Attribute.UserUri) setOnce(u, 'uri', text(v), 'USER-URI');
+    else if (type === Attribute.UserUri)
+      setOnce(u, 'uri', text(v), 'USER-URI');
   });
   return u;
 }
@@ -191,19 +194,19 @@ export function decodeUserInformation(c, ctx) {
  */
 export function decodeFloorRequestInformation(c, ctx) {
   /** @type {FloorRequestInformation} */
-  const fri = { id: groupId(c), floors: [] };
+  const fri = {id: groupId(c), floors: []};
   walk(c.subarray(2), ctx, (type, v) => {
     switch (type) {
       case Attribute.OverallRequestStatus: {
         /** @type {OverallRequestStatusGroup} */
-        const g = { id: groupId(v) };
+        const g = {id: groupId(v)};
         decodeStatusGroup(v, g, ctx);
         setOnce(fri, 'overall', g, 'OVERALL-REQUEST-STATUS');
         break;
       }
       case Attribute.FloorRequestStatus: {
         /** @type {FloorRequestStatusGroup} */
-        const g = { floor: groupId(v) };
+        const g = {floor: groupId(v)};
         decodeStatusGroup(v, g, ctx);
         fri.floors.push(g);
         break;
@@ -283,7 +286,7 @@ export function putText(w, type, s, room) {
   const b = utf8(s);
   let n = Math.min(b.length, room - 2, 253);
   if (n < b.length) {
-    while (n > 0 && (b[n] & 0xc0) === 0x80) n--; // never split a multi-octet sequence
+    while (n > 0 && (b[n] & 0xc0) === 0x80) n--;  // never split a multi-octet sequence
   }
   w.u8(attributeHead(type));
   w.u8(n + 2);
@@ -319,7 +322,7 @@ function putStatusGroup(w, type, id, g, room) {
   if (room < 4) return;
   const start = w.size;
   w.u8(attributeHead(type));
-  w.u8(0); // Length patched below
+  w.u8(0);  // Length patched below
   w.u16(id);
   if (g.status !== undefined && room - (w.size - start) >= 4) {
     w.u8(attributeHead(Attribute.RequestStatus));
@@ -361,11 +364,10 @@ export function putUserInformation(w, type, u, room) {
  */
 export function putFloorRequestInformation(w, fri) {
   const room = 252;
-  const othersMin =
-    4 + (fri.overall ? 4 : 0) + (fri.beneficiary ? 4 : 0) + (fri.requestedBy ? 4 : 0) +
-    (fri.priority !== undefined ? 4 : 0);
+  const othersMin = 4 + (fri.overall ? 4 : 0) + (fri.beneficiary ? 4 : 0) +
+      (fri.requestedBy ? 4 : 0) + (fri.priority !== undefined ? 4 : 0);
   const nFloors = Math.min(fri.floors.length, Math.floor((room - othersMin) / 4));
-  let reserve = othersMin - 4 + 4 * nFloors; // still owed to later fixed parts
+  let reserve = othersMin - 4 + 4 * nFloors;  // still owed to later fixed parts
   const start = w.size;
   const left = () => room - (w.size - start);
   w.u8(attributeHead(Attribute.FloorRequestInformation));
@@ -373,7 +375,8 @@ export function putFloorRequestInformation(w, fri) {
   w.u16(fri.id);
   if (fri.overall) {
     reserve -= 4;
-    putStatusGroup(w, Attribute.OverallRequestStatus, fri.overall.id, fri.overall, left() - reserve);
+    putStatusGroup(
+        w, Attribute.OverallRequestStatus, fri.overall.id, fri.overall, left() - reserve);
   }
   for (let i = 0; i < nFloors; i++) {
     reserve -= 4;

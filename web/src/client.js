@@ -1,14 +1,14 @@
 /// BfcpClient: a floor participant (or chair) speaking BFCP over WebSocket (RFC 8857) to a
 /// floor control server. Browser WebSocket API; in Node pass a WebSocket implementation.
 
-import { ErrorCode, Primitive, Priority, primitiveName, requestStatusCode } from './constants.js';
-import { decode, encode } from './codec.js';
-import { BfcpClosedError, BfcpDecodeError, BfcpError } from './errors.js';
-import { DetailEvent } from './events.js';
-import { FloorRequest, isFinal } from './floor_request.js';
-import { floorStatusDetail, requestDetail, userStatusDetail } from './details.js';
-import { RECONNECT_DEFAULTS, backoffDelay } from './backoff.js';
-import { TransactionTable } from './transactions.js';
+import {backoffDelay, RECONNECT_DEFAULTS} from './backoff.js';
+import {decode, encode} from './codec.js';
+import {ErrorCode, Primitive, primitiveName, Priority, requestStatusCode} from './constants.js';
+import {floorStatusDetail, requestDetail, userStatusDetail} from './details.js';
+import {BfcpClosedError, BfcpDecodeError, BfcpError} from './errors.js';
+import {DetailEvent} from './events.js';
+import {FloorRequest, isFinal} from './floor_request.js';
+import {TransactionTable} from './transactions.js';
 
 /**
  * The subset of the WebSocket API the client uses (browsers' WebSocket, Node 22's, `ws`).
@@ -20,7 +20,10 @@ import { TransactionTable } from './transactions.js';
  * @property {(type: string, listener: (e: any) => void) => void} addEventListener
  */
 
-/** @typedef {new (url: string, protocols?: string | string[]) => WebSocketLike} WebSocketConstructor */
+/**
+ * @typedef {new (url: string, protocols?: string | string[]) => WebSocketLike}
+ * WebSocketConstructor
+ */
 
 /**
  * @typedef {Object} BfcpClientOptions
@@ -59,9 +62,10 @@ export class BfcpClient extends EventTarget {
     /** @type {number} */ this.conference = options.conference;
     /** @type {number} */ this.user = options.user;
     /** @private */ this.protocol = options.protocol ?? 'bfcp';
-    /** @private */ this.reconnectOptions = { ...RECONNECT_DEFAULTS, ...options.reconnect };
+    /** @private */ this.reconnectOptions = {...RECONNECT_DEFAULTS, ...options.reconnect};
     /** @private */ this.timers = options.timers ?? {
-      setTimeout: (/** @type {() => void} */ f, /** @type {number} */ ms) => globalThis.setTimeout(f, ms),
+      setTimeout: (/** @type {() => void} */ f, /** @type {number} */ ms) =>
+          globalThis.setTimeout(f, ms),
       clearTimeout: (/** @type {any} */ h) => globalThis.clearTimeout(h),
     };
     /** @private */ this.random = options.random ?? Math.random;
@@ -99,38 +103,47 @@ export class BfcpClient extends EventTarget {
       throw e;
     }
     this.setState('open');
-    this.dispatchEvent(new DetailEvent('open', { reconnected: false }));
+    this.dispatchEvent(new DetailEvent('open', {reconnected: false}));
   }
 
   /**
    * Asks for a floor (FloorRequest). The returned FloorRequest follows the request's status.
    * @param {number} floorId
-   * @param {{priority?: number | keyof typeof Priority, info?: string, beneficiary?: number}} [options]
+   * @param {{priority?: number | keyof typeof Priority, info?: string, beneficiary?: number}}
+   *     [options]
    *   priority 0..4 or 'lowest'…'highest'; info: PARTICIPANT-PROVIDED-INFO; beneficiary: a
    *   third party's user ID (chairs)
    * @returns {FloorRequest}
    */
   requestFloor(floorId, options = {}) {
     const r = new FloorRequest(floorId, (req) => this.releaseRequest(req));
-    const priority = typeof options.priority === 'string' ? Priority[options.priority] : options.priority;
+    const priority =
+        typeof options.priority === 'string' ? Priority[options.priority] : options.priority;
     if (options.priority !== undefined && priority === undefined)
       throw new RangeError(`unknown priority "${options.priority}"`);
     this.unanswered.add(r);
     this.send(
-      'FloorRequest',
-      { primitive: Primitive.FloorRequest, floors: [floorId], priority, participantInfo: options.info, beneficiary: options.beneficiary },
-      (m) => {
-        this.unanswered.delete(r);
-        const d = m.info && requestDetail(m.info, floorId);
-        if (!d) return r._fail(new BfcpError(0, 'FloorRequestStatus without a status', { name: 'ProtocolError' }));
-        if (!isFinal(d.status)) this.requests.set(d.requestId, r);
-        r._update(d); // later FloorRequestStatus with the same ID: see onRequestStatus()
-      },
-      (e) => {
-        this.unanswered.delete(r);
-        r._fail(e);
-      }
-    );
+        'FloorRequest',
+        {
+          primitive: Primitive.FloorRequest,
+          floors: [floorId],
+          priority,
+          participantInfo: options.info,
+          beneficiary: options.beneficiary
+        },
+        (m) => {
+          this.unanswered.delete(r);
+          const d = m.info && requestDetail(m.info, floorId);
+          if (!d)
+            return r._fail(
+                new BfcpError(0, 'FloorRequestStatus without a status', {name: 'ProtocolError'}));
+          if (!isFinal(d.status)) this.requests.set(d.requestId, r);
+          r._update(d);  // later FloorRequestStatus with the same ID: see onRequestStatus()
+        },
+        (e) => {
+          this.unanswered.delete(r);
+          r._fail(e);
+        });
     return r;
   }
 
@@ -143,9 +156,8 @@ export class BfcpClient extends EventTarget {
    */
   subscribe(floorIds) {
     this.subscriptions = [...floorIds];
-    return this.request('FloorQuery', { primitive: Primitive.FloorQuery, floors: this.subscriptions }).then(
-      floorStatusDetail
-    );
+    return this.request('FloorQuery', {primitive: Primitive.FloorQuery, floors: this.subscriptions})
+        .then(floorStatusDetail);
   }
 
   /**
@@ -156,8 +168,15 @@ export class BfcpClient extends EventTarget {
    */
   async chairAction(action) {
     const status = requestStatusCode(action.status);
-    const group = { floor: action.floor, status, queuePosition: action.queuePosition ?? 0, statusInfo: action.info };
-    await this.request('ChairAction', { primitive: Primitive.ChairAction, info: { id: action.requestId, floors: [group] } });
+    const group = {
+      floor: action.floor,
+      status,
+      queuePosition: action.queuePosition ?? 0,
+      statusInfo: action.info
+    };
+    await this.request(
+        'ChairAction',
+        {primitive: Primitive.ChairAction, info: {id: action.requestId, floors: [group]}});
   }
 
   /**
@@ -166,7 +185,8 @@ export class BfcpClient extends EventTarget {
    * @returns {Promise<import('./details.js').UserStatusDetail>}
    */
   userQuery(userId) {
-    return this.request('UserQuery', { primitive: Primitive.UserQuery, beneficiary: userId }).then(userStatusDetail);
+    return this.request('UserQuery', {primitive: Primitive.UserQuery, beneficiary: userId})
+        .then(userStatusDetail);
   }
 
   /**
@@ -176,7 +196,8 @@ export class BfcpClient extends EventTarget {
    * @returns {Promise<import('./details.js').RequestStatusDetail>}
    */
   async requestQuery(requestId) {
-    const m = await this.request('FloorRequestQuery', { primitive: Primitive.FloorRequestQuery, requestId });
+    const m = await this.request(
+        'FloorRequestQuery', {primitive: Primitive.FloorRequestQuery, requestId});
     return this.answerDetail(m);
   }
 
@@ -191,12 +212,12 @@ export class BfcpClient extends EventTarget {
     const ws = this.ws;
     if (ws && this.currentState === 'open') {
       try {
-        await this.request('Goodbye', { primitive: Primitive.Goodbye });
+        await this.request('Goodbye', {primitive: Primitive.Goodbye});
       } catch {
         // no GoodbyeAck: close anyway
       }
     }
-    this.finish({ code: 1000, reason: 'closed by the client' });
+    this.finish({code: 1000, reason: 'closed by the client'});
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -231,11 +252,11 @@ export class BfcpClient extends EventTarget {
         reject(e);
       };
       const timer = this.timers.setTimeout(
-        () => fail(new BfcpError(0, `no HelloAck within ${this.requestTimeoutMs} ms`, { name: 'Timeout' })),
-        this.requestTimeoutMs
-      );
+          () => fail(new BfcpError(
+              0, `no HelloAck within ${this.requestTimeoutMs} ms`, {name: 'Timeout'})),
+          this.requestTimeoutMs);
       ws.addEventListener('open', () => {
-        this.request('Hello', { primitive: Primitive.Hello }).then(() => {
+        this.request('Hello', {primitive: Primitive.Hello}).then(() => {
           if (!handshaking) return;
           handshaking = false;
           this.timers.clearTimeout(timer);
@@ -246,10 +267,12 @@ export class BfcpClient extends EventTarget {
         if (this.ws === ws) this.onFrame(e.data);
       });
       ws.addEventListener('close', (e) => {
-        if (handshaking) fail(new BfcpClosedError(`connection closed during the handshake (${e.code})`));
-        else if (this.ws === ws) this.onDrop(e);
+        if (handshaking)
+          fail(new BfcpClosedError(`connection closed during the handshake (${e.code})`));
+        else if (this.ws === ws)
+          this.onDrop(e);
       });
-      ws.addEventListener('error', () => {}); // a 'close' event follows
+      ws.addEventListener('error', () => {});  // a 'close' event follows
     });
   }
 
@@ -279,9 +302,9 @@ export class BfcpClient extends EventTarget {
     }
     const tid = this.tx.begin(what, answer, fail);
     try {
-      ws.send(encode({ ...body, conference: this.conference, user: this.user, transaction: tid }));
+      ws.send(encode({...body, conference: this.conference, user: this.user, transaction: tid}));
     } catch (e) {
-      this.tx.abort(tid, /** @type {Error} */ (e)); // a field out of range, or the socket closing
+      this.tx.abort(tid, /** @type {Error} */ (e));  // a field out of range, or the socket closing
     }
   }
 
@@ -292,16 +315,17 @@ export class BfcpClient extends EventTarget {
   onFrame(data) {
     let m;
     try {
-      if (typeof data === 'string') throw new BfcpDecodeError(0, 'text frame: BFCP travels in binary frames');
+      if (typeof data === 'string')
+        throw new BfcpDecodeError(0, 'text frame: BFCP travels in binary frames');
       m = decode(/** @type {ArrayBuffer} */ (data));
     } catch (e) {
       this.emitError(/** @type {Error} */ (e));
       return;
     }
     if (m.conference !== this.conference || m.user !== this.user) {
-      this.emitError(
-        new BfcpDecodeError(0, `${primitiveName(m.primitive)} for conference ${m.conference} user ${m.user}, not ours`)
-      );
+      this.emitError(new BfcpDecodeError(
+          0,
+          `${primitiveName(m.primitive)} for conference ${m.conference} user ${m.user}, not ours`));
       return;
     }
     switch (m.primitive) {
@@ -318,10 +342,12 @@ export class BfcpClient extends EventTarget {
         return;
       case Primitive.Error:
         if (!this.tx.settle(m))
-          this.emitError(new BfcpError(m.code ?? 0, m.errorInfo ?? '', { unknownAttributes: m.unknownAttributes }));
+          this.emitError(new BfcpError(
+              m.code ?? 0, m.errorInfo ?? '', {unknownAttributes: m.unknownAttributes}));
         return;
       default:
-        this.tx.settle(m); // answers; anything else (acks of unreliable transports, vendor) ignored
+        this.tx.settle(
+            m);  // answers; anything else (acks of unreliable transports, vendor) ignored
     }
   }
 
@@ -334,7 +360,9 @@ export class BfcpClient extends EventTarget {
     const r = this.requests.get(fri.id);
     const d = requestDetail(fri, r?.floor);
     if (!d) return;
-    if (r && (r.status !== d.status || r.queuePosition !== d.queuePosition || r.statusInfo !== d.statusInfo)) {
+    if (r &&
+        (r.status !== d.status || r.queuePosition !== d.queuePosition ||
+         r.statusInfo !== d.statusInfo)) {
       if (isFinal(d.status)) this.requests.delete(fri.id);
       r._update(d);
     }
@@ -349,7 +377,7 @@ export class BfcpClient extends EventTarget {
    */
   answerDetail(m) {
     const d = m.info && requestDetail(m.info, this.requests.get(m.info.id)?.floor);
-    if (!d) throw new BfcpError(0, 'FloorRequestStatus without a status', { name: 'ProtocolError' });
+    if (!d) throw new BfcpError(0, 'FloorRequestStatus without a status', {name: 'ProtocolError'});
     return d;
   }
 
@@ -359,7 +387,8 @@ export class BfcpClient extends EventTarget {
    * @returns {Promise<import('./details.js').RequestStatusDetail>}
    */
   async releaseRequest(r) {
-    const m = await this.request('FloorRelease', { primitive: Primitive.FloorRelease, requestId: r.id ?? 0 });
+    const m = await this.request(
+        'FloorRelease', {primitive: Primitive.FloorRelease, requestId: r.id ?? 0});
     return this.answerDetail(m);
   }
 
@@ -372,12 +401,17 @@ export class BfcpClient extends EventTarget {
     const ws = this.ws;
     if (ws) {
       try {
-        ws.send(encode({ primitive: Primitive.GoodbyeAck, conference: this.conference, user: this.user, transaction: tid }));
+        ws.send(encode({
+          primitive: Primitive.GoodbyeAck,
+          conference: this.conference,
+          user: this.user,
+          transaction: tid
+        }));
       } catch {
         // closing anyway
       }
     }
-    this.finish({ code: 1000, reason: 'the server said Goodbye' });
+    this.finish({code: 1000, reason: 'the server said Goodbye'});
   }
 
   /**
@@ -388,8 +422,10 @@ export class BfcpClient extends EventTarget {
   onDrop(e) {
     this.ws = null;
     this.dropInFlight(new BfcpClosedError(`connection lost (${e.code ?? 0})`));
-    if (this.reconnectOptions.maxAttempts > 0) this.scheduleReconnect();
-    else this.finish({ code: e.code ?? 1006, reason: e.reason ?? 'connection lost' });
+    if (this.reconnectOptions.maxAttempts > 0)
+      this.scheduleReconnect();
+    else
+      this.finish({code: e.code ?? 1006, reason: e.reason ?? 'connection lost'});
   }
 
   /**
@@ -407,25 +443,24 @@ export class BfcpClient extends EventTarget {
   scheduleReconnect() {
     this.attempt += 1;
     if (this.attempt > this.reconnectOptions.maxAttempts) {
-      this.finish({ code: 1006, reason: `gave up after ${this.attempt - 1} reconnection attempts` });
+      this.finish({code: 1006, reason: `gave up after ${this.attempt - 1} reconnection attempts`});
       return;
     }
     const delayMs = backoffDelay(this.attempt, this.reconnectOptions, this.random);
     this.setState('reconnecting');
-    this.dispatchEvent(new DetailEvent('reconnecting', { attempt: this.attempt, delayMs }));
+    this.dispatchEvent(new DetailEvent('reconnecting', {attempt: this.attempt, delayMs}));
     this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = null;
       this.dial().then(
-        () => {
-          this.attempt = 0;
-          this.setState('open');
-          this.dispatchEvent(new DetailEvent('open', { reconnected: true }));
-          this.restore();
-        },
-        () => {
-          if (this.currentState === 'reconnecting') this.scheduleReconnect();
-        }
-      );
+          () => {
+            this.attempt = 0;
+            this.setState('open');
+            this.dispatchEvent(new DetailEvent('open', {reconnected: true}));
+            this.restore();
+          },
+          () => {
+            if (this.currentState === 'reconnecting') this.scheduleReconnect();
+          });
     }, delayMs);
   }
 
@@ -442,7 +477,12 @@ export class BfcpClient extends EventTarget {
       this.requestQuery(id).catch((/** @type {Error} */ e) => {
         if (e instanceof BfcpError && e.code === ErrorCode.FloorRequestIdDoesNotExist) {
           this.requests.delete(id);
-          r._update({ requestId: id, status: 'cancelled', queuePosition: 0, statusInfo: `the server no longer knows request ${id} after reconnecting (${e.info})` });
+          r._update({
+            requestId: id,
+            status: 'cancelled',
+            queuePosition: 0,
+            statusInfo: `the server no longer knows request ${id} after reconnecting (${e.info})`
+          });
         } else {
           this.emitError(e);
         }
@@ -471,7 +511,7 @@ export class BfcpClient extends EventTarget {
     this.attempt = 0;
     for (const [id, r] of [...this.requests]) {
       this.requests.delete(id);
-      r._update({ requestId: id, status: 'cancelled', queuePosition: 0, statusInfo: detail.reason });
+      r._update({requestId: id, status: 'cancelled', queuePosition: 0, statusInfo: detail.reason});
     }
     this.dispatchEvent(new DetailEvent('close', detail));
   }

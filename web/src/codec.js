@@ -3,26 +3,26 @@
 /// problem and the Error Code a receiver answers with. Mirrors the server's C++ codec
 /// (docs/codec.md): same checks in the same order, same encoder choices (M bits, group sizes).
 
-import { DecodeContext } from './attributes.js';
-import { ByteWriter, asBytes } from './bytes.js';
-import { BfcpDecodeError } from './errors.js';
-import { HEADER_SIZE, decodeHeader, writeHeader } from './header.js';
-import { decodeBody, encodeBody } from './messages.js';
+import {DecodeContext} from './attributes.js';
+import {asBytes, ByteWriter} from './bytes.js';
+import {BfcpDecodeError} from './errors.js';
+import {decodeHeader, HEADER_SIZE, writeHeader} from './header.js';
+import {decodeBody, encodeBody} from './messages.js';
 
 export {
   Attribute,
+  attributeName,
   ErrorCode,
+  errorName,
   Primitive,
+  primitiveName,
   Priority,
   RequestStatusCode,
-  attributeName,
-  errorName,
-  primitiveName,
   requestStatusCode,
   requestStatusName,
 } from './constants.js';
-export { BfcpDecodeError } from './errors.js';
-export { decodeHeader } from './header.js';
+export {BfcpDecodeError} from './errors.js';
+export {decodeHeader} from './header.js';
 
 /**
  * One BFCP message: the common header fields and the body fields of its primitive
@@ -83,9 +83,7 @@ export function decode(frame) {
       throw new BfcpDecodeError(13, 'fragment reaches past Payload Length');
   } else if (b.length !== headerSize + 4 * h.payloadLength) {
     throw new BfcpDecodeError(
-      13,
-      `size ${b.length} differs from 12 + 4*Payload Length (${12 + 4 * h.payloadLength})`
-    );
+        13, `size ${b.length} differs from 12 + 4*Payload Length (${12 + 4 * h.payloadLength})`);
   }
 
   if (isToleratedExtra(h.primitive)) return m;
@@ -98,10 +96,8 @@ export function decode(frame) {
   const body = decodeBody(h.primitive, b.subarray(headerSize), ctx);
   if (ctx.unknownMandatory.length > 0) {
     throw new BfcpDecodeError(
-      4,
-      `unknown attribute with the M bit set (type ${ctx.unknownMandatory.join(', ')})`,
-      ctx.unknownMandatory
-    );
+        4, `unknown attribute with the M bit set (type ${ctx.unknownMandatory.join(', ')})`,
+        ctx.unknownMandatory);
   }
   return Object.assign(m, body);
 }

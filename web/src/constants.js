@@ -97,7 +97,7 @@ export const ErrorCode = Object.freeze({
  * @readonly
  * @enum {number}
  */
-export const Priority = Object.freeze({ lowest: 0, low: 1, normal: 2, high: 3, highest: 4 });
+export const Priority = Object.freeze({lowest: 0, low: 1, normal: 2, high: 3, highest: 4});
 
 /**
  * @param {Record<string, number>} table
@@ -138,7 +138,10 @@ export function attributeName(type) {
   return attributeNames.get(type) ?? `Attribute${type}`;
 }
 
-/** @typedef {'pending'|'accepted'|'granted'|'denied'|'cancelled'|'released'|'revoked'} RequestStatusName */
+/**
+ * @typedef {'pending'|'accepted'|'granted'|'denied'|'cancelled'|'released'|'revoked'}
+ * RequestStatusName
+ */
 
 /** @type {readonly RequestStatusName[]} */
 const statusNames = Object.freeze([

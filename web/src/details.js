@@ -1,7 +1,7 @@
 /// What the client hands to applications: decoded FLOOR-REQUEST-INFORMATION, FloorStatus and
 /// UserStatus turned into plain status records with lower-case status names.
 
-import { requestStatusName } from './constants.js';
+import {requestStatusName} from './constants.js';
 
 /**
  * A floor request's status as the client reports it.
@@ -53,9 +53,8 @@ import { requestStatusName } from './constants.js';
 function statusGroupOf(fri, floor) {
   if (fri.overall?.status !== undefined) return fri.overall;
   return (
-    fri.floors.find((g) => g.floor === floor && g.status !== undefined) ??
-    fri.floors.find((g) => g.status !== undefined)
-  );
+      fri.floors.find((g) => g.floor === floor && g.status !== undefined) ??
+      fri.floors.find((g) => g.status !== undefined));
 }
 
 /**
@@ -95,12 +94,13 @@ export function floorStatusDetail(m) {
       displayName: fri.beneficiary?.displayName ?? fri.requestedBy?.displayName,
       status: d.status,
     };
-    if (d.status === 'granted') holders.push(entry);
+    if (d.status === 'granted')
+      holders.push(entry);
     else if (d.status === 'pending' || d.status === 'accepted')
-      queue.push({ ...entry, position: d.queuePosition });
+      queue.push({...entry, position: d.queuePosition});
   }
   queue.sort((a, b) => a.position - b.position);
-  return { floor: m.floor, holders, queue, requests };
+  return {floor: m.floor, holders, queue, requests};
 }
 
 /**
@@ -113,5 +113,5 @@ export function userStatusDetail(m) {
     const d = requestDetail(fri);
     if (d) requests.push(d);
   }
-  return { user: m.beneficiaryInfo, requests };
+  return {user: m.beneficiaryInfo, requests};
 }

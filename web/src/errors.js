@@ -2,7 +2,7 @@
 /// the client: timeout, closed connection, request ended) and BfcpDecodeError (bytes that are
 /// not a valid BFCP message).
 
-import { errorName } from './constants.js';
+import {errorName} from './constants.js';
 
 /**
  * A BFCP failure. For an Error message from the server, `code` is its Error Code (1..14),
@@ -34,7 +34,7 @@ export class BfcpError extends Error {
 export class BfcpTimeoutError extends BfcpError {
   /** @param {string} what the request that got no answer */
   constructor(what) {
-    super(0, `no answer to ${what}`, { name: 'Timeout' });
+    super(0, `no answer to ${what}`, {name: 'Timeout'});
   }
 }
 
@@ -42,7 +42,7 @@ export class BfcpTimeoutError extends BfcpError {
 export class BfcpClosedError extends BfcpError {
   /** @param {string} [why] */
   constructor(why = 'connection closed') {
-    super(0, why, { name: 'ConnectionClosed' });
+    super(0, why, {name: 'ConnectionClosed'});
   }
 }
 

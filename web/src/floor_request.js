@@ -1,8 +1,8 @@
 /// One floor request of a BfcpClient: its ID, its status as the server reports it, and promises
 /// for the moments an application waits for (answered, granted).
 
-import { DetailEvent } from './events.js';
-import { RequestEndedError } from './errors.js';
+import {RequestEndedError} from './errors.js';
+import {DetailEvent} from './events.js';
 
 /** Statuses after which a request is over. */
 const FINAL = new Set(['denied', 'cancelled', 'released', 'revoked']);
@@ -39,7 +39,10 @@ export class FloorRequest extends EventTarget {
     this.statusInfo = '';
     /** @type {(r: FloorRequest) => Promise<import('./details.js').RequestStatusDetail>} */
     this._release = release;
-    /** @type {Array<{resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e: Error) => void}>} */
+    /**
+     * @type {Array<{resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
+     *     Error) => void}>}
+     */
     this._grantWaiters = [];
     /** @type {(d: import('./details.js').RequestStatusDetail) => void} */
     this._resolveSent = () => {};
@@ -54,7 +57,8 @@ export class FloorRequest extends EventTarget {
       this._resolveSent = resolve;
       this._rejectSent = reject;
     });
-    this.sent.catch(() => {}); // an application that never awaits `sent` sees no unhandled rejection
+    this.sent.catch(
+        () => {});  // an application that never awaits `sent` sees no unhandled rejection
   }
 
   /**
@@ -65,9 +69,10 @@ export class FloorRequest extends EventTarget {
   granted() {
     if (this.status === 'granted') return Promise.resolve(this._detail());
     if (isFinal(this.status))
-      return Promise.reject(new RequestEndedError(/** @type {string} */ (this.status), this.statusInfo));
+      return Promise.reject(
+          new RequestEndedError(/** @type {string} */ (this.status), this.statusInfo));
     return new Promise((resolve, reject) => {
-      this._grantWaiters.push({ resolve, reject });
+      this._grantWaiters.push({resolve, reject});
       this.sent.catch(reject);
     });
   }
@@ -106,7 +111,8 @@ export class FloorRequest extends EventTarget {
     this.statusInfo = d.statusInfo;
     if (first) this._resolveSent(d);
     this.dispatchEvent(new DetailEvent('status', d));
-    if (d.status === 'granted') this._settleGrant((w) => w.resolve(d));
+    if (d.status === 'granted')
+      this._settleGrant((w) => w.resolve(d));
     else if (isFinal(d.status)) {
       const e = new RequestEndedError(d.status, d.statusInfo);
       this._settleGrant((w) => w.reject(e));
@@ -125,7 +131,8 @@ export class FloorRequest extends EventTarget {
 
   /**
    * @internal
-   * @param {(w: {resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e: Error) => void}) => void} f
+   * @param {(w: {resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
+   *     Error) => void}) => void} f
    */
   _settleGrant(f) {
     const waiters = this._grantWaiters;

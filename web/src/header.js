@@ -1,7 +1,7 @@
 /// RFC 8855 §5.1: the 12-octet common header (and the 4 fragment octets when F is set).
 
-import { BfcpDecodeError } from './errors.js';
-import { checkUint } from './bytes.js';
+import {checkUint} from './bytes.js';
+import {BfcpDecodeError} from './errors.js';
 
 /** Octets of the common header without the fragment fields. */
 export const HEADER_SIZE = 12;
@@ -51,7 +51,8 @@ export function decodeHeader(b) {
  */
 export function writeHeader(w, m) {
   const version = m.version ?? 1;
-  if (version !== 1 && version !== 2) throw new RangeError(`version must be 1 or 2, got ${version}`);
+  if (version !== 1 && version !== 2)
+    throw new RangeError(`version must be 1 or 2, got ${version}`);
   w.u8((version << 5) | (m.responder ? 0x10 : 0) | (m.fragmented ? 0x08 : 0));
   w.u8(checkUint('primitive', m.primitive, 0xff));
   w.u16(0);

@@ -2,12 +2,18 @@
 
 import * as codec from './codec.js';
 
-export { codec };
-export { BfcpClient } from './client.js';
-export { FloorRequest } from './floor_request.js';
-export { BfcpClosedError, BfcpDecodeError, BfcpError, BfcpTimeoutError, RequestEndedError } from './errors.js';
-export { ErrorCode, Priority, RequestStatusCode } from './constants.js';
-export { backoffDelay } from './backoff.js';
+export {backoffDelay} from './backoff.js';
+export {BfcpClient} from './client.js';
+export {ErrorCode, Priority, RequestStatusCode} from './constants.js';
+export {
+  BfcpClosedError,
+  BfcpDecodeError,
+  BfcpError,
+  BfcpTimeoutError,
+  RequestEndedError
+} from './errors.js';
+export {FloorRequest} from './floor_request.js';
+export {codec};
 
 /**
  * Request status names as BfcpClient and FloorRequest report them.

@@ -1,10 +1,8 @@
 /// RFC 8855 §5.3: the body of each primitive, decoded into message fields and written back.
 
-import { Attribute, ErrorCode, Primitive } from './constants.js';
 import {
-  DecodeContext,
-  TOP_ROOM,
   attributeHead,
+  DecodeContext,
   decodeFloorRequestInformation,
   decodePriority,
   decodeU16,
@@ -17,9 +15,11 @@ import {
   putU16,
   putUserInformation,
   setOnce,
+  TOP_ROOM,
   walk,
 } from './attributes.js';
-import { pad4, text } from './bytes.js';
+import {pad4, text} from './bytes.js';
+import {Attribute, ErrorCode, Primitive} from './constants.js';
 
 /**
  * The fields a message body may have; which ones depends on the primitive:
@@ -67,12 +67,14 @@ export function decodeBody(primitive, payload, ctx) {
     case Primitive.FloorRequest:
       b.floors = [];
       walk(payload, ctx, (t, v) => {
-        if (t === Attribute.FloorId) b.floors?.push(decodeU16(v, 'FLOOR-ID'));
+        if (t === Attribute.FloorId)
+          b.floors?.push(decodeU16(v, 'FLOOR-ID'));
         else if (t === Attribute.BeneficiaryId)
           setOnce(b, 'beneficiary', decodeU16(v, 'BENEFICIARY-ID'), 'BENEFICIARY-ID');
         else if (t === Attribute.ParticipantProvidedInfo)
           setOnce(b, 'participantInfo', text(v), 'PARTICIPANT-PROVIDED-INFO');
-        else if (t === Attribute.Priority) setOnce(b, 'priority', decodePriority(v), 'PRIORITY');
+        else if (t === Attribute.Priority)
+          setOnce(b, 'priority', decodePriority(v), 'PRIORITY');
       });
       missing(b.floors.length === 0, 'FloorRequest without FLOOR-ID');
       return b;
@@ -116,7 +118,8 @@ export function decodeBody(primitive, payload, ctx) {
     case Primitive.FloorStatus:
       b.requests = [];
       walk(payload, ctx, (t, v) => {
-        if (t === Attribute.FloorId) setOnce(b, 'floor', decodeU16(v, 'FLOOR-ID'), 'FLOOR-ID');
+        if (t === Attribute.FloorId)
+          setOnce(b, 'floor', decodeU16(v, 'FLOOR-ID'), 'FLOOR-ID');
         else if (t === Attribute.FloorRequestInformation)
           b.requests?.push(decodeFloorRequestInformation(v, ctx));
       });
@@ -212,7 +215,8 @@ export function encodeBody(w, m) {
       requestList(m.requests ?? []);
       break;
     case Primitive.HelloAck:
-      if (m.supportedPrimitives) putOctets(w, Attribute.SupportedPrimitives, m.supportedPrimitives, 0);
+      if (m.supportedPrimitives)
+        putOctets(w, Attribute.SupportedPrimitives, m.supportedPrimitives, 0);
       if (m.supportedAttributes)
         putOctets(w, Attribute.SupportedAttributes, m.supportedAttributes, 1);
       break;
@@ -230,7 +234,7 @@ export function encodeBody(w, m) {
       break;
     }
     default:
-      break; // header-only primitives
+      break;  // header-only primitives
   }
 }
 

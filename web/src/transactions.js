@@ -1,8 +1,8 @@
 /// Outstanding client transactions (RFC 8855 §8): non-zero transaction IDs, one per request,
 /// wrapping around after 65535 and never reusing one still outstanding; each with a timeout.
 
-import { Primitive } from './constants.js';
-import { BfcpError, BfcpTimeoutError } from './errors.js';
+import {Primitive} from './constants.js';
+import {BfcpError, BfcpTimeoutError} from './errors.js';
 
 /**
  * Timer functions (globalThis's by default; tests pass a manual clock).
@@ -47,9 +47,10 @@ export class TransactionTable {
   begin(what, answer, fail) {
     const tid = this.nextId();
     const timer = this.timers.setTimeout(() => {
-      if (this.pending.delete(tid)) fail(new BfcpTimeoutError(`${what} within ${this.timeoutMs} ms`));
+      if (this.pending.delete(tid))
+        fail(new BfcpTimeoutError(`${what} within ${this.timeoutMs} ms`));
     }, this.timeoutMs);
-    this.pending.set(tid, { answer, fail, timer });
+    this.pending.set(tid, {answer, fail, timer});
     return tid;
   }
 
@@ -65,8 +66,7 @@ export class TransactionTable {
     this.timers.clearTimeout(p.timer);
     if (m.primitive === Primitive.Error) {
       p.fail(
-        new BfcpError(m.code ?? 0, m.errorInfo ?? '', { unknownAttributes: m.unknownAttributes })
-      );
+          new BfcpError(m.code ?? 0, m.errorInfo ?? '', {unknownAttributes: m.unknownAttributes}));
     } else {
       p.answer(m);
     }

@@ -1,8 +1,9 @@
 /// Shared setup of the client tests: a BfcpClient on a FakeWebSocket and a manual clock, and the
 /// server's side of the Hello exchange.
 
-import { BfcpClient } from '../src/index.js';
-import { FakeWebSocket, ManualClock, flush } from './fake_websocket.js';
+import {BfcpClient} from '../src/index.js';
+
+import {FakeWebSocket, flush, ManualClock} from './fake_websocket.js';
 
 export const CONF = 1;
 export const USER = 3;
@@ -25,8 +26,9 @@ export function makeClient(extra = {}) {
   /** @type {Array<{type: string, detail: any}>} */
   const events = [];
   for (const type of ['open', 'close', 'reconnecting', 'error', 'floorstatus', 'requeststatus'])
-    client.addEventListener(type, (e) => events.push({ type, detail: /** @type {any} */ (e).detail }));
-  return { client, clock, events };
+    client.addEventListener(
+        type, (e) => events.push({type, detail: /** @type {any} */ (e).detail}));
+  return {client, clock, events};
 }
 
 /**
@@ -38,7 +40,7 @@ export function acceptHandshake() {
   ws.serverOpen();
   const hello = ws.lastSent;
   if (hello?.primitive !== 11) throw new Error(`expected Hello, got ${JSON.stringify(hello)}`);
-  ws.serverSend(reply(hello, 12, { supportedPrimitives: [1, 2, 3], supportedAttributes: [1, 2] }));
+  ws.serverSend(reply(hello, 12, {supportedPrimitives: [1, 2, 3], supportedAttributes: [1, 2]}));
   return ws;
 }
 
@@ -50,7 +52,7 @@ export async function connected(extra) {
   const p = setup.client.connect();
   const ws = acceptHandshake();
   await p;
-  return { ...setup, ws };
+  return {...setup, ws};
 }
 
 /**
@@ -60,7 +62,7 @@ export async function connected(extra) {
  * @param {object} [body]
  */
 export function reply(req, primitive, body = {}) {
-  return { primitive, conference: CONF, user: USER, transaction: req.transaction, ...body };
+  return {primitive, conference: CONF, user: USER, transaction: req.transaction, ...body};
 }
 
 /**
@@ -77,8 +79,8 @@ export function frs(transaction, id, status, queuePosition = 0, statusInfo) {
     conference: CONF,
     user: USER,
     transaction,
-    info: { id, floors: [{ floor: 1, status, queuePosition, statusInfo }] },
+    info: {id, floors: [{floor: 1, status, queuePosition, statusInfo}]},
   };
 }
 
-export { FakeWebSocket, flush };
+export {FakeWebSocket, flush};

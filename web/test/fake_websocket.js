@@ -2,7 +2,7 @@
 /// play the server (open, answer with messages built by the codec, close), and a manual clock
 /// so that timeouts and back-off run without waiting.
 
-import { decode, encode } from '../src/codec.js';
+import {decode, encode} from '../src/codec.js';
 
 export class FakeWebSocket extends EventTarget {
   /** @type {FakeWebSocket[]} every socket made, newest last */
@@ -48,7 +48,7 @@ export class FakeWebSocket extends EventTarget {
     if (this.readyState >= 2) return;
     this.closeCode = code;
     this.readyState = 3;
-    this.fire('close', { code, reason: '', wasClean: true });
+    this.fire('close', {code, reason: '', wasClean: true});
   }
 
   // --- the server's side --------------------------------------------------------------------
@@ -66,14 +66,16 @@ export class FakeWebSocket extends EventTarget {
 
   /** @param {Uint8Array | string} bytes */
   serverSendRaw(bytes) {
-    const data = typeof bytes === 'string' ? bytes : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    this.fire('message', { data });
+    const data = typeof bytes === 'string' ?
+        bytes :
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    this.fire('message', {data});
   }
 
   /** @param {number} [code] the connection drops */
   serverClose(code = 1006) {
     this.readyState = 3;
-    this.fire('close', { code, reason: '', wasClean: false });
+    this.fire('close', {code, reason: '', wasClean: false});
   }
 
   /** @returns {any} the last message the client sent */
@@ -101,7 +103,7 @@ export class ManualClock {
     this.timers = new Map();
     this.setTimeout = (/** @type {() => void} */ fn, /** @type {number} */ ms) => {
       const id = this.nextId++;
-      this.timers.set(id, { at: this.now + ms, fn });
+      this.timers.set(id, {at: this.now + ms, fn});
       return id;
     };
     this.clearTimeout = (/** @type {number} */ id) => {
@@ -114,7 +116,8 @@ export class ManualClock {
     const end = this.now + ms;
     for (;;) {
       let next;
-      for (const [id, t] of this.timers) if (t.at <= end && (!next || t.at < next[1].at)) next = [id, t];
+      for (const [id, t] of this.timers)
+        if (t.at <= end && (!next || t.at < next[1].at)) next = [id, t];
       if (!next) break;
       this.timers.delete(/** @type {number} */ (next[0]));
       this.now = next[1].at;

@@ -1,11 +1,12 @@
 // Golden vectors shared with the C++ codec (tests/data/bfcp/*.hex): each decodes to exactly the
 // hand-built message, the hand-built message encodes to exactly the bytes, and every vector
 // survives decode → encode unchanged.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import {test} from 'node:test';
 
-import { decode, encode } from '../src/codec.js';
-import { goldenFiles, loadGolden, parseHex } from './hex.js';
+import {decode, encode} from '../src/codec.js';
+
+import {goldenFiles, loadGolden, parseHex} from './hex.js';
 
 /**
  * @param {number} conference
@@ -27,51 +28,51 @@ const msg = (conference, transaction, user, primitive, extra = {}) => ({
 
 /** @type {Record<string, object>} */
 const expected = {
-  'floor_request.hex': msg(0x01020304, 0x1234, 42, 1, { floors: [7], priority: 2 }),
+  'floor_request.hex': msg(0x01020304, 0x1234, 42, 1, {floors: [7], priority: 2}),
   'floor_request_full.hex': msg(1, 2, 3, 1, {
     floors: [1, 2],
     beneficiary: 9,
     participantInfo: 'hi!',
     priority: 4,
   }),
-  'floor_release.hex': msg(7, 11, 5, 2, { requestId: 42 }),
-  'floor_request_query.hex': msg(7, 12, 5, 3, { requestId: 42 }),
+  'floor_release.hex': msg(7, 11, 5, 2, {requestId: 42}),
+  'floor_request_query.hex': msg(7, 12, 5, 3, {requestId: 42}),
   'floor_request_status.hex': msg(1, 0, 3, 4, {
     info: {
       id: 5,
-      overall: { id: 5, status: 3, queuePosition: 0, statusInfo: 'ok' },
-      floors: [{ floor: 1, status: 3, queuePosition: 0 }],
-      beneficiary: { id: 9, displayName: 'Bob', uri: 'sip:b@x' },
-      requestedBy: { id: 3 },
+      overall: {id: 5, status: 3, queuePosition: 0, statusInfo: 'ok'},
+      floors: [{floor: 1, status: 3, queuePosition: 0}],
+      beneficiary: {id: 9, displayName: 'Bob', uri: 'sip:b@x'},
+      requestedBy: {id: 3},
       priority: 3,
       participantInfo: 'go',
     },
   }),
-  'user_query.hex': msg(1, 13, 3, 5, { beneficiary: 9 }),
+  'user_query.hex': msg(1, 13, 3, 5, {beneficiary: 9}),
   'user_status.hex': msg(1, 13, 3, 6, {
-    beneficiaryInfo: { id: 9, displayName: 'Al' },
+    beneficiaryInfo: {id: 9, displayName: 'Al'},
     requests: [
-      { id: 1, floors: [{ floor: 1, status: 1, queuePosition: 2 }] },
-      { id: 2, overall: { id: 2, status: 2, queuePosition: 0 }, floors: [{ floor: 1 }] },
+      {id: 1, floors: [{floor: 1, status: 1, queuePosition: 2}]},
+      {id: 2, overall: {id: 2, status: 2, queuePosition: 0}, floors: [{floor: 1}]},
     ],
   }),
-  'floor_query.hex': msg(1, 14, 3, 7, { floors: [1, 2] }),
+  'floor_query.hex': msg(1, 14, 3, 7, {floors: [1, 2]}),
   'floor_status.hex': msg(1, 0, 3, 8, {
     floor: 1,
-    requests: [{ id: 5, floors: [{ floor: 1, status: 3, queuePosition: 0, statusInfo: 'x' }] }],
+    requests: [{id: 5, floors: [{floor: 1, status: 3, queuePosition: 0, statusInfo: 'x'}]}],
   }),
   'chair_action.hex': msg(1, 15, 1, 9, {
-    info: { id: 5, floors: [{ floor: 1, status: 7, queuePosition: 0 }] },
+    info: {id: 5, floors: [{floor: 1, status: 7, queuePosition: 0}]},
   }),
   'chair_action_ack.hex': msg(1, 15, 1, 10),
   'hello.hex': msg(1, 16, 3, 11),
   'hello_ack.hex': msg(1, 16, 3, 12, {
-    supportedPrimitives: Array.from({ length: 17 }, (_, i) => i + 1),
-    supportedAttributes: Array.from({ length: 18 }, (_, i) => i + 1),
+    supportedPrimitives: Array.from({length: 17}, (_, i) => i + 1),
+    supportedAttributes: Array.from({length: 18}, (_, i) => i + 1),
   }),
-  'error.hex': msg(1, 17, 3, 13, { code: 4, unknownAttributes: [40, 100], errorInfo: 'bad' }),
-  'floor_request_status_ack.hex': msg(1, 256, 3, 14, { version: 2, responder: true }),
-  'floor_status_ack.hex': msg(1, 257, 3, 15, { version: 2, responder: true }),
+  'error.hex': msg(1, 17, 3, 13, {code: 4, unknownAttributes: [40, 100], errorInfo: 'bad'}),
+  'floor_request_status_ack.hex': msg(1, 256, 3, 14, {version: 2, responder: true}),
+  'floor_status_ack.hex': msg(1, 257, 3, 15, {version: 2, responder: true}),
   'goodbye.hex': msg(1, 18, 3, 16),
   'goodbye_ack.hex': msg(1, 18, 3, 17),
   'floor_release_v2_fragment.hex': msg(7, 11, 5, 2, {
@@ -81,7 +82,7 @@ const expected = {
     fragmentLength: 1,
     requestId: 42,
   }),
-  'vendor_93.hex': msg(1, 19, 3, 93, { version: 2 }),
+  'vendor_93.hex': msg(1, 19, 3, 93, {version: 2}),
 };
 
 test('every golden vector has a hand-built message here', () => {

@@ -1,8 +1,8 @@
 /// Reads the annotated golden vectors of tests/data/bfcp/*.hex: `#` starts a comment, the rest
 /// is hex octet pairs separated by white space.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import {readdirSync, readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 
 /** Folder of the golden vectors shared with the C++ codec tests. */
 export const GOLDEN_DIR = fileURLToPath(new URL('../../tests/data/bfcp/', import.meta.url));
@@ -12,11 +12,7 @@ export const GOLDEN_DIR = fileURLToPath(new URL('../../tests/data/bfcp/', import
  * @returns {Uint8Array}
  */
 export function parseHex(s) {
-  const digits = s
-    .split('\n')
-    .map((line) => line.replace(/#.*/, ''))
-    .join('')
-    .replace(/\s+/g, '');
+  const digits = s.split('\n').map((line) => line.replace(/#.*/, '')).join('').replace(/\s+/g, '');
   if (digits.length % 2 !== 0 || /[^0-9a-fA-F]/.test(digits))
     throw new Error('golden hex: odd number of digits or a non-hex character');
   return Uint8Array.from(digits.match(/../g) ?? [], (p) => parseInt(p, 16));

@@ -38,7 +38,8 @@ export class BfcpClient extends EventTarget {
     /**
      * Asks for a floor (FloorRequest). The returned FloorRequest follows the request's status.
      * @param {number} floorId
-     * @param {{priority?: number | keyof typeof Priority, info?: string, beneficiary?: number}} [options]
+     * @param {{priority?: number | keyof typeof Priority, info?: string, beneficiary?: number}}
+     *     [options]
      *   priority 0..4 or 'lowest'…'highest'; info: PARTICIPANT-PROVIDED-INFO; beneficiary: a
      *   third party's user ID (chairs)
      * @returns {FloorRequest}

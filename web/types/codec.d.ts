@@ -50,4 +50,4 @@ export type BfcpMessage = import("./messages.js").MessageBody & {
     fragmentOffset?: number;
     fragmentLength?: number;
 };
-export { Attribute, ErrorCode, Primitive, Priority, RequestStatusCode, attributeName, errorName, primitiveName, requestStatusCode, requestStatusName } from "./constants.js";
+export { Attribute, attributeName, ErrorCode, errorName, Primitive, primitiveName, Priority, RequestStatusCode, requestStatusCode, requestStatusName } from "./constants.js";

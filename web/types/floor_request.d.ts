@@ -26,7 +26,10 @@ export class FloorRequest extends EventTarget {
     statusInfo: string;
     /** @type {(r: FloorRequest) => Promise<import('./details.js').RequestStatusDetail>} */
     _release: (r: FloorRequest) => Promise<import("./details.js").RequestStatusDetail>;
-    /** @type {Array<{resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e: Error) => void}>} */
+    /**
+     * @type {Array<{resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
+     *     Error) => void}>}
+     */
     _grantWaiters: Array<{
         resolve: (d: import("./details.js").RequestStatusDetail) => void;
         reject: (e: Error) => void;
@@ -69,7 +72,8 @@ export class FloorRequest extends EventTarget {
     _fail(e: Error): void;
     /**
      * @internal
-     * @param {(w: {resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e: Error) => void}) => void} f
+     * @param {(w: {resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
+     *     Error) => void}) => void} f
      */
     _settleGrant(f: (w: {
         resolve: (d: import("./details.js").RequestStatusDetail) => void;

@@ -1,7 +1,7 @@
-export { codec };
+export { backoffDelay } from "./backoff.js";
 export { BfcpClient } from "./client.js";
 export { FloorRequest } from "./floor_request.js";
-export { backoffDelay } from "./backoff.js";
+export { codec };
 /**
  * Request status names as BfcpClient and FloorRequest report them.
  */
@@ -21,5 +21,5 @@ export const RequestStatus: Readonly<{
     Revoked: "revoked";
 }>;
 import * as codec from './codec.js';
-export { BfcpClosedError, BfcpDecodeError, BfcpError, BfcpTimeoutError, RequestEndedError } from "./errors.js";
 export { ErrorCode, Priority, RequestStatusCode } from "./constants.js";
+export { BfcpClosedError, BfcpDecodeError, BfcpError, BfcpTimeoutError, RequestEndedError } from "./errors.js";
