@@ -25,13 +25,8 @@ export {BfcpDecodeError} from './errors.js';
 export {decodeHeader} from './header.js';
 
 /**
- * One BFCP message: the common header fields and the body fields of its primitive
- * (see MessageBody). On encode, `version` defaults to 1 and `responder`/`fragmented` to false.
- * @typedef {import('./messages.js').MessageBody & {
- *   primitive: number, conference: number, transaction: number, user: number,
- *   version?: number, responder?: boolean, fragmented?: boolean,
- *   fragmentOffset?: number, fragmentLength?: number
- * }} BfcpMessage
+ * One BFCP message: the common header fields and the body fields of its primitive.
+ * @typedef {import('./header.js').HeaderFields & import('./messages.js').MessageBody} BfcpMessage
  */
 
 /**

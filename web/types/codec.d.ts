@@ -1,11 +1,6 @@
 /**
- * One BFCP message: the common header fields and the body fields of its primitive
- * (see MessageBody). On encode, `version` defaults to 1 and `responder`/`fragmented` to false.
- * @typedef {import('./messages.js').MessageBody & {
- *   primitive: number, conference: number, transaction: number, user: number,
- *   version?: number, responder?: boolean, fragmented?: boolean,
- *   fragmentOffset?: number, fragmentLength?: number
- * }} BfcpMessage
+ * One BFCP message: the common header fields and the body fields of its primitive.
+ * @typedef {import('./header.js').HeaderFields & import('./messages.js').MessageBody} BfcpMessage
  */
 /**
  * Header-only primitives the field sends outside RFC 8855 numbering: 18 (GoodbyeAck of the old
@@ -36,18 +31,7 @@ export function encode(m: BfcpMessage): Uint8Array;
 export { BfcpDecodeError } from "./errors.js";
 export { decodeHeader } from "./header.js";
 /**
- * One BFCP message: the common header fields and the body fields of its primitive
- * (see MessageBody). On encode, `version` defaults to 1 and `responder`/`fragmented` to false.
+ * One BFCP message: the common header fields and the body fields of its primitive.
  */
-export type BfcpMessage = import("./messages.js").MessageBody & {
-    primitive: number;
-    conference: number;
-    transaction: number;
-    user: number;
-    version?: number;
-    responder?: boolean;
-    fragmented?: boolean;
-    fragmentOffset?: number;
-    fragmentLength?: number;
-};
+export type BfcpMessage = import("./header.js").HeaderFields & import("./messages.js").MessageBody;
 export { Attribute, attributeName, ErrorCode, errorName, Primitive, primitiveName, Priority, RequestStatusCode, requestStatusCode, requestStatusName } from "./constants.js";

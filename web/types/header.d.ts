@@ -18,21 +18,27 @@
  */
 export function decodeHeader(b: Uint8Array): CommonHeader;
 /**
+ * The header fields of a message as the codec hands them out and takes them in. On encode,
+ * `version` defaults to 1, `responder` and `fragmented` to false; the fragment fields are
+ * computed (one fragment holding the whole message).
+ * @typedef {Object} HeaderFields
+ * @property {number} primitive
+ * @property {number} conference
+ * @property {number} transaction
+ * @property {number} user
+ * @property {number} [version]
+ * @property {boolean} [responder]
+ * @property {boolean} [fragmented]
+ * @property {number} [fragmentOffset]
+ * @property {number} [fragmentLength]
+ */
+/**
  * Writes the common header with Payload Length 0 (and, when `fragmented`, Fragment Offset 0 and
  * Fragment Length 0); the encoder patches the lengths once the payload is written.
  * @param {import('./bytes.js').ByteWriter} w
- * @param {{primitive: number, conference: number, transaction: number, user: number,
- *          version?: number, responder?: boolean, fragmented?: boolean}} m
+ * @param {HeaderFields} m
  */
-export function writeHeader(w: import("./bytes.js").ByteWriter, m: {
-    primitive: number;
-    conference: number;
-    transaction: number;
-    user: number;
-    version?: number;
-    responder?: boolean;
-    fragmented?: boolean;
-}): void;
+export function writeHeader(w: import("./bytes.js").ByteWriter, m: HeaderFields): void;
 /** Octets of the common header without the fragment fields. */
 export const HEADER_SIZE: 12;
 /**
@@ -59,4 +65,20 @@ export type CommonHeader = {
     conference: number;
     transaction: number;
     user: number;
+};
+/**
+ * The header fields of a message as the codec hands them out and takes them in. On encode,
+ * `version` defaults to 1, `responder` and `fragmented` to false; the fragment fields are
+ * computed (one fragment holding the whole message).
+ */
+export type HeaderFields = {
+    primitive: number;
+    conference: number;
+    transaction: number;
+    user: number;
+    version?: number | undefined;
+    responder?: boolean | undefined;
+    fragmented?: boolean | undefined;
+    fragmentOffset?: number | undefined;
+    fragmentLength?: number | undefined;
 };
