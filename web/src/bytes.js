@@ -48,7 +48,10 @@ export function asBytes(data) {
   if (data instanceof Uint8Array) return data;
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  // Also an ArrayBuffer of another realm (an iframe's, a worker's), where instanceof fails.
+  if (data instanceof ArrayBuffer ||
+      Object.prototype.toString.call(data) === '[object ArrayBuffer]')
+    return new Uint8Array(/** @type {ArrayBuffer} */ (data));
   throw new TypeError('expected an ArrayBuffer or a typed array');
 }
 
