@@ -37,7 +37,7 @@ function startServer() {
   let output = '';
   const port = new Promise((resolve, reject) => {
     const timer =
-        setTimeout(() => reject(new Error(`no "(port N)" line in 10 s:\n${output}`)), 10000);
+        setTimeout(() => reject(new Error(`no "(port N)" line in 30 s:\n${output}`)), 30000);
     const onData = (/** @type {Buffer} */ d) => {
       output += d.toString();
       const m = /\(port (\d+)\)/.exec(output);
@@ -50,16 +50,16 @@ function startServer() {
     proc.stderr.on('data', onData);
     proc.on('exit', (code) => reject(new Error(`floorctl exited (${code}):\n${output}`)));
   });
-  const stop = () => new Promise((resolve) => {
-    if (proc.exitCode !== null) return resolve(undefined);
-    const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    proc.on('exit', () => {
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      proc.kill('SIGTERM');
+      await exited;
       clearTimeout(kill);
-      rmSync(dir, {recursive: true, force: true});
-      resolve(undefined);
-    });
-    proc.kill('SIGTERM');
-  });
+    }
+    rmSync(dir, {recursive: true, force: true});
+  };
   return {port, stop};
 }
 
@@ -73,7 +73,7 @@ function startServer() {
 function api(port, method, path, body) {
   return new Promise((resolve, reject) => {
     const req = https.request(
-        {host: '127.0.0.1', port, path, method, rejectUnauthorized: false, timeout: 5000},
+        {host: '127.0.0.1', port, path, method, rejectUnauthorized: false, timeout: 15000},
         (res) => {
           let text = '';
           res.on('data', (d) => (text += d));
@@ -88,7 +88,8 @@ function api(port, method, path, body) {
 }
 
 /**
- * Resolves with the detail of the next `type` event that satisfies `pred` (5 s at most).
+ * Resolves with the detail of the next `type` event that satisfies `pred` (15 s at most: the suite
+ * may run beside sanitizer builds).
  * @param {EventTarget} target
  * @param {string} type
  * @param {(d: any) => boolean} [pred]
@@ -96,7 +97,7 @@ function api(port, method, path, body) {
  */
 function next(target, type, pred = () => true) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching '${type}' event in 5 s`)), 5000);
+    const timer = setTimeout(() => reject(new Error(`no matching '${type}' event in 15 s`)), 15000);
     /** @param {Event} e */
     const on = (e) => {
       const d = /** @type {any} */ (e).detail;
@@ -136,6 +137,7 @@ test(
             conference: json.confid,
             user: json.userid,
             WebSocket: /** @type {any} */ (RecordedWebSocket),
+            requestTimeoutMs: 15000,
             reconnect: {initialDelayMs: 50, maxDelayMs: 200, maxAttempts: 20},
           });
           clients.push(client);
