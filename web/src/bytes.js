@@ -1,4 +1,4 @@
-/// Octet helpers of the codec: a growing big-endian writer, UTF-8 text, 4-octet padding.
+/// Octet tools of the codec: a growing big-endian writer, UTF-8 text, 4-octet padding.
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8');

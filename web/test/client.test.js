@@ -13,7 +13,7 @@ import {
   frs,
   makeClient,
   reply
-} from './client_helpers.js';
+} from './client_setup.js';
 
 test(
     'connect opens the sub-protocol "bfcp" in binary mode, sends Hello, resolves on HelloAck',

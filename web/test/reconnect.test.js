@@ -6,7 +6,7 @@ import {test} from 'node:test';
 import {backoffDelay} from '../src/index.js';
 import {TransactionTable} from '../src/transactions.js';
 
-import {acceptHandshake, connected, FakeWebSocket, flush, frs, reply} from './client_helpers.js';
+import {acceptHandshake, connected, FakeWebSocket, flush, frs, reply} from './client_setup.js';
 import {ManualClock} from './fake_websocket.js';
 
 test('backoff: exponential steps up to maxDelayMs, the upper half jittered', () => {
