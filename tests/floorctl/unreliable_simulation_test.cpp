@@ -107,7 +107,9 @@ public:
         if (h->responder) {
             auto const [seen, fresh] = responses_.emplace(tid, d);
             // A retransmitted request gets the very same answer: one decision per request.
-            if (!fresh) EXPECT_EQ(seen->second, d) << "user " << user_ << " tid " << tid;
+            if (!fresh) {
+                EXPECT_EQ(seen->second, d) << "user " << user_ << " tid " << tid;
+            }
             if (!pending_ || pending_->tid != tid) return;
             pending_.reset();
             return on_response(*m, now, out);

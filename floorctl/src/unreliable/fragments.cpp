@@ -1,25 +1,11 @@
 #include "unreliable/fragments.hpp"
 
+#include "codec/byte_io.hpp"
+
 #include <algorithm>
 #include <cstring>
 
 namespace floorctl::unreliable::detail {
-
-namespace {
-
-void put_u16(std::vector<std::byte>& out, std::size_t v)
-{
-    out.push_back(static_cast<std::byte>((v >> 8) & 0xff));
-    out.push_back(static_cast<std::byte>(v & 0xff));
-}
-
-std::uint16_t get_u16(std::span<std::byte const> in, std::size_t at)
-{
-    return static_cast<std::uint16_t>((std::to_integer<unsigned>(in[at]) << 8) |
-                                      std::to_integer<unsigned>(in[at + 1]));
-}
-
-} // namespace
 
 std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
                                           std::size_t max_datagram)
@@ -37,14 +23,13 @@ std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
     auto const total_words = payload.size() / 4;
     for (std::size_t word = 0; word < total_words; word += chunk_words) {
         auto const words = std::min(chunk_words, total_words - word);
-        std::vector<std::byte> d;
-        d.reserve(fragment_header_size + 4 * words);
-        d.insert(d.end(), message.begin(), message.begin() + common_header::size);
+        std::vector<std::byte> d(fragment_header_size + 4 * words);
+        ::floorctl::detail::byte_writer w{d.data()};
+        w.bytes(message.data(), common_header::size);
+        w.u16(static_cast<std::uint16_t>(word));
+        w.u16(static_cast<std::uint16_t>(words));
+        w.bytes(payload.data() + 4 * word, 4 * words);
         d[0] |= fragment_bit;
-        put_u16(d, word);
-        put_u16(d, words);
-        auto const from = payload.subspan(4 * word, 4 * words);
-        d.insert(d.end(), from.begin(), from.end());
         out.push_back(std::move(d));
     }
     return out;
@@ -58,8 +43,9 @@ reassembly::result reassembly::add(common_header const& h, std::span<std::byte c
     // is exactly the header plus Fragment Length words.
     if (datagram.size() < fragment_header_size)
         return {outcome::malformed, "F set but no room for the fragment fields", {}};
-    std::size_t const offset = get_u16(datagram, 12);
-    std::size_t const length = get_u16(datagram, 14);
+    ::floorctl::detail::byte_reader in{datagram.subspan(common_header::size)};
+    std::size_t const offset = in.u16();
+    std::size_t const length = in.u16();
     if (length == 0) return {outcome::malformed, "fragment with Fragment Length 0", {}};
     if (datagram.size() != fragment_header_size + 4 * length)
         return {outcome::malformed, "fragment size differs from 16 + 4*Fragment Length", {}};

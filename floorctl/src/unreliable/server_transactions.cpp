@@ -1,5 +1,6 @@
 #include "unreliable/server_transactions.hpp"
 
+#include "codec/byte_io.hpp"
 #include "unreliable/fragments.hpp"
 
 #include <algorithm>
@@ -34,8 +35,7 @@ void server_transactions::start(std::vector<std::byte> message, clock::time_poin
 {
     transaction t;
     t.id = fresh_id();
-    message[8] = static_cast<std::byte>(t.id >> 8); // Transaction ID: octets 8 and 9
-    message[9] = static_cast<std::byte>(t.id & 0xff);
+    ::floorctl::detail::byte_writer{message.data() + 8}.u16(t.id); // Transaction ID: octets 8-9
     t.datagrams = split(message, opts_.max_datagram);
     t.transmissions = 1;
     t.interval = opts_.t1;
