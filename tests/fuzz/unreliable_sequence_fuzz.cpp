@@ -101,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         case 3: { // the server sends something
             auto const prim = r.u8() % 20;
             auto const tid = r.u8() % 2 == 0 ? std::uint16_t{0} : r.u16();
-            auto const words = static_cast<std::uint16_t>(r.u8());
+            auto const words = static_cast<std::uint16_t>(r.u8() % 64); // up to 268 octets
             p.on_send(message(0x20, prim, words, tid), now, out);
             break;
         }

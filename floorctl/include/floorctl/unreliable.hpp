@@ -110,7 +110,8 @@ struct counters {
     std::uint64_t malformed = 0;
 };
 
-/// The unreliable-transport state of one peer.
+/// The unreliable-transport state of one peer (docs/unreliable-transport.md).
+/// Precondition of every call: `now` never goes backwards (a steady clock's reading).
 /// @par Thread Safety
 /// Not thread-safe; the adapter serialises calls on the peer's strand.
 class peer {
