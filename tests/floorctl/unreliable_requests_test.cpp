@@ -150,6 +150,20 @@ TEST(UnreliableRequests, OldestEntriesAreForgottenBeyondTheCacheBound)
     EXPECT_TRUE(delivered(d.datagram(header_only(hello_prim, 3), 10)).empty());
 }
 
+TEST(UnreliableRequests, OldestResponsesAreForgottenBeyondTheOctetBound)
+{
+    ur::options o;
+    o.max_cached_reply_octets = 24; // two header-only responses
+    peer_driver d{o};
+    for (std::uint16_t tid = 1; tid <= 3; ++tid) {
+        (void)d.datagram(header_only(hello_prim, tid), tid);
+        (void)d.send(header_only(hello_ack_prim, tid), tid);
+    }
+    EXPECT_EQ(delivered(d.datagram(header_only(hello_prim, 1), 10)).size(), 1u);
+    EXPECT_TRUE(delivered(d.datagram(header_only(hello_prim, 2), 10)).empty());
+    EXPECT_TRUE(delivered(d.datagram(header_only(hello_prim, 3), 10)).empty());
+}
+
 TEST(UnreliableRequests, NotesHaveNames)
 {
     EXPECT_STREQ(ur::to_string(ur::note::given_up), "given_up");

@@ -62,6 +62,9 @@ struct options {
     /// Responses (and requests still waiting for their response) remembered per peer; beyond,
     /// the oldest entry is forgotten early.
     std::size_t max_cached_replies = 1024;
+    /// Octets of cached responses kept per peer; beyond, the oldest entries are forgotten early
+    /// (the newest response is always kept).
+    std::size_t max_cached_reply_octets = 1'048'576;
 };
 
 /// Send these bytes to the peer as one datagram.
@@ -98,16 +101,16 @@ enum class note : std::uint8_t {
 
 /// Counters of one peer, for metrics.
 struct counters {
-    std::uint64_t retransmitted = 0;
-    std::uint64_t given_up = 0;
-    std::uint64_t duplicate_requests = 0;
+    std::uint64_t retransmitted = 0;      ///< retransmissions of server transactions
+    std::uint64_t given_up = 0;           ///< server transactions given up
+    std::uint64_t duplicate_requests = 0; ///< requests seen again (answered from the cache)
     std::uint64_t fragments_sent = 0;     ///< datagrams that carried one fragment, sent
     std::uint64_t fragments_received = 0; ///< well-formed fragments received
-    std::uint64_t reassembled = 0;
-    std::uint64_t fragments_dropped = 0; ///< fragment sets (or lone fragments) dropped
-    std::uint64_t unmatched_acks = 0;
-    std::uint64_t vendor_primitives = 0;
-    std::uint64_t malformed = 0;
+    std::uint64_t reassembled = 0;        ///< fragmented messages completed
+    std::uint64_t fragments_dropped = 0;  ///< fragment sets (or lone fragments) dropped
+    std::uint64_t unmatched_acks = 0;     ///< acks (or responses) matching no transaction
+    std::uint64_t vendor_primitives = 0;  ///< vendor primitives 90-95 consumed
+    std::uint64_t malformed = 0;          ///< datagrams dropped as unreadable
 };
 
 /// The unreliable-transport state of one peer (docs/unreliable-transport.md).

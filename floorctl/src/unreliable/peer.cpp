@@ -72,7 +72,8 @@ char const* to_string(note n) noexcept
 struct peer::impl {
     explicit impl(options const& o)
         : opts{o}, fragments{o.max_reassembly_octets, o.reassembly_timeout},
-          replies{o.reply_lifetime, o.max_cached_replies}, transactions{o}
+          replies{o.reply_lifetime, o.max_cached_replies, o.max_cached_reply_octets}, transactions{
+                                                                                          o}
     {
     }
 

@@ -15,6 +15,8 @@ void reply_cache::request_delivered(std::uint16_t transaction, std::uint8_t prim
                                     clock::time_point now)
 {
     if (auto const it = index_.find(transaction); it != index_.end()) {
+        for (auto const& d : it->second->datagrams)
+            octets_ -= d.size();
         entries_.erase(it->second);
         index_.erase(it);
     }
@@ -36,27 +38,35 @@ void reply_cache::response_sent(std::uint16_t transaction,
         it = index_.emplace(transaction, std::prev(entries_.end())).first;
     }
     auto& e = *it->second;
-    for (auto& d : datagrams)
+    for (auto& d : datagrams) {
+        octets_ += d.size();
         e.datagrams.push_back(std::move(d));
+    }
     // RFC 8855 §8.3.2: the response is kept for T2 from when it was sent.
     e.expires = now + lifetime_;
     entries_.splice(entries_.end(), entries_, it->second);
+    while (octets_ > max_octets_ && entries_.size() > 1)
+        forget_oldest();
+}
+
+void reply_cache::forget_oldest()
+{
+    for (auto const& d : entries_.front().datagrams)
+        octets_ -= d.size();
+    index_.erase(entries_.front().transaction);
+    entries_.pop_front();
 }
 
 void reply_cache::make_room()
 {
-    while (entries_.size() >= max_entries_) {
-        index_.erase(entries_.front().transaction);
-        entries_.pop_front();
-    }
+    while (entries_.size() >= max_entries_)
+        forget_oldest();
 }
 
 void reply_cache::expire(clock::time_point now)
 {
-    while (!entries_.empty() && entries_.front().expires <= now) {
-        index_.erase(entries_.front().transaction);
-        entries_.pop_front();
-    }
+    while (!entries_.empty() && entries_.front().expires <= now)
+        forget_oldest();
 }
 
 std::optional<clock::time_point> reply_cache::next_deadline() const noexcept

@@ -25,8 +25,9 @@ public:
         clock::time_point expires;
     };
 
-    reply_cache(clock::duration lifetime, std::size_t max_entries) noexcept
-        : lifetime_{lifetime}, max_entries_{max_entries == 0 ? 1 : max_entries}
+    reply_cache(clock::duration lifetime, std::size_t max_entries, std::size_t max_octets) noexcept
+        : lifetime_{lifetime}, max_entries_{max_entries == 0 ? 1 : max_entries}, max_octets_{
+                                                                                     max_octets}
     {
     }
 
@@ -48,13 +49,18 @@ public:
 
     [[nodiscard]] std::optional<clock::time_point> next_deadline() const noexcept;
     [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+    /// Octets of the responses held.
+    [[nodiscard]] std::size_t octets() const noexcept { return octets_; }
 
 private:
     using entry_list = std::list<entry>;
     void make_room();
+    void forget_oldest();
 
     clock::duration lifetime_;
     std::size_t max_entries_;
+    std::size_t max_octets_;
+    std::size_t octets_ = 0;
     entry_list entries_; ///< by expiry: every touch moves an entry to the back
     std::unordered_map<std::uint16_t, entry_list::iterator> index_;
 };
