@@ -40,6 +40,10 @@ sdp::transport to_sdp_transport(floorctl::transport_kind t) noexcept
         return sdp::transport::tcp;
     case floorctl::transport_kind::tls:
         return sdp::transport::tls;
+    case floorctl::transport_kind::udp:
+        return sdp::transport::udp;
+    case floorctl::transport_kind::dtls:
+        return sdp::transport::udp_tls;
     }
     return sdp::transport::wss;
 }
