@@ -235,6 +235,7 @@ void call_controller::on_initial_invite(sip::invite const& inv)
     req.transport = dry->kind;
     // RFC 8856 §7: the offerer is the active side; its c= names the address it comes from.
     req.media_address = dry->peer_address;
+    req.peer_fingerprints = dry->peer_fingerprints;
     auto grant = dir_.create(req);
     if (!grant) return reject(inv.call, sip_status(grant.error()));
     c.has_participant = true;

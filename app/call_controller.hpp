@@ -52,6 +52,9 @@ struct participant_request {
     /// The offerer's address for the accepted BFCP m-line (sdp::answer::peer_address); may be
     /// empty (offerless INVITE, or an offer without c=).
     std::string media_address;
+    /// The offerer's a=fingerprint values for the accepted line (sdp::answer::peer_fingerprints):
+    /// a UDP/TLS/BFCP (or TCP/TLS/BFCP) peer's certificate must match one of them.
+    std::vector<std::string> peer_fingerprints;
     std::optional<std::string> authenticated_user; ///< digest user when SIP auth is on
     sip::call_id call{};                           ///< for logs only
 };

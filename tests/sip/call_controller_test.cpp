@@ -261,6 +261,7 @@ TEST_F(CallControllerTest, UdpOfferIsAnsweredAndRecordsThePeerAddress)
     EXPECT_EQ(dir_.created[0].transport, sdp::transport::udp);
     EXPECT_EQ(dir_.created[0].media_address, "203.0.113.9");
     EXPECT_EQ(dir_.created[0].signalling_address, "198.51.100.9");
+    EXPECT_TRUE(dir_.created[0].peer_fingerprints.empty());
 
     auto re = invite(1, offer);
     re.is_reinvite = true;
@@ -268,6 +269,28 @@ TEST_F(CallControllerTest, UdpOfferIsAnsweredAndRecordsThePeerAddress)
     ASSERT_EQ(last().status, 200);
     EXPECT_TRUE(has(*last().sdp, "m=application 5072 UDP/BFCP *")) << *last().sdp;
     EXPECT_TRUE(dir_.renewed.empty());
+}
+
+// UDP/TLS/BFCP: the offer's fingerprint reaches the directory for the DTLS handshake, and the
+// answer names our certificate.
+TEST_F(CallControllerTest, UdpTlsOfferHandsThePeerFingerprintOn)
+{
+    cfg_.sdp.dtls = {"192.0.2.1", 5073};
+    cfg_.sdp.tls_fingerprint = "SHA-256 AA:BB";
+    cfg_.sdp.transports = {sdp::transport::wss, sdp::transport::udp_tls};
+    make();
+    controller_->on_event(invite(1, session_head + "m=application 2440 UDP/TLS/BFCP *\r\n"
+                                                   "a=setup:actpass\r\n"
+                                                   "a=fingerprint:SHA-256 01:02:03\r\n"
+                                                   "a=floorctrl:c-only\r\n"));
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 5073 UDP/TLS/BFCP *\r\na=setup:passive\r\n"
+                                 "a=fingerprint:SHA-256 AA:BB\r\n"))
+        << *last().sdp;
+    ASSERT_EQ(dir_.created.size(), 1u);
+    EXPECT_EQ(dir_.created[0].transport, sdp::transport::udp_tls);
+    EXPECT_EQ(dir_.created[0].media_address, "192.0.2.5");
+    EXPECT_EQ(dir_.created[0].peer_fingerprints, std::vector<std::string>{"SHA-256 01:02:03"});
 }
 
 TEST_F(CallControllerTest, ServerOnlyOffererGets488With305)
