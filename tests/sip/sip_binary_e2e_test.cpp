@@ -366,6 +366,10 @@ private:
     std::filesystem::path path_;
 };
 
+/// The session part of the offers below: a room system on loopback.
+std::string const loopback_offer_head =
+    "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
+
 /// The SIP port the binary prints.
 std::uint16_t sip_port_of(server_process& server)
 {
@@ -373,19 +377,29 @@ std::uint16_t sip_port_of(server_process& server)
     return port ? static_cast<std::uint16_t>(std::stoi(*port)) : std::uint16_t{0};
 }
 
+/// The binary on a bfcp_config, and the SIP port it printed (0 if it printed none).
+struct bfcp_server {
+    bfcp_server(std::string const& name, std::string const& bfcp)
+        : conf(name, bfcp), process(conf.path()), sip_port(sip_port_of(process))
+    {
+    }
+    bfcp_config conf;
+    server_process process;
+    std::uint16_t sip_port;
+};
+
 TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedParticipant)
 {
-    bfcp_config const conf("sip-tcp-e2e", R"(tcp = ["127.0.0.1:0"])");
-    server_process server(conf.path());
-    auto const sip_port = sip_port_of(server);
+    bfcp_server srv("sip-tcp-e2e", R"(tcp = ["127.0.0.1:0"])");
+    auto& server = srv.process;
+    auto const sip_port = srv.sip_port;
     ASSERT_NE(sip_port, 0) << server.log();
 
     // A room system offering RFC 8856 TCP/BFCP as the active side (field offer: floorctrl:c-s).
     uac phone(sip_port);
-    auto const ok = phone.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-                                 "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                                 "m=application 50000 TCP/BFCP *\r\na=setup:actpass\r\n"
-                                 "a=connection:new\r\na=floorctrl:c-s\r\n");
+    auto const ok =
+        phone.invite(loopback_offer_head + "m=application 50000 TCP/BFCP *\r\na=setup:actpass\r\n"
+                                           "a=connection:new\r\na=floorctrl:c-s\r\n");
     ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
     EXPECT_NE(ok.find("a=setup:passive"), std::string::npos) << ok;
     EXPECT_NE(ok.find("a=floorctrl:s-only"), std::string::npos) << ok;
@@ -440,18 +454,17 @@ TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedPartici
 // the other gets port 0. TCP first here, so this holds with or without a UDP listener.
 TEST(SipBinaryE2E, OfferWithTcpAndUdpBfcpFollowsTheTransportPreference)
 {
-    bfcp_config const conf("sip-pref-e2e", R"(tcp = ["127.0.0.1:0"]
+    bfcp_server srv("sip-pref-e2e", R"(tcp = ["127.0.0.1:0"]
 udp = ["127.0.0.1:0"]
 transports = ["tcp", "udp", "wss"])");
-    server_process server(conf.path());
-    auto const sip_port = sip_port_of(server);
+    auto& server = srv.process;
+    auto const sip_port = srv.sip_port;
     ASSERT_NE(sip_port, 0) << server.log();
     uac phone(sip_port);
-    auto const ok = phone.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-                                 "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                                 "m=application 40010 UDP/BFCP *\r\na=floorctrl:c-s\r\n"
-                                 "m=application 40012 TCP/BFCP *\r\na=setup:actpass\r\n"
-                                 "a=connection:new\r\na=floorctrl:c-s\r\n");
+    auto const ok =
+        phone.invite(loopback_offer_head + "m=application 40010 UDP/BFCP *\r\na=floorctrl:c-s\r\n"
+                                           "m=application 40012 TCP/BFCP *\r\na=setup:actpass\r\n"
+                                           "a=connection:new\r\na=floorctrl:c-s\r\n");
     ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
     EXPECT_NE(ok.find("m=application 0 UDP/BFCP *\r\n"), std::string::npos) << ok;
     auto const tcp_port = attr(ok, R"(m=application (\d+) TCP/BFCP \*)");
@@ -468,11 +481,11 @@ transports = ["tcp", "udp", "wss"])");
 TEST(SipBinaryE2E, DISABLED_UdpBfcpFieldOffersGetTheUdpListener)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    bfcp_config const conf("sip-udp-e2e", R"(tcp = ["127.0.0.1:0"]
+    bfcp_server srv("sip-udp-e2e", R"(tcp = ["127.0.0.1:0"]
 udp = ["127.0.0.1:0"]
 transports = ["udp", "wss", "tcp"])");
-    server_process server(conf.path());
-    auto const sip_port = sip_port_of(server);
+    auto& server = srv.process;
+    auto const sip_port = srv.sip_port;
     ASSERT_NE(sip_port, 0) << server.log();
     for (char const* scenario : {"uac_udp_bfcp_cisco.xml", "uac_udp_bfcp_poly.xml"}) {
         auto const r = sip_test::run_sipp(scenario, "demo", sip_port);
@@ -486,9 +499,9 @@ transports = ["udp", "wss", "tcp"])");
 TEST(SipBinaryE2E, DISABLED_UdpTlsBfcpOfferGetsTheDtlsListenerAndFingerprint)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    bfcp_config const conf("sip-dtls-e2e", R"(dtls = ["127.0.0.1:0"])");
-    server_process server(conf.path());
-    auto const sip_port = sip_port_of(server);
+    bfcp_server srv("sip-dtls-e2e", R"(dtls = ["127.0.0.1:0"])");
+    auto& server = srv.process;
+    auto const sip_port = srv.sip_port;
     ASSERT_NE(sip_port, 0) << server.log();
     auto const r = sip_test::run_sipp("uac_udp_tls_bfcp.xml", "demo", sip_port);
     EXPECT_EQ(r.exit_code, 0) << r.log << server.log();
