@@ -239,6 +239,10 @@ void inspect_attributes(media_description const& md, bfcp_media& m)
     };
     bool seen_setup = false, seen_connection = false, seen_confid = false, seen_userid = false,
          seen_version = false, seen_uri = false;
+    // What does not apply to the transport (a=setup on UDP, a=connection on UDP and DTLS) is
+    // read but never refused: endpoints write them anyway (Cisco: setup:actpass on UDP).
+    bool const setup_applies = !m.transport_kind || has_setup(*m.transport_kind);
+    bool const connection_applies = !m.transport_kind || has_connection(*m.transport_kind);
     for (auto const& f : md.fields) {
         if (f.type != 'a') continue;
         auto const a = split_attribute(f.value);
@@ -248,15 +252,16 @@ void inspect_attributes(media_description const& md, bfcp_media& m)
             if (!read_roles(a.value, m.roles))
                 bad("a=floorctrl must list c-only, s-only or c-s separated by single spaces");
         } else if (a.name == "setup") {
-            if (seen_setup) bad("a=setup appears twice");
+            if (seen_setup && setup_applies) bad("a=setup appears twice");
             seen_setup = true;
             m.setup = read_setup(a.value);
-            if (!m.setup) bad("a=setup must be active, passive, actpass or holdconn");
+            if (!m.setup && setup_applies)
+                bad("a=setup must be active, passive, actpass or holdconn");
         } else if (a.name == "connection") {
-            if (seen_connection) bad("a=connection appears twice");
+            if (seen_connection && connection_applies) bad("a=connection appears twice");
             seen_connection = true;
             m.connection = read_connection(a.value);
-            if (!m.connection) bad("a=connection must be new or existing");
+            if (!m.connection && connection_applies) bad("a=connection must be new or existing");
         } else if (a.name == "confid") {
             if (seen_confid) bad("a=confid appears twice");
             seen_confid = true;

@@ -507,6 +507,10 @@ TEST(SdpAnswer, DecisionTable)
         // UDP/BFCP: a=setup and a=connection are TCP's (RFC 8856); tolerated and ignored
         {"UDP/BFCP", 5000, "a=setup:passive\n", std::nullopt},
         {"UDP/BFCP", 5000, "a=setup:holdconn\na=connection:existing\n", std::nullopt},
+        {"UDP/BFCP", 5000, "a=setup:sideways\na=setup:active\na=connection:old\n", std::nullopt},
+        {"UDP/TLS/BFCP", 5000, "a=connection:old\na=fingerprint:SHA-256 AB:CD\n", std::nullopt},
+        {"UDP/TLS/BFCP", 5000, "a=setup:sideways\na=fingerprint:SHA-256 AB:CD\n",
+         error::bad_bfcp_attribute},
         {"UDP/BFCP", 5000, "a=floorctrl:s-only\n", error::role_conflict},
         {"UDP/BFCP", 5000, "a=fingerprint:nonsense\n", std::nullopt}, // unused on plain UDP
         // UDP/TLS/BFCP (RFC 8842): fingerprint required, we are always the DTLS server
