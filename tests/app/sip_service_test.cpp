@@ -33,7 +33,9 @@ TEST(SipServiceTest, ControllerConfigMapsConferenceUrisAndWebSocketEndpoint)
 {
     auto cfg = default_config();
     cfg.sip.load_limit = 42;
-    auto const c = make_controller_config(cfg, {.ws = 9443});
+    bound_listeners bound;
+    bound.ws = 9443;
+    auto const c = make_controller_config(cfg, bound);
     ASSERT_EQ(c.conference_aliases.count("demo"), 1u);
     EXPECT_EQ(c.conference_aliases.at("demo"), "demo");
     EXPECT_EQ(c.max_calls, 42u);
@@ -47,7 +49,7 @@ TEST(SipServiceTest, ControllerConfigMapsConferenceUrisAndWebSocketEndpoint)
     cfg.websocket.public_tls = false;
     cfg.websocket.public_host = "bfcp.example.com";
     cfg.websocket.public_port = 80;
-    auto const plain = make_controller_config(cfg, {.ws = 9443});
+    auto const plain = make_controller_config(cfg, bound);
     EXPECT_EQ(plain.sdp.ws.host, "bfcp.example.com");
     EXPECT_EQ(plain.sdp.ws.port, 80);
     EXPECT_EQ(plain.sdp.transports[0], sdp::transport::ws);
@@ -130,7 +132,9 @@ TEST(SipServiceTest, FingerprintAndDatagramPortOfTheApplication)
     bool const udp_offered = std::find(c.sdp.transports.begin(), c.sdp.transports.end(),
                                        sdp::transport::udp) != c.sdp.transports.end();
     EXPECT_EQ(udp_offered, app.datagram_port(false) != 0);
-    if (udp_offered) EXPECT_EQ(c.sdp.udp.port, app.datagram_port(false));
+    if (udp_offered) {
+        EXPECT_EQ(c.sdp.udp.port, app.datagram_port(false));
+    }
 }
 
 // Issue 11: the [sip] buffer sizes reach the UDP socket sofia opens for the real service.
