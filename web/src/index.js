@@ -1,0 +1,2 @@
+// Placeholder: the BFCP library's entry point (codec, client) goes here.
+export {};
