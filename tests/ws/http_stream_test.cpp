@@ -17,12 +17,22 @@ protected:
     /// Connects, sends GET /stream (HTTP/1.`minor`) and waits for the app's stream handle.
     std::shared_ptr<ws::http_stream> open(harness& h, tcp::socket& s, int minor = 1)
     {
+        // Counted before the request is sent (under the recorder's lock, as wait() reads it).
+        std::size_t before = 0;
+        EXPECT_TRUE(h.app->wait([&] {
+            before = h.app->streams.size();
+            return true;
+        }));
         EXPECT_FALSE(await_op([&](auto done) { s.async_connect(h.endpoint(), done); }));
         auto const req = "GET /stream HTTP/1." + std::to_string(minor) + "\r\nHost: x\r\n\r\n";
         EXPECT_FALSE(await_op([&](auto done) { net::async_write(s, net::buffer(req), done); }));
-        std::size_t const before = h.app->streams.size();
         EXPECT_TRUE(h.app->wait([&] { return h.app->streams.size() > before; }));
-        return h.app->streams.back();
+        std::shared_ptr<ws::http_stream> last;
+        EXPECT_TRUE(h.app->wait([&] {
+            last = h.app->streams.back();
+            return true;
+        }));
+        return last;
     }
 
     /// Reads until `needle` has arrived (or the connection ends / the bound passes).
