@@ -7,6 +7,7 @@
 #include <ws/tls.hpp>
 
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 namespace floorctl::app {
 
@@ -20,7 +21,8 @@ application::application(config cfg, net::io_context& ioc)
     // skip the strand per connection and the core runs transport events inline.
     bool const one_io_thread = cfg_.effective_io_threads() == 1;
     host_ = std::make_unique<core_host>(ioc_, cfg_.effective_io_threads(), nullptr, metrics_,
-                                        one_io_thread);
+                                        one_io_thread,
+                                        [this](report_change const& c) { journal_.record(c); });
 
     ws::listener_options o;
     o.address = cfg_.websocket.listen.address;
@@ -134,6 +136,7 @@ bool application::delete_conference(conference_id conf, std::function<void()> do
 {
     if (!catalog_.remove(conf)) return false;
     tokens_.revoke_conference(conf);
+    journal_.forget(conf);
     host_->remove_conference(conf, [done = std::move(done)](bool) {
         if (done) done();
     });
@@ -169,11 +172,24 @@ void application::start()
     listener_->run();
     for (auto const& l : tcp_listeners_)
         l->run();
+    // On a strand of its own: shutdown() cancels it from another thread.
+    keep_alive_ = std::make_unique<net::steady_timer>(net::make_strand(ioc_));
+    schedule_keep_alive();
     for (auto const& l : tls_listeners_)
         l->run();
     log_info("listening", {.extra = {{"address", cfg_.websocket.listen.address},
                                      {"port", std::to_string(port())},
                                      {"io_threads", std::to_string(cfg_.effective_io_threads())}}});
+}
+
+void application::schedule_keep_alive()
+{
+    keep_alive_->expires_after(std::chrono::seconds{15});
+    keep_alive_->async_wait([this](boost::system::error_code ec) {
+        if (ec) return; // cancelled: shutting down
+        journal_.keep_alive();
+        schedule_keep_alive();
+    });
 }
 
 std::uint16_t application::port() const noexcept
@@ -190,23 +206,40 @@ std::string application::local_base_url() const
     return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port());
 }
 
+namespace {
+
+/// "host:port" as clients are told to reach the WebSocket/HTTP port.
+std::string public_authority(websocket_settings const& w, std::uint16_t bound_port)
+{
+    auto const host = w.public_host.empty() ? std::string("localhost") : w.public_host;
+    auto const p = w.public_port != 0 ? w.public_port : bound_port;
+    return host + ":" + std::to_string(p);
+}
+
+} // namespace
+
 std::string application::websocket_uri(std::string const& token) const
 {
     auto const& w = cfg_.websocket;
-    auto host = w.public_host.empty() ? std::string("localhost") : w.public_host;
-    auto const p = w.public_port != 0 ? w.public_port : port();
-    return std::string(w.public_tls ? "wss://" : "ws://") + host + ":" + std::to_string(p) +
-           w.path + "?token=" + token;
+    return std::string(w.public_tls ? "wss://" : "ws://") + public_authority(w, port()) + w.path +
+           "?token=" + token;
+}
+
+std::string application::join_url(std::string const& token) const
+{
+    auto const& w = cfg_.websocket;
+    return std::string(w.public_tls ? "https://" : "http://") + public_authority(w, port()) +
+           "/join?token=" + token;
 }
 
 participant_result application::create_participant(conference_id conf, participant_info info,
-                                                   participant_claim claim)
+                                                   participant_claim claim, bool until_used)
 {
     auto allocated = catalog_.allocate_user(conf, info, claim);
     if (auto const* f = std::get_if<participant_failure>(&allocated)) return {std::nullopt, *f};
     auto floors = std::move(std::get<std::vector<floor_id>>(allocated));
     auto const user = info.id;
-    auto token = tokens_.issue(conf, user, clock::now());
+    auto token = tokens_.issue(conf, user, clock::now(), until_used);
     if (!token) {
         catalog_.release_user(conf, user);
         return {std::nullopt, participant_failure::internal};
@@ -220,7 +253,8 @@ participant_result application::create_participant(conference_id conf, participa
     });
     log_info("participant created",
              {.conference = conf, .user = user, .extra = {{"chair", claim.chair ? "yes" : "no"}}});
-    return {participant_ticket{websocket_uri(*token), conf, user, std::move(floors), *token},
+    return {participant_ticket{websocket_uri(*token), conf, user, std::move(floors), *token,
+                               join_url(*token)},
             participant_failure::internal};
 }
 
@@ -276,6 +310,7 @@ void application::shutdown(std::chrono::milliseconds limit, std::function<void()
     }
     log_info("shutting down",
              {.extra = {{"connections", std::to_string(listener_->connections().count())}}});
+    if (keep_alive_) net::post(keep_alive_->get_executor(), [this] { keep_alive_->cancel(); });
     listener_->stop();
     for (auto const& l : tcp_listeners_)
         l->stop();

@@ -9,6 +9,7 @@
 #include "conference_catalog.hpp"
 #include "config.hpp"
 #include "core_host.hpp"
+#include "event_journal.hpp"
 #include "metrics.hpp"
 #include "participants.hpp"
 
@@ -20,6 +21,7 @@
 #include <ws/stream_listener.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <functional>
 #include <memory>
@@ -40,6 +42,7 @@ struct participant_ticket {
     user_id user{};
     std::vector<floor_id> floors;
     std::string token;
+    std::string join_url; ///< https://host:port/join?token=...: the web app, for a browser
 };
 
 /// Outcome of create_participant().
@@ -76,6 +79,10 @@ public:
     /// The websocket-uri for `token` (public host/port/scheme from the configuration).
     [[nodiscard]] std::string websocket_uri(std::string const& token) const;
 
+    /// The web app's join link for `token` (the same public host and port, https or http as
+    /// the websocket-uri is wss or ws).
+    [[nodiscard]] std::string join_url(std::string const& token) const;
+
     // --- provisioning (the HTTP API, the SIP side, the configuration) --------------------------
 
     /// Adds conference `c` (id 0: one is picked) to the catalog and its shard. Returns the id,
@@ -97,9 +104,11 @@ public:
     /// allocated by the catalog (see participant_claim for chairs) and the core learns about the
     /// participant through a post to the conference's strand. That post is ordered before any
     /// connection that uses the token (the token does not exist before this returns, and the
-    /// connection's events go to the same strand), so no wait is needed.
+    /// connection's events go to the same strand), so no wait is needed. `until_used`: see
+    /// token_store::issue().
     [[nodiscard]] participant_result create_participant(conference_id conf, participant_info info,
-                                                        participant_claim claim = {});
+                                                        participant_claim claim = {},
+                                                        bool until_used = false);
 
     /// A fresh token for an existing participant (SIP re-INVITE with connection:new); the
     /// participant's older tokens are revoked. nullopt when the participant is unknown.
@@ -145,15 +154,22 @@ public:
     [[nodiscard]] conference_catalog& catalog() noexcept { return catalog_; }
     [[nodiscard]] token_store& tokens() noexcept { return tokens_; }
     [[nodiscard]] core_host& host() noexcept { return *host_; }
+    [[nodiscard]] event_journal& events() noexcept { return journal_; }
     [[nodiscard]] metrics& counters() noexcept { return metrics_; }
     [[nodiscard]] config const& settings() const noexcept { return cfg_; }
 
 private:
+    /// Arms keep_alive_ for the next event_journal::keep_alive().
+    void schedule_keep_alive();
+
     config cfg_;
     boost::asio::io_context& ioc_;
     metrics metrics_;
     token_store tokens_;
     conference_catalog catalog_;
+    event_journal journal_;
+    /// Writes event_journal::keep_alive() every 15 s while the server runs.
+    std::unique_ptr<boost::asio::steady_timer> keep_alive_;
     std::unique_ptr<core_host> host_;
     std::unique_ptr<http_api> api_;
     /// The connection limits of [limits], shared by every listener (they apply to the sum).

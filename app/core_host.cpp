@@ -15,8 +15,8 @@ namespace floorctl::app {
 namespace net = boost::asio;
 
 struct core_host::shard {
-    shard(net::io_context& ioc, std::uint16_t index)
-        : strand(net::make_strand(ioc)), core(server_options{index})
+    shard(net::io_context& ioc, std::uint16_t index, bool report_changes)
+        : strand(net::make_strand(ioc)), core(server_options{index, report_changes})
     {
     }
 
@@ -51,13 +51,15 @@ struct core_host::shard {
 };
 
 core_host::core_host(net::io_context& ioc, unsigned shards,
-                     std::shared_ptr<app::connections> connections, metrics& m, bool one_io_thread)
-    : ioc_(ioc), metrics_(m), one_io_thread_(one_io_thread)
+                     std::shared_ptr<app::connections> connections, metrics& m, bool one_io_thread,
+                     std::function<void(report_change const&)> on_change)
+    : ioc_(ioc), metrics_(m), one_io_thread_(one_io_thread), on_change_(std::move(on_change))
 {
     set_connections(std::move(connections));
     if (shards == 0) shards = 1;
     for (unsigned i = 0; i < shards; ++i) {
-        shards_.push_back(std::make_unique<shard>(ioc, static_cast<std::uint16_t>(i)));
+        shards_.push_back(
+            std::make_unique<shard>(ioc, static_cast<std::uint16_t>(i), on_change_ != nullptr));
     }
 }
 
@@ -369,6 +371,8 @@ void core_host::execute(shard& s, std::vector<action>& actions, event const* cau
                 [this, &s, id = start->id, gen = entry.generation](boost::system::error_code ec) {
                     if (!ec) on_timer(s, id, gen);
                 });
+        } else if (auto* change = std::get_if<report_change>(&a)) {
+            if (on_change_) on_change_(*change);
         } else if (auto* cancel = std::get_if<cancel_timer>(&a)) {
             if (auto it = s.timers.find(to_underlying(cancel->id)); it != s.timers.end()) {
                 it->second.timer->cancel();

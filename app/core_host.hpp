@@ -46,9 +46,12 @@ public:
     /// (connection_opened, frame_received, connection_closed) are raised on it. They then run
     /// the core at once instead of through the strand (see run_transport_event()). Other
     /// members may still be called from any thread.
+    ///
+    /// `on_change`: when set, the core reports what changes (server_options::report_changes)
+    /// and every report_change is handed to it, on the shard's strand.
     core_host(boost::asio::io_context& ioc, unsigned shards,
-              std::shared_ptr<app::connections> connections, metrics& m,
-              bool one_io_thread = false);
+              std::shared_ptr<app::connections> connections, metrics& m, bool one_io_thread = false,
+              std::function<void(report_change const&)> on_change = {});
     ~core_host();
     core_host(core_host const&) = delete;
     core_host& operator=(core_host const&) = delete;
@@ -128,6 +131,7 @@ private:
     boost::asio::io_context& ioc_;
     metrics& metrics_;
     bool const one_io_thread_;
+    std::function<void(report_change const&)> const on_change_;
     std::vector<std::unique_ptr<shard>> shards_;
 
     mutable std::mutex mutex_;

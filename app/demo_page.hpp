@@ -1,6 +1,6 @@
 #pragma once
 /// @file demo_page.hpp
-/// The static demo page served at GET /: "how to try it with a browser". Self-contained HTML and
+/// The protocol debugger served at GET /debug. Self-contained HTML and
 /// JavaScript (no external resources): paste a token, connect with sub-protocol BFCP (RFC 8857),
 /// send Hello / FloorRequest / FloorRelease encoded by hand (RFC 8855 §5), see decoded replies.
 

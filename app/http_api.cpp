@@ -3,10 +3,13 @@
 #include "application.hpp"
 #include "demo_page.hpp"
 #include "http_json.hpp"
+#include "landing_page.hpp"
 #include "log.hpp"
+#include "web_files.hpp"
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -84,6 +87,46 @@ ws::http_response participant_refusal(participant_failure f)
     return json_error(http::status::internal_server_error, "cannot create participant");
 }
 
+/// An embedded web file, or 304 when the client's copy (If-None-Match) is current. Browsers
+/// revalidate every time (no-cache): the files change with the binary, not with a version in
+/// their name.
+ws::http_response web_file_response(ws::http_request const& req, web_file const& f)
+{
+    auto const cached = req[http::field::if_none_match];
+    if (!cached.empty() && std::string_view(cached).find(f.etag) != std::string_view::npos) {
+        ws::http_response res{http::status::not_modified, 11};
+        res.set(http::field::etag, f.etag);
+        res.set(http::field::cache_control, "no-cache");
+        return res;
+    }
+    auto res = make_response(http::status::ok, std::string(f.bytes), web_content_type(f.name));
+    res.set(http::field::etag, f.etag);
+    res.set(http::field::cache_control, "no-cache");
+    res.set("X-Content-Type-Options", "nosniff");
+    return res;
+}
+
+/// The 401 of GET /api/session: {"error": "token_expired" | "token_unknown", "message"}.
+ws::http_response session_refusal(token_status status)
+{
+    boost::json::object o;
+    switch (status) {
+    case token_status::expired:
+        o["error"] = "token_expired";
+        o["message"] = "this link was not used in time; ask for a new one";
+        break;
+    case token_status::revoked:
+        o["error"] = "token_expired";
+        o["message"] = "this link was revoked (the participant or its conference was removed)";
+        break;
+    default:
+        o["error"] = "token_unknown";
+        o["message"] = "unknown link (a server restart forgets every link); ask for a new one";
+        break;
+    }
+    return json_answer(http::status::unauthorized, o);
+}
+
 } // namespace
 
 void http_api::handle(ws::http_request req, ws::request_context const& ctx,
@@ -108,9 +151,27 @@ void http_api::handle(ws::http_request req, ws::request_context const& ctx,
         });
         return;
     }
-    if ((target == "/" || target == "/index.html") && method == http::verb::get) {
-        return respond(make_response(http::status::ok, std::string(demo_page_html),
-                                     "text/html; charset=utf-8"));
+    if (method == http::verb::get || method == http::verb::head) {
+        if (target == "/" || target == "/index.html") {
+            return respond(make_response(http::status::ok, std::string(landing_page_html),
+                                         "text/html; charset=utf-8"));
+        }
+        if (target == "/debug") {
+            return respond(make_response(http::status::ok, std::string(demo_page_html),
+                                         "text/html; charset=utf-8"));
+        }
+        if (auto const name = web_file_name(target)) {
+            auto const* f = find_web_file(*name);
+            if (!f)
+                return respond(make_response(http::status::not_found, "not found\n", "text/plain"));
+            return respond(web_file_response(req, *f));
+        }
+    }
+    if (target == "/api/session") {
+        // The participant's own view; the token is the credential, not the admin rules.
+        if (method != http::verb::get)
+            return respond(json_error(http::status::method_not_allowed, "GET only"));
+        return session(req, std::move(respond));
     }
     if (target.rfind("/api/", 0) == 0) {
         if (!admin.enabled)
@@ -133,6 +194,38 @@ void http_api::handle(ws::http_request req, ws::request_context const& ctx,
         return handle_api(req, target, std::move(respond));
     }
     respond(make_response(http::status::not_found, "not found\n", "text/plain"));
+}
+
+std::optional<std::string> http_api::web_file_name(std::string_view path)
+{
+    // The web app reads its token from the query string (/join?token=...).
+    if (path == "/join") return std::string("app/index.html");
+    for (std::string_view const prefix : {"/web/bfcp/", "/web/app/"}) {
+        if (path.rfind(prefix, 0) != 0) continue;
+        // "/web/bfcp/x.js" -> "bfcp/x.js": names are looked up exactly in the embedded table,
+        // so "..", "%2e" or "//" cannot reach anything that is not embedded.
+        return std::string(path.substr(5));
+    }
+    return std::nullopt;
+}
+
+void http_api::session(ws::http_request const& req, ws::http_responder respond)
+{
+    auto const token = ws::extract_token(req, app_.settings().websocket.cookie_name);
+    if (!token || token->empty()) return respond(session_refusal(token_status::unknown));
+    auto const check = app_.tokens().check(*token, clock::now());
+    if (check.status != token_status::valid) return respond(session_refusal(check.status));
+    auto settings = app_.catalog().find(check.owner.conference);
+    if (!settings) return respond(session_refusal(token_status::revoked));
+    app_.host().snapshot(
+        check.owner.conference,
+        [settings = std::move(*settings), check, uri = app_.websocket_uri(*token),
+         respond = std::move(respond)](std::optional<conference_snapshot> snap) mutable {
+            if (!snap) return respond(session_refusal(token_status::revoked));
+            respond(
+                json_answer(http::status::ok, session_to_json({settings, *snap, check.owner.user,
+                                                               std::move(uri), check.expires_in})));
+        });
 }
 
 void http_api::handle_api(ws::http_request const& req, std::string_view path,
@@ -168,6 +261,12 @@ void http_api::handle_api(ws::http_request const& req, std::string_view path,
     if (!id || *id == 0) return respond(json_error(http::status::not_found, "bad conference id"));
     auto const conf = conference_id{*id};
 
+    if (parts.size() == 4 && parts[3] == "events") {
+        if (method != http::verb::get) {
+            return respond(json_error(http::status::method_not_allowed, "GET only"));
+        }
+        return events(req, conf, std::move(respond));
+    }
     if (parts.size() == 3 || (parts.size() == 4 && parts[3] == "floors")) {
         if (parts.size() == 3 && method == http::verb::delete_) {
             auto answer = std::make_shared<ws::http_responder>(std::move(respond));
@@ -220,6 +319,45 @@ void http_api::handle_api(ws::http_request const& req, std::string_view path,
                                 }
                                 respond(make_response(http::status::no_content, ""));
                             });
+}
+
+void http_api::events(ws::http_request const& req, conference_id conf, ws::http_responder respond)
+{
+    if (!app_.catalog().contains(conf))
+        return respond(json_error(http::status::not_found, "no such conference"));
+    // Last-Event-ID: the header EventSource sends when it reconnects, or the query parameter
+    // for a first connection that resumes (EventSource cannot set headers).
+    std::optional<std::uint64_t> last_id;
+    auto text = std::string(req["Last-Event-ID"]);
+    if (text.empty()) {
+        auto const target = std::string_view(req.target());
+        constexpr std::string_view key = "last_event_id=";
+        if (auto const q = target.find('?'); q != std::string_view::npos) {
+            auto const query = target.substr(q + 1);
+            for (std::size_t pos = 0; pos <= query.size();) {
+                auto const amp = std::min(query.find('&', pos), query.size());
+                auto const param = query.substr(pos, amp - pos);
+                if (param.rfind(key, 0) == 0) text = std::string(param.substr(key.size()));
+                pos = amp + 1;
+            }
+        }
+    }
+    if (!text.empty()) {
+        std::uint64_t v = 0;
+        auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        // An id this server never gave (not a number) is resumed like a too old one: reset.
+        last_id = ec == std::errc{} && end == text.data() + text.size() ? v : ~std::uint64_t{0};
+    }
+    ws::http_response head{http::status::ok, 11};
+    head.set(http::field::content_type, "text/event-stream; charset=utf-8");
+    head.set(http::field::cache_control, "no-store");
+    head.set("X-Accel-Buffering", "no"); // reverse proxies: do not buffer the stream
+    auto stream = respond.stream(std::move(head));
+    if (!stream) {
+        return respond(json_error(http::status::internal_server_error, "cannot stream here"));
+    }
+    log_info("event stream opened", {.conference = conf});
+    app_.events().subscribe(conf, last_id, std::move(stream));
 }
 
 void http_api::create_conference(ws::http_request const& req, ws::http_responder respond)

@@ -3,6 +3,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+
 namespace floorctl::app {
 
 namespace json = boost::json;
@@ -237,6 +239,45 @@ json::object ticket_to_json(participant_ticket const& t)
         floors.push_back(to_underlying(f));
     o["floors"] = std::move(floors);
     o["token"] = t.token;
+    o["join_url"] = t.join_url;
+    return o;
+}
+
+json::object session_to_json(session_view const& v)
+{
+    json::object o;
+    o["conference"] = to_underlying(v.snapshot.id);
+    o["conference_name"] = v.settings.name;
+    o["user"] = to_underlying(v.user);
+    std::string display_name;
+    for (auto const& p : v.snapshot.participants) {
+        if (p.id == v.user) display_name = p.display_name;
+    }
+    o["display_name"] = display_name;
+    o["websocket_uri"] = v.websocket_uri;
+    // Chairs as the core has them: chair_users, and the ids reserved for chair_uris.
+    auto const core = to_conference_config(v.settings, false);
+    json::array floors;
+    for (auto const& f : v.snapshot.floors) {
+        json::object fo;
+        fo["id"] = to_underlying(f.id);
+        fo["label"] = f.label;
+        fo["policy"] = to_string(f.kind);
+        bool chair = false;
+        for (auto const& fc : core.floors) {
+            if (fc.id == f.id)
+                chair = std::find(fc.chairs.begin(), fc.chairs.end(), v.user) != fc.chairs.end();
+        }
+        fo["chair"] = chair;
+        floors.push_back(std::move(fo));
+    }
+    o["floors"] = std::move(floors);
+    if (v.expires_in) {
+        // Whole seconds, rounded down: the token is usable at least this long.
+        o["expires_in"] = std::chrono::duration_cast<std::chrono::seconds>(*v.expires_in).count();
+    } else {
+        o["expires_in"] = nullptr;
+    }
     return o;
 }
 

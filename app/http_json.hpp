@@ -41,8 +41,21 @@ struct participant_parse {
 /// {"id", "name", "floors": [{"id", "policy", ...}]}.
 [[nodiscard]] boost::json::object conference_to_json(conference_settings const& c);
 
-/// {"websocket_uri", "confid", "userid", "floors": [ids], "token"}.
+/// {"websocket_uri", "confid", "userid", "floors": [ids], "token", "join_url"}.
 [[nodiscard]] boost::json::object ticket_to_json(participant_ticket const& t);
+
+/// What GET /api/session describes: one participant's view of its conference.
+struct session_view {
+    conference_settings const& settings;
+    conference_snapshot const& snapshot;
+    user_id user{};
+    std::string websocket_uri;
+    std::optional<clock::duration> expires_in; ///< token_check::expires_in
+};
+
+/// {"conference", "conference_name", "user", "display_name", "websocket_uri", "floors": [{"id",
+/// "label", "policy", "chair"}], "expires_in": seconds or null} (docs/http-api.md).
+[[nodiscard]] boost::json::object session_to_json(session_view const& v);
 
 /// The floor state: {"confid", "require_tls", "floors": [{"id", "policy", "holders": [...],
 /// "queue": [...]}], "participants": [...]}.

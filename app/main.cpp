@@ -76,7 +76,27 @@ int check_config(char const* path)
     return 0;
 }
 
-void print_banner(application const& app, config const& cfg, std::uint16_t sip_port)
+/// The embedded default configuration is the demo: two participants of its conference are made
+/// at start, and their join links printed, so that trying it is opening two links. Their tokens
+/// do not expire before their first use (token_store::issue, `until_used`): the links work
+/// however long after the start they are opened, and afterwards for reconnects, until the
+/// server stops.
+std::vector<std::string> make_demo_links(application& app, config const& cfg)
+{
+    std::vector<std::string> links;
+    if (cfg.conferences.empty()) return links;
+    auto const conf = floorctl::conference_id{cfg.conferences.front().id};
+    for (auto const* name : {"Alice", "Bob"}) {
+        floorctl::participant_info info;
+        info.display_name = name;
+        auto const r = app.create_participant(conf, std::move(info), {}, true);
+        if (r.ticket) links.push_back(r.ticket->join_url);
+    }
+    return links;
+}
+
+void print_banner(application const& app, config const& cfg, std::uint16_t sip_port,
+                  std::vector<std::string> const& join_links)
 {
     auto const base = app.local_base_url();
     auto const key =
@@ -85,7 +105,11 @@ void print_banner(application const& app, config const& cfg, std::uint16_t sip_p
     if (!cfg.conferences.empty()) conf_id = std::to_string(cfg.conferences.front().id);
     std::printf("floorctl %s listening on %s (port %u)\n", version(), base.c_str(),
                 static_cast<unsigned>(app.port()));
-    std::printf("  demo page:   %s/\n", base.c_str());
+    for (auto const& link : join_links)
+        std::printf("  join:        %s\n", link.c_str());
+    if (!join_links.empty())
+        std::printf("               (open each in a browser tab; accept the certificate)\n");
+    std::printf("  debugger:    %s/debug\n", base.c_str());
     std::printf("  websocket:   %s\n", app.websocket_uri("<token>").c_str());
     std::printf("  health:      %s/healthz   metrics: %s/metrics\n", base.c_str(), base.c_str());
     if (cfg.admin.enabled) {
@@ -193,7 +217,9 @@ int main(int argc, char** argv)
         app.start();
         std::unique_ptr<sip_service> sip;
         if (cfg.sip.enabled) sip = std::make_unique<sip_service>(app, cfg);
-        print_banner(app, cfg, sip ? sip->port() : 0);
+        auto const join_links =
+            config_path ? std::vector<std::string>{} : make_demo_links(app, cfg);
+        print_banner(app, cfg, sip ? sip->port() : 0, join_links);
 
         std::thread sip_stopper;
         net::signal_set signals(ioc, SIGINT, SIGTERM);

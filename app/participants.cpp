@@ -61,7 +61,7 @@ std::optional<token_store::key> token_store::parse(std::string_view token)
 }
 
 std::optional<std::string> token_store::issue(conference_id conf, user_id user,
-                                              clock::time_point now)
+                                              clock::time_point now, bool until_used)
 {
     auto token = make_token();
     if (!token) return std::nullopt;
@@ -69,10 +69,10 @@ std::optional<std::string> token_store::issue(conference_id conf, user_id user,
     std::lock_guard lock(mutex_);
     expire_locked(now, expiry_steps_per_issue);
     // A repeated 128-bit random value means a broken RNG: refuse rather than rebind.
-    if (!tokens_.try_emplace(k, entry{{conf, user}, now, phase::unused}).second)
+    if (!tokens_.try_emplace(k, entry{{conf, user}, now, phase::unused, until_used}).second)
         return std::nullopt;
     live_[conf][user].push_back(k);
-    by_issue_.push_back({now, k});
+    if (!until_used) by_issue_.push_back({now, k});
     ++counts_.unused;
     return token;
 }
@@ -81,16 +81,17 @@ token_check token_store::check_locked(entry const& e, clock::time_point now) con
 {
     switch (e.state) {
     case phase::revoked:
-        return {token_status::revoked, e.owner};
+        return {token_status::revoked, e.owner, std::nullopt};
     case phase::expired:
-        return {token_status::expired, e.owner};
+        return {token_status::expired, e.owner, std::nullopt};
     case phase::unused:
-        if (now - e.issued >= lifetime_) return {token_status::expired, e.owner};
-        break;
+        if (e.until_used) break;
+        if (now - e.issued >= lifetime_) return {token_status::expired, e.owner, std::nullopt};
+        return {token_status::valid, e.owner, lifetime_ - (now - e.issued)};
     case phase::used:
         break;
     }
-    return {token_status::valid, e.owner};
+    return {token_status::valid, e.owner, std::nullopt};
 }
 
 token_check token_store::check(std::string_view token, clock::time_point now) const
@@ -110,8 +111,9 @@ token_check token_store::use(std::string_view token, clock::time_point now)
     std::lock_guard lock(mutex_);
     auto const it = tokens_.find(*k);
     if (it == tokens_.end()) return {};
-    auto const c = check_locked(it->second, now);
+    auto c = check_locked(it->second, now);
     if (c.status == token_status::valid && it->second.state == phase::unused) {
+        c.expires_in.reset();
         it->second.state = phase::used;
         --counts_.unused;
         ++counts_.used;

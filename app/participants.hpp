@@ -39,6 +39,10 @@ enum class token_status : std::uint8_t {
 struct token_check {
     token_status status = token_status::unknown;
     token_owner owner; ///< meaningful unless status is unknown
+    /// Valid and never used: how long it stays usable for a first connection. nullopt when it
+    /// has no deadline any more (used: valid for reconnects until revoked; or issued without
+    /// one) or is not valid.
+    std::optional<clock::duration> expires_in;
 };
 
 /// A fresh random token: 16 bytes (128 bits) from OpenSSL RAND_bytes, as 32 lowercase hex
@@ -83,8 +87,11 @@ public:
     explicit token_store(std::chrono::milliseconds lifetime) : lifetime_(lifetime) {}
 
     /// Issues a token bound to (conference, user). nullopt when the RNG fails.
+    /// `until_used`: the token does not expire before its first use (the start banner's join
+    /// links, which may be opened any time later); it still ends when revoked. Such tokens are
+    /// not in the expiry queue, so they are for a handful of tokens, not for every participant.
     [[nodiscard]] std::optional<std::string> issue(conference_id conf, user_id user,
-                                                   clock::time_point now);
+                                                   clock::time_point now, bool until_used = false);
 
     /// Status of `token` at `now`, without changing anything.
     [[nodiscard]] token_check check(std::string_view token, clock::time_point now) const;
@@ -123,6 +130,7 @@ private:
         token_owner owner;
         clock::time_point issued;
         phase state = phase::unused;
+        bool until_used = false; ///< no expiry before the first use
     };
     struct queued {
         clock::time_point at; // issue queue: issued; forget queue: when to forget

@@ -48,7 +48,9 @@ void server::impl::grant(op& o, floor_request_state& r, request_floor& rf)
     if (auto it = std::find(f.queue.begin(), f.queue.end(), r.id); it != f.queue.end()) {
         f.queue.erase(it);
         --queued_total;
+        note_queue(o, rf.floor);
     }
+    note_change(o, change_kind::floor_granted, rf.floor, r.id, r.beneficiary);
     assert(f.holders.size() < f.cfg.max_holders);
     f.holders.push_back(r.id);
     ++holders_total;
@@ -81,6 +83,7 @@ void server::impl::enqueue(op& o, floor_request_state& r, request_floor& rf, boo
         static_cast<std::uint8_t>(std::min<std::ptrdiff_t>(pos - f.queue.begin() + 1, 255));
     rf.eligible = eligible;
     mark_dirty(o, rf.floor);
+    note_queue(o, rf.floor);
 }
 
 void server::impl::move_in_queue(op& o, floor_state& f, floor_request_id id, std::size_t pos)
@@ -91,6 +94,7 @@ void server::impl::move_in_queue(op& o, floor_state& f, floor_request_id id, std
     pos = std::min(pos, f.queue.size());
     f.queue.insert(f.queue.begin() + static_cast<std::ptrdiff_t>(pos), id);
     mark_dirty(o, f.cfg.id);
+    note_queue(o, f.cfg.id);
 }
 
 void server::impl::end_floor(op& o, floor_request_state& r, request_floor& rf,
@@ -100,10 +104,15 @@ void server::impl::end_floor(op& o, floor_request_state& r, request_floor& rf,
     if (auto it = std::find(f.holders.begin(), f.holders.end(), r.id); it != f.holders.end()) {
         f.holders.erase(it);
         --holders_total;
+        note_change(o,
+                    status == request_status::revoked ? change_kind::floor_revoked
+                                                      : change_kind::floor_released,
+                    rf.floor, r.id, r.beneficiary);
     }
     if (auto it = std::find(f.queue.begin(), f.queue.end(), r.id); it != f.queue.end()) {
         f.queue.erase(it);
         --queued_total;
+        note_queue(o, rf.floor);
     }
     cancel(o, rf.hold_timer);
     cancel(o, rf.chair_timer);
@@ -182,6 +191,73 @@ void server::impl::flush(op& o)
             push(o, u, status);
     }
     o.dirty.clear();
+    flush_reports(o);
+}
+
+// ---- reports (server_options::report_changes) ----
+
+namespace {
+
+std::string const& display_name_of(conference const& c, user_id u)
+{
+    static std::string const none;
+    auto const it = c.participants.find(u);
+    return it == c.participants.end() ? none : it->second.info.display_name;
+}
+
+} // namespace
+
+void server::impl::note_change(op& o, change_kind kind, floor_id f, floor_request_id request,
+                               user_id user)
+{
+    if (opts.report_changes) o.reports.push_back({kind, f, user, request});
+}
+
+void server::impl::note_queue(op& o, floor_id f)
+{
+    if (opts.report_changes && std::find(o.queues.begin(), o.queues.end(), f) == o.queues.end())
+        o.queues.push_back(f);
+}
+
+void server::impl::report_participant(op& o, change_kind kind, user_id u)
+{
+    if (!opts.report_changes) return;
+    report_change r;
+    r.kind = kind;
+    r.conference = o.c.cfg.id;
+    r.user = u;
+    r.display_name = display_name_of(o.c, u);
+    o.out.emplace_back(std::move(r));
+}
+
+void server::impl::flush_reports(op& o)
+{
+    if (o.reports.empty() && o.queues.empty()) return;
+    auto const report = [&](change_kind kind, floor_id fid, user_id user,
+                            floor_request_id request) {
+        auto const fit = o.c.floors.find(fid);
+        if (fit == o.c.floors.end()) return;
+        report_change r;
+        r.kind = kind;
+        r.conference = o.c.cfg.id;
+        r.floor = fid;
+        r.floor_label = fit->second.cfg.label;
+        r.user = user;
+        if (user != user_id{}) r.display_name = display_name_of(o.c, user);
+        r.request = request;
+        r.queue.reserve(fit->second.queue.size());
+        for (auto const id : fit->second.queue) {
+            auto const b = o.c.requests.at(id).beneficiary;
+            r.queue.push_back({id, b, display_name_of(o.c, b)});
+        }
+        o.out.emplace_back(std::move(r));
+    };
+    for (auto const& p : o.reports)
+        report(p.kind, p.floor, p.user, p.request);
+    for (auto const fid : o.queues)
+        report(change_kind::queue_changed, fid, user_id{}, floor_request_id{});
+    o.reports.clear();
+    o.queues.clear();
 }
 
 // ---- messages ----

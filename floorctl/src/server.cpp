@@ -277,8 +277,10 @@ void server::impl::on_bound(connection_bound const& ev, std::vector<action>& out
         out.emplace_back(close_connection{*p.conn, close_reason::superseded});
         bindings.erase(*p.conn);
     }
+    bool const joined = !p.conn;
     p.conn = ev.conn;
     cancel(o, p.grace_timer);
+    if (joined) report_participant(o, change_kind::participant_joined, ev.user);
 }
 
 void server::impl::on_frame(frame_received const& ev, std::vector<action>& out)
@@ -386,6 +388,7 @@ void server::impl::on_closed(connection_closed const& ev, std::vector<action>& o
     auto& p = pit->second;
     p.conn.reset();
     op o{c, out};
+    report_participant(o, change_kind::participant_left, bound.user);
     chair_left(o, bound.user);
     if (c.cfg.reconnect_grace > clock::duration::zero()) {
         flush(o);
@@ -495,6 +498,7 @@ void server::impl::say_goodbye(op& o, participant& p, close_reason reason)
     o.out.emplace_back(close_connection{*p.conn, reason});
     bindings.erase(*p.conn);
     p.conn.reset();
+    report_participant(o, change_kind::participant_left, p.info.id);
 }
 
 void server::impl::leave(op& o, user_id u)

@@ -32,11 +32,23 @@ struct server::impl {
         user_id user{};
     };
 
+    /// A floor change to report at the end of the operation (report_change).
+    struct pending_report {
+        change_kind kind = change_kind::floor_granted;
+        floor_id floor{};
+        user_id user{};
+        floor_request_id request{};
+    };
+
     /// One operation on one conference: where actions go and which floors changed.
     struct op {
         detail::conference& c;
         std::vector<action>& out;
         boost::container::small_vector<floor_id, 4> dirty{};
+        // Only with server_options::report_changes: floor changes and changed queues, reported
+        // by flush().
+        boost::container::small_vector<pending_report, 4> reports{};
+        boost::container::small_vector<floor_id, 4> queues{};
     };
 
     server_options opts;
@@ -110,6 +122,14 @@ struct server::impl {
     /// Announces queue position changes and sends FloorStatus for every dirty floor.
     void flush(op& o);
     void mark_dirty(op& o, floor_id f);
+    /// Notes a floor change for flush() to report (report_changes only).
+    void note_change(op& o, change_kind kind, floor_id f, floor_request_id request, user_id user);
+    /// Notes that the queue of `f` changed (report_changes only).
+    void note_queue(op& o, floor_id f);
+    /// Reports that participant `u` joined or left, at once (report_changes only).
+    void report_participant(op& o, change_kind kind, user_id u);
+    /// The report_change actions of the operation, then clears its notes.
+    void flush_reports(op& o);
 
     // ---- messages ----
     timer_id start(op& o, clock::duration after, timer_target t);

@@ -78,6 +78,7 @@ void server::impl::dispatch(connection_id conn, conference& c, participant& p, m
                 bindings.erase(conn);
                 p.conn.reset();
                 out.emplace_back(close_connection{conn, close_reason::client_goodbye});
+                report_participant(o, change_kind::participant_left, h.user);
                 chair_left(o, h.user);
                 leave(o, h.user);
             } else if constexpr (std::is_same_v<T, error_reply> || std::is_same_v<T, goodbye_ack> ||

@@ -276,6 +276,25 @@ std::string_view to_string(close_reason r) noexcept
     return unknown;
 }
 
+std::string_view to_string(change_kind k) noexcept
+{
+    switch (k) {
+    case change_kind::floor_granted:
+        return "floor_granted";
+    case change_kind::floor_released:
+        return "floor_released";
+    case change_kind::floor_revoked:
+        return "floor_revoked";
+    case change_kind::queue_changed:
+        return "queue_changed";
+    case change_kind::participant_joined:
+        return "participant_joined";
+    case change_kind::participant_left:
+        return "participant_left";
+    }
+    return unknown;
+}
+
 std::string_view primitive_name(std::uint8_t wire_number) noexcept
 {
     if (wire_number == 18) return "GoodbyeAck(draft)";

@@ -4,6 +4,7 @@
 #include "application.hpp"
 #include "http_json.hpp"
 #include "log.hpp"
+#include "web_files.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/json/parse.hpp>
@@ -66,10 +67,15 @@ protected:
     ws::http_response call(http::verb method, std::string target, std::string body = {},
                            std::string remote = "127.0.0.1", std::string bearer = {})
     {
-        if (!app_) start(cfg_);
         ws::http_request req{method, target, 11};
         if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
         req.body() = std::move(body);
+        return call_with(std::move(req), std::move(remote));
+    }
+
+    ws::http_response call_with(ws::http_request req, std::string remote = "127.0.0.1")
+    {
+        if (!app_) start(cfg_);
         ws::request_context ctx;
         ctx.conn = connection_id{1};
         ctx.remote_address = std::move(remote);
@@ -121,12 +127,162 @@ TEST_F(HttpApiTest, MetricsAreServedAsPrometheusText)
     EXPECT_NE(r.body().find("floorctl_conferences 1\n"), std::string::npos) << r.body();
 }
 
-TEST_F(HttpApiTest, DemoPageIsHtml)
+TEST_F(HttpApiTest, LandingPageLinksTheDebugger)
 {
     auto const r = call(http::verb::get, "/");
     EXPECT_EQ(r.result(), http::status::ok);
     EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
     EXPECT_NE(r.body().find("<!doctype html>"), std::string::npos);
+    EXPECT_NE(r.body().find("href=\"/debug\""), std::string::npos);
+    EXPECT_NE(r.body().find("/join?token="), std::string::npos);
+}
+
+TEST_F(HttpApiTest, DebuggerPageIsAtSlashDebug)
+{
+    auto const r = call(http::verb::get, "/debug");
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
+    EXPECT_NE(r.body().find("new WebSocket(u,\"BFCP\")"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, EmbeddedWebFilesAreServedWithTypeAndValidator)
+{
+    // Every file under web/src and web/app is in the binary, byte for byte.
+    ASSERT_NE(find_web_file("bfcp/index.js"), nullptr);
+    ASSERT_NE(find_web_file("app/index.html"), nullptr);
+    for (auto const& f : embedded_web_files()) {
+        auto const r = call(http::verb::get, "/web/" + std::string(f.name));
+        EXPECT_EQ(r.result(), http::status::ok) << f.name;
+        EXPECT_EQ(r.body(), f.bytes) << f.name;
+        EXPECT_EQ(r[http::field::etag], f.etag) << f.name;
+        EXPECT_EQ(r[http::field::cache_control], "no-cache") << f.name;
+    }
+    auto const js = call(http::verb::get, "/web/bfcp/index.js");
+    EXPECT_EQ(js[http::field::content_type], "text/javascript; charset=utf-8");
+    auto const html = call(http::verb::get, "/web/app/index.html");
+    EXPECT_EQ(html[http::field::content_type], "text/html; charset=utf-8");
+
+    // A client holding the current copy gets 304 without a body.
+    ws::http_request req{http::verb::get, "/web/bfcp/index.js", 11};
+    req.set(http::field::if_none_match, js[http::field::etag]);
+    auto const again = call_with(std::move(req));
+    EXPECT_EQ(again.result(), http::status::not_modified);
+    EXPECT_TRUE(again.body().empty());
+}
+
+TEST_F(HttpApiTest, JoinServesTheAppPageWhateverTheQuery)
+{
+    auto const* index = find_web_file("app/index.html");
+    ASSERT_NE(index, nullptr);
+    for (auto const* target : {"/join", "/join?token=0123", "/join?token=x&lang=de"}) {
+        auto const r = call(http::verb::get, target);
+        EXPECT_EQ(r.result(), http::status::ok) << target;
+        EXPECT_EQ(r.body(), index->bytes) << target;
+        EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
+    }
+}
+
+TEST_F(HttpApiTest, WebPathsOutsideTheEmbeddedFilesAre404)
+{
+    // Names are looked up in the embedded table, never on disk: no traversal, no listing.
+    for (auto const* target :
+         {"/web/bfcp/", "/web/bfcp/nope.js", "/web/bfcp/../app/index.html",
+          "/web/app/../../CMakeLists.txt", "/web/app/%2e%2e/%2e%2e/etc/passwd",
+          "/web/bfcp/..%2fapp%2findex.html", "/web/app//index.html", "/web/bfcp/index.js/",
+          "/web/app/./index.html", "/web/", "/web/src/index.js", "/web/bfcp/index.js%00.html",
+          "/web/app/index.html/..", "/web/app/../app/index.html"}) {
+        auto const r = call(http::verb::get, target);
+        EXPECT_EQ(r.result(), http::status::not_found) << target;
+    }
+}
+
+TEST_F(HttpApiTest, SessionDescribesTheTokensParticipant)
+{
+    auto cfg = cfg_;
+    cfg.conferences[0].floors[0].label = "slides";
+    cfg.conferences[0].chair_users = {7};
+    floor_settings chaired;
+    chaired.id = 2;
+    chaired.policy = policy::chair;
+    cfg.conferences[0].floors.push_back(chaired);
+    start(cfg);
+    auto const ticket =
+        boost::json::parse(call(http::verb::post, "/api/conferences/1/participants",
+                                R"({"user_id":7,"display_name":"Carol","chair":true})")
+                               .body());
+    auto const token = std::string(ticket.at("token").as_string());
+    EXPECT_EQ(ticket.at("join_url").as_string(),
+              "https://localhost:" + std::to_string(app_->port()) + "/join?token=" + token);
+
+    auto const r = call(http::verb::get, "/api/session?token=" + token, {}, "192.0.2.1");
+    ASSERT_EQ(r.result(), http::status::ok) << r.body();
+    EXPECT_EQ(r[http::field::content_type], "application/json");
+    EXPECT_EQ(r[http::field::cache_control], "no-store");
+    auto j = boost::json::parse(r.body()).as_object();
+    auto const expires = j.at("expires_in").as_int64();
+    EXPECT_GT(expires, 290); // token_lifetime is 300 s
+    EXPECT_LE(expires, 300);
+    j.erase("expires_in");
+    auto const want = boost::json::parse(R"({"conference":1,"conference_name":"one","user":7,
+        "display_name":"Carol","websocket_uri":"wss://localhost:)" +
+                                         std::to_string(app_->port()) + "/bfcp?token=" + token +
+                                         R"(","floors":[
+        {"id":1,"label":"slides","policy":"queue","chair":true},
+        {"id":2,"label":"","policy":"chair","chair":true}]})");
+    EXPECT_EQ(boost::json::value(j), want) << r.body();
+
+    // The token cookie works as well.
+    ws::http_request req{http::verb::get, "/api/session", 11};
+    req.set(http::field::cookie, "other=1; floorctl_token=" + token);
+    EXPECT_EQ(call_with(std::move(req)).result(), http::status::ok);
+}
+
+TEST_F(HttpApiTest, SessionOfAnOrdinaryParticipantNamesNoChair)
+{
+    auto const ticket = boost::json::parse(
+        call(http::verb::post, "/api/conferences/1/participants", R"({"display_name":"Dan"})")
+            .body());
+    auto const token = std::string(ticket.at("token").as_string());
+    auto const j = boost::json::parse(call(http::verb::get, "/api/session?token=" + token).body());
+    EXPECT_FALSE(j.at("floors").at(0).at("chair").as_bool());
+    EXPECT_EQ(j.at("display_name").as_string(), "Dan");
+}
+
+TEST_F(HttpApiTest, SessionRefusesBadTokensWith401)
+{
+    auto const refusal = [&](std::string const& target) {
+        auto const r = call(http::verb::get, target);
+        EXPECT_EQ(r.result(), http::status::unauthorized) << target;
+        EXPECT_EQ(r[http::field::content_type], "application/json");
+        auto const j = boost::json::parse(r.body());
+        EXPECT_TRUE(j.at("message").is_string());
+        return std::string(j.at("error").as_string());
+    };
+    EXPECT_EQ(refusal("/api/session"), "token_unknown");
+    EXPECT_EQ(refusal("/api/session?token="), "token_unknown");
+    EXPECT_EQ(refusal("/api/session?token=zz"), "token_unknown");
+    EXPECT_EQ(refusal("/api/session?token=0123456789abcdef0123456789abcdef"), "token_unknown");
+
+    auto const ticket =
+        boost::json::parse(call(http::verb::post, "/api/conferences/1/participants", "{}").body());
+    auto const token = std::string(ticket.at("token").as_string());
+    call(http::verb::delete_,
+         "/api/conferences/1/participants/" + std::to_string(ticket.at("userid").as_int64()));
+    EXPECT_EQ(refusal("/api/session?token=" + token), "token_expired");
+    EXPECT_EQ(call(http::verb::post, "/api/session?token=" + token).result(),
+              http::status::method_not_allowed);
+}
+
+TEST_F(HttpApiTest, SessionIsServedWithTheAdminApiDisabledAndFromAnyPeer)
+{
+    auto cfg = cfg_;
+    cfg.admin.enabled = false;
+    start(cfg);
+    auto const t = app_->create_participant(conference_id{1}, participant_info{});
+    ASSERT_TRUE(t.ticket);
+    EXPECT_EQ(
+        call(http::verb::get, "/api/session?token=" + t.ticket->token, {}, "198.51.100.7").result(),
+        http::status::ok);
 }
 
 TEST_F(HttpApiTest, AddParticipantReturnsTicket)
@@ -453,10 +609,11 @@ TEST(HttpJsonTest, ParticipantBody)
 TEST(HttpJsonTest, TicketShape)
 {
     participant_ticket t{
-        "wss://h:1/bfcp?token=ab", conference_id{4}, user_id{5}, {floor_id{1}, floor_id{2}}, "ab"};
+        "wss://h:1/bfcp?token=ab",  conference_id{4}, user_id{5}, {floor_id{1}, floor_id{2}}, "ab",
+        "https://h:1/join?token=ab"};
     EXPECT_EQ(
         boost::json::serialize(ticket_to_json(t)),
-        R"({"websocket_uri":"wss://h:1/bfcp?token=ab","confid":4,"userid":5,"floors":[1,2],"token":"ab"})");
+        R"({"websocket_uri":"wss://h:1/bfcp?token=ab","confid":4,"userid":5,"floors":[1,2],"token":"ab","join_url":"https://h:1/join?token=ab"})");
 }
 
 TEST(ConferenceConfigTest, ChairsByUriGetReservedIdsAndPolicyMaps)

@@ -243,3 +243,35 @@ TEST(TokenStoreComplexityTest, SustainedCallsKeepTheTableAndTheWorkPerCallBounde
     EXPECT_EQ(c.unused, 200u);
     EXPECT_EQ(c.unused + c.used + c.ended, s.size());
 }
+
+TEST(TokenStoreTest, AnUnusedTokenSaysHowLongItStaysUsable)
+{
+    token_store s(5min);
+    auto const t = s.issue(conference_id{1}, user_id{2}, t0);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(s.check(*t, t0 + 20s).expires_in, clock::duration{280s});
+    EXPECT_EQ(s.check(*t, t0 + 5min).expires_in, std::nullopt); // expired
+    auto const u = s.issue(conference_id{1}, user_id{3}, t0);
+    ASSERT_TRUE(u);
+    // Used: valid for reconnects until revoked, so no deadline.
+    EXPECT_EQ(s.use(*u, t0 + 1s).expires_in, std::nullopt);
+    EXPECT_EQ(s.check(*u, t0 + 1h).status, token_status::valid);
+    EXPECT_EQ(s.check(*u, t0 + 1h).expires_in, std::nullopt);
+}
+
+TEST(TokenStoreTest, AnUntilUsedTokenDoesNotExpireBeforeItsFirstUse)
+{
+    token_store s(5min);
+    auto const t = s.issue(conference_id{1}, user_id{2}, t0, true);
+    ASSERT_TRUE(t);
+    // Other issues run the expiry queue well past the lifetime; this token is not in it.
+    for (int i = 0; i < 20; ++i)
+        ASSERT_TRUE(s.issue(conference_id{1}, user_id{3}, t0 + 1h + std::chrono::seconds{i}));
+    s.purge(t0 + 24h);
+    auto const c = s.check(*t, t0 + 24h);
+    EXPECT_EQ(c.status, token_status::valid);
+    EXPECT_EQ(c.expires_in, std::nullopt);
+    EXPECT_EQ(s.use(*t, t0 + 24h).status, token_status::valid);
+    EXPECT_EQ(s.revoke_user(conference_id{1}, user_id{2}, t0 + 25h), 1u);
+    EXPECT_EQ(s.check(*t, t0 + 25h).status, token_status::revoked);
+}

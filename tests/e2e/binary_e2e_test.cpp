@@ -1,6 +1,7 @@
 // The real `floorctl` binary: check-config on good and bad files, and SIGTERM with a client
 // connected (Goodbye, close 1001, exit status 0). The binary is started with posix_spawn; every
-// wait is bounded (poll() on its output, a bounded waitpid loop).
+// wait is bounded (poll() on its output, a bounded waitpid loop). Also the event stream of the
+// provisioning API, read while WebSocket participants use a floor.
 
 #include "e2e_support.hpp"
 #include "sip/sipp_runner.hpp"
@@ -11,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+
+#include <boost/json/serialize.hpp>
 
 using namespace e2e;
 
@@ -206,5 +209,231 @@ format = "json"
     p.signal(SIGTERM);
     auto const code = p.wait_exit(10000);
     EXPECT_EQ(code, 0) << p.drain(500);
+    std::filesystem::remove(path);
+}
+
+// --- the integrators' event stream ----------------------------------------------------------
+// A reader of GET /api/conferences/1/events sees two WebSocket participants join, get the floor,
+// queue and release it; it drops, misses events, resumes with Last-Event-ID and gets exactly
+// those; a too old id gets `reset`; a bad key is 401, an unknown conference 404. Every read is
+// bounded (SO_RCVTIMEO).
+
+namespace {
+
+constexpr std::string_view key = "events-e2e-key-0123456789";
+
+/// One server-sent event.
+struct sse_event {
+    std::string id;
+    std::string name;
+    boost::json::object data;
+};
+
+/// A reader of a text/event-stream over HTTPS: decodes the chunked coding and the events.
+class sse_reader {
+public:
+    sse_reader(std::uint16_t port, std::string const& target, std::string const& bearer,
+               std::string const& last_event_id = {})
+        : ctx_(ws::make_client_context()), s_(ioc_, *ctx_)
+    {
+        s_.next_layer().connect({net::ip::make_address("127.0.0.1"), port});
+        bound_reads(s_.next_layer());
+        s_.handshake(net::ssl::stream_base::client);
+        std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" +
+                          "Accept: text/event-stream\r\nAuthorization: Bearer " + bearer + "\r\n";
+        if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
+        req += "\r\n";
+        net::write(s_, net::buffer(req));
+        while (raw_.find("\r\n\r\n") == std::string::npos && fill()) {
+        }
+        auto const end = raw_.find("\r\n\r\n");
+        head = raw_.substr(0, end == std::string::npos ? raw_.size() : end + 4);
+        raw_.erase(0, head.size());
+        status = head.size() > 12 ? std::stoi(head.substr(9, 3)) : 0;
+    }
+
+    /// The next event (comments skipped), or nullopt when the stream ended or stalled.
+    std::optional<sse_event> next()
+    {
+        for (;;) {
+            if (auto const end = body_.find("\n\n"); end != std::string::npos) {
+                auto const block = body_.substr(0, end);
+                body_.erase(0, end + 2);
+                sse_event e;
+                std::string data;
+                std::size_t pos = 0;
+                while (pos < block.size()) {
+                    auto const nl = std::min(block.find('\n', pos), block.size());
+                    auto const line = block.substr(pos, nl - pos);
+                    pos = nl + 1;
+                    if (line.rfind("id: ", 0) == 0) e.id = line.substr(4);
+                    if (line.rfind("event: ", 0) == 0) e.name = line.substr(7);
+                    if (line.rfind("data: ", 0) == 0) data += line.substr(6);
+                }
+                if (e.name.empty()) continue; // a comment (keep-alive) or the retry field
+                e.data = boost::json::parse(data).as_object();
+                return e;
+            }
+            if (!decode_chunk()) return std::nullopt;
+        }
+    }
+
+    /// The response body so far (for error answers, which are not streamed).
+    std::string rest()
+    {
+        while (fill()) {
+        }
+        return raw_;
+    }
+
+    std::string head;
+    int status = 0;
+
+private:
+    bool fill()
+    {
+        char buf[4096];
+        beast::error_code ec;
+        auto const n = s_.read_some(net::buffer(buf), ec);
+        raw_.append(buf, n);
+        return !ec && n > 0;
+    }
+
+    /// Moves one chunk of the chunked coding from raw_ to body_.
+    bool decode_chunk()
+    {
+        for (;;) {
+            auto const eol = raw_.find("\r\n");
+            if (eol != std::string::npos) {
+                auto const size = std::stoul(raw_.substr(0, eol), nullptr, 16);
+                if (size == 0) return false;
+                if (raw_.size() >= eol + 2 + size + 2) {
+                    body_ += raw_.substr(eol + 2, size);
+                    raw_.erase(0, eol + 2 + size + 2);
+                    return true;
+                }
+            }
+            if (!fill()) return false;
+        }
+    }
+
+    net::io_context ioc_;
+    std::shared_ptr<net::ssl::context> ctx_;
+    beast::ssl_stream<tcp::socket> s_;
+    std::string raw_;
+    std::string body_;
+};
+
+/// A participant made through the API: its user id and token.
+std::pair<std::uint16_t, std::string> participant(std::uint16_t port, std::string const& name)
+{
+    auto const [status, body] =
+        http_request(port, http::verb::post, "/api/conferences/1/participants",
+                     R"({"display_name":")" + name + R"("})", true, std::string(key));
+    EXPECT_EQ(status, 201u) << body;
+    auto const j = boost::json::parse(body).as_object();
+    return {static_cast<std::uint16_t>(j.at("userid").as_int64()),
+            std::string(j.at("token").as_string())};
+}
+
+} // namespace
+
+TEST(EventsE2E, ReaderSeesFloorChangesAndResumesWithExactlyTheMissedEvents)
+{
+    auto const path = write_temp("floorctl-events-e2e", "io_threads = 2\n[websocket]\n"
+                                                        "listen = \"127.0.0.1:0\"\n[admin]\n"
+                                                        "bearer_key = \"" +
+                                                            std::string(key) +
+                                                            "\"\n[[conference]]\nid = 1\n"
+                                                            "[[conference.floor]]\nid = 1\n"
+                                                            "label = \"slides\"\n");
+    process p({"--config", path});
+    auto const m = p.wait_for_line(std::regex(R"(\(port (\d+)\))"));
+    ASSERT_TRUE(m) << p.drain(100);
+    auto const port = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
+
+    // Refusals: no stream without the key, none for a conference that does not exist.
+    EXPECT_EQ(sse_reader(port, "/api/conferences/1/events", "wrong-key-wrong-key").status, 401);
+    EXPECT_EQ(sse_reader(port, "/api/conferences/9/events", std::string(key)).status, 404);
+
+    auto reader = std::make_unique<sse_reader>(port, "/api/conferences/1/events", std::string(key));
+    ASSERT_EQ(reader->status, 200) << reader->head;
+    EXPECT_NE(reader->head.find("Content-Type: text/event-stream"), std::string::npos);
+
+    auto const [alice, alice_token] = participant(port, "Alice");
+    auto const [bob, bob_token] = participant(port, "Bob");
+    client a(port, alice_token);
+    a.send(hello_msg(1, alice, 1));
+    ASSERT_TRUE(a.read());
+    client b(port, bob_token);
+    b.send(hello_msg(1, bob, 1));
+    ASSERT_TRUE(b.read());
+    a.send(request_msg(1, alice, 2));
+    ASSERT_TRUE(a.read_until(has_status(request_status::granted)));
+    b.send(request_msg(1, bob, 2));
+    ASSERT_TRUE(b.read_until(has_status(request_status::pending)));
+
+    std::vector<sse_event> seen;
+    for (int i = 0; i < 4; ++i) {
+        auto e = reader->next();
+        ASSERT_TRUE(e) << "event " << i;
+        seen.push_back(std::move(*e));
+    }
+    EXPECT_EQ(seen[0].name, "participant_joined");
+    EXPECT_EQ(seen[0].data.at("display_name").as_string(), "Alice");
+    EXPECT_EQ(seen[1].name, "participant_joined");
+    EXPECT_EQ(seen[1].data.at("user").as_int64(), bob);
+    EXPECT_EQ(seen[2].name, "floor_granted");
+    EXPECT_EQ(seen[2].data.at("floor").as_int64(), 1);
+    EXPECT_EQ(seen[2].data.at("floor_label").as_string(), "slides");
+    EXPECT_EQ(seen[2].data.at("user").as_int64(), alice);
+    EXPECT_EQ(seen[2].data.at("request").as_int64(), 1);
+    EXPECT_EQ(seen[3].name, "queue_changed");
+    EXPECT_EQ(boost::json::serialize(seen[3].data.at("queue")),
+              R"([{"request":2,"user":)" + std::to_string(bob) + R"(,"display_name":"Bob"}])");
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        EXPECT_EQ(seen[i].id, std::to_string(i + 1)); // numbered per conference
+        EXPECT_EQ(seen[i].data.at("conference").as_int64(), 1);
+        EXPECT_EQ(seen[i].data.at("type").as_string(), seen[i].name);
+    }
+
+    // The reader drops; Alice releases (Bob is granted from the queue) and Bob leaves.
+    reader.reset();
+    a.send(release_msg(1, alice, 3, floor_request_id{1}));
+    ASSERT_TRUE(b.read_until(has_status(request_status::granted)));
+    b.send(make(1, bob, 3, goodbye{}));
+    EXPECT_EQ(b.wait_closed(), 1000);
+
+    // Resumed after event 4: exactly the missed ones, in order, then the live ones.
+    sse_reader resumed(port, "/api/conferences/1/events", std::string(key), seen.back().id);
+    ASSERT_EQ(resumed.status, 200);
+    std::vector<std::string> names;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+        auto e = resumed.next();
+        ASSERT_TRUE(e) << "missed event " << i;
+        names.push_back(e->name);
+        ids.push_back(e->id);
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"floor_released", "floor_granted", "queue_changed",
+                                               "participant_left", "floor_released"}));
+    EXPECT_EQ(ids, (std::vector<std::string>{"5", "6", "7", "8", "9"}));
+    a.send(make(1, alice, 4, goodbye{}));
+    auto const live = resumed.next();
+    ASSERT_TRUE(live);
+    EXPECT_EQ(live->name, "participant_left");
+    EXPECT_EQ(live->id, "10");
+    EXPECT_EQ(live->data.at("display_name").as_string(), "Alice");
+
+    // An id from before the window (or from before a restart) gets `reset` with the last id.
+    sse_reader stale(port, "/api/conferences/1/events", std::string(key), "99");
+    auto const reset = stale.next();
+    ASSERT_TRUE(reset);
+    EXPECT_EQ(reset->name, "reset");
+    EXPECT_EQ(reset->id, "10");
+    EXPECT_EQ(reset->data.at("last_id").as_int64(), 10);
+
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait_exit(10000), 0) << p.drain(100);
     std::filesystem::remove(path);
 }

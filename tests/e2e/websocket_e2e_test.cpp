@@ -290,7 +290,7 @@ TEST_P(WebSocketE2E, HealthMetricsAndDemoPageAreServed)
               std::string::npos);
     EXPECT_NE(mb.find("floorctl_handshakes_total{outcome=\"accepted\"} 1"), std::string::npos);
     EXPECT_NE(mb.find("floorctl_request_latency_seconds_count 1"), std::string::npos);
-    auto const [ps, pb] = http_request(srv.port(), http::verb::get, "/");
+    auto const [ps, pb] = http_request(srv.port(), http::verb::get, "/debug");
     EXPECT_EQ(ps, 200u);
     EXPECT_NE(pb.find("new WebSocket(u,\"BFCP\")"), std::string::npos);
 }

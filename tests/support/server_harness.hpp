@@ -159,7 +159,8 @@ public:
     static constexpr conference_id conf{7};
 
     explicit server_harness(std::vector<floor_config> floors, bool require_tls = false,
-                            clock::duration grace = {})
+                            clock::duration grace = {}, server_options opts = {})
+        : core(opts)
     {
         conference_config c;
         c.id = conf;

@@ -98,6 +98,8 @@ public:
     }
 
     std::function<void(floorctl::connection_id, std::vector<std::byte> const&)> frame_hook;
+    std::vector<std::shared_ptr<ws::http_stream>> streams; ///< GET /stream, in arrival order
+    bool second_stream_refused = false;
 
     void on_close(floorctl::connection_id conn, ws::close_info const& info) override
     {
@@ -117,6 +119,19 @@ public:
         // An app that loses the responder without calling it (handler.hpp: the listener then
         // answers 500 itself).
         if (req.target() == "/drop") return;
+        if (req.target() == "/stream") {
+            // A streamed answer: the test writes the chunks through `streams`.
+            ws::http_response head{http::status::ok, req.version()};
+            head.set(http::field::content_type, "text/event-stream");
+            head.set(http::field::content_length, "999"); // ignored: a stream has no length
+            auto stream = respond.stream(std::move(head));
+            auto const again = respond.stream(ws::http_response{}); // a responder is used once
+            std::lock_guard l(m_);
+            streams.push_back(std::move(stream));
+            second_stream_refused = again == nullptr;
+            cv_.notify_all();
+            return;
+        }
         // Answer from another thread, as an app that asks its core strand would. Joined by
         // join_responders(), not detached: a thread still dropping the last reference to the
         // listener's TLS context while the process exits races with OpenSSL's exit cleanup.

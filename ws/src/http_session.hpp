@@ -13,8 +13,13 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <boost/asio/write.hpp>
+
 #include <atomic>
+#include <cstdio>
+#include <deque>
 #include <optional>
+#include <string>
 
 namespace ws::detail {
 
@@ -43,7 +48,11 @@ public:
     {
     }
 
-    ~http_session() override { st_->remove_pending(info_.id, this); }
+    ~http_session() override
+    {
+        if (handle_) handle_->mark_ended();
+        st_->remove_pending(info_.id, this);
+    }
 
     void run()
     {
@@ -132,10 +141,48 @@ private:
         version_ = req.version();
         // Every copy of the responder shares one pending_answer: the first call answers, and
         // when the last copy goes without a call the session answers 500 itself (handler.hpp).
-        http_responder respond = [p = std::make_shared<pending_answer>(this->shared_from_this())](
-                                     http_response res) { p->answer(std::move(res)); };
+        auto p = std::make_shared<pending_answer>(this->shared_from_this());
+        http_responder respond{[p](http_response res) { p->answer(std::move(res)); },
+                               [p](http_response head) { return p->stream(std::move(head)); }};
         st_->app->on_http(std::move(req), info_.context(secure), std::move(respond));
     }
+
+    /// The app's handle on a streamed response. Holds the session weakly: the session lives
+    /// as long as its socket operations, and marks the handle ended when it goes.
+    class stream_handle : public http_stream {
+    public:
+        stream_handle(std::weak_ptr<http_session> s, net::any_io_executor ex)
+            : session_(std::move(s)), ex_(std::move(ex))
+        {
+        }
+
+        bool write(std::string chunk) override
+        {
+            if (ended_.load()) return false;
+            if (chunk.empty()) return true;
+            net::post(ex_, [w = session_, c = std::move(chunk)]() mutable {
+                if (auto s = w.lock()) s->stream_push(std::move(c));
+            });
+            return true;
+        }
+
+        void close() override
+        {
+            if (ended_.exchange(true)) return;
+            net::post(ex_, [w = session_] {
+                if (auto s = w.lock()) s->stream_finish();
+            });
+        }
+
+        [[nodiscard]] bool closed() const noexcept override { return ended_.load(); }
+
+        void mark_ended() noexcept { ended_.store(true); }
+
+    private:
+        std::weak_ptr<http_session> session_;
+        net::any_io_executor ex_;
+        std::atomic<bool> ended_{false};
+    };
 
     /// The one answer to one HTTP request, from any thread. Owns the session until it is given.
     class pending_answer {
@@ -159,6 +206,17 @@ private:
         {
             if (called_.exchange(true)) return;
             post_answer(session_, std::move(res));
+        }
+
+        std::shared_ptr<http_stream> stream(http_response head)
+        {
+            if (called_.exchange(true)) return nullptr;
+            auto handle = std::make_shared<stream_handle>(session_, session_->ex_);
+            auto const ex = session_->ex_;
+            net::post(ex, [s = session_, h = handle, r = std::move(head)]() mutable {
+                s->stream_start(std::move(r), std::move(h));
+            });
+            return handle;
         }
 
     private:
@@ -250,6 +308,133 @@ private:
         do_read();
     }
 
+    // ---- a streamed response (http_responder::stream) ----
+
+    void stream_start(http_response head, std::shared_ptr<stream_handle> handle)
+    {
+        handle_ = std::move(handle);
+        if (st_->stopped.load()) return stream_fail();
+        // HTTP/1.1: chunked, so the reader sees where the body ends; HTTP/1.0: up to the close.
+        chunked_ = version_ >= 11;
+        std::string text = "HTTP/" + std::to_string(version_ / 10) + "." +
+                           std::to_string(version_ % 10) + " " + std::to_string(head.result_int()) +
+                           " " +
+                           std::string(head.reason().empty() ? http::obsolete_reason(head.result())
+                                                             : head.reason()) +
+                           "\r\n";
+        head.erase(http::field::content_length);
+        head.erase(http::field::transfer_encoding);
+        head.erase(http::field::connection);
+        if (head.find(http::field::server) == head.end()) head.set(http::field::server, "floorctl");
+        for (auto const& f : head)
+            text += std::string(f.name_string()) + ": " + std::string(f.value()) + "\r\n";
+        text += chunked_ ? "Transfer-Encoding: chunked\r\n" : "";
+        text += "Connection: close\r\n\r\n";
+        auto& lowest = beast::get_lowest_layer(stream_);
+        lowest.expires_never();
+        // The reader sends nothing more: a read completes when it closes (or misbehaves).
+        stream_.async_read_some(
+            buffer_.prepare(512),
+            beast::bind_front_handler(&http_session::on_stream_read, this->shared_from_this()));
+        stream_enqueue(std::move(text));
+    }
+
+    void on_stream_read(beast::error_code ec, std::size_t)
+    {
+        // Anything read is discarded; only the end of the connection matters.
+        if (ec) return stream_fail();
+        if (stream_ended_) return;
+        stream_.async_read_some(
+            buffer_.prepare(512),
+            beast::bind_front_handler(&http_session::on_stream_read, this->shared_from_this()));
+    }
+
+    void stream_push(std::string chunk)
+    {
+        if (stream_ended_ || !handle_) return;
+        if (!chunked_) return stream_enqueue(std::move(chunk));
+        char size[20];
+        auto const n = std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+        std::string framed;
+        framed.reserve(chunk.size() + static_cast<std::size_t>(n) + 2);
+        framed.append(size, static_cast<std::size_t>(n));
+        framed += chunk;
+        framed += "\r\n";
+        stream_enqueue(std::move(framed));
+    }
+
+    void stream_enqueue(std::string bytes)
+    {
+        if (stream_queued_bytes_ + bytes.size() > st_->opts.max_write_queue_bytes) {
+            st_->log(log_level::warning,
+                     "streamed response: the reader fell behind by more than " +
+                         std::to_string(st_->opts.max_write_queue_bytes) + " octets; closing",
+                     fields());
+            return stream_fail();
+        }
+        stream_queued_bytes_ += bytes.size();
+        stream_queue_.push_back(std::move(bytes));
+        if (!stream_writing_) stream_write_next();
+    }
+
+    void stream_write_next()
+    {
+        if (stream_queue_.empty()) {
+            if (stream_closing_) stream_close_now();
+            return;
+        }
+        stream_writing_ = true;
+        // Only the write is timed: the read waits for the peer's close as long as it takes.
+        beast::get_lowest_layer(stream_).expires_after(st_->opts.handshake_timeout);
+        net::async_write(
+            stream_, net::buffer(stream_queue_.front()),
+            beast::bind_front_handler(&http_session::on_stream_write, this->shared_from_this()));
+    }
+
+    void on_stream_write(beast::error_code ec, std::size_t)
+    {
+        stream_writing_ = false;
+        stream_queued_bytes_ -= stream_queue_.front().size();
+        stream_queue_.pop_front();
+        if (ec) return stream_fail();
+        if (stream_ended_ && !stream_closing_) return;
+        stream_write_next();
+    }
+
+    /// close() from the app: the last chunk of the chunked coding, then the close.
+    void stream_finish()
+    {
+        if (stream_ended_ || !handle_) return;
+        if (chunked_) stream_enqueue("0\r\n\r\n");
+        stream_ended_ = true;
+        stream_closing_ = true;
+        if (!stream_writing_) stream_write_next();
+    }
+
+    /// The chunked coding's end says the body is complete, so the close needs no TLS
+    /// close_notify round trip (which would race the pending read).
+    void stream_close_now()
+    {
+        stream_closing_ = false;
+        if (handle_) handle_->mark_ended();
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).socket().close(ignored);
+    }
+
+    /// The stream cannot go on (peer gone, too slow, listener stopped): drop what waits, close.
+    void stream_fail()
+    {
+        if (handle_) handle_->mark_ended();
+        stream_ended_ = true;
+        stream_closing_ = false;
+        stream_queue_.erase(stream_queue_.begin() + (stream_writing_ ? 1 : 0), stream_queue_.end());
+        stream_queued_bytes_ = 0;
+        for (auto const& q : stream_queue_)
+            stream_queued_bytes_ += q.size();
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream_).socket().close(ignored);
+    }
+
     void do_shutdown()
     {
         if constexpr (is_tls_stream<Stream>) {
@@ -275,6 +460,15 @@ private:
     bool upgraded_ = false;
     bool keep_alive_ = true;
     unsigned version_ = 11;
+    // A streamed response: the app's handle, the bytes waiting (bounded by
+    // max_write_queue_bytes), and where the stream is in its life.
+    std::shared_ptr<stream_handle> handle_;
+    std::deque<std::string> stream_queue_;
+    std::size_t stream_queued_bytes_ = 0;
+    bool chunked_ = false;
+    bool stream_writing_ = false;
+    bool stream_ended_ = false;   ///< no more chunks are taken
+    bool stream_closing_ = false; ///< close once the queue is written
 };
 
 } // namespace ws::detail

@@ -26,6 +26,8 @@ struct server_options {
     /// Timer ids this instance issues are `(shard << 48) | n`, so a host running several
     /// instances can route timer_fired back to the instance that asked for it.
     std::uint16_t shard = 0;
+    /// Also return report_change actions: what changed on floors and who came and went.
+    bool report_changes = false;
 };
 
 /// One floor request as the admin API shows it.

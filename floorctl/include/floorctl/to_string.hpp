@@ -31,6 +31,10 @@ namespace floorctl {
 /// as adapters put it in logs and WebSocket close frames.
 [[nodiscard]] std::string_view to_string(close_reason r) noexcept;
 
+/// "floor_granted", "floor_released", "floor_revoked", "queue_changed", "participant_joined",
+/// "participant_left": the enumerator's name, as event streams name the change.
+[[nodiscard]] std::string_view to_string(change_kind k) noexcept;
+
 /// Name of a primitive number as seen on the wire, including the tolerated extras:
 /// 18 → "GoodbyeAck(draft)", 90..95 → "Vendor"; anything else unknown → "Unknown".
 [[nodiscard]] std::string_view primitive_name(std::uint8_t wire_number) noexcept;
