@@ -15,7 +15,11 @@ packages=(
   libre-dev                                # independent BFCP codec for the differential test
   clang-14 libfuzzer-14-dev libclang-rt-14-dev   # libFuzzer targets
   clang-format sip-tester valgrind procps
+  chromium fonts-dejavu-core               # the browser tests (tests/browser) drive Debian's Chromium
 )
+# Node.js and npm for the browser tests' driver; a machine that already has node (with its own npm)
+# keeps it.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,15 +29,26 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-  sudo=sudo
+# The browser tests' npm packages (playwright-core drives /usr/bin/chromium: no browser download),
+# exactly as tests/browser/package-lock.json pins them; skipped when that lock file was installed
+# already (a copy of it is kept in node_modules as the stamp).
+root=$(cd "$(dirname "$0")/.." && pwd)
+browser_tests="$root/tests/browser"
+stamp="$browser_tests/node_modules/.installed-package-lock.json"
+if ! cmp -s "$browser_tests/package-lock.json" "$stamp"; then
+  echo "install-deps: npm ci in tests/browser"
+  (cd "$browser_tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  cp "$browser_tests/package-lock.json" "$stamp"
 fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
