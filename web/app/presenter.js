@@ -54,7 +54,8 @@ export class Presenter extends EventTarget {
       this.#set({ phase: 'idle', note: `The floor could not be requested: ${describe(error)}` });
       return;
     }
-    announce('requested', { floor: this.floor, requestId: request.id });
+    // The first status also came as a 'status' event; this covers a library that resolves
+    // `sent` without one.
     this.#onStatus(request, { status: request.status, queuePosition: request.queuePosition });
   }
 
@@ -113,11 +114,13 @@ export class Presenter extends EventTarget {
   }
 
   #onStatus(request, { status, queuePosition }) {
-    if (request !== this.#request) return;
+    if (request !== this.#request || !status) return;
+    if (this.phase === 'requesting') announce('requested', { floor: this.floor, requestId: request.id });
     switch (status) {
       case 'pending':
       case 'accepted':
         if (this.phase === 'ending') return;
+        if (this.phase === 'waiting' && this.position === (queuePosition ?? 0)) return;
         this.#set({ phase: 'waiting', position: queuePosition ?? 0 });
         announce('queued', { floor: this.floor, requestId: request.id, position: this.position });
         break;
