@@ -25,18 +25,27 @@ function showConnection(state) {
   announce('connection', { state });
 }
 
-/// Shows `text` in the page's alert area (kind: 'error' or 'info'); '' hides it.
-function showNotice(text, kind = 'error') {
+/// Shows `text` in the page's alert area ('' hides it), with a button when `action` is given
+/// ({label, run}).
+function showNotice(text, action = null) {
   const n = $('notice');
-  n.textContent = text;
-  n.dataset.kind = kind;
+  n.replaceChildren(text);
+  if (action) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'button primary';
+    b.textContent = action.label;
+    b.addEventListener('click', action.run);
+    n.append(' ', b);
+  }
   n.hidden = !text;
 }
 
-/// The end of the meeting for this page: the link is no longer valid or the client gave up.
-function endMeeting(message, presenters) {
+/// The end of the meeting for this page: the link no longer works, or the connection ended
+/// for good. `rejoin` offers to load the page again (which asks the server about the link anew).
+function endMeeting(message, presenters, rejoin = false) {
   for (const p of presenters.values()) p.disconnected('');
-  showNotice(message);
+  showNotice(message, rejoin ? { label: 'Join again', run: () => location.reload() } : null);
   showConnection('closed');
   $('meeting').hidden = true;
 }
@@ -86,7 +95,6 @@ async function main() {
   const floorIds = session.floors.map((f) => f.id);
   let ended = false;
   let checkingLink = false;
-  let subscribed = false;
 
   client.addEventListener('floorstatus', (e) => {
     const status = e.detail;
@@ -115,23 +123,18 @@ async function main() {
       checkingLink = false;
     }
   });
-  client.addEventListener('open', async () => {
+  client.addEventListener('open', (e) => {
     if (ended) return;
     showConnection('open');
-    showNotice('');
     setConnected(true);
-    if (!subscribed) return; // the first open is followed by the subscription below
-    for (const p of presenters.values()) p.reconnected();
-    try {
-      await client.subscribe(floorIds);
-    } catch (error) {
-      showNotice(`The floors could not be shown again: ${describe(error)}`);
-    }
+    // The client subscribes again by itself; the first FloorStatus then tells each presenter
+    // whether its request survived the drop.
+    if (e.detail?.reconnected) for (const p of presenters.values()) p.reconnected();
   });
   client.addEventListener('close', () => {
-    if (ended || client.state !== 'closed') return;
+    if (ended) return;
     ended = true;
-    endMeeting('The connection to the meeting ended. Reload the page to join again.', presenters);
+    endMeeting('The connection to the meeting ended.', presenters, true);
   });
 
   $('meeting').hidden = false;
@@ -141,7 +144,6 @@ async function main() {
     showConnection('open');
     setConnected(true);
     await client.subscribe(floorIds);
-    subscribed = true;
   } catch (error) {
     showNotice(`Could not join the meeting: ${describe(error)}`);
     showConnection('closed');

@@ -139,8 +139,11 @@ export class Presenter extends EventTarget {
         announce('revoked', { floor: this.floor, requestId: request.id });
         break;
       case 'released':
+        if (this.phase !== 'ending') this.#finish(request, 'stopped', '');
+        break;
       case 'cancelled':
-        if (this.phase !== 'ending') this.#finish(request, status === 'released' ? 'stopped' : 'cancelled', '');
+        // Not asked for here: the server ended it, or forgot it while the connection was down.
+        if (this.phase !== 'ending') this.#finish(request, 'cancelled', 'Your request ended. Press Present to ask again.');
         break;
       default:
         break;
