@@ -7,14 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
 import { FloorctlServer } from './support/floorctl-server.js';
 import { MeetingPage } from './support/meeting-page.js';
-import { TcpCutter } from './support/tcp-cutter.js';
+import { NetworkRelay } from './support/network-relay.js';
 
 const SCENARIO_MS = 90000;
 
 describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () => {
   // Pages reach the server through a relay that can cut every connection (a network drop); join
   // links and websocket_uri name the relay's port.
-  const cutter = new TcpCutter();
+  const relay = new NetworkRelay();
   let server;
   let browser;
   const pages = [];
@@ -34,9 +34,9 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
   }
 
   before(async () => {
-    await cutter.listen();
-    server = new FloorctlServer({ publicPort: cutter.port });
-    cutter.target = await server.start();
+    await relay.listen();
+    server = new FloorctlServer({ publicPort: relay.port });
+    relay.target = await server.start();
     browser = await launchBrowser();
   });
 
@@ -44,7 +44,7 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
     await closeAll();
     await browser?.close();
     await server?.dispose();
-    cutter.close();
+    relay.close();
   });
 
   test('a presenter is granted, the next waits in line and is granted when the first stops', { timeout: SCENARIO_MS }, async () => {
@@ -125,21 +125,24 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
     const alice = await join(3, 'Alice');
     const bob = await join(3, 'Bob');
     await alice.connection('open');
-      await bob.connection('open');
-      await alice.present();
-      await alice.sharing();
-      await bob.present();
-      await bob.myState('You are number 1 in line.');
+    await bob.connection('open');
+    await alice.present();
+    await alice.sharing();
+    await bob.present();
+    await bob.myState('You are number 1 in line.');
 
-      cutter.cut();
-      await alice.connection('reconnecting');
-      await screenshot(alice.page, '08-reconnecting');
-      await alice.connection('open');
-      await bob.connection('open');
-      await alice.myState('You are presenting');
-      await bob.myState('You are number 1 in line.');
-      await bob.presenter('Alice');
-      assert.equal(await alice.captureLive(), true, 'the capture goes on across the reconnection');
+    // The network goes away for a moment: connections are cut, new ones refused.
+    relay.down();
+    await alice.connection('reconnecting');
+    await bob.connection('reconnecting');
+    await screenshot(alice.page, '08-reconnecting');
+    relay.up();
+    await alice.connection('open');
+    await bob.connection('open');
+    await alice.myState('You are presenting');
+    await bob.myState('You are number 1 in line.');
+    await bob.presenter('Alice');
+    assert.equal(await alice.captureLive(), true, 'the capture goes on across the reconnection');
     await screenshot(alice.page, '09-reconnected');
     await closeAll();
   });

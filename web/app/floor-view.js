@@ -46,7 +46,8 @@ export class FloorView {
     this.#parts.stop.addEventListener('click', () => presenter.stop('stopped'));
     this.#parts.cancel.addEventListener('click', () => presenter.stop('cancelled'));
     presenter.addEventListener('change', () => this.render());
-    this.connected = true;
+    /// False while the client is not connected: "Present" waits for the connection.
+    this.connected = false;
     this.render();
   }
 

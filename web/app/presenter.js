@@ -43,13 +43,14 @@ export class Presenter extends EventTarget {
   async present() {
     if (this.phase !== 'idle') return;
     this.#set({ phase: 'requesting', position: 0, note: '' });
-    const request = this.#client.requestFloor(this.floor);
-    this.#request = request;
-    request.addEventListener('status', (e) => this.#onStatus(request, e.detail));
+    let request;
     try {
+      request = this.#client.requestFloor(this.floor);
+      this.#request = request;
+      request.addEventListener('status', (e) => this.#onStatus(request, e.detail));
       await request.sent;
     } catch (error) {
-      if (this.#request !== request) return;
+      if (request && this.#request !== request) return;
       this.#request = null;
       this.#set({ phase: 'idle', note: `The floor could not be requested: ${describe(error)}` });
       return;

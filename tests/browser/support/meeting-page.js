@@ -13,13 +13,6 @@ export class MeetingPage {
     await this.page.locator(`#connection[data-state="${state}"]`).waitFor();
   }
 
-  /// Waits until the page has announced connection state `state` at least once (a state that
-  /// may pass too quickly to be seen on the badge).
-  async passedThrough(state) {
-    await this.page.waitForFunction((s) => window.floorctlEvents.some(
-      (e) => e.type === 'floorctl:connection' && e.detail.state === s), state);
-  }
-
   /// Waits until your own state on the floor contains `text`.
   async myState(text) {
     await this.card.locator('.my-state', { hasText: text }).waitFor();

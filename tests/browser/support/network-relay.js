@@ -1,12 +1,13 @@
-/// A loopback TCP relay in front of the server that can sever every connection at once, the
-/// way a network drop does, while the server itself runs on.
+/// A loopback TCP relay in front of the server that can take the network away (every connection
+/// severed, new ones refused) and give it back, while the server itself runs on.
 
 import net from 'node:net';
 
-export class TcpCutter {
+export class NetworkRelay {
   #server = net.createServer((client) => this.#relay(client));
   #sockets = new Set();
   #target;
+  #down = false;
   port = 0;
 
   /// Relays to 127.0.0.1:`targetPort` (settable later through `target`).
@@ -29,18 +30,29 @@ export class TcpCutter {
     });
   }
 
-  /// Destroys every relayed connection (both sides); new ones are relayed as before.
-  cut() {
+  /// The network goes down: every relayed connection is destroyed (both sides), and new ones
+  /// are closed at once until up().
+  down() {
+    this.#down = true;
     for (const s of this.#sockets) s.destroy();
     this.#sockets.clear();
   }
 
+  /// The network is back: new connections are relayed again.
+  up() {
+    this.#down = false;
+  }
+
   close() {
-    this.cut();
+    this.down();
     this.#server.close();
   }
 
   #relay(client) {
+    if (this.#down) {
+      client.destroy();
+      return;
+    }
     const upstream = net.connect(this.#target, '127.0.0.1');
     for (const [a, b] of [[client, upstream], [upstream, client]]) {
       this.#sockets.add(a);
