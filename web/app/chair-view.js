@@ -62,7 +62,7 @@ export class ChairView {
     const li = document.createElement('li');
     li.className = 'chair-request';
     const text = document.createElement('span');
-    const name = entry.displayName || `User ${entry.user}`;
+    const name = entry.displayName || (entry.user !== undefined ? `User ${entry.user}` : `Request ${entry.requestId}`);
     const strong = document.createElement('strong');
     strong.textContent = name;
     text.append(strong, ` ${what}`);

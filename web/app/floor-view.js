@@ -122,12 +122,18 @@ export class FloorView {
       tag.textContent = 'awaits the chair';
       li.append(' ', tag);
     }
-    if (entry.user === this.#user) li.classList.add('me');
+    if (this.#isMine(entry)) li.classList.add('me');
     return li;
   }
 
+  #isMine(entry) {
+    return entry.user === this.#user || (entry.requestId > 0 && entry.requestId === this.#presenter.requestId);
+  }
+
   #name(entry) {
-    const name = entry.displayName || `User ${entry.user}`;
-    return entry.user === this.#user ? `${name} (you)` : name;
+    const mine = this.#isMine(entry);
+    // A server that names nobody in FloorStatus still lets you tell yourself from the others.
+    const name = entry.displayName || (entry.user !== undefined ? `User ${entry.user}` : mine ? 'You' : 'Another participant');
+    return mine && name !== 'You' ? `${name} (you)` : name;
   }
 }
