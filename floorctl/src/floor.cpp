@@ -261,10 +261,17 @@ floor_status server::impl::floor_status_of(conference const& c, floor_state cons
     floor_status s;
     s.floor = f.cfg.id;
     s.requests.reserve(f.holders.size() + f.queue.size());
+    // FloorStatus tells every subscriber who holds the floor and who waits: each request names
+    // its beneficiary (RFC 8855 §5.2.14), not only third-party ones.
+    auto const add = [&](floor_request_id id) {
+        auto const& r = c.requests.at(id);
+        auto& info = s.requests.emplace_back(info_of(c, r));
+        if (!info.beneficiary) info.beneficiary = user_info(c, r.beneficiary);
+    };
     for (auto const id : f.holders)
-        s.requests.push_back(info_of(c, c.requests.at(id)));
+        add(id);
     for (auto const id : f.queue)
-        s.requests.push_back(info_of(c, c.requests.at(id)));
+        add(id);
     return s;
 }
 
