@@ -100,8 +100,9 @@ export class FloorView {
       case 'requesting':
         return 'Asking for the floor…';
       case 'waiting':
+        if (this.#floor.policy === 'chair' && pr.waitingAs === 'pending') return 'Waiting for the chair to decide…';
         if (pr.position > 0) return `You are number ${pr.position} in line.`;
-        return this.#floor.policy === 'chair' ? 'Waiting for the chair to decide…' : 'Waiting for the floor…';
+        return 'Waiting for the floor…';
       case 'granted':
         return pr.note || 'The floor is yours. Starting screen sharing…';
       case 'sharing':

@@ -18,6 +18,8 @@ export class Presenter extends EventTarget {
   #request = null;
   #awaitingReconcile = false;
   phase = 'idle';
+  /// While waiting: 'pending' (not decided yet) or 'accepted' (a chair said yes).
+  waitingAs = '';
   position = 0;
   note = '';
   /// True while granted but the browser wants a click before it opens the screen picker.
@@ -121,8 +123,8 @@ export class Presenter extends EventTarget {
       case 'pending':
       case 'accepted':
         if (this.phase === 'ending') return;
-        if (this.phase === 'waiting' && this.position === (queuePosition ?? 0)) return;
-        this.#set({ phase: 'waiting', position: queuePosition ?? 0 });
+        if (this.phase === 'waiting' && this.position === (queuePosition ?? 0) && this.waitingAs === status) return;
+        this.#set({ phase: 'waiting', position: queuePosition ?? 0, waitingAs: status });
         announce('queued', { floor: this.floor, requestId: request.id, position: this.position });
         break;
       case 'granted':
