@@ -29,6 +29,19 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
     return m;
   }
 
+  /// Alice and Bob join `conference`; Alice presents, Bob is number 1 in line.
+  async function aliceSharesBobWaits(conference) {
+    const alice = await join(conference, 'Alice');
+    const bob = await join(conference, 'Bob');
+    await alice.connection('open');
+    await bob.connection('open');
+    await alice.present();
+    await alice.sharing();
+    await bob.present();
+    await bob.myState('You are number 1 in line.');
+    return { alice, bob };
+  }
+
   async function closeAll() {
     for (const page of pages.splice(0)) await page.context().close();
   }
@@ -122,14 +135,7 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
 
   test('after a dropped connection the pages reconnect and keep their places', { timeout: SCENARIO_MS }, async () => {
     // Conference 3 keeps requests for 30 s after a connection drops.
-    const alice = await join(3, 'Alice');
-    const bob = await join(3, 'Bob');
-    await alice.connection('open');
-    await bob.connection('open');
-    await alice.present();
-    await alice.sharing();
-    await bob.present();
-    await bob.myState('You are number 1 in line.');
+    const { alice, bob } = await aliceSharesBobWaits(3);
 
     // The network goes away for a moment: connections are cut, new ones refused.
     relay.down();
@@ -148,12 +154,7 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
   });
 
   test('after a server restart the pages end the meeting and the old link says it expired', { timeout: SCENARIO_MS }, async () => {
-    const alice = await join(1, 'Alice');
-    const bob = await join(1, 'Bob');
-    await alice.connection('open');
-    await bob.connection('open');
-    await alice.present();
-    await alice.sharing();
+    const { alice, bob } = await aliceSharesBobWaits(1);
 
     const stopped = await server.restart('SIGTERM');
     assert.equal(stopped.code, 0);
@@ -179,14 +180,7 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
   });
 
   test('after a server crash the pages try to reconnect, then say their link expired', { timeout: SCENARIO_MS }, async () => {
-    const alice = await join(1, 'Alice');
-    const bob = await join(1, 'Bob');
-    await alice.connection('open');
-    await bob.connection('open');
-    await alice.present();
-    await alice.sharing();
-    await bob.present();
-    await bob.myState('You are number 1 in line.');
+    const { alice, bob } = await aliceSharesBobWaits(1);
 
     await server.stop('SIGKILL');
     await alice.connection('reconnecting');
