@@ -208,6 +208,29 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
     await closeAll();
   });
 
+  test('present and stop with the keyboard alone; focus follows the buttons', { timeout: SCENARIO_MS }, async () => {
+    const alice = await join(1, 'Alice');
+    await alice.connection('open');
+    const focused = () => alice.page.evaluate(() => {
+      const e = document.activeElement;
+      return e === document.body ? '(body)' : `${e.tagName}:${e.textContent.trim()}`;
+    });
+    const seen = [];
+    for (let i = 0; i < 6 && (await focused()) !== 'BUTTON:Present'; ++i) {
+      await alice.page.keyboard.press('Tab');
+      seen.push(await focused());
+    }
+    assert.equal(await focused(), 'BUTTON:Present', seen.join(' | '));
+    await alice.page.keyboard.press('Enter');
+    await alice.myState('You are presenting');
+    assert.equal(await focused(), 'BUTTON:Stop presenting', 'the focus moves to the button that replaced Present');
+    await screenshot(alice.page, '15-keyboard-focus');
+    await alice.page.keyboard.press('Enter');
+    await alice.myState('You are not presenting.');
+    assert.equal(await focused(), 'BUTTON:Present');
+    await closeAll();
+  });
+
   test('the meeting view fits a narrow screen', { timeout: SCENARIO_MS }, async () => {
     const alice = await join(1, 'Alice', {}, { width: 380, height: 800 });
     await alice.connection('open');
@@ -215,7 +238,7 @@ describe('presentation web app in Chromium', { timeout: 8 * SCENARIO_MS }, () =>
     await alice.sharing();
     const overflow = await alice.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-    await screenshot(alice.page, '15-narrow');
+    await screenshot(alice.page, '16-narrow');
     await alice.press('Stop presenting');
     await closeAll();
   });

@@ -11,6 +11,7 @@ export class FloorView {
   #user;
   #status = { holders: [], queue: [] };
   #presenter;
+  #refocus = false;
 
   /// `floor` is the session's floor ({id, label, policy, chair}), `user` your user id,
   /// `presenter` your Presenter for this floor.
@@ -86,10 +87,15 @@ export class FloorView {
     p.cancel.hidden = phase !== 'waiting' && phase !== 'requesting';
     p.stop.hidden = phase !== 'granted' && phase !== 'sharing';
     p.share.hidden = !(phase === 'granted' && presenter.needsClick);
-    // A button that disappears under the keyboard focus hands it to the one that replaced it.
+    // A button that disappears under the keyboard focus hands it to the one that replaced it;
+    // while none is shown (a request on its way) the state line holds it until one is.
+    const next = [p.share, p.stop, p.cancel, p.present].find((b) => !b.hidden);
     if (focused?.tagName === 'BUTTON' && focused.hidden) {
-      const next = [p.share, p.stop, p.cancel, p.present].find((b) => !b.hidden);
+      this.#refocus = !next;
       (next ?? p.myState).focus();
+    } else if (this.#refocus && next && (focused === p.myState || document.activeElement === document.body)) {
+      this.#refocus = false;
+      next.focus();
     }
   }
 
