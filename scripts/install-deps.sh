@@ -17,9 +17,28 @@ packages=(
   clang-format sip-tester valgrind procps
   chromium fonts-dejavu-core               # the browser tests (tests/browser) drive Debian's Chromium
 )
-# Node.js and npm for the browser tests' driver; a machine that already has node (with its own npm)
-# keeps it.
-command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+# The browser library (web/) and the browser tests: node and npm. A node already installed (e.g. a
+# newer one from another source) is kept: asking apt for Debian's would downgrade or conflict with it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
+# The npm development dependencies, each exactly as its package-lock.json pins them: web/'s
+# (typescript) and tests/browser's (playwright-core, which drives /usr/bin/chromium: no browser
+# download). A copy of the lock file in node_modules marks what was installed, so a changed lock
+# file is installed again and an unchanged one is skipped.
+npm_deps() {
+  local root dir stamp
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  for dir in "$root/web" "$root/tests/browser"; do
+    stamp="$dir/node_modules/.installed-package-lock.json"
+    if ! cmp -s "$dir/package-lock.json" "$stamp"; then
+      echo "install-deps: npm ci in ${dir#"$root"/}/"
+      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+      cp "$dir/package-lock.json" "$stamp"
+    fi
+  done
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,26 +48,17 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
-else
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-    sudo=sudo
-  fi
-  echo "install-deps: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  npm_deps
+  exit 0
 fi
 
-# The browser tests' npm packages (playwright-core drives /usr/bin/chromium: no browser download),
-# exactly as tests/browser/package-lock.json pins them; skipped when that lock file was installed
-# already (a copy of it is kept in node_modules as the stamp).
-root=$(cd "$(dirname "$0")/.." && pwd)
-browser_tests="$root/tests/browser"
-stamp="$browser_tests/node_modules/.installed-package-lock.json"
-if ! cmp -s "$browser_tests/package-lock.json" "$stamp"; then
-  echo "install-deps: npm ci in tests/browser"
-  (cd "$browser_tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-  cp "$browser_tests/package-lock.json" "$stamp"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
 fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+npm_deps
