@@ -4,15 +4,17 @@
 // announces to an integrator.
 
 import assert from 'node:assert/strict';
-import { beforeEach, test } from 'node:test';
-import { Presenter } from '../../web/app/presenter.js';
+import {beforeEach, test} from 'node:test';
+
+import {Presenter} from '../../web/app/presenter.js';
 
 // The page's window, as far as integration events need it.
 const page = new EventTarget();
 globalThis.dispatchEvent = (e) => page.dispatchEvent(e);
 let announced = [];
 for (const t of ['requested', 'queued', 'granted', 'sharing', 'released', 'denied', 'revoked']) {
-  page.addEventListener(`floorctl:${t}`, (e) => announced.push([t, e.detail.reason ?? e.detail.position ?? '']));
+  page.addEventListener(
+      `floorctl:${t}`, (e) => announced.push([t, e.detail.reason ?? e.detail.position ?? '']));
 }
 
 /// A FloorRequest whose statuses the test sends with `answer`.
@@ -33,9 +35,9 @@ class ScriptedRequest extends EventTarget {
     this.id = 7;
     this.status = status;
     this.queuePosition = queuePosition;
-    const d = { requestId: 7, status, queuePosition, statusInfo: '' };
+    const d = {requestId: 7, status, queuePosition, statusInfo: ''};
     if (first) this.resolveSent(d);
-    this.dispatchEvent(Object.assign(new Event('status'), { detail: d }));
+    this.dispatchEvent(Object.assign(new Event('status'), {detail: d}));
   }
   async release() {
     this.released += 1;
@@ -63,7 +65,7 @@ class ScriptedShare extends EventTarget {
       e.name = this.failWith;
       throw e;
     }
-    this.stream = { id: 'screen' };
+    this.stream = {id: 'screen'};
     return this.stream;
   }
   stop() {
@@ -95,7 +97,8 @@ test('a grant starts the capture; Stop releases the floor and ends it', async ()
   assert.equal(presenter.phase, 'idle');
   assert.equal(client.requests[0].released, 1);
   assert.equal(share.stream, null);
-  assert.deepEqual(announced, [['requested', ''], ['granted', ''], ['sharing', ''], ['released', 'stopped']]);
+  assert.deepEqual(
+      announced, [['requested', ''], ['granted', ''], ['sharing', ''], ['released', 'stopped']]);
 });
 
 test('waiting in line shows the position from the request and from FloorStatus', async () => {
@@ -104,7 +107,11 @@ test('waiting in line shows the position from the request and from FloorStatus',
   await done;
   assert.equal(presenter.phase, 'waiting');
   assert.equal(presenter.position, 2);
-  presenter.observe({ floor: 1, holders: [{ requestId: 3, user: 1 }], queue: [{ requestId: 7, user: 2, position: 1 }] });
+  presenter.observe({
+    floor: 1,
+    holders: [{requestId: 3, user: 1}],
+    queue: [{requestId: 7, user: 2, position: 1}]
+  });
   assert.equal(presenter.position, 1);
   assert.deepEqual(announced, [['requested', ''], ['queued', 2]]);
 });
@@ -155,26 +162,29 @@ test('a grant without a fresh click waits for "Share my screen"', async () => {
   assert.equal(presenter.needsClick, false);
 });
 
-test('after a reconnection the request is kept when FloorStatus still has it, else ended', async () => {
-  const done = presenter.present();
-  client.requests[0].answer('granted');
-  await done;
-  await settle();
-  presenter.reconnected();
-  presenter.observe({ floor: 1, holders: [{ requestId: 7, user: 1 }], queue: [] });
-  assert.equal(presenter.phase, 'sharing');
+test(
+    'after a reconnection the request is kept when FloorStatus still has it, else ended',
+    async () => {
+      const done = presenter.present();
+      client.requests[0].answer('granted');
+      await done;
+      await settle();
+      presenter.reconnected();
+      presenter.observe({floor: 1, holders: [{requestId: 7, user: 1}], queue: []});
+      assert.equal(presenter.phase, 'sharing');
 
-  presenter.reconnected();
-  presenter.observe({ floor: 1, holders: [], queue: [] });
-  assert.equal(presenter.phase, 'idle');
-  assert.equal(share.stream, null);
-  assert.match(presenter.note, /connection dropped/);
-  assert.deepEqual(announced.at(-1), ['released', 'disconnected']);
-});
+      presenter.reconnected();
+      presenter.observe({floor: 1, holders: [], queue: []});
+      assert.equal(presenter.phase, 'idle');
+      assert.equal(share.stream, null);
+      assert.match(presenter.note, /connection dropped/);
+      assert.deepEqual(announced.at(-1), ['released', 'disconnected']);
+    });
 
 test('a request the server refuses leaves you idle with the reason', async () => {
   const done = presenter.present();
-  client.requests[0].rejectSent(Object.assign(new Error('x'), { name: 'UnauthorizedOperation', info: 'not in this conference' }));
+  client.requests[0].rejectSent(Object.assign(
+      new Error('x'), {name: 'UnauthorizedOperation', info: 'not in this conference'}));
   await done;
   assert.equal(presenter.phase, 'idle');
   assert.match(presenter.note, /not in this conference/);

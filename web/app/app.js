@@ -2,13 +2,14 @@
 /// and lets you present, and chair the floors you chair. Wires the session, the BFCP client,
 /// the screen capture and the views together; each of those lives in its own module.
 
-import { BfcpClient } from '/web/bfcp/index.js';
-import { ChairView } from './chair-view.js';
-import { FloorView } from './floor-view.js';
-import { announce } from './integration-events.js';
-import { Presenter, describe } from './presenter.js';
-import { ScreenShare } from './screen-share.js';
-import { SessionError, fetchSession, tokenFromLocation } from './session.js';
+import {BfcpClient} from '/web/bfcp/index.js';
+
+import {ChairView} from './chair-view.js';
+import {FloorView} from './floor-view.js';
+import {announce} from './integration-events.js';
+import {describe, Presenter} from './presenter.js';
+import {ScreenShare} from './screen-share.js';
+import {fetchSession, SessionError, tokenFromLocation} from './session.js';
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
@@ -22,7 +23,7 @@ const $ = (id) => document.getElementById(id);
 function showConnection(state) {
   $('connection').dataset.state = state;
   $('connection-text').textContent = CONNECTION_TEXT[state] ?? state;
-  announce('connection', { state });
+  announce('connection', {state});
 }
 
 /// Shows `text` in the page's alert area ('' hides it), with a button when `action` is given
@@ -45,7 +46,7 @@ function showNotice(text, action = null) {
 /// for good. `rejoin` offers to load the page again (which asks the server about the link anew).
 function endMeeting(message, presenters, rejoin = false) {
   for (const p of presenters.values()) p.disconnected('');
-  showNotice(message, rejoin ? { label: 'Join again', run: () => location.reload() } : null);
+  showNotice(message, rejoin ? {label: 'Join again', run: () => location.reload()} : null);
   showConnection('closed');
   $('meeting').hidden = true;
 }
@@ -66,7 +67,8 @@ async function main() {
   $('user-name').textContent = `You are ${session.display_name || `user ${session.user}`}`;
   document.title = `${$('conference-name').textContent} — floorctl`;
 
-  const client = new BfcpClient({ url: session.websocket_uri, conference: session.conference, user: session.user });
+  const client = new BfcpClient(
+      {url: session.websocket_uri, conference: session.conference, user: session.user});
   const share = new ScreenShare($('preview'), $('preview-empty'));
   const presenters = new Map();
   const views = new Map();
@@ -129,7 +131,8 @@ async function main() {
     setConnected(true);
     // The client subscribes again by itself; the first FloorStatus then tells each presenter
     // whether its request survived the drop.
-    if (e.detail?.reconnected) for (const p of presenters.values()) p.reconnected();
+    if (e.detail?.reconnected)
+      for (const p of presenters.values()) p.reconnected();
   });
   client.addEventListener('close', () => {
     if (ended) return;

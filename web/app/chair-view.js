@@ -6,7 +6,7 @@ export class ChairView {
   #list;
   #empty;
   #heading;
-  #floors = new Map(); // floor id -> {label, status}
+  #floors = new Map();  // floor id -> {label, status}
   #onAction;
 
   /// `floors` are the session's floors this user chairs; `onAction({requestId, floor, status})`
@@ -17,8 +17,10 @@ export class ChairView {
     this.#empty = root.querySelector('#chair-empty');
     this.#heading = root.querySelector('#chair-heading');
     this.#onAction = onAction;
-    for (const f of floors) this.#floors.set(f.id, { label: f.label || `Floor ${f.id}`, status: null });
-    root.querySelector('#chair-floors').textContent = [...this.#floors.values()].map((f) => f.label).join(', ');
+    for (const f of floors)
+      this.#floors.set(f.id, {label: f.label || `Floor ${f.id}`, status: null});
+    root.querySelector('#chair-floors').textContent =
+        [...this.#floors.values()].map((f) => f.label).join(', ');
     root.hidden = floors.length === 0;
     this.#list.addEventListener('click', (e) => this.#clicked(e));
     this.render();
@@ -43,13 +45,20 @@ export class ChairView {
     for (const [id, f] of this.#floors) {
       if (!f.status) continue;
       for (const h of f.status.holders) {
-        items.push(this.#item(id, f.label, h, `presents on ${f.label}`, [['revoked', 'Revoke', 'danger']]));
+        items.push(this.#item(
+            id, f.label, h, `presents on ${f.label}`, [['revoked', 'Revoke', 'danger']]));
       }
-      const queue = [...f.status.queue].sort((a, b) => (a.position || Infinity) - (b.position || Infinity));
+      const queue =
+          [...f.status.queue].sort((a, b) => (a.position || Infinity) - (b.position || Infinity));
       for (const q of queue) {
         const accepted = q.status === 'accepted';
-        const actions = accepted ? [['denied', 'Deny', 'danger']] : [['accepted', 'Accept', 'primary'], ['denied', 'Deny', 'danger']];
-        items.push(this.#item(id, f.label, q, accepted ? `accepted, waits for ${f.label}` : `asks to present on ${f.label}`, actions));
+        const actions = accepted ?
+            [['denied', 'Deny', 'danger']] :
+            [['accepted', 'Accept', 'primary'], ['denied', 'Deny', 'danger']];
+        items.push(this.#item(
+            id, f.label, q,
+            accepted ? `accepted, waits for ${f.label}` : `asks to present on ${f.label}`,
+            actions));
       }
     }
     this.#list.replaceChildren(...items);
@@ -62,7 +71,8 @@ export class ChairView {
     const li = document.createElement('li');
     li.className = 'chair-request';
     const text = document.createElement('span');
-    const name = entry.displayName || (entry.user !== undefined ? `User ${entry.user}` : `Request ${entry.requestId}`);
+    const name = entry.displayName ||
+        (entry.user !== undefined ? `User ${entry.user}` : `Request ${entry.requestId}`);
     const strong = document.createElement('strong');
     strong.textContent = name;
     text.append(strong, ` ${what}`);
@@ -88,7 +98,11 @@ export class ChairView {
     if (!b) return;
     b.disabled = true;
     try {
-      await this.#onAction({ requestId: Number(b.dataset.requestId), floor: Number(b.dataset.floor), status: b.dataset.status });
+      await this.#onAction({
+        requestId: Number(b.dataset.requestId),
+        floor: Number(b.dataset.floor),
+        status: b.dataset.status
+      });
     } finally {
       b.disabled = false;
     }

@@ -2,14 +2,18 @@
 /// your buttons. Built once from the page's <template>, then updated in place so keyboard
 /// focus survives every change.
 
-const POLICY_NAMES = { queue: 'Queue', preempt: 'Take over', chair: 'Chair decides' };
+const POLICY_NAMES = {
+  queue: 'Queue',
+  preempt: 'Take over',
+  chair: 'Chair decides'
+};
 
 export class FloorView {
   #el;
   #parts;
   #floor;
   #user;
-  #status = { holders: [], queue: [] };
+  #status = {holders: [], queue: []};
   #presenter;
   #refocus = false;
 
@@ -65,10 +69,10 @@ export class FloorView {
 
   render() {
     const p = this.#parts;
-    const { holders, queue } = this.#status;
-    p.presenter.textContent = holders.length
-      ? `Presenting now: ${holders.map((h) => this.#name(h)).join(', ')}`
-      : 'Nobody is presenting.';
+    const {holders, queue} = this.#status;
+    p.presenter.textContent = holders.length ?
+        `Presenting now: ${holders.map((h) => this.#name(h)).join(', ')}` :
+        'Nobody is presenting.';
     p.presenter.classList.toggle('live', holders.length > 0);
 
     const ordered = [...queue].sort((a, b) => (a.position || Infinity) - (b.position || Infinity));
@@ -76,8 +80,10 @@ export class FloorView {
     p.queueEmpty.hidden = ordered.length > 0;
 
     const presenter = this.#presenter;
-    this.#el.dataset.state = presenter.phase === 'sharing' || presenter.phase === 'granted'
-      ? 'presenting' : presenter.phase === 'waiting' ? 'waiting' : 'idle';
+    this.#el.dataset.state = presenter.phase === 'sharing' || presenter.phase === 'granted' ?
+        'presenting' :
+        presenter.phase === 'waiting' ? 'waiting' :
+                                        'idle';
     p.myState.textContent = this.#myState();
 
     const focused = this.#el.contains(document.activeElement) ? document.activeElement : null;
@@ -93,7 +99,9 @@ export class FloorView {
     if (focused?.tagName === 'BUTTON' && focused.hidden) {
       this.#refocus = !next;
       (next ?? p.myState).focus();
-    } else if (this.#refocus && next && (focused === p.myState || document.activeElement === document.body)) {
+    } else if (
+        this.#refocus && next &&
+        (focused === p.myState || document.activeElement === document.body)) {
       this.#refocus = false;
       next.focus();
     }
@@ -106,7 +114,8 @@ export class FloorView {
       case 'requesting':
         return 'Asking for the floor…';
       case 'waiting':
-        if (this.#floor.policy === 'chair' && pr.waitingAs === 'pending') return 'Waiting for the chair to decide…';
+        if (this.#floor.policy === 'chair' && pr.waitingAs === 'pending')
+          return 'Waiting for the chair to decide…';
         if (pr.position > 0) return `You are number ${pr.position} in line.`;
         return 'Waiting for the floor…';
       case 'granted':
@@ -134,13 +143,17 @@ export class FloorView {
   }
 
   #isMine(entry) {
-    return entry.user === this.#user || (entry.requestId > 0 && entry.requestId === this.#presenter.requestId);
+    return entry.user === this.#user ||
+        (entry.requestId > 0 && entry.requestId === this.#presenter.requestId);
   }
 
   #name(entry) {
     const mine = this.#isMine(entry);
     // A server that names nobody in FloorStatus still lets you tell yourself from the others.
-    const name = entry.displayName || (entry.user !== undefined ? `User ${entry.user}` : mine ? 'You' : 'Another participant');
+    const name = entry.displayName ||
+        (entry.user !== undefined ? `User ${entry.user}` :
+             mine ? 'You' :
+                    'Another participant');
     return mine && name !== 'You' ? `${name} (you)` : name;
   }
 }

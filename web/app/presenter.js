@@ -2,8 +2,8 @@
 /// screen capture, and every way it ends (Stop, Denied, Revoked, a dropped connection).
 /// Fires 'change' whenever `phase`, `position` or `note` change; the view reads them.
 
-import { announce } from './integration-events.js';
-import { needsClick, wasCancelled } from './screen-share.js';
+import {announce} from './integration-events.js';
+import {needsClick, wasCancelled} from './screen-share.js';
 
 /// Phases of your request on a floor:
 ///   idle        no request
@@ -44,7 +44,7 @@ export class Presenter extends EventTarget {
   /// Asks for the floor (the "Present" button).
   async present() {
     if (this.phase !== 'idle') return;
-    this.#set({ phase: 'requesting', position: 0, note: '' });
+    this.#set({phase: 'requesting', position: 0, note: ''});
     let request;
     try {
       request = this.#client.requestFloor(this.floor);
@@ -54,12 +54,12 @@ export class Presenter extends EventTarget {
     } catch (error) {
       if (request && this.#request !== request) return;
       this.#request = null;
-      this.#set({ phase: 'idle', note: `The floor could not be requested: ${describe(error)}` });
+      this.#set({phase: 'idle', note: `The floor could not be requested: ${describe(error)}`});
       return;
     }
     // The first status also came as a 'status' event; this covers a library that resolves
     // `sent` without one.
-    this.#onStatus(request, { status: request.status, queuePosition: request.queuePosition });
+    this.#onStatus(request, {status: request.status, queuePosition: request.queuePosition});
   }
 
   /// Opens the screen picker after a grant that came too late for the "Present" click.
@@ -74,7 +74,7 @@ export class Presenter extends EventTarget {
     const request = this.#request;
     if (!request || this.phase === 'ending') return;
     this.#share.stop();
-    this.#set({ phase: 'ending', note: '' });
+    this.#set({phase: 'ending', note: ''});
     try {
       await request.release();
     } catch {
@@ -106,47 +106,53 @@ export class Presenter extends EventTarget {
     if (this.#awaitingReconcile) {
       this.#awaitingReconcile = false;
       if (!queued && !held) {
-        this.#finish(request, 'disconnected',
-          'The connection dropped and your request ended. Press Present to ask again.');
+        this.#finish(
+            request, 'disconnected',
+            'The connection dropped and your request ended. Press Present to ask again.');
         return;
       }
     }
-    if (queued && this.phase === 'waiting' && queued.position && queued.position !== this.position) {
-      this.#set({ position: queued.position });
+    if (queued && this.phase === 'waiting' && queued.position &&
+        queued.position !== this.position) {
+      this.#set({position: queued.position});
     }
   }
 
-  #onStatus(request, { status, queuePosition }) {
+  #onStatus(request, {status, queuePosition}) {
     if (request !== this.#request || !status) return;
-    if (this.phase === 'requesting') announce('requested', { floor: this.floor, requestId: request.id });
+    if (this.phase === 'requesting')
+      announce('requested', {floor: this.floor, requestId: request.id});
     switch (status) {
       case 'pending':
       case 'accepted':
         if (this.phase === 'ending') return;
-        if (this.phase === 'waiting' && this.position === (queuePosition ?? 0) && this.waitingAs === status) return;
-        this.#set({ phase: 'waiting', position: queuePosition ?? 0, waitingAs: status });
-        announce('queued', { floor: this.floor, requestId: request.id, position: this.position });
+        if (this.phase === 'waiting' && this.position === (queuePosition ?? 0) &&
+            this.waitingAs === status)
+          return;
+        this.#set({phase: 'waiting', position: queuePosition ?? 0, waitingAs: status});
+        announce('queued', {floor: this.floor, requestId: request.id, position: this.position});
         break;
       case 'granted':
         if (this.phase === 'granted' || this.phase === 'sharing' || this.phase === 'ending') return;
-        this.#set({ phase: 'granted', position: 0, note: '' });
-        announce('granted', { floor: this.floor, requestId: request.id });
+        this.#set({phase: 'granted', position: 0, note: ''});
+        announce('granted', {floor: this.floor, requestId: request.id});
         this.#startCapture(request);
         break;
       case 'denied':
         this.#finish(request, null, 'Your request to present was denied.');
-        announce('denied', { floor: this.floor, requestId: request.id });
+        announce('denied', {floor: this.floor, requestId: request.id});
         break;
       case 'revoked':
         this.#finish(request, 'revoked', 'A chair ended your presentation.');
-        announce('revoked', { floor: this.floor, requestId: request.id });
+        announce('revoked', {floor: this.floor, requestId: request.id});
         break;
       case 'released':
         if (this.phase !== 'ending') this.#finish(request, 'stopped', '');
         break;
       case 'cancelled':
         // Not asked for here: the server ended it, or forgot it while the connection was down.
-        if (this.phase !== 'ending') this.#finish(request, 'cancelled', 'Your request ended. Press Present to ask again.');
+        if (this.phase !== 'ending')
+          this.#finish(request, 'cancelled', 'Your request ended. Press Present to ask again.');
         break;
       default:
         break;
@@ -158,19 +164,19 @@ export class Presenter extends EventTarget {
     try {
       const stream = await this.#share.start();
       if (request !== this.#request || this.phase !== 'granted') return;
-      this.#set({ phase: 'sharing', note: '' });
-      announce('sharing', { floor: this.floor, requestId: request.id, stream });
+      this.#set({phase: 'sharing', note: ''});
+      announce('sharing', {floor: this.floor, requestId: request.id, stream});
     } catch (error) {
       if (request !== this.#request || this.phase !== 'granted') return;
       if (needsClick(error)) {
         this.needsClick = true;
-        this.#set({ note: 'The floor is yours. Press “Share my screen” to choose what to show.' });
+        this.#set({note: 'The floor is yours. Press “Share my screen” to choose what to show.'});
       } else if (wasCancelled(error)) {
         await this.stop('cancelled');
-        this.#set({ note: 'You closed the screen picker, so the floor was given back.' });
+        this.#set({note: 'You closed the screen picker, so the floor was given back.'});
       } else {
         await this.stop('cancelled');
-        this.#set({ note: `Your browser could not share the screen (${error.message}).` });
+        this.#set({note: `Your browser could not share the screen (${error.message}).`});
       }
     }
   }
@@ -181,8 +187,8 @@ export class Presenter extends EventTarget {
     this.#awaitingReconcile = false;
     this.needsClick = false;
     this.#share.stop();
-    this.#set({ phase: 'idle', position: 0, note });
-    if (reason) announce('released', { floor: this.floor, requestId: request.id, reason });
+    this.#set({phase: 'idle', position: 0, note});
+    if (reason) announce('released', {floor: this.floor, requestId: request.id, reason});
   }
 
   #set(fields) {

@@ -24,11 +24,11 @@ export class ScreenShare extends EventTarget {
   /// browser wants a click first (see needsClick).
   async start() {
     if (this.#stream) return this.#stream;
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    const stream = await navigator.mediaDevices.getDisplayMedia({video: true, audio: false});
     this.#stream = stream;
     for (const track of stream.getTracks()) {
       // The browser's own "Stop sharing" control ends the track.
-      track.addEventListener('ended', () => this.#ended(stream), { once: true });
+      track.addEventListener('ended', () => this.#ended(stream), {once: true});
     }
     this.#video.srcObject = stream;
     this.#video.hidden = false;

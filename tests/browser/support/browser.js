@@ -2,17 +2,17 @@
 /// picker answers by itself), the server's self-signed certificate accepted. Pages record every
 /// 'floorctl:*' DOM event the app dispatches, and screenshots go to FLOORCTL_SCREENSHOT_DIR.
 
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import {mkdirSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {chromium} from 'playwright-core';
 
 export const CHROMIUM = process.env.FLOORCTL_CHROMIUM || '/usr/bin/chromium';
 
 /// Where screenshots go (created on first use).
 export function screenshotDir() {
   const dir = process.env.FLOORCTL_SCREENSHOT_DIR || join(tmpdir(), 'floorctl-browser-screenshots');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, {recursive: true});
   return dir;
 }
 
@@ -29,26 +29,31 @@ export const CHROMIUM_ARGS = [
 
 /// Starts the browser.
 export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000 });
+  return chromium.launch(
+      {executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000});
 }
 
 /// Records the app's integration events in window.floorctlEvents: [{type, detail}] (streams
 /// are replaced by true, so the list stays serialisable).
 function recordEvents() {
   window.floorctlEvents = [];
-  const types = ['connection', 'requested', 'queued', 'granted', 'sharing', 'released', 'denied', 'revoked'];
+  const types =
+      ['connection', 'requested', 'queued', 'granted', 'sharing', 'released', 'denied', 'revoked'];
   for (const t of types) {
     window.addEventListener(`floorctl:${t}`, (e) => {
-      const detail = { ...e.detail };
+      const detail = {...e.detail};
       if (detail.stream) detail.stream = true;
-      window.floorctlEvents.push({ type: e.type, detail });
+      window.floorctlEvents.push({type: e.type, detail});
     });
   }
 }
 
 /// A new page (own context: own cookies) of `size` ({width, height}) that opens `url`.
-export async function openPage(browser, url, size = { width: 1100, height: 800 }) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: size });
+export async function openPage(browser, url, size = {
+  width: 1100,
+  height: 800
+}) {
+  const context = await browser.newContext({ignoreHTTPSErrors: true, viewport: size});
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   const log = [];
@@ -62,5 +67,5 @@ export async function openPage(browser, url, size = { width: 1100, height: 800 }
 
 /// Saves a full-page screenshot as <dir>/<name>.png.
 export async function screenshot(page, name) {
-  await page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
+  await page.screenshot({path: join(screenshotDir(), `${name}.png`), fullPage: true});
 }

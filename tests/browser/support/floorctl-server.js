@@ -2,16 +2,18 @@
 /// same port after a restart), its port read from the start banner ("(port N)"), participants
 /// provisioned through the HTTP API. Every wait is bounded; stop() kills what is left.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 
 /// The binary under test: FLOORCTL_BINARY (CTest sets it to the build's floorctl).
 export function floorctlBinary() {
   const bin = process.env.FLOORCTL_BINARY;
-  if (!bin) throw new Error('FLOORCTL_BINARY is not set (run through ctest, or set it to build/app/floorctl)');
+  if (!bin)
+    throw new Error(
+        'FLOORCTL_BINARY is not set (run through ctest, or set it to build/app/floorctl)');
   return bin;
 }
 
@@ -60,19 +62,24 @@ export class FloorctlServer {
   port = 0;
 
   /// `publicPort`: the port written into join links and websocket_uri (0: the listening one).
-  constructor({ publicPort = 0 } = {}) {
+  constructor({publicPort = 0} = {}) {
     this.#publicPort = publicPort;
   }
 
   /// Starts the binary with `config` (its @PORT@ replaced by the port: 0 the first time).
   async start(config = TEST_CONFIG) {
     const path = join(this.#dir, 'floorctl.conf');
-    writeFileSync(path, config.replace('@PORT@', String(this.port)).replace('@PUBLIC_PORT@', String(this.#publicPort)));
-    const child = spawn(floorctlBinary(), ['--config', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+        path,
+        config.replace('@PORT@', String(this.port))
+            .replace('@PUBLIC_PORT@', String(this.#publicPort)));
+    const child = spawn(floorctlBinary(), ['--config', path], {stdio: ['ignore', 'pipe', 'pipe']});
     this.#child = child;
-    this.#exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.#exited =
+        new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})));
     const port = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`floorctl printed no port in 15 s:\n${this.#output}`)), 15000);
+      const timer = setTimeout(
+          () => reject(new Error(`floorctl printed no port in 15 s:\n${this.#output}`)), 15000);
       const onData = (chunk) => {
         this.#output += chunk;
         const m = /\(port (\d+)\)/.exec(this.#output);
@@ -82,7 +89,9 @@ export class FloorctlServer {
         }
       };
       child.stdout.setEncoding('utf8').on('data', onData);
-      child.stderr.setEncoding('utf8').on('data', (chunk) => { this.#output += chunk; });
+      child.stderr.setEncoding('utf8').on('data', (chunk) => {
+        this.#output += chunk;
+      });
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`floorctl exited with ${code}:\n${this.#output}`));
@@ -127,15 +136,16 @@ export class FloorctlServer {
   /// Stops the server and removes its files.
   async dispose() {
     await this.stop();
-    rmSync(this.#dir, { recursive: true, force: true });
+    rmSync(this.#dir, {recursive: true, force: true});
   }
 
   /// A participant of `conference` (body as in POST /api/conferences/N/participants); resolves
   /// with the answer plus `join` (the link a person would open).
   async participant(conference, body) {
-    const { status, json } = await this.api('POST', `/api/conferences/${conference}/participants`, body);
+    const {status, json} =
+        await this.api('POST', `/api/conferences/${conference}/participants`, body);
     if (status !== 201) throw new Error(`participant: ${status} ${JSON.stringify(json)}`);
-    return { ...json, join: json.join_url ?? `${this.origin}/join?token=${json.token}` };
+    return {...json, join: json.join_url ?? `${this.origin}/join?token=${json.token}`};
   }
 
   /// One HTTPS request to the server (self-signed certificate accepted), JSON in and out.
@@ -143,16 +153,29 @@ export class FloorctlServer {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
       const req = https.request(
-        { host: '127.0.0.1', port: this.port, method, path, rejectUnauthorized: false, timeout: 10000 },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (c) => { text += c; });
-          res.on('end', () => {
-            let json = null;
-            try { json = text ? JSON.parse(text) : null; } catch { json = text; }
-            resolve({ status: res.statusCode, json });
+          {
+            host: '127.0.0.1',
+            port: this.port,
+            method,
+            path,
+            rejectUnauthorized: false,
+            timeout: 10000
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (c) => {
+              text += c;
+            });
+            res.on('end', () => {
+              let json = null;
+              try {
+                json = text ? JSON.parse(text) : null;
+              } catch {
+                json = text;
+              }
+              resolve({status: res.statusCode, json});
+            });
           });
-        });
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 10 s`)));
       req.on('error', reject);
       req.end(data);

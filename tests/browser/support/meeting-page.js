@@ -15,13 +15,13 @@ export class MeetingPage {
 
   /// Waits until your own state on the floor contains `text`.
   async myState(text) {
-    await this.card.locator('.my-state', { hasText: text }).waitFor();
+    await this.card.locator('.my-state', {hasText: text}).waitFor();
   }
 
   /// Waits until the floor says who presents (`name`, or nobody when null).
   async presenter(name) {
     const text = name === null ? 'Nobody is presenting.' : `Presenting now: ${name}`;
-    await this.card.locator('.floor-presenter', { hasText: text }).waitFor();
+    await this.card.locator('.floor-presenter', {hasText: text}).waitFor();
   }
 
   /// The names in the floor's waiting list, in order.
@@ -31,7 +31,7 @@ export class MeetingPage {
 
   /// Presses a button of the floor card by its visible caption.
   async press(caption) {
-    await this.card.getByRole('button', { name: caption }).click();
+    await this.card.getByRole('button', {name: caption}).click();
   }
 
   /// Presses "Present".
@@ -43,7 +43,7 @@ export class MeetingPage {
   /// until the page presents.
   async sharing() {
     const share = this.card.locator('button.share');
-    const presenting = this.card.locator('.my-state', { hasText: 'You are presenting' });
+    const presenting = this.card.locator('.my-state', {hasText: 'You are presenting'});
     await Promise.race([share.waitFor(), presenting.waitFor()]);
     if (await share.isVisible()) await share.click();
     await presenting.waitFor();
@@ -77,16 +77,16 @@ export class MeetingPage {
 
   /// The chair panel's row for `name`.
   chairRow(name) {
-    return this.page.locator('#chair-requests li', { hasText: name });
+    return this.page.locator('#chair-requests li', {hasText: name});
   }
 
   /// Presses `caption` ('Accept', 'Deny', 'Revoke') in the chair panel's row for `name`.
   async chair(name, caption) {
-    await this.chairRow(name).getByRole('button', { name: new RegExp(`^${caption} `) }).click();
+    await this.chairRow(name).getByRole('button', {name: new RegExp(`^${caption} `)}).click();
   }
 
   /// The alert text shown above the meeting.
   async notice(text) {
-    await this.page.locator('#notice', { hasText: text }).waitFor();
+    await this.page.locator('#notice', {hasText: text}).waitFor();
   }
 }
