@@ -27,7 +27,7 @@ function showConnection(state) {
 }
 
 /// Shows `text` in the page's alert area ('' hides it), with a button when `action` is given
-/// ({label, run}).
+/// ({label, run}); returns that button.
 function showNotice(text, action = null) {
   const n = $('notice');
   n.replaceChildren(text);
@@ -40,15 +40,20 @@ function showNotice(text, action = null) {
     n.append(' ', b);
   }
   n.hidden = !text;
+  return n.querySelector('button');
 }
 
 /// The end of the meeting for this page: the link no longer works, or the connection ended
 /// for good. `rejoin` offers to load the page again (which asks the server about the link anew).
 function endMeeting(message, presenters, rejoin = false) {
   for (const p of presenters.values()) p.disconnected('');
-  showNotice(message, rejoin ? {label: 'Join again', run: () => location.reload()} : null);
+  const hadFocus = $('meeting').contains(document.activeElement);
+  const button =
+      showNotice(message, rejoin ? {label: 'Join again', run: () => location.reload()} : null);
   showConnection('closed');
   $('meeting').hidden = true;
+  // The meeting view went away under the keyboard focus: hand it to what replaced it.
+  if (hadFocus) (button ?? $('main')).focus();
 }
 
 async function main() {
