@@ -148,9 +148,7 @@ async function main() {
   $('meeting').hidden = false;
   showConnection('connecting');
   try {
-    await client.connect();
-    showConnection('open');
-    setConnected(true);
+    await client.connect();  // 'open' above shows it
     await client.subscribe(floorIds);
   } catch (error) {
     showNotice(`Could not join the meeting: ${describe(error)}`);
