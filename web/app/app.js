@@ -85,13 +85,14 @@ async function main() {
     views.set(floor.id, view);
     $('floors').append(view.element);
   }
-  const chair = new ChairView($('chair'), session.floors.filter((f) => f.chair), async (action) => {
-    try {
-      await client.chairAction(action);
-    } catch (error) {
-      showNotice(`The chair action failed: ${describe(error)}`);
-    }
-  });
+  const chair = new ChairView(
+      $('chair'), session.floors.filter((f) => f.chair), session.user, async (action) => {
+        try {
+          await client.chairAction(action);
+        } catch (error) {
+          showNotice(`The chair action failed: ${describe(error)}`);
+        }
+      });
 
   const setConnected = (connected) => {
     for (const v of views.values()) {

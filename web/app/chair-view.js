@@ -8,11 +8,14 @@ export class ChairView {
   #heading;
   #floors = new Map();  // floor id -> {label, status}
   #onAction;
+  #user;
 
-  /// `floors` are the session's floors this user chairs; `onAction({requestId, floor, status})`
-  /// sends the ChairAction and resolves when the server answered.
-  constructor(root, floors, onAction) {
+  /// `floors` are the session's floors this user chairs, `user` its user id;
+  /// `onAction({requestId, floor, status})` sends the ChairAction and resolves when the server
+  /// answered.
+  constructor(root, floors, user, onAction) {
     this.#root = root;
+    this.#user = user;
     this.#list = root.querySelector('#chair-requests');
     this.#empty = root.querySelector('#chair-empty');
     this.#heading = root.querySelector('#chair-heading');
@@ -71,8 +74,9 @@ export class ChairView {
     const li = document.createElement('li');
     li.className = 'chair-request';
     const text = document.createElement('span');
-    const name = entry.displayName ||
+    const named = entry.displayName ||
         (entry.user !== undefined ? `User ${entry.user}` : `Request ${entry.requestId}`);
+    const name = entry.user === this.#user ? `${named} (you)` : named;
     const strong = document.createElement('strong');
     strong.textContent = name;
     text.append(strong, ` ${what}`);
