@@ -15,20 +15,29 @@ packages=(
   libre-dev                                # independent BFCP codec for the differential test
   clang-14 libfuzzer-14-dev libclang-rt-14-dev   # libFuzzer targets
   clang-format sip-tester valgrind procps
+  chromium fonts-dejavu-core               # the browser tests (tests/browser) drive Debian's Chromium
 )
-# The browser library (web/): node and npm for its tests. A node already installed (e.g. a newer
-# one from another source) is kept: asking apt for Debian's would downgrade or conflict with it.
+# The browser library (web/) and the browser tests: node and npm. A node already installed (e.g. a
+# newer one from another source) is kept: asking apt for Debian's would downgrade or conflict with it.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
 fi
 
-# web/'s development dependencies (typescript), from web/package-lock.json.
-web_deps() {
-  local web; web="$(cd "$(dirname "$0")/.." && pwd)/web"
-  if [[ ! -d "$web/node_modules/typescript" ]]; then
-    echo "install-deps: npm ci in web/"
-    (cd "$web" && npm ci --no-audit --no-fund)
-  fi
+# The npm development dependencies, each exactly as its package-lock.json pins them: web/'s
+# (typescript) and tests/browser's (playwright-core, which drives /usr/bin/chromium: no browser
+# download). A copy of the lock file in node_modules marks what was installed, so a changed lock
+# file is installed again and an unchanged one is skipped.
+npm_deps() {
+  local root dir stamp
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  for dir in "$root/web" "$root/tests/browser"; do
+    stamp="$dir/node_modules/.installed-package-lock.json"
+    if ! cmp -s "$dir/package-lock.json" "$stamp"; then
+      echo "install-deps: npm ci in ${dir#"$root"/}/"
+      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+      cp "$dir/package-lock.json" "$stamp"
+    fi
+  done
 }
 
 missing=()
@@ -39,7 +48,7 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
-  web_deps
+  npm_deps
   exit 0
 fi
 
@@ -52,4 +61,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-web_deps
+npm_deps

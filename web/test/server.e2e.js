@@ -159,14 +159,14 @@ test(
         assert.equal(first.status, 'pending');
         assert.ok(first.queuePosition >= 1);
         const fs = await queued;
-        // floorctl names the users of third-party requests only (BENEFICIARY-INFORMATION and
-        // REQUESTED-BY-INFORMATION when beneficiary and requester differ): IDs only here.
+        // FloorStatus names every request's beneficiary (BENEFICIARY-INFORMATION).
         assert.deepEqual(
-            fs.holders.map((/** @type {any} */ h) => [h.requestId, h.status]),
-            [[ra.id, 'granted']]);
+            fs.holders.map((/** @type {any} */ h) => [h.requestId, h.status, h.displayName]),
+            [[ra.id, 'granted', 'Alice']]);
         assert.deepEqual(
-            fs.queue.map((/** @type {any} */ q) => [q.requestId, q.status, q.position]),
-            [[rb.id, 'pending', first.queuePosition]]);
+            fs.queue.map(
+                (/** @type {any} */ q) => [q.requestId, q.status, q.position, q.displayName]),
+            [[rb.id, 'pending', first.queuePosition, 'Bob']]);
 
         await assert.rejects(bob.client.requestQuery(999), (/** @type {any} */ e) => {
           assert.equal(e.name, 'FloorRequestIdDoesNotExist');
