@@ -56,7 +56,7 @@ TEST(AcceptBackoff, DescriptorExhaustionPausesAcceptLogsWithACountAndRecovers)
     descriptor_famine famine;
     ASSERT_TRUE(famine.exhausted());
     // The kernel completes the TCP handshake; the listener's accept() then fails with EMFILE.
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h.endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(h, s));
     ASSERT_TRUE(h.app->wait([&] { return h.logged("accept failed"); }));
     // A measured window, not a wait for a condition: how often the listener retries and logs
     // while nothing can change. Retrying at once logs thousands of lines in this time.

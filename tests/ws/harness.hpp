@@ -294,12 +294,16 @@ public:
     }
 };
 
-/// TCP connect and the TLS handshake (naming "localhost") of a stream to the harness's port.
-inline beast::error_code connect_tls(harness& h, beast::ssl_stream<beast::tcp_stream>& s)
+/// TCP connect of a plain stream to the harness's port.
+inline beast::error_code connect_stream(harness& h, beast::tcp_stream& s)
 {
-    if (auto ec = await_op(
-            [&](auto done) { beast::get_lowest_layer(s).async_connect(h.endpoint(), done); }))
-        return ec;
+    return await_op([&](auto done) { s.async_connect(h.endpoint(), done); });
+}
+
+/// TCP connect and the TLS handshake (naming "localhost") of a stream to the harness's port.
+inline beast::error_code connect_stream(harness& h, beast::ssl_stream<beast::tcp_stream>& s)
+{
+    if (auto ec = connect_stream(h, beast::get_lowest_layer(s))) return ec;
     SSL_set_tlsext_host_name(s.native_handle(), "localhost");
     return await_op([&](auto done) { s.async_handshake(ssl::stream_base::client, done); });
 }
@@ -316,6 +320,22 @@ beast::error_code http_get(Stream& s, std::string const& target,
     beast::flat_buffer b;
     res = {};
     return await_op([&](auto done) { http::async_read(s, b, res, done); });
+}
+
+/// For a listener that admits one connection in total: a WebSocket client takes it, then GET
+/// /healthz on `s` (plain or TLS, connected here) is answered 503 with Retry-After. Returns
+/// that answer.
+template <class Stream>
+http::response<http::string_body> expect_503_beyond_the_limit(harness& h, Stream& s)
+{
+    client<!std::is_same_v<Stream, beast::tcp_stream>> holder{h};
+    EXPECT_FALSE(holder.connect());
+    EXPECT_FALSE(connect_stream(h, s));
+    http::response<http::string_body> res;
+    EXPECT_FALSE(http_get(s, "/healthz", res));
+    EXPECT_EQ(res.result(), http::status::service_unavailable);
+    EXPECT_FALSE(res[http::field::retry_after].empty());
+    return res;
 }
 
 } // namespace ws_test

@@ -588,7 +588,7 @@ TEST_P(Listener, HttpRequestsGoToTheAppWithKeepAlive)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(s, "/healthz", res));
     EXPECT_EQ(res.result(), http::status::ok);
@@ -607,7 +607,7 @@ TEST_P(Listener, DroppedResponderIsAnswered500AndTheConnectionStaysUsable)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(s, "/drop", res));
     EXPECT_EQ(res.result(), http::status::internal_server_error);
@@ -620,14 +620,8 @@ TEST_P(Listener, ConnectionOverTheTotalLimitIsAnswered503WithRetryAfter)
     auto o = test_options();
     o.max_connections = 1;
     auto h = start(std::move(o));
-    client<false> a{*h};
-    ASSERT_FALSE(a.connect());
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
-    http::response<http::string_body> res;
-    ASSERT_FALSE(http_get(s, "/healthz", res));
-    EXPECT_EQ(res.result(), http::status::service_unavailable);
-    EXPECT_FALSE(res[http::field::retry_after].empty());
+    auto const res = expect_503_beyond_the_limit(*h, s);
     EXPECT_FALSE(res.keep_alive());
     EXPECT_TRUE(h->app->http_targets.empty()); // the app never saw it
     ASSERT_TRUE(h->app->wait([&] { return !h->app->rejects.empty(); }));
@@ -641,7 +635,7 @@ TEST_P(Listener, PlainGetOnTheWebSocketPathIs426)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(s, "/bfcp?token=good", res));
     EXPECT_EQ(res.result(), http::status::upgrade_required);
@@ -655,7 +649,7 @@ TEST_P(Listener, OversizeBodyIs413)
     o.max_body_bytes = 100;
     auto h = start(std::move(o));
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::request<http::string_body> req{http::verb::post, "/api/conferences", 11};
     req.set(http::field::host, "localhost");
     req.body() = std::string(1000, 'x');
@@ -671,7 +665,7 @@ TEST_P(Listener, GarbageRequestIs400)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     std::string const junk = "HELLO THERE\r\n\r\n";
     ASSERT_FALSE(await_op([&](auto done) { net::async_write(s, net::buffer(junk), done); }));
     beast::flat_buffer b;
@@ -684,7 +678,7 @@ TEST_P(Listener, StopClosesPendingHttpConnections)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(s, "/healthz", res)); // now idle in keep-alive
     h->listener->stop();

@@ -129,7 +129,7 @@ TEST_P(ListenerTls, HttpsRequestReachesTheAppMarkedSecure)
 {
     auto h = start();
     beast::ssl_stream<beast::tcp_stream> s{net::make_strand(h->cioc), *client_tls()};
-    ASSERT_FALSE(connect_tls(*h, s));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
     ASSERT_FALSE(http_get(s, "/healthz", res));
     EXPECT_EQ(res.result(), http::status::ok);
@@ -142,14 +142,8 @@ TEST_P(ListenerTls, TlsConnectionOverTheTotalLimitIsAnswered503AfterTheHandshake
     auto o = test_options();
     o.max_connections = 1;
     auto h = start(std::move(o));
-    client<true> a{*h};
-    ASSERT_FALSE(a.connect());
     beast::ssl_stream<beast::tcp_stream> s{net::make_strand(h->cioc), *client_tls()};
-    ASSERT_FALSE(connect_tls(*h, s));
-    http::response<http::string_body> res;
-    ASSERT_FALSE(http_get(s, "/healthz", res));
-    EXPECT_EQ(res.result(), http::status::service_unavailable);
-    EXPECT_FALSE(res[http::field::retry_after].empty());
+    (void)expect_503_beyond_the_limit(*h, s);
     EXPECT_TRUE(h->app->http_targets.empty());
 }
 

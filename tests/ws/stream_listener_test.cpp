@@ -173,6 +173,16 @@ protected:
         EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
     }
 
+    /// Starts with `o`, whose limits leave room for one connection: one client is bound, the
+    /// next one cut off. Returns the bound one.
+    std::unique_ptr<bfcp_stream_client> start_full(ws::stream_listener_options o)
+    {
+        start(o);
+        auto first = connect_bound();
+        expect_cut_off();
+        return first;
+    }
+
     net::io_context ioc_;
     net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
     test_support::client_io clients_;
@@ -306,9 +316,7 @@ TEST_P(StreamListenerTest, ConnectionsBeyondTheLimitAreClosedAtOnce)
 {
     ws::stream_listener_options o;
     o.max_connections = 1;
-    start(o);
-    auto const first = connect_bound();
-    expect_cut_off();
+    auto const first = start_full(o);
     EXPECT_EQ(listener_->connection_count(), 1u);
 }
 
@@ -316,9 +324,7 @@ TEST_P(StreamListenerTest, ConnectionsPerAddressAreLimited)
 {
     ws::stream_listener_options o;
     o.max_connections_per_address = 1;
-    start(o);
-    auto const first = connect_bound();
-    expect_cut_off();
+    auto const first = start_full(o);
     ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
     EXPECT_EQ(app_->rejected[0], "connection limit: address_exceeded");
     EXPECT_EQ(listener_->connection_count(), 1u);
