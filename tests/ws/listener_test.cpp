@@ -620,8 +620,14 @@ TEST_P(Listener, ConnectionOverTheTotalLimitIsAnswered503WithRetryAfter)
     auto o = test_options();
     o.max_connections = 1;
     auto h = start(std::move(o));
+    client<false> a{*h}; // holds the one connection until the end
+    ASSERT_FALSE(a.connect());
     beast::tcp_stream s{h->cioc};
-    auto const res = expect_503_beyond_the_limit(*h, s);
+    ASSERT_FALSE(connect_stream(*h, s));
+    http::response<http::string_body> res;
+    ASSERT_FALSE(http_get(s, "/healthz", res));
+    EXPECT_EQ(res.result(), http::status::service_unavailable);
+    EXPECT_FALSE(res[http::field::retry_after].empty());
     EXPECT_FALSE(res.keep_alive());
     EXPECT_TRUE(h->app->http_targets.empty()); // the app never saw it
     ASSERT_TRUE(h->app->wait([&] { return !h->app->rejects.empty(); }));
