@@ -239,10 +239,11 @@ TEST(SipBinaryE2E, WssClientGetsTheFloorAfterTheCallAndByeFreesIt)
 // the chair's reserved user ID 65535, not listed as chair), and the binary warns at start.
 TEST(SipBinaryE2E, SpoofedChairFromHeaderJoinsAsAnOrdinaryParticipant)
 {
-    running_server server("floorctl-sip-chair-e2e",
-                          {.io_threads = 1,
-                           .conference = "chair_uris = [\"sip:moderator@example.com\"]\n",
-                           .floor = "policy = \"chair\"\n"});
+    server_setup setup;
+    setup.io_threads = 1;
+    setup.conference = "chair_uris = [\"sip:moderator@example.com\"]\n";
+    setup.floor = "policy = \"chair\"\n";
+    running_server server("floorctl-sip-chair-e2e", setup);
     ASSERT_TRUE(server.ready()) << server.log();
     // Logged before the listeners' lines, so already read.
     EXPECT_NE(server.log().find("no SIP caller can prove"), std::string::npos) << server.log();
@@ -271,13 +272,13 @@ TEST(SipBinaryE2E, SpoofedChairFromHeaderJoinsAsAnOrdinaryParticipant)
 TEST(SipBinaryE2E, DigestUserProvingTheChairUriIsTheChair)
 {
     if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
-    running_server server("floorctl-sip-chair-auth-e2e",
-                          {.io_threads = 1,
-                           .after_sip = "digest_auth = true\n[[sip.user]]\nname = \"moderator\"\n"
-                                        "password = \"secret\"\n"
-                                        "identity = \"sip:moderator@example.com\"\n",
-                           .conference = "chair_uris = [\"sip:moderator@example.com\"]\n",
-                           .floor = "policy = \"chair\"\n"});
+    server_setup setup;
+    setup.io_threads = 1;
+    setup.after_sip = "digest_auth = true\n[[sip.user]]\nname = \"moderator\"\n"
+                      "password = \"secret\"\nidentity = \"sip:moderator@example.com\"\n";
+    setup.conference = "chair_uris = [\"sip:moderator@example.com\"]\n";
+    setup.floor = "policy = \"chair\"\n";
+    running_server server("floorctl-sip-chair-auth-e2e", setup);
     ASSERT_TRUE(server.ready()) << server.log();
     auto const port = server.sip_port();
 
@@ -290,9 +291,10 @@ TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedPartici
 {
     // Plain TCP/BFCP is offered in the SDP answer; with require_tls the core would answer every
     // message on it with Error 9 (Use TLS).
-    running_server server(
-        "floorctl-sip-tcp-e2e",
-        {.websocket = "require_tls = false\n", .after_sip = "[bfcp]\ntcp = [\"127.0.0.1:0\"]\n"});
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = "[bfcp]\ntcp = [\"127.0.0.1:0\"]\n";
+    running_server server("floorctl-sip-tcp-e2e", setup);
     ASSERT_TRUE(server.ready()) << server.log();
 
     // A room system offering RFC 8856 TCP/BFCP as the active side (field offer: floorctrl:c-s).
