@@ -52,6 +52,7 @@ application::application(config cfg, net::io_context& ioc)
     o.upgrade.token_cookie = cfg_.websocket.cookie_name;
     o.max_header_bytes = cfg_.limits.header_bytes;
     o.handshake_timeout = cfg_.timeouts.handshake;
+    o.close_timeout = cfg_.timeouts.handshake; // one configuration key bounds both handshakes
     o.keepalive_timeout = cfg_.timeouts.ping.count() > 0 ? 2 * cfg_.timeouts.ping
                                                          : std::chrono::milliseconds{86'400'000};
     o.message_idle_timeout = cfg_.timeouts.idle;

@@ -69,6 +69,22 @@ std::string timestamp()
     return out;
 }
 
+/// The app's level for an adapter's: ws/ and sip/ name the same four levels.
+template <class AdapterLevel> log_level app_level(AdapterLevel l) noexcept
+{
+    switch (l) {
+    case AdapterLevel::debug:
+        return log_level::debug;
+    case AdapterLevel::info:
+        return log_level::info;
+    case AdapterLevel::warning:
+        return log_level::warn;
+    case AdapterLevel::error:
+        return log_level::error;
+    }
+    return log_level::error;
+}
+
 } // namespace
 
 std::string logger::format(log_level l, std::string_view message, log_context const& ctx) const
@@ -135,32 +151,12 @@ logger& logger::global() noexcept
 
 log_level to_log_level(ws::log_level l) noexcept
 {
-    switch (l) {
-    case ws::log_level::debug:
-        return log_level::debug;
-    case ws::log_level::info:
-        return log_level::info;
-    case ws::log_level::warning:
-        return log_level::warn;
-    case ws::log_level::error:
-        return log_level::error;
-    }
-    return log_level::error;
+    return app_level(l);
 }
 
 log_level to_log_level(sip::log_level l) noexcept
 {
-    switch (l) {
-    case sip::log_level::debug:
-        return log_level::debug;
-    case sip::log_level::info:
-        return log_level::info;
-    case sip::log_level::warning:
-        return log_level::warn;
-    case sip::log_level::error:
-        return log_level::error;
-    }
-    return log_level::error;
+    return app_level(l);
 }
 
 ws::log_sink ws_log_sink()

@@ -40,6 +40,66 @@ std::string write_temp(std::string const& name, std::string const& text)
     return path.string();
 }
 
+/// A participant made through the provisioning API, and a WebSocket client connected with its
+/// token.
+struct api_participant {
+    std::uint16_t user = 0;
+    std::unique_ptr<client> connection;
+};
+
+/// The binary started with the configuration `text` (a temporary file named after `name`,
+/// removed at the end), and the WebSocket port it printed at start (0 when it did not).
+class running_binary {
+public:
+    running_binary(std::string const& name, std::string const& text)
+        : path_(write_temp(name, text)), process_({"--config", path_})
+    {
+        if (auto const m = process_.wait_for_line(std::regex(R"(\(port (\d+)\))")))
+            port_ = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
+    }
+    ~running_binary() { std::filesystem::remove(path_); }
+    running_binary(running_binary const&) = delete;
+    running_binary& operator=(running_binary const&) = delete;
+
+    process& proc() { return process_; }
+
+    /// A participant of conference 1 made through the binary's provisioning API, connected;
+    /// none when the binary did not start or the API refused.
+    api_participant connect_participant()
+    {
+        if (port_ == 0) return {};
+        auto const [status, body] =
+            http_request(port_, http::verb::post, "/api/conferences/1/participants", "{}");
+        EXPECT_EQ(status, 201u) << body;
+        if (status != 201u) return {};
+        auto const j = boost::json::parse(body).as_object();
+        return {static_cast<std::uint16_t>(j.at("userid").as_int64()),
+                std::make_unique<client>(port_, std::string(j.at("token").as_string()))};
+    }
+
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+
+private:
+    std::string path_;
+    process process_;
+    std::uint16_t port_ = 0;
+};
+
+/// Conference 1 with floor 1 on the WebSocket port (127.0.0.1, port 0), JSON logs.
+std::string one_conference(int io_threads)
+{
+    return "io_threads = " + std::to_string(io_threads) + R"(
+[websocket]
+listen = "127.0.0.1:0"
+[[conference]]
+id = 1
+[[conference.floor]]
+id = 1
+[logging]
+format = "json"
+)";
+}
+
 } // namespace
 
 TEST(BinaryE2E, CheckConfigAcceptsTheExampleFile)
@@ -100,28 +160,12 @@ TEST(BinaryE2E, HelpAndVersion)
 
 TEST(BinaryE2E, SigtermSendsGoodbyeClosesWith1001AndExitsZero)
 {
-    auto const path = write_temp("floorctl-e2e", R"(io_threads = 2
-[websocket]
-listen = "127.0.0.1:0"
-[[conference]]
-id = 1
-[[conference.floor]]
-id = 1
-[logging]
-format = "json"
-)");
-    process p({"--config", path});
-    auto const m = p.wait_for_line(std::regex(R"(\(port (\d+)\))"));
-    ASSERT_TRUE(m) << p.drain(100);
-    auto const port = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
-
-    auto const [status, body] =
-        http_request(port, http::verb::post, "/api/conferences/1/participants", "{}");
-    ASSERT_EQ(status, 201u) << body;
-    auto const j = boost::json::parse(body).as_object();
-    auto const user = static_cast<std::uint16_t>(j.at("userid").as_int64());
-    client c(port, std::string(j.at("token").as_string()));
-    c.send(hello_msg(1, user, 1));
+    running_binary srv("floorctl-e2e", one_conference(2));
+    auto& p = srv.proc();
+    auto const a = srv.connect_participant();
+    ASSERT_TRUE(a.connection) << p.drain(100);
+    auto& c = *a.connection;
+    c.send(hello_msg(1, a.user, 1));
     ASSERT_TRUE(c.read());
 
     auto const start = std::chrono::steady_clock::now();
@@ -140,32 +184,16 @@ format = "json"
     // JSON logs: one object per line, carrying conference and user on participant lines.
     EXPECT_NE(log.find("\"msg\":\"participant created\",\"conf\":1,\"user\":"), std::string::npos)
         << log;
-    std::filesystem::remove(path);
 }
 
 TEST(BinaryE2E, ClientGoodbyeEndsWith1000AndAnInfoLine)
 {
-    auto const path = write_temp("floorctl-goodbye-e2e", R"(io_threads = 1
-[websocket]
-listen = "127.0.0.1:0"
-[[conference]]
-id = 1
-[[conference.floor]]
-id = 1
-[logging]
-format = "json"
-)");
-    process p({"--config", path});
-    auto const m = p.wait_for_line(std::regex(R"(\(port (\d+)\))"));
-    ASSERT_TRUE(m) << p.drain(100);
-    auto const port = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
-    auto const [status, body] =
-        http_request(port, http::verb::post, "/api/conferences/1/participants", "{}");
-    ASSERT_EQ(status, 201u) << body;
-    auto const j = boost::json::parse(body).as_object();
-    auto const user = static_cast<std::uint16_t>(j.at("userid").as_int64());
-    client c(port, std::string(j.at("token").as_string()));
-    c.send(make(1, user, 2, goodbye{}));
+    running_binary srv("floorctl-goodbye-e2e", one_conference(1));
+    auto& p = srv.proc();
+    auto const a = srv.connect_participant();
+    ASSERT_TRUE(a.connection) << p.drain(100);
+    auto& c = *a.connection;
+    c.send(make(1, a.user, 2, goodbye{}));
     auto const ack = c.read();
     ASSERT_TRUE(ack);
     EXPECT_TRUE(std::holds_alternative<goodbye_ack>(ack->payload));
@@ -175,13 +203,12 @@ format = "json"
         << p.drain(100);
     p.signal(SIGTERM);
     EXPECT_EQ(p.wait_exit(10000), 0) << p.drain(100);
-    std::filesystem::remove(path);
 }
 
 TEST(BinaryE2E, SipOfferCallCreatesAParticipantAndByeRemovesIt)
 {
     if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
-    auto const path = write_temp("floorctl-sip-e2e", R"(io_threads = 2
+    running_binary srv("floorctl-sip-e2e", R"(io_threads = 2
 [websocket]
 listen = "127.0.0.1:0"
 [sip]
@@ -195,8 +222,8 @@ id = 1
 [logging]
 format = "json"
 )");
-    process p({"--config", path});
-    ASSERT_TRUE(p.wait_for_line(std::regex(R"(\(port (\d+)\))")));
+    auto& p = srv.proc();
+    ASSERT_NE(srv.port(), 0) << p.drain(100);
     auto const m = p.wait_for_line(std::regex(R"(SIP: +port (\d+))"));
     ASSERT_TRUE(m) << p.drain(100);
     auto const sip_port = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
@@ -209,7 +236,6 @@ format = "json"
     p.signal(SIGTERM);
     auto const code = p.wait_exit(10000);
     EXPECT_EQ(code, 0) << p.drain(500);
-    std::filesystem::remove(path);
 }
 
 // --- the integrators' event stream ----------------------------------------------------------

@@ -1,7 +1,8 @@
 #pragma once
 // End-to-end helpers: an in-process floorctl (app::application on 127.0.0.1:0 with N io
-// threads) and a blocking Beast WebSocket client whose every read is bounded by a socket
-// receive timeout, so a broken server fails the test instead of hanging it.
+// threads), and blocking HTTP, BFCP-over-WebSocket and TCP/TLS BFCP clients built on the shared
+// test clients (tests/support), whose every step is bounded: a broken server fails the test
+// instead of hanging it.
 
 #include "application.hpp"
 #include "config.hpp"
@@ -10,6 +11,10 @@
 #include <floorctl/codec.hpp>
 
 #include <ws/tls.hpp>
+
+#include "support/bfcp_stream_client.hpp"
+#include "support/client_io.hpp"
+#include "support/ws_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,15 +32,13 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <chrono>
 #include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -48,15 +51,7 @@ namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using namespace floorctl;
 
-/// Every blocking client read gives up after this (a failing test, never a hang).
-inline constexpr int read_timeout_seconds = 10;
-
-inline void bound_reads(tcp::socket& s)
-{
-    timeval tv{read_timeout_seconds, 0};
-    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
+using test_support::await_op;
 
 /// A configuration for tests: listener on 127.0.0.1:0, conference 1 (floor 1, queue), no SIP.
 inline app::config test_config(unsigned threads)
@@ -119,13 +114,13 @@ private:
     std::vector<std::thread> threads_;
 };
 
-/// A blocking HTTPS (or HTTP) request; returns status and body.
+/// An HTTPS (or HTTP) request to 127.0.0.1:`port`, every step bounded; returns status and
+/// body. Throws boost::system::system_error when a step fails.
 inline std::pair<unsigned, std::string> http_request(std::uint16_t port, http::verb method,
                                                      std::string const& target,
                                                      std::string body = {}, bool tls = true,
                                                      std::string const& bearer = {})
 {
-    net::io_context ioc;
     http::request<http::string_body> req{method, target, 11};
     req.set(http::field::host, "localhost");
     if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
@@ -133,87 +128,82 @@ inline std::pair<unsigned, std::string> http_request(std::uint16_t port, http::v
     req.prepare_payload();
     http::response<http::string_body> res;
     beast::flat_buffer buf;
+    tcp::endpoint const server{net::ip::make_address("127.0.0.1"), port};
+    test_support::client_io io;
+    auto const exchange = [&](auto& s) {
+        if (auto ec = await_op(
+                [&](auto done) { beast::get_lowest_layer(s).async_connect(server, done); }))
+            return ec;
+        if constexpr (!std::is_same_v<std::decay_t<decltype(s)>, beast::tcp_stream>) {
+            if (auto ec = await_op(
+                    [&](auto done) { s.async_handshake(net::ssl::stream_base::client, done); }))
+                return ec;
+        }
+        if (auto ec = await_op([&](auto done) { http::async_write(s, req, done); })) return ec;
+        return await_op([&](auto done) { http::async_read(s, buf, res, done); });
+    };
+    beast::error_code ec;
     if (tls) {
         auto ctx = ws::make_client_context();
-        beast::ssl_stream<tcp::socket> s(ioc, *ctx);
-        s.next_layer().connect({net::ip::make_address("127.0.0.1"), port});
-        bound_reads(s.next_layer());
-        s.handshake(net::ssl::stream_base::client);
-        http::write(s, req);
-        http::read(s, buf, res);
-        beast::error_code ec;
-        s.shutdown(ec);
+        beast::ssl_stream<beast::tcp_stream> s(io.context(), *ctx);
+        ec = exchange(s);
+        if (!ec) (void)await_op([&](auto done) { s.async_shutdown(done); });
+        io.stop(); // before the stream goes
     } else {
-        tcp::socket s(ioc);
-        s.connect({net::ip::make_address("127.0.0.1"), port});
-        bound_reads(s);
-        http::write(s, req);
-        http::read(s, buf, res);
+        beast::tcp_stream s(io.context());
+        ec = exchange(s);
+        io.stop();
     }
+    if (ec) throw boost::system::system_error(ec);
     return {res.result_int(), res.body()};
 }
 
-/// A BFCP-over-WebSocket client (RFC 8857): binary messages, sub-protocol "BFCP".
+/// A BFCP-over-WebSocket client (RFC 8857) of floorctl: binary messages, sub-protocol "BFCP",
+/// over WSS (not verifying the server's certificate) or WS. Messages go through the production
+/// codec; the transport is the shared test client, every operation bounded.
 class client {
-    using tls_ws = websocket::stream<beast::ssl_stream<tcp::socket>>;
-    using plain_ws = websocket::stream<tcp::socket>;
-
-    template <class F> auto with_stream(F&& f) -> decltype(f(std::declval<tls_ws&>()))
-    {
-        if (tls_) return f(*tls_);
-        return f(*plain_);
-    }
-
 public:
+    /// Connects with `token`; throws boost::system::system_error when that fails (for instance
+    /// the server's 401 or 403: see handshake_response()).
     explicit client(std::uint16_t port, std::string const& token, bool tls = true)
-        : ctx_(ws::make_client_context())
+        : ws_(make(io_.context(), {net::ip::make_address("127.0.0.1"), port}, tls))
     {
-        tcp::socket sock(ioc_);
-        sock.connect({net::ip::make_address("127.0.0.1"), port});
-        bound_reads(sock);
-        auto const target = "/bfcp?token=" + token;
-        auto const decorate = [] {
-            return websocket::stream_base::decorator([](websocket::request_type& r) {
-                r.set(http::field::sec_websocket_protocol, "BFCP");
-            });
-        };
-        if (tls) {
-            tls_ = std::make_unique<tls_ws>(std::move(sock), *ctx_);
-            auto& s = *tls_;
-            s.next_layer().handshake(net::ssl::stream_base::client);
-            s.set_option(decorate());
-            s.handshake(response_, "localhost", target);
-            s.binary(true);
-        } else {
-            plain_ = std::make_unique<plain_ws>(std::move(sock));
-            auto& s = *plain_;
-            s.set_option(decorate());
-            s.handshake(response_, "localhost", target);
-            s.binary(true);
-        }
+        auto const ec =
+            std::visit([&](auto& c) { return c.connect("/bfcp?token=" + token, "BFCP"); }, ws_);
+        if (ec) throw boost::system::system_error(ec);
     }
 
-    websocket::response_type const& handshake_response() const { return response_; }
+    ~client() { io_.stop(); } // before the stream goes: see client_io
+
+    client(client const&) = delete;
+    client& operator=(client const&) = delete;
+
+    websocket::response_type const& handshake_response() const
+    {
+        return std::visit([](auto const& c) -> websocket::response_type const& { return c.res; },
+                          ws_);
+    }
 
     void send(message const& m)
     {
         auto const bytes = encode(m);
-        with_stream([&](auto& s) { s.write(net::buffer(bytes.data(), bytes.size())); });
+        auto const ec = std::visit([&](auto& c) { return c.send(bytes); }, ws_);
+        if (ec) throw boost::system::system_error(ec);
     }
 
-    /// The next message, or nullopt when the connection closed (see close_code()).
+    /// The next message, or nullopt when the connection closed (see wait_closed()).
     std::optional<message> read()
     {
-        beast::flat_buffer buf;
-        beast::error_code ec;
-        with_stream([&](auto& s) { s.read(buf, ec); });
+        auto const ec = std::visit([](auto& c) { return c.read(); }, ws_);
         if (ec) {
             closed_ = true;
-            reason_ = with_stream([](auto& s) { return s.reason(); });
+            if (ec == websocket::error::closed)
+                code_ = std::visit([](auto& c) { return c.ws.reason().code; }, ws_);
             return std::nullopt;
         }
-        auto const* p = static_cast<std::byte const*>(buf.cdata().data());
-        std::vector<std::byte> frame(p, p + buf.size());
+        auto const data = std::visit([](auto& c) { return c.buffer.cdata(); }, ws_);
+        auto const* p = static_cast<std::byte const*>(data.data());
+        std::vector<std::byte> frame(p, p + data.size());
         auto const h = decode_header(frame);
         EXPECT_TRUE(h.has_value());
         if (!h) return std::nullopt;
@@ -239,35 +229,56 @@ public:
     {
         for (int i = 0; i < limit && !closed_; ++i)
             (void)read();
-        return closed_ ? static_cast<std::uint16_t>(reason_.code) : 0;
+        return closed_ ? code_ : 0;
     }
 
     void close()
     {
-        beast::error_code ec;
-        with_stream([&](auto& s) { s.close(websocket::close_code::normal, ec); });
+        (void)std::visit([](auto& c) { return c.close(websocket::close_code::normal); }, ws_);
     }
 
     /// Drops the TCP connection without a close handshake (a client that vanishes).
     void vanish()
     {
-        with_stream([](auto& s) {
-            beast::error_code ec;
-            beast::get_lowest_layer(s).shutdown(tcp::socket::shutdown_both, ec);
-            beast::get_lowest_layer(s).close(ec);
-        });
+        std::visit([](auto& c) { c.vanish(); }, ws_);
     }
 
     bool closed() const { return closed_; }
 
 private:
-    net::io_context ioc_;
-    std::shared_ptr<net::ssl::context> ctx_;
-    std::unique_ptr<tls_ws> tls_;
-    std::unique_ptr<plain_ws> plain_;
-    websocket::response_type response_;
+    using either = std::variant<test_support::ws_client<true>, test_support::ws_client<false>>;
+
+    static either make(net::io_context& ioc, tcp::endpoint server, bool tls)
+    {
+        if (tls) return either{std::in_place_index<0>, ioc, server, ws::make_client_context()};
+        return either{std::in_place_index<1>, ioc, server};
+    }
+
+    test_support::client_io io_; // first: its io_context outlives the stream
+    either ws_;
     bool closed_ = false;
-    websocket::close_reason reason_;
+    std::uint16_t code_ = 0;
+};
+
+/// The io_context a stream_client runs on, as a base so that it is made before the client
+/// and destroyed after it.
+struct client_io_base {
+    test_support::client_io io;
+};
+
+/// A TCP/BFCP or TCP/TLS/BFCP connection (not verifying the server's certificate) to
+/// floorctl on 127.0.0.1, made at construction; throws boost::system::system_error when it fails.
+class stream_client : private client_io_base, public test_support::bfcp_stream_client {
+public:
+    explicit stream_client(std::uint16_t port, bool tls = false)
+        : bfcp_stream_client(io.context(), tls ? ws::make_client_context() : nullptr)
+    {
+        if (auto ec = connect({net::ip::make_address("127.0.0.1"), port}))
+            throw boost::system::system_error(ec);
+    }
+    ~stream_client() { io.stop(); } // before the socket goes: see client_io
+    stream_client(stream_client const&) = delete;
+    stream_client& operator=(stream_client const&) = delete;
 };
 
 // ---- message builders (production encoder; the codec tests guard its bytes) ----

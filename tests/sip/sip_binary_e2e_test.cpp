@@ -8,9 +8,6 @@
 #include "sipp_runner.hpp"
 #include "support/child_process.hpp"
 
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -118,6 +115,72 @@ private:
     std::string from_, call_id_, to_, remote_target_;
 };
 
+/// What the tests change in the binary's configuration (TOML lines, each ending in a newline).
+struct server_setup {
+    int io_threads = 2;
+    std::string websocket;  ///< more [websocket] keys
+    std::string after_sip;  ///< more [sip] keys, then further tables such as [[sip.user]], [bfcp]
+    std::string conference; ///< more keys of conference 4321
+    std::string floor;      ///< more keys of its floor 1
+};
+
+/// The WebSocket port and SIP over UDP and TCP on 127.0.0.1 port 0, conference 4321 reached
+/// as sip:demo@127.0.0.1 with floor 1, JSON logs; with `s`'s changes.
+std::string config_text(server_setup const& s)
+{
+    return "io_threads = " + std::to_string(s.io_threads) +
+           "\n[websocket]\nlisten = \"127.0.0.1:0\"\npublic_host = \"localhost\"\n" + s.websocket +
+           "[sip]\nudp = [\"127.0.0.1:0\"]\ntcp = [\"127.0.0.1:0\"]\n" + s.after_sip +
+           "[[conference]]\nid = 4321\nsip_uris = [\"sip:demo@127.0.0.1\"]\n" + s.conference +
+           "[[conference.floor]]\nid = 1\n" + s.floor + "[logging]\nformat = \"json\"\n";
+}
+
+/// The binary started with config_text(`setup`) (a temporary file named after `name`, removed
+/// at the end), and the WebSocket and SIP ports it logged (0 when it did not).
+class running_server {
+public:
+    running_server(std::string const& name, server_setup const& setup)
+        : path_(std::filesystem::temp_directory_path() /
+                (name + "-" + std::to_string(::getpid()) + ".conf")),
+          process_(write(path_, config_text(setup)))
+    {
+        ws_port_ = port_in(R"re("msg":"listening".*"port":"(\d+)")re");
+        sip_port_ = port_in(R"re("msg":"SIP listening".*"port":"(\d+)")re");
+    }
+    ~running_server() { std::filesystem::remove(path_); }
+    running_server(running_server const&) = delete;
+    running_server& operator=(running_server const&) = delete;
+
+    /// Both ports were logged.
+    [[nodiscard]] bool ready() const { return ws_port_ != 0 && sip_port_ != 0; }
+    [[nodiscard]] std::uint16_t ws_port() const { return ws_port_; }
+    [[nodiscard]] std::uint16_t sip_port() const { return sip_port_; }
+    [[nodiscard]] std::string const& log() const { return process_.log(); }
+
+private:
+    static std::string write(std::filesystem::path const& path, std::string const& text)
+    {
+        std::ofstream(path) << text;
+        return path.string();
+    }
+    std::uint16_t port_in(char const* line)
+    {
+        auto const port = process_.capture(std::regex(line));
+        return port ? static_cast<std::uint16_t>(std::stoi(*port)) : std::uint16_t{0};
+    }
+
+    std::filesystem::path path_;
+    server_process process_;
+    std::uint16_t ws_port_ = 0;
+    std::uint16_t sip_port_ = 0;
+};
+
+/// The room system's offer: BFCP over WSS, as the active side (RFC 8856, RFC 8124).
+constexpr char const* wss_offer = "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                                  "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                  "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
+                                  "a=connection:new\r\na=floorctrl:c-only\r\n";
+
 std::string attr(std::string const& sdp, std::string const& re)
 {
     std::smatch m;
@@ -126,35 +189,11 @@ std::string attr(std::string const& sdp, std::string const& re)
 
 TEST(SipBinaryE2E, WssClientGetsTheFloorAfterTheCallAndByeFreesIt)
 {
-    auto const conf_path = std::filesystem::temp_directory_path() /
-                           ("floorctl-sip-e2e-" + std::to_string(::getpid()) + ".conf");
-    std::ofstream(conf_path) << R"(io_threads = 2
-[websocket]
-listen = "127.0.0.1:0"
-public_host = "localhost"
-[sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
-[[conference]]
-id = 4321
-sip_uris = ["sip:demo@127.0.0.1"]
-[[conference.floor]]
-id = 1
-[logging]
-format = "json"
-)";
-    server_process server(conf_path.string());
-    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
-    ASSERT_TRUE(ws_port) << server.log();
-    auto const sip_port =
-        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
-    ASSERT_TRUE(sip_port) << server.log();
+    running_server server("floorctl-sip-e2e", {});
+    ASSERT_TRUE(server.ready()) << server.log();
 
-    uac phone(static_cast<std::uint16_t>(std::stoi(*sip_port)));
-    auto const ok = phone.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-                                 "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                                 "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
-                                 "a=connection:new\r\na=floorctrl:c-only\r\n");
+    uac phone(server.sip_port());
+    auto const ok = phone.invite(wss_offer);
     ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
     EXPECT_NE(ok.find("a=setup:passive"), std::string::npos) << ok;
     EXPECT_NE(ok.find("a=floorctrl:s-only"), std::string::npos) << ok;
@@ -167,7 +206,7 @@ format = "json"
     ASSERT_FALSE(user.empty());
     phone.ack();
 
-    auto const wsp = static_cast<std::uint16_t>(std::stoi(*ws_port));
+    auto const wsp = server.ws_port();
     auto const uid = static_cast<std::uint16_t>(std::stoi(user));
     client room(wsp, token);
     room.send(request_msg(4321, uid, 1));
@@ -193,7 +232,6 @@ format = "json"
     EXPECT_TRUE(next.read_until(has_status(request_status::granted)))
         << "the floor was not freed by BYE\n"
         << server.log();
-    std::filesystem::remove(conf_path);
 }
 
 // Issue: anyone could become chair by writing a From header. With chair_uris set and digest
@@ -201,54 +239,31 @@ format = "json"
 // the chair's reserved user ID 65535, not listed as chair), and the binary warns at start.
 TEST(SipBinaryE2E, SpoofedChairFromHeaderJoinsAsAnOrdinaryParticipant)
 {
-    auto const conf_path = std::filesystem::temp_directory_path() /
-                           ("floorctl-sip-chair-e2e-" + std::to_string(::getpid()) + ".conf");
-    std::ofstream(conf_path) << R"(io_threads = 1
-[websocket]
-listen = "127.0.0.1:0"
-public_host = "localhost"
-[sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
-[[conference]]
-id = 4321
-sip_uris = ["sip:demo@127.0.0.1"]
-chair_uris = ["sip:moderator@example.com"]
-[[conference.floor]]
-id = 1
-policy = "chair"
-[logging]
-format = "json"
-)";
-    server_process server(conf_path.string());
-    EXPECT_TRUE(server.capture(std::regex(R"re(("warning":".*no SIP caller can prove))re")))
-        << server.log();
-    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
-    ASSERT_TRUE(ws_port) << server.log();
-    auto const sip_port =
-        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
-    ASSERT_TRUE(sip_port) << server.log();
+    server_setup setup;
+    setup.io_threads = 1;
+    setup.conference = "chair_uris = [\"sip:moderator@example.com\"]\n";
+    setup.floor = "policy = \"chair\"\n";
+    running_server server("floorctl-sip-chair-e2e", setup);
+    ASSERT_TRUE(server.ready()) << server.log();
+    // Logged before the listeners' lines, so already read.
+    EXPECT_NE(server.log().find("no SIP caller can prove"), std::string::npos) << server.log();
 
-    uac impostor(static_cast<std::uint16_t>(std::stoi(*sip_port)), "sip:moderator@example.com");
-    auto const ok = impostor.invite("v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-                                    "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                                    "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
-                                    "a=connection:new\r\na=floorctrl:c-only\r\n");
+    uac impostor(server.sip_port(), "sip:moderator@example.com");
+    auto const ok = impostor.invite(wss_offer);
     ASSERT_EQ(ok.rfind("SIP/2.0 200", 0), 0u) << ok << server.log();
     impostor.ack();
     auto const user = attr(ok, R"(a=userid:(\d+))");
     ASSERT_FALSE(user.empty()) << ok;
     EXPECT_NE(user, "65535") << "the From header alone got the chair's reserved user ID";
 
-    auto const wsp = static_cast<std::uint16_t>(std::stoi(*ws_port));
-    auto const [status, body] = http_request(wsp, http::verb::get, "/api/conferences/4321");
+    auto const [status, body] =
+        http_request(server.ws_port(), http::verb::get, "/api/conferences/4321");
     ASSERT_EQ(status, 200u) << body;
     auto const people = boost::json::parse(body).as_object().at("participants").as_array();
     ASSERT_EQ(people.size(), 1u) << body;
     EXPECT_EQ(std::to_string(people[0].as_object().at("userid").as_int64()), user) << body;
     EXPECT_FALSE(people[0].as_object().at("chair").as_bool()) << body;
     EXPECT_EQ(impostor.bye().rfind("SIP/2.0 200", 0), 0u);
-    std::filesystem::remove(conf_path);
 }
 
 // The safe way to name a SIP chair: digest authentication on and a [[sip.user]] whose identity
@@ -257,146 +272,37 @@ format = "json"
 TEST(SipBinaryE2E, DigestUserProvingTheChairUriIsTheChair)
 {
     if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
-    auto const conf_path = std::filesystem::temp_directory_path() /
-                           ("floorctl-sip-chair-auth-e2e-" + std::to_string(::getpid()) + ".conf");
-    std::ofstream(conf_path) << R"(io_threads = 1
-[websocket]
-listen = "127.0.0.1:0"
-public_host = "localhost"
-[sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
-digest_auth = true
-[[sip.user]]
-name = "moderator"
-password = "secret"
-identity = "sip:moderator@example.com"
-[[conference]]
-id = 4321
-sip_uris = ["sip:demo@127.0.0.1"]
-chair_uris = ["sip:moderator@example.com"]
-[[conference.floor]]
-id = 1
-policy = "chair"
-[logging]
-format = "json"
-)";
-    server_process server(conf_path.string());
-    auto const ws_port = server.capture(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"));
-    ASSERT_TRUE(ws_port) << server.log();
-    auto const sip_port =
-        server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
-    ASSERT_TRUE(sip_port) << server.log();
-    auto const port = static_cast<std::uint16_t>(std::stoi(*sip_port));
+    server_setup setup;
+    setup.io_threads = 1;
+    setup.after_sip = "digest_auth = true\n[[sip.user]]\nname = \"moderator\"\n"
+                      "password = \"secret\"\nidentity = \"sip:moderator@example.com\"\n";
+    setup.conference = "chair_uris = [\"sip:moderator@example.com\"]\n";
+    setup.floor = "policy = \"chair\"\n";
+    running_server server("floorctl-sip-chair-auth-e2e", setup);
+    ASSERT_TRUE(server.ready()) << server.log();
+    auto const port = server.sip_port();
 
     auto const chair =
         sip_test::run_sipp("uac_auth_chair.xml", "demo", port, "u1", 1, "-au moderator -ap secret");
     EXPECT_EQ(chair.exit_code, 0) << chair.log << server.log();
-    std::filesystem::remove(conf_path);
 }
-
-/// Reads exactly `n` octets with plain recv(): unlike Asio's synchronous read, recv() honours
-/// the SO_RCVTIMEO set by bound_reads(), so a silent server fails the test instead of hanging it.
-bool recv_exact(tcp::socket& s, std::byte* p, std::size_t n)
-{
-    while (n > 0) {
-        auto const got = ::recv(s.native_handle(), p, n, 0);
-        if (got <= 0) return false;
-        p += got;
-        n -= static_cast<std::size_t>(got);
-    }
-    return true;
-}
-
-/// Reads one BFCP message from a TCP/BFCP stream (12-octet header, then 4*PayloadLength).
-std::optional<message> read_stream_message(tcp::socket& s)
-{
-    std::vector<std::byte> buf(12);
-    if (!recv_exact(s, buf.data(), buf.size())) return std::nullopt;
-    auto const h = decode_header(buf);
-    if (!h) return std::nullopt;
-    buf.resize(12 + 4u * h->payload_words);
-    if (!recv_exact(s, buf.data() + 12, buf.size() - 12)) return std::nullopt;
-    auto m = decode_message(*h, buf);
-    if (!m) return std::nullopt;
-    return *m;
-}
-
-void write_stream_message(tcp::socket& s, message const& m)
-{
-    auto const bytes = encode(m);
-    net::write(s, net::buffer(bytes.data(), bytes.size()));
-}
-
-/// A configuration file for the [bfcp] tests: SIP on loopback port 0, the [bfcp] table given,
-/// plain transports allowed, one conference answering sip:demo@. Removed by the destructor.
-class bfcp_config {
-public:
-    bfcp_config(std::string const& name, std::string const& bfcp)
-        : path_(std::filesystem::temp_directory_path() /
-                ("floorctl-" + name + "-" + std::to_string(::getpid()) + ".conf"))
-    {
-        std::ofstream(path_) << R"(io_threads = 2
-[websocket]
-listen = "127.0.0.1:0"
-public_host = "localhost"
-# Plain TCP/BFCP and UDP/BFCP are offered in SDP answers; with require_tls the core would answer
-# every message on them with Error 9 (Use TLS).
-require_tls = false
-[sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
-[bfcp]
-)" + bfcp + R"(
-[[conference]]
-id = 4321
-sip_uris = ["sip:demo@127.0.0.1"]
-[[conference.floor]]
-id = 1
-[logging]
-format = "json"
-)";
-    }
-    ~bfcp_config() { std::filesystem::remove(path_); }
-    bfcp_config(bfcp_config const&) = delete;
-    bfcp_config& operator=(bfcp_config const&) = delete;
-    [[nodiscard]] std::string path() const { return path_.string(); }
-
-private:
-    std::filesystem::path path_;
-};
 
 /// The session part of the offers below: a room system on loopback.
 std::string const loopback_offer_head =
     "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
 
-/// The SIP port the binary prints.
-std::uint16_t sip_port_of(server_process& server)
-{
-    auto const port = server.capture(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re"));
-    return port ? static_cast<std::uint16_t>(std::stoi(*port)) : std::uint16_t{0};
-}
-
-/// The binary on a bfcp_config, and the SIP port it printed (0 if it printed none).
-struct bfcp_server {
-    bfcp_server(std::string const& name, std::string const& bfcp)
-        : conf(name, bfcp), process(conf.path()), sip_port(sip_port_of(process))
-    {
-    }
-    bfcp_config conf;
-    server_process process;
-    std::uint16_t sip_port;
-};
-
 TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedParticipant)
 {
-    bfcp_server srv("sip-tcp-e2e", R"(tcp = ["127.0.0.1:0"])");
-    auto& server = srv.process;
-    auto const sip_port = srv.sip_port;
-    ASSERT_NE(sip_port, 0) << server.log();
+    // Plain TCP/BFCP is offered in the SDP answer; with require_tls the core would answer every
+    // message on it with Error 9 (Use TLS).
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = "[bfcp]\ntcp = [\"127.0.0.1:0\"]\n";
+    running_server server("floorctl-sip-tcp-e2e", setup);
+    ASSERT_TRUE(server.ready()) << server.log();
 
     // A room system offering RFC 8856 TCP/BFCP as the active side (field offer: floorctrl:c-s).
-    uac phone(sip_port);
+    uac phone(server.sip_port());
     auto const ok =
         phone.invite(loopback_offer_head + "m=application 50000 TCP/BFCP *\r\na=setup:actpass\r\n"
                                            "a=connection:new\r\na=floorctrl:c-s\r\n");
@@ -411,29 +317,23 @@ TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedPartici
     ASSERT_FALSE(user.empty());
     phone.ack();
     auto const uid = static_cast<std::uint16_t>(std::stoi(user));
-    tcp::endpoint const bfcp{net::ip::make_address("127.0.0.1"),
-                             static_cast<std::uint16_t>(std::stoi(port))};
-    net::io_context ioc;
+    auto const bfcp_port = static_cast<std::uint16_t>(std::stoi(port));
 
     // Somebody else's user ID: Error, then the connection is closed (binding rule).
     {
-        tcp::socket impostor(ioc);
-        impostor.connect(bfcp);
-        bound_reads(impostor);
-        write_stream_message(impostor, request_msg(4321, static_cast<std::uint16_t>(uid + 1), 1));
-        auto const err = read_stream_message(impostor);
+        stream_client impostor(bfcp_port);
+        ASSERT_FALSE(impostor.send(request_msg(4321, static_cast<std::uint16_t>(uid + 1), 1)));
+        auto const err = impostor.read();
         ASSERT_TRUE(err) << server.log();
         EXPECT_TRUE(error_of(*err).has_value());
-        EXPECT_FALSE(read_stream_message(impostor)) << "the impostor's connection stayed open";
+        EXPECT_FALSE(impostor.read()) << "the impostor's connection stayed open";
     }
 
-    tcp::socket room(ioc);
-    room.connect(bfcp);
-    bound_reads(room);
-    write_stream_message(room, request_msg(4321, uid, 1));
+    stream_client room(bfcp_port);
+    ASSERT_FALSE(room.send(request_msg(4321, uid, 1)));
     std::optional<message> granted;
     for (int i = 0; i < 8 && !granted; ++i) {
-        auto m = read_stream_message(room);
+        auto m = room.read();
         if (!m) break;
         if (status_of(*m) == request_status::granted) granted = m;
     }
@@ -443,7 +343,7 @@ TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedPartici
     EXPECT_EQ(bye_ok.rfind("SIP/2.0 200", 0), 0u) << bye_ok;
     bool goodbye_seen = false;
     for (int i = 0; i < 8; ++i) {
-        auto m = read_stream_message(room);
+        auto m = room.read();
         if (!m) break;
         goodbye_seen = goodbye_seen || std::holds_alternative<goodbye>(m->payload);
     }
@@ -454,12 +354,16 @@ TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedPartici
 // the other gets port 0. TCP first here, so this holds with or without a UDP listener.
 TEST(SipBinaryE2E, OfferWithTcpAndUdpBfcpFollowsTheTransportPreference)
 {
-    bfcp_server srv("sip-pref-e2e", R"(tcp = ["127.0.0.1:0"]
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = R"([bfcp]
+tcp = ["127.0.0.1:0"]
 udp = ["127.0.0.1:0"]
-transports = ["tcp", "udp", "wss"])");
-    auto& server = srv.process;
-    auto const sip_port = srv.sip_port;
-    ASSERT_NE(sip_port, 0) << server.log();
+transports = ["tcp", "udp", "wss"]
+)";
+    running_server server("floorctl-sip-pref-e2e", setup);
+    ASSERT_TRUE(server.ready()) << server.log();
+    auto const sip_port = server.sip_port();
     uac phone(sip_port);
     auto const ok =
         phone.invite(loopback_offer_head + "m=application 40010 UDP/BFCP *\r\na=floorctrl:c-s\r\n"
@@ -481,12 +385,16 @@ transports = ["tcp", "udp", "wss"])");
 TEST(SipBinaryE2E, DISABLED_UdpBfcpFieldOffersGetTheUdpListener)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    bfcp_server srv("sip-udp-e2e", R"(tcp = ["127.0.0.1:0"]
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = R"([bfcp]
+tcp = ["127.0.0.1:0"]
 udp = ["127.0.0.1:0"]
-transports = ["udp", "wss", "tcp"])");
-    auto& server = srv.process;
-    auto const sip_port = srv.sip_port;
-    ASSERT_NE(sip_port, 0) << server.log();
+transports = ["udp", "wss", "tcp"]
+)";
+    running_server server("floorctl-sip-udp-e2e", setup);
+    ASSERT_TRUE(server.ready()) << server.log();
+    auto const sip_port = server.sip_port();
     for (char const* scenario : {"uac_udp_bfcp_cisco.xml", "uac_udp_bfcp_poly.xml"}) {
         auto const r = sip_test::run_sipp(scenario, "demo", sip_port);
         EXPECT_EQ(r.exit_code, 0) << scenario << "\n" << r.log << server.log();
@@ -499,10 +407,14 @@ transports = ["udp", "wss", "tcp"])");
 TEST(SipBinaryE2E, DISABLED_UdpTlsBfcpOfferGetsTheDtlsListenerAndFingerprint)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    bfcp_server srv("sip-dtls-e2e", R"(dtls = ["127.0.0.1:0"])");
-    auto& server = srv.process;
-    auto const sip_port = srv.sip_port;
-    ASSERT_NE(sip_port, 0) << server.log();
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = R"([bfcp]
+dtls = ["127.0.0.1:0"]
+)";
+    running_server server("floorctl-sip-dtls-e2e", setup);
+    ASSERT_TRUE(server.ready()) << server.log();
+    auto const sip_port = server.sip_port();
     auto const r = sip_test::run_sipp("uac_udp_tls_bfcp.xml", "demo", sip_port);
     EXPECT_EQ(r.exit_code, 0) << r.log << server.log();
 }

@@ -56,7 +56,7 @@ TEST(AcceptBackoff, DescriptorExhaustionPausesAcceptLogsWithACountAndRecovers)
     descriptor_famine famine;
     ASSERT_TRUE(famine.exhausted());
     // The kernel completes the TCP handshake; the listener's accept() then fails with EMFILE.
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h.endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(h, s));
     ASSERT_TRUE(h.app->wait([&] { return h.logged("accept failed"); }));
     // A measured window, not a wait for a condition: how often the listener retries and logs
     // while nothing can change. Retrying at once logs thousands of lines in this time.
@@ -64,12 +64,8 @@ TEST(AcceptBackoff, DescriptorExhaustionPausesAcceptLogsWithACountAndRecovers)
     EXPECT_LE(h.count_logged("accept failed"), 2u);
 
     famine.end();
-    http::request<http::string_body> req{http::verb::get, "/healthz", 11};
-    req.set(http::field::host, "localhost");
-    ASSERT_FALSE(await_op([&](auto done) { http::async_write(s, req, done); }));
-    beast::flat_buffer b;
     http::response<http::string_body> res;
-    ASSERT_FALSE(await_op([&](auto done) { http::async_read(s, b, res, done); }));
+    ASSERT_FALSE(http_get(s, "/healthz", res));
     EXPECT_EQ(res.result(), http::status::ok);
     EXPECT_TRUE(h.logged("accepting again"));
 }

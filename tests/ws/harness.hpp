@@ -1,11 +1,15 @@
 #pragma once
-// A real ws::listener on 127.0.0.1:0 driven by N io threads, a recording ws::handler, and Beast
-// clients on their own io_context whose every operation is awaited with a bound (no sleeps).
+// A real ws::listener on 127.0.0.1:0 driven by N io threads, a recording ws::handler, and the
+// shared test clients (tests/support) on their own io_context, every operation awaited with a
+// bound (no sleeps).
 
 #include <ws/close.hpp>
 #include <ws/handler.hpp>
 #include <ws/listener.hpp>
 #include <ws/tls.hpp>
+
+#include "support/client_io.hpp"
+#include "support/ws_client.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -44,19 +48,8 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
-inline constexpr auto bound = 10s; // every wait in these tests ends by this
-
-/// Starts an operation with a completion handler that records its error, and waits for it
-/// with the bound. Errors travel as values: no use_future (its exception_ptr is invisible to
-/// TSan, and its completions run on the system executor, outliving the test's io_context).
-template <class Start> beast::error_code await_op(Start start)
-{
-    auto p = std::make_shared<std::promise<beast::error_code>>();
-    auto f = p->get_future();
-    start([p](beast::error_code ec, auto&&...) { p->set_value(ec); });
-    if (f.wait_for(bound) != std::future_status::ready) return net::error::timed_out;
-    return f.get();
-}
+using test_support::await_op;
+using test_support::io_bound;
 
 /// Records every callback; tests wait on its condition with a bound.
 class recorder : public ws::handler {
@@ -180,7 +173,7 @@ public:
     template <class Pred> bool wait(Pred pred)
     {
         // Re-checks every few ms too, for conditions (listener counters) not signalled here.
-        auto const deadline = std::chrono::steady_clock::now() + bound;
+        auto const deadline = std::chrono::steady_clock::now() + io_bound;
         std::unique_lock l(m_);
         while (!pred()) {
             if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -227,15 +220,12 @@ public:
         listener->run();
         for (int i = 0; i < threads; ++i)
             threads_.emplace_back([this] { ioc_.run(); });
-        client_thread_ = std::thread([this] { cioc.run(); });
     }
 
     ~harness()
     {
         listener->stop();
-        cguard_.reset();
-        cioc.stop();
-        client_thread_.join();
+        clients_.stop();
         guard_.reset();
         ioc_.stop();
         for (auto& t : threads_)
@@ -274,16 +264,16 @@ private:
     // clients') must go before its io_context.
     net::io_context ioc_;
 
+    test_support::client_io clients_;
+
 public:
-    net::io_context cioc; // clients
+    net::io_context& cioc = clients_.context(); // clients
     std::shared_ptr<recorder> app;
     std::shared_ptr<ws::listener> listener;
 
 private:
     net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
-    net::executor_work_guard<net::io_context::executor_type> cguard_{cioc.get_executor()};
     std::vector<std::thread> threads_;
-    std::thread client_thread_;
     std::mutex log_m_;
     std::vector<std::string> log_;
 };
@@ -303,84 +293,64 @@ inline std::shared_ptr<ssl::context> client_tls()
     return ctx;
 }
 
-/// A WebSocket client, plain (TLS=false) or TLS.
-template <bool TLS> class client {
+/// The shared WebSocket client against the harness's listener, trusting its certificate.
+template <bool TLS> class client : public test_support::ws_client<TLS> {
 public:
-    using next_layer =
-        std::conditional_t<TLS, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+    explicit client(harness& h) : test_support::ws_client<TLS>(h.cioc, h.endpoint(), client_tls())
+    {
+    }
 
-    explicit client(harness& h) : h_(h), ws(make(h)) {}
-
-    /// TCP (+TLS) connect and the WebSocket handshake; `res` holds the server's answer.
+    /// As ws_client::connect, with the recorder's good token and BFCP when not told otherwise.
     beast::error_code connect(std::string const& target = "/bfcp?token=good",
                               std::string const& protocol = "BFCP",
                               std::function<void(websocket::request_type&)> decorate = {})
     {
-        if (auto ec = await_op(
-                [&](auto done) { beast::get_lowest_layer(ws).async_connect(h_.endpoint(), done); }))
-            return ec;
-        if constexpr (TLS) {
-            SSL_set_tlsext_host_name(ws.next_layer().native_handle(), "localhost");
-            ws.next_layer().set_verify_callback(ssl::host_name_verification("localhost"));
-            if (auto ec = await_op([&](auto done) {
-                    ws.next_layer().async_handshake(ssl::stream_base::client, done);
-                }))
-                return ec;
-        }
-        ws.set_option(
-            websocket::stream_base::decorator([protocol, decorate](websocket::request_type& req) {
-                if (!protocol.empty()) req.set(http::field::sec_websocket_protocol, protocol);
-                if (decorate) decorate(req);
-            }));
-        ws.binary(true);
-        ws.auto_fragment(false);
-        ws.read_message_max(0);
-        return await_op([&](auto done) { ws.async_handshake(res, "localhost", target, done); });
+        return test_support::ws_client<TLS>::connect(target, protocol, std::move(decorate));
     }
-
-    beast::error_code send(std::vector<std::uint8_t> const& bytes)
-    {
-        return await_op([&](auto done) { ws.async_write(net::buffer(bytes), done); });
-    }
-
-    /// Reads one message into `last`.
-    beast::error_code read()
-    {
-        buffer.clear();
-        return await_op([&](auto done) { ws.async_read(buffer, done); });
-    }
-
-    /// Reads until the server's close frame arrives; returns its close code (0 when the
-    /// connection ended without one).
-    std::uint16_t read_until_closed()
-    {
-        for (int i = 0; i < 1000; ++i) {
-            auto const ec = read();
-            if (ec == websocket::error::closed) return ws.reason().code;
-            if (ec) return 0;
-        }
-        return 0;
-    }
-
-    std::string last() const { return beast::buffers_to_string(buffer.cdata()); }
-
-    websocket::response_type res;
-    beast::flat_buffer buffer;
-    beast::error_code last_error; ///< why read_until_closed() returned 0
-
-private:
-    static websocket::stream<next_layer> make(harness& h)
-    {
-        if constexpr (TLS)
-            return websocket::stream<next_layer>(net::make_strand(h.cioc), *client_tls());
-        else
-            return websocket::stream<next_layer>(net::make_strand(h.cioc));
-    }
-
-    harness& h_;
-
-public:
-    websocket::stream<next_layer> ws;
 };
+
+/// TCP connect of a plain stream to the harness's port.
+inline beast::error_code connect_stream(harness& h, beast::tcp_stream& s)
+{
+    return await_op([&](auto done) { s.async_connect(h.endpoint(), done); });
+}
+
+/// TCP connect and the TLS handshake (naming "localhost") of a stream to the harness's port.
+inline beast::error_code connect_stream(harness& h, beast::ssl_stream<beast::tcp_stream>& s)
+{
+    if (auto ec = connect_stream(h, beast::get_lowest_layer(s))) return ec;
+    SSL_set_tlsext_host_name(s.native_handle(), "localhost");
+    return await_op([&](auto done) { s.async_handshake(ssl::stream_base::client, done); });
+}
+
+/// One HTTP/1.1 GET of `target` on a connected stream (plain or TLS); `res` holds the answer.
+template <class Stream>
+beast::error_code http_get(Stream& s, std::string const& target,
+                           http::response<http::string_body>& res, bool keep_alive = true)
+{
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "localhost");
+    req.keep_alive(keep_alive);
+    if (auto ec = await_op([&](auto done) { http::async_write(s, req, done); })) return ec;
+    beast::flat_buffer b;
+    res = {};
+    return await_op([&](auto done) { http::async_read(s, b, res, done); });
+}
+
+/// For a listener that admits one connection in total: a WebSocket client takes it, then GET
+/// /healthz on `s` (plain or TLS, connected here) is answered 503 with Retry-After. Returns
+/// that answer.
+template <class Stream>
+http::response<http::string_body> expect_503_beyond_the_limit(harness& h, Stream& s)
+{
+    client<!std::is_same_v<Stream, beast::tcp_stream>> holder{h};
+    EXPECT_FALSE(holder.connect());
+    EXPECT_FALSE(connect_stream(h, s));
+    http::response<http::string_body> res;
+    EXPECT_FALSE(http_get(s, "/healthz", res));
+    EXPECT_EQ(res.result(), http::status::service_unavailable);
+    EXPECT_FALSE(res[http::field::retry_after].empty());
+    return res;
+}
 
 } // namespace ws_test

@@ -462,13 +462,13 @@ TEST_P(Listener, ServerSendsKeepAlivePingsAndAnsweredOnesKeepTheConnection)
     std::promise<beast::error_code> read_done;
     c.ws.async_read(c.buffer, [&](beast::error_code ec, std::size_t) { read_done.set_value(ec); });
     auto ping_seen = pinged.get_future();
-    EXPECT_EQ(ping_seen.wait_for(bound), std::future_status::ready);
+    EXPECT_EQ(ping_seen.wait_for(io_bound), std::future_status::ready);
     // A measured window of five keep-alive timeouts, then: still open.
     std::this_thread::sleep_for(1s);
     EXPECT_TRUE(h->app->holds([&] { return h->app->closes.empty(); }));
     net::post(c.ws.get_executor(), [&] { beast::get_lowest_layer(c.ws).socket().close(); });
     auto read_ended = read_done.get_future();
-    ASSERT_EQ(read_ended.wait_for(bound), std::future_status::ready);
+    ASSERT_EQ(read_ended.wait_for(io_bound), std::future_status::ready);
     EXPECT_TRUE(read_ended.get()); // ends with the socket we closed
     ASSERT_TRUE(h->app->wait([&] { return h->app->closes.size() == 1; }));
     EXPECT_NE(h->app->closes[0].second.reason, "keep-alive timeout");
@@ -584,30 +584,17 @@ TEST_P(Listener, MessageRateIsLimitedWith1008)
 
 // --- HTTP -----------------------------------------------------------------------------------
 
-beast::error_code http_get(harness& h, beast::tcp_stream& s, std::string const& target,
-                           http::response<http::string_body>& res, bool keep_alive = true)
-{
-    http::request<http::string_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, "localhost");
-    req.keep_alive(keep_alive);
-    (void)h;
-    if (auto ec = await_op([&](auto done) { http::async_write(s, req, done); })) return ec;
-    beast::flat_buffer b;
-    res = {};
-    return await_op([&](auto done) { http::async_read(s, b, res, done); });
-}
-
 TEST_P(Listener, HttpRequestsGoToTheAppWithKeepAlive)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
-    ASSERT_FALSE(http_get(*h, s, "/healthz", res));
+    ASSERT_FALSE(http_get(s, "/healthz", res));
     EXPECT_EQ(res.result(), http::status::ok);
     EXPECT_EQ(res.body(), "ok\n");
     EXPECT_TRUE(res.keep_alive());
-    ASSERT_FALSE(http_get(*h, s, "/api/nothing", res, false)); // same connection
+    ASSERT_FALSE(http_get(s, "/api/nothing", res, false)); // same connection
     EXPECT_EQ(res.result(), http::status::not_found);
     EXPECT_FALSE(res.keep_alive());
     ASSERT_TRUE(h->app->wait([&] { return h->app->http_targets.size() == 2; }));
@@ -620,11 +607,11 @@ TEST_P(Listener, DroppedResponderIsAnswered500AndTheConnectionStaysUsable)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
-    ASSERT_FALSE(http_get(*h, s, "/drop", res));
+    ASSERT_FALSE(http_get(s, "/drop", res));
     EXPECT_EQ(res.result(), http::status::internal_server_error);
-    ASSERT_FALSE(http_get(*h, s, "/healthz", res)); // keep-alive survives the 500
+    ASSERT_FALSE(http_get(s, "/healthz", res)); // keep-alive survives the 500
     EXPECT_EQ(res.result(), http::status::ok);
 }
 
@@ -633,12 +620,12 @@ TEST_P(Listener, ConnectionOverTheTotalLimitIsAnswered503WithRetryAfter)
     auto o = test_options();
     o.max_connections = 1;
     auto h = start(std::move(o));
-    client<false> a{*h};
+    client<false> a{*h}; // holds the one connection until the end
     ASSERT_FALSE(a.connect());
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
-    ASSERT_FALSE(http_get(*h, s, "/healthz", res));
+    ASSERT_FALSE(http_get(s, "/healthz", res));
     EXPECT_EQ(res.result(), http::status::service_unavailable);
     EXPECT_FALSE(res[http::field::retry_after].empty());
     EXPECT_FALSE(res.keep_alive());
@@ -654,9 +641,9 @@ TEST_P(Listener, PlainGetOnTheWebSocketPathIs426)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
-    ASSERT_FALSE(http_get(*h, s, "/bfcp?token=good", res));
+    ASSERT_FALSE(http_get(s, "/bfcp?token=good", res));
     EXPECT_EQ(res.result(), http::status::upgrade_required);
     EXPECT_EQ(res[http::field::sec_websocket_version], "13");
     EXPECT_TRUE(h->app->http_targets.empty());
@@ -668,7 +655,7 @@ TEST_P(Listener, OversizeBodyIs413)
     o.max_body_bytes = 100;
     auto h = start(std::move(o));
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::request<http::string_body> req{http::verb::post, "/api/conferences", 11};
     req.set(http::field::host, "localhost");
     req.body() = std::string(1000, 'x');
@@ -684,7 +671,7 @@ TEST_P(Listener, GarbageRequestIs400)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     std::string const junk = "HELLO THERE\r\n\r\n";
     ASSERT_FALSE(await_op([&](auto done) { net::async_write(s, net::buffer(junk), done); }));
     beast::flat_buffer b;
@@ -697,9 +684,9 @@ TEST_P(Listener, StopClosesPendingHttpConnections)
 {
     auto h = start();
     beast::tcp_stream s{h->cioc};
-    ASSERT_FALSE(await_op([&](auto done) { s.async_connect(h->endpoint(), done); }));
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
-    ASSERT_FALSE(http_get(*h, s, "/healthz", res)); // now idle in keep-alive
+    ASSERT_FALSE(http_get(s, "/healthz", res)); // now idle in keep-alive
     h->listener->stop();
     char byte = 0;
     auto const ec =

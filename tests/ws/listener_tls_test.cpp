@@ -129,16 +129,9 @@ TEST_P(ListenerTls, HttpsRequestReachesTheAppMarkedSecure)
 {
     auto h = start();
     beast::ssl_stream<beast::tcp_stream> s{net::make_strand(h->cioc), *client_tls()};
-    ASSERT_FALSE(await_op(
-        [&](auto done) { beast::get_lowest_layer(s).async_connect(h->endpoint(), done); }));
-    SSL_set_tlsext_host_name(s.native_handle(), "localhost");
-    ASSERT_FALSE(await_op([&](auto done) { s.async_handshake(ssl::stream_base::client, done); }));
-    http::request<http::string_body> req{http::verb::get, "/healthz", 11};
-    req.set(http::field::host, "localhost");
-    ASSERT_FALSE(await_op([&](auto done) { http::async_write(s, req, done); }));
-    beast::flat_buffer b;
+    ASSERT_FALSE(connect_stream(*h, s));
     http::response<http::string_body> res;
-    ASSERT_FALSE(await_op([&](auto done) { http::async_read(s, b, res, done); }));
+    ASSERT_FALSE(http_get(s, "/healthz", res));
     EXPECT_EQ(res.result(), http::status::ok);
     ASSERT_TRUE(h->app->wait([&] { return h->app->http_secure.size() == 1; }));
     EXPECT_TRUE(h->app->http_secure[0]);
@@ -149,21 +142,8 @@ TEST_P(ListenerTls, TlsConnectionOverTheTotalLimitIsAnswered503AfterTheHandshake
     auto o = test_options();
     o.max_connections = 1;
     auto h = start(std::move(o));
-    client<true> a{*h};
-    ASSERT_FALSE(a.connect());
     beast::ssl_stream<beast::tcp_stream> s{net::make_strand(h->cioc), *client_tls()};
-    ASSERT_FALSE(await_op(
-        [&](auto done) { beast::get_lowest_layer(s).async_connect(h->endpoint(), done); }));
-    SSL_set_tlsext_host_name(s.native_handle(), "localhost");
-    ASSERT_FALSE(await_op([&](auto done) { s.async_handshake(ssl::stream_base::client, done); }));
-    http::request<http::string_body> req{http::verb::get, "/healthz", 11};
-    req.set(http::field::host, "localhost");
-    ASSERT_FALSE(await_op([&](auto done) { http::async_write(s, req, done); }));
-    beast::flat_buffer b;
-    http::response<http::string_body> res;
-    ASSERT_FALSE(await_op([&](auto done) { http::async_read(s, b, res, done); }));
-    EXPECT_EQ(res.result(), http::status::service_unavailable);
-    EXPECT_FALSE(res[http::field::retry_after].empty());
+    (void)expect_503_beyond_the_limit(*h, s);
     EXPECT_TRUE(h->app->http_targets.empty());
 }
 

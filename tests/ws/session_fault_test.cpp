@@ -22,7 +22,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -40,14 +44,10 @@ std::vector<std::byte> hello(std::uint16_t tid)
     return floorctl::encode(m);
 }
 
-/// Binds every first message; echoes every message through the registry (so that writes, which
-/// may fail too, happen); counts what it is told.
-struct counting_handler final : ws::stream_handler {
-    floorctl::stream_verdict on_first_message(ws::stream_peer const&,
-                                              std::span<std::byte const>) override
-    {
-        return floorctl::stream_accepted{floorctl::conference_id{1}, floorctl::user_id{2}};
-    }
+/// Counts what a session tells its handler (`Handler`: ws::stream_handler or a WebSocket
+/// service) and echoes every message through the registry, so that writes, which may fail too,
+/// happen.
+template <class Handler> struct counting : Handler {
     void on_open(floorctl::connection_id, ws::binding const&, floorctl::transport_kind,
                  std::string const&) override
     {
@@ -63,14 +63,23 @@ struct counting_handler final : ws::stream_handler {
         ++closes;
         last_close = info;
     }
-    void on_rejected(ws::stream_peer const&, std::string const&) override { ++rejections; }
 
     std::weak_ptr<ws::registry> reg;
     int opens = 0;
     int frames = 0;
     int closes = 0;
-    int rejections = 0;
+    int rejections = 0; ///< connections ended before on_open (stream sessions tell them)
     ws::close_info last_close;
+};
+
+/// The stream sessions' handler: binds every first message.
+struct counting_handler final : counting<ws::stream_handler> {
+    floorctl::stream_verdict on_first_message(ws::stream_peer const&,
+                                              std::span<std::byte const>) override
+    {
+        return floorctl::stream_accepted{floorctl::conference_id{1}, floorctl::user_id{2}};
+    }
+    void on_rejected(ws::stream_peer const&, std::string const&) override { ++rejections; }
 };
 
 struct outcome {
@@ -83,6 +92,23 @@ struct outcome {
     std::size_t registered = 0;
     std::size_t admitted = 0;
 };
+
+/// What `h` was told, and what is left of the connection after the run.
+template <class Handler>
+outcome outcome_of(counting<Handler> const& h, std::weak_ptr<ws::session_base> const& session,
+                   ws::registry const& reg, ws::admission const& admit)
+{
+    outcome o;
+    o.opens = h.opens;
+    o.frames = h.frames;
+    o.closes = h.closes;
+    o.rejections = h.rejections;
+    o.last_close = h.last_close;
+    o.session_gone = session.expired();
+    o.registered = reg.count();
+    o.admitted = admit.count();
+    return o;
+}
 
 std::shared_ptr<ws::detail::stream_shared> make_shared_state(std::shared_ptr<counting_handler> h,
                                                              std::chrono::milliseconds bind_timeout)
@@ -128,16 +154,7 @@ outcome run_plain(std::size_t fail_after, std::chrono::milliseconds bind_timeout
         s->start();
     }
     ioc.run();
-    outcome o;
-    o.opens = h->opens;
-    o.frames = h->frames;
-    o.closes = h->closes;
-    o.rejections = h->rejections;
-    o.last_close = h->last_close;
-    o.session_gone = weak.expired();
-    o.registered = shared->reg->count();
-    o.admitted = shared->admit->count();
-    return o;
+    return outcome_of(*h, weak, *shared->reg, *shared->admit);
 }
 
 void expect_ended_once(outcome const& o, std::size_t n)
@@ -208,16 +225,7 @@ outcome run_tls(std::size_t fail_after)
             [&](boost::system::error_code, std::size_t) { client.next_layer().close(); });
     });
     ioc.run();
-    outcome o;
-    o.opens = h->opens;
-    o.frames = h->frames;
-    o.closes = h->closes;
-    o.rejections = h->rejections;
-    o.last_close = h->last_close;
-    o.session_gone = weak.expired();
-    o.registered = shared->reg->count();
-    o.admitted = shared->admit->count();
-    return o;
+    return outcome_of(*h, weak, *shared->reg, *shared->admit);
 }
 
 TEST(StreamSessionFaults, EveryTlsHandshakeReadAndWriteFailureEndsTheConnectionOnce)
@@ -237,36 +245,46 @@ TEST(StreamSessionFaults, EveryTlsHandshakeReadAndWriteFailureEndsTheConnectionO
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-/// The BFCP service of the fault runs: accepts any token, echoes every message, counts.
-struct counting_service final : ws::handler {
+/// The BFCP service of the WebSocket runs: accepts any token.
+struct counting_service final : counting<ws::handler> {
     ws::auth_result authenticate(std::string const&, ws::http_request const&,
                                  ws::request_context const&) override
     {
         return ws::binding{};
     }
-    void on_open(floorctl::connection_id, ws::binding const&, floorctl::transport_kind,
-                 std::string const&) override
-    {
-        ++opens;
-    }
-    void on_frame(floorctl::connection_id conn, std::span<std::byte const> f) override
-    {
-        ++frames;
-        if (auto r = reg.lock()) r->send(conn, f);
-    }
-    void on_close(floorctl::connection_id, ws::close_info const& info) override
-    {
-        ++closes;
-        last_close = info;
-    }
     void on_http(ws::http_request, ws::request_context const&, ws::http_responder) override {}
-
-    std::weak_ptr<ws::registry> reg;
-    int opens = 0;
-    int frames = 0;
-    int closes = 0;
-    ws::close_info last_close;
 };
+
+/// The server side of one WebSocket connection: reads the upgrade request from `server` (as
+/// the HTTP stage does), then hands it to a websocket_session with `conn` and `slot`; `session`
+/// watches it.
+void serve_upgrade(std::shared_ptr<test::stream> server,
+                   std::shared_ptr<ws::detail::shared_state> st, floorctl::connection_id conn,
+                   ws::detail::conn_slot slot, std::weak_ptr<ws::session_base>& session)
+{
+    auto buffer = std::make_shared<beast::flat_buffer>();
+    auto req = std::make_shared<ws::http_request>();
+    auto owned_slot = std::make_shared<ws::detail::conn_slot>(std::move(slot));
+    beast::http::async_read(
+        *server, *buffer, *req,
+        [&session, server, st, conn, buffer, req, owned_slot](beast::error_code ec, std::size_t) {
+            if (ec) return server->close();
+            auto s = std::make_shared<ws::detail::websocket_session<test::stream>>(
+                std::move(*server), st, ws::detail::conn_info{conn, "192.0.2.1", 1},
+                std::move(*owned_slot));
+            session = s;
+            s->run(std::move(*req), "BFCP", ws::binding{}, st->services[0]);
+        });
+}
+
+/// A binary client that offers the BFCP sub-protocol.
+void offer_bfcp(websocket::stream<test::stream>& client)
+{
+    client.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
+        r.set(beast::http::field::sec_websocket_protocol, "BFCP");
+    }));
+    client.binary(true);
+}
 
 /// One WebSocket connection whose server stream fails its `fail_after`-th operation (the first,
 /// 0, is the read of the upgrade request, as the HTTP stage does it): the client upgrades, sends
@@ -288,25 +306,9 @@ outcome run_websocket(std::size_t fail_after, std::chrono::milliseconds keepaliv
     test::stream client_end(ioc);
     server->connect(client_end);
     websocket::stream<test::stream> client(std::move(client_end));
-
     std::weak_ptr<ws::session_base> weak;
-    auto buffer = std::make_shared<beast::flat_buffer>();
-    auto req = std::make_shared<ws::http_request>();
-    beast::http::async_read(
-        *server, *buffer, *req, [&, server, buffer, req](beast::error_code ec, std::size_t) {
-            if (ec) return server->close();
-            auto s = std::make_shared<ws::detail::websocket_session<test::stream>>(
-                std::move(*server), st,
-                ws::detail::conn_info{ws::allocate_connection_id(), "192.0.2.1", 1},
-                ws::detail::conn_slot{});
-            weak = s;
-            s->run(std::move(*req), "BFCP", ws::binding{}, st->services[0]);
-        });
-
-    client.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
-        r.set(beast::http::field::sec_websocket_protocol, "BFCP");
-    }));
-    client.binary(true);
+    serve_upgrade(server, st, ws::allocate_connection_id(), {}, weak);
+    offer_bfcp(client);
     std::vector<std::uint8_t> const msg(12, 7);
     beast::flat_buffer got;
     auto const give_up = [&] { client.next_layer().close(); };
@@ -322,15 +324,8 @@ outcome run_websocket(std::size_t fail_after, std::chrono::milliseconds keepaliv
         });
     });
     ioc.run();
-    outcome out;
-    out.opens = h->opens;
-    out.frames = h->frames;
-    out.closes = h->closes;
+    auto out = outcome_of(*h, weak, *st->reg, *st->admit);
     out.rejections = h->opens == 1 ? 0 : 1; // a WebSocket that never opened tells no one
-    out.last_close = h->last_close;
-    out.session_gone = weak.expired();
-    out.registered = st->reg->count();
-    out.admitted = 0;
     return out;
 }
 
@@ -352,6 +347,70 @@ TEST(WebSocketSessionFaults, KeepAliveTimerFiringAtEveryStepEndsTheConnectionOnc
 {
     for (std::size_t n = 0; n < 16; ++n)
         expect_ended_once(run_websocket(n, 2ms), n);
+}
+
+// The server starts a close (here as at shutdown: 1001 through the registry) and the peer never
+// answers the close frame: the session still ends, at close_timeout, as a local close that the
+// service hears once and the log records, with nothing left registered or admitted.
+TEST(WebSocketSessionFaults, UnansweredCloseFrameEndsTheSessionAtTheCloseTimeout)
+{
+    net::io_context ioc;
+    auto h = std::make_shared<counting_service>();
+    ws::listener_options o;
+    o.handshake_timeout = 10s; // not what ends this connection
+    o.close_timeout = 50ms;
+    o.keepalive_timeout = 0ms;
+    o.max_messages_per_second = 0;
+    o.max_connections = 10;
+    std::vector<std::string> log;
+    auto st = std::make_shared<ws::detail::shared_state>(
+        o, h, [&log](ws::log_level, std::string_view msg, ws::log_fields const&) {
+            log.emplace_back(msg);
+        });
+    h->reg = st->reg;
+
+    auto server = std::make_shared<test::stream>(ioc);
+    test::stream client_end(ioc);
+    server->connect(client_end);
+    websocket::stream<test::stream> client(std::move(client_end));
+    auto const conn = ws::allocate_connection_id();
+    auto admitted = st->admit->admit("192.0.2.1");
+    ASSERT_EQ(admitted.verdict, ws::admission_verdict::admitted);
+    std::weak_ptr<ws::session_base> weak;
+    serve_upgrade(server, st, conn, std::move(admitted.slot), weak);
+    offer_bfcp(client);
+
+    // The client reads the raw close frame and then stays silent: no close frame back.
+    std::array<std::uint8_t, 64> raw{};
+    std::size_t got = 0;
+    std::chrono::steady_clock::time_point close_started;
+    client.async_handshake("localhost", "/bfcp?token=t", [&](beast::error_code ec) {
+        ASSERT_FALSE(ec) << ec.message();
+        close_started = std::chrono::steady_clock::now();
+        EXPECT_TRUE(st->reg->close(conn, ws::close_code::going_away, "shutdown"));
+        client.next_layer().async_read_some(net::buffer(raw),
+                                            [&](beast::error_code, std::size_t n) { got = n; });
+    });
+    ioc.run_for(10s); // the bound: a session that never ends leaves work behind
+    auto const took = std::chrono::steady_clock::now() - close_started;
+
+    ASSERT_GE(got, 4u);
+    EXPECT_EQ(raw[0], 0x88);               // FIN, opcode 8 (close), RFC 6455 §5.2
+    EXPECT_EQ(raw[2] << 8 | raw[3], 1001); // status code: going away
+    auto const o2 = outcome_of(*h, weak, *st->reg, *st->admit);
+    EXPECT_EQ(o2.opens, 1);
+    EXPECT_EQ(o2.closes, 1);
+    EXPECT_EQ(o2.last_close.code, ws::close_code::going_away);
+    EXPECT_EQ(o2.last_close.origin, ws::close_origin::local);
+    EXPECT_EQ(o2.last_close.reason, "shutdown");
+    EXPECT_TRUE(o2.session_gone);
+    EXPECT_EQ(o2.registered, 0u);
+    EXPECT_EQ(o2.admitted, 0u);
+    EXPECT_GE(took, o.close_timeout); // it waited for the peer's answer first
+    auto const closed_line = std::find_if(log.begin(), log.end(), [](std::string const& l) {
+        return l.rfind("websocket closed: ", 0) == 0 && l.find("shutdown") != std::string::npos;
+    });
+    EXPECT_NE(closed_line, log.end());
 }
 
 } // namespace

@@ -1,30 +1,30 @@
-// ws::stream_listener (TCP/BFCP, TCP/TLS/BFCP) on 127.0.0.1 port 0 with a blocking client:
-// framing across reads, the first-message binding hook, the registry path, closes.
+// ws::stream_listener (TCP/BFCP, TCP/TLS/BFCP) on 127.0.0.1 port 0 with the shared BFCP stream
+// client: framing across reads, the first-message binding hook, the registry path, closes,
+// limits.
 
 #include <ws/stream_listener.hpp>
 #include <ws/tls.hpp>
 
 #include <floorctl/codec.hpp>
 
-#include <boost/asio/connect.hpp>
+#include "support/bfcp_stream_client.hpp"
+#include "support/client_io.hpp"
+
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/write.hpp>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
-#include <sys/socket.h>
 #include <thread>
 
 namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using test_support::bfcp_stream_client;
 using namespace std::chrono_literals;
 
 constexpr floorctl::conference_id negotiated_conference{4321};
@@ -147,19 +147,45 @@ protected:
         }
     }
 
-    tcp::socket connect()
+    /// A client connected to the listener (and through the TLS handshake when given `tls`).
+    std::unique_ptr<bfcp_stream_client> connect(std::shared_ptr<net::ssl::context> tls = nullptr)
     {
-        tcp::socket s(client_ioc_);
-        s.connect({net::ip::make_address("127.0.0.1"), listener_->port()});
-        s.set_option(tcp::no_delay(true));
-        timeval tv{10, 0}; // a blocking read never hangs the suite
-        ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        return s;
+        auto c = std::make_unique<bfcp_stream_client>(clients_.context(), std::move(tls));
+        EXPECT_FALSE(c->connect({net::ip::make_address("127.0.0.1"), listener_->port()}));
+        return c;
+    }
+
+    /// A client bound as the negotiated participant: its Hello reached the handler.
+    std::unique_ptr<bfcp_stream_client> connect_bound()
+    {
+        auto c = connect();
+        EXPECT_FALSE(c->send(hello(negotiated_conference, negotiated_user, 1)));
+        EXPECT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
+        return c;
+    }
+
+    /// Connects and expects the listener to end the connection at once, without a byte (eof;
+    /// a reset when the close overtakes the client's handshake).
+    void expect_cut_off()
+    {
+        auto c = connect();
+        auto const ec = c->end_of_stream();
+        EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    }
+
+    /// Starts with `o`, whose limits leave room for one connection: one client is bound, the
+    /// next one cut off. Returns the bound one.
+    std::unique_ptr<bfcp_stream_client> start_full(ws::stream_listener_options o)
+    {
+        start(o);
+        auto first = connect_bound();
+        expect_cut_off();
+        return first;
     }
 
     net::io_context ioc_;
     net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
-    net::io_context client_ioc_;
+    test_support::client_io clients_;
     std::shared_ptr<recording_handler> app_ = std::make_shared<recording_handler>();
     std::shared_ptr<ws::stream_listener> listener_;
     std::thread thread_;
@@ -168,13 +194,13 @@ protected:
 TEST_P(StreamListenerTest, MessagesSplitByteByByteArriveIntact)
 {
     start();
-    auto s = connect();
+    auto c = connect();
     auto const first = hello(negotiated_conference, negotiated_user, 1);
     auto const second = floor_request(2);
     std::vector<std::byte> both(first);
     both.insert(both.end(), second.begin(), second.end());
-    for (auto b : both)
-        net::write(s, net::buffer(&b, 1));
+    for (auto const& b : both)
+        ASSERT_FALSE(c->send({&b, 1}));
 
     ASSERT_TRUE(app_->wait([&] { return app_->frames.size() == 2; }));
     std::lock_guard lock(app_->mutex);
@@ -192,14 +218,14 @@ TEST_P(StreamListenerTest, MessagesSplitByteByByteArriveIntact)
 TEST_P(StreamListenerTest, SeveralMessagesInOneReadAreCutApart)
 {
     start();
-    auto s = connect();
+    auto c = connect();
     std::vector<std::vector<std::byte>> sent{hello(negotiated_conference, negotiated_user, 1),
                                              floor_request(2), floor_request(3),
                                              hello(negotiated_conference, negotiated_user, 4)};
     std::vector<std::byte> all;
     for (auto const& m : sent)
         all.insert(all.end(), m.begin(), m.end());
-    net::write(s, net::buffer(all));
+    ASSERT_FALSE(c->send(all));
 
     ASSERT_TRUE(app_->wait([&] { return app_->frames.size() == sent.size(); }));
     std::lock_guard lock(app_->mutex);
@@ -210,31 +236,19 @@ TEST_P(StreamListenerTest, SeveralMessagesInOneReadAreCutApart)
 TEST_P(StreamListenerTest, FirstMessageWithWrongIdsGetsErrorThenClose)
 {
     start();
-    auto s = connect();
-    auto const wrong = hello(floorctl::conference_id{99}, negotiated_user, 5);
-    net::write(s, net::buffer(wrong));
+    auto c = connect();
+    ASSERT_FALSE(c->send(hello(floorctl::conference_id{99}, negotiated_user, 5)));
 
     // The hook's decision: Error 5 (RFC 8855 §5.3.13) echoing the header, then the close.
-    std::vector<std::byte> reply(12);
-    boost::system::error_code ec;
-    net::read(s, net::buffer(reply), ec);
-    ASSERT_FALSE(ec) << ec.message();
-    auto const h = floorctl::decode_header(reply);
-    ASSERT_TRUE(h);
-    reply.resize(12 + 4u * h->payload_words);
-    net::read(s, net::buffer(reply.data() + 12, reply.size() - 12), ec);
-    ASSERT_FALSE(ec) << ec.message();
-    auto const m = floorctl::decode_message(*h, reply);
-    ASSERT_TRUE(m);
+    auto const m = c->read();
+    ASSERT_TRUE(m) << c->error().message();
     EXPECT_EQ(m->header.conference, floorctl::conference_id{99});
     EXPECT_EQ(m->header.transaction, floorctl::transaction_id{5});
     auto const* err = std::get_if<floorctl::error_reply>(&m->payload);
     ASSERT_NE(err, nullptr);
     EXPECT_EQ(err->code, floorctl::error_code::unauthorized_operation);
 
-    std::byte more{};
-    net::read(s, net::buffer(&more, 1), ec);
-    EXPECT_EQ(ec, net::error::eof);
+    EXPECT_EQ(c->end_of_stream(), net::error::eof);
     ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
     std::lock_guard lock(app_->mutex);
     EXPECT_TRUE(app_->opened.empty());
@@ -245,23 +259,17 @@ TEST_P(StreamListenerTest, FirstMessageWithWrongIdsGetsErrorThenClose)
 TEST_P(StreamListenerTest, RegistrySendsAndClosesBoundConnections)
 {
     start();
-    auto s = connect();
-    net::write(s, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
-    ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
+    auto c = connect_bound();
     auto const conn = app_->opened[0].conn;
 
     auto const status = floor_request(9); // any BFCP bytes: the listener does not interpret them
     EXPECT_TRUE(listener_->connections().send(conn, status));
-    std::vector<std::byte> got(status.size());
-    boost::system::error_code ec;
-    net::read(s, net::buffer(got), ec);
-    ASSERT_FALSE(ec) << ec.message();
-    EXPECT_EQ(got, status);
+    auto const got = c->read_frame();
+    ASSERT_TRUE(got) << c->error().message();
+    EXPECT_EQ(*got, status);
 
     EXPECT_TRUE(listener_->connections().close(conn, ws::close_code::normal, "bye"));
-    std::byte more{};
-    net::read(s, net::buffer(&more, 1), ec);
-    EXPECT_EQ(ec, net::error::eof);
+    EXPECT_EQ(c->end_of_stream(), net::error::eof);
     ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
     std::lock_guard lock(app_->mutex);
     EXPECT_EQ(app_->closes[0].origin, ws::close_origin::local);
@@ -272,11 +280,7 @@ TEST_P(StreamListenerTest, RegistrySendsAndClosesBoundConnections)
 TEST_P(StreamListenerTest, PeerCloseIsReportedOnce)
 {
     start();
-    {
-        auto s = connect();
-        net::write(s, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
-        ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
-    }
+    (void)connect_bound(); // and gone at once
     ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
     std::lock_guard lock(app_->mutex);
     EXPECT_EQ(app_->closes[0].origin, ws::close_origin::peer);
@@ -285,13 +289,13 @@ TEST_P(StreamListenerTest, PeerCloseIsReportedOnce)
 TEST_P(StreamListenerTest, FramingErrorAfterBindingClosesTheConnection)
 {
     start();
-    auto s = connect();
+    auto c = connect();
     auto bad = hello(negotiated_conference, negotiated_user, 2);
     bad[0] = std::byte{0x60}; // version 3: nothing after it can be trusted to be aligned
     auto const good = hello(negotiated_conference, negotiated_user, 1);
     std::vector<std::byte> both(good);
     both.insert(both.end(), bad.begin(), bad.end());
-    net::write(s, net::buffer(both));
+    ASSERT_FALSE(c->send(both));
     ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
     std::lock_guard lock(app_->mutex);
     EXPECT_EQ(app_->frames.size(), 1u); // the good message before the bad one is delivered
@@ -303,11 +307,7 @@ TEST_P(StreamListenerTest, SilentClientIsCutOffAtTheBindTimeout)
     ws::stream_listener_options o;
     o.bind_timeout = 50ms;
     start(o);
-    auto s = connect();
-    std::byte b{};
-    boost::system::error_code ec;
-    net::read(s, net::buffer(&b, 1), ec);
-    EXPECT_EQ(ec, net::error::eof);
+    EXPECT_EQ(connect()->end_of_stream(), net::error::eof);
     ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
     EXPECT_EQ(app_->rejected[0], "no first message in time");
 }
@@ -316,15 +316,7 @@ TEST_P(StreamListenerTest, ConnectionsBeyondTheLimitAreClosedAtOnce)
 {
     ws::stream_listener_options o;
     o.max_connections = 1;
-    start(o);
-    auto first = connect();
-    net::write(first, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
-    ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
-    auto second = connect();
-    std::byte b{};
-    boost::system::error_code ec;
-    net::read(second, net::buffer(&b, 1), ec);
-    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    auto const first = start_full(o);
     EXPECT_EQ(listener_->connection_count(), 1u);
 }
 
@@ -332,15 +324,7 @@ TEST_P(StreamListenerTest, ConnectionsPerAddressAreLimited)
 {
     ws::stream_listener_options o;
     o.max_connections_per_address = 1;
-    start(o);
-    auto first = connect();
-    net::write(first, net::buffer(hello(negotiated_conference, negotiated_user, 1)));
-    ASSERT_TRUE(app_->wait([&] { return app_->opened.size() == 1; }));
-    auto second = connect();
-    std::byte b{};
-    boost::system::error_code ec;
-    net::read(second, net::buffer(&b, 1), ec);
-    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    auto const first = start_full(o);
     ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
     EXPECT_EQ(app_->rejected[0], "connection limit: address_exceeded");
     EXPECT_EQ(listener_->connection_count(), 1u);
@@ -356,11 +340,7 @@ TEST_P(StreamListenerTest, LimitsSharedWithAnotherListenerApplyToTheSum)
     ws::stream_listener_options o;
     o.admission = shared;
     start(o);
-    auto s = connect();
-    std::byte b{};
-    boost::system::error_code ec;
-    net::read(s, net::buffer(&b, 1), ec);
-    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    expect_cut_off();
     ASSERT_TRUE(app_->wait([&] { return app_->rejected.size() == 1; }));
     EXPECT_EQ(app_->rejected[0], "connection limit: total_exceeded");
     EXPECT_EQ(shared->count(), 1u);
@@ -371,13 +351,13 @@ TEST_P(StreamListenerTest, MessageRateIsLimited)
     ws::stream_listener_options o;
     o.max_messages_per_second = 2;
     start(o);
-    auto s = connect();
+    auto c = connect();
     std::vector<std::byte> all = hello(negotiated_conference, negotiated_user, 1);
     for (std::uint16_t t = 2; t < 12; ++t) {
         auto const m = floor_request(t);
         all.insert(all.end(), m.begin(), m.end());
     }
-    net::write(s, net::buffer(all));
+    ASSERT_FALSE(c->send(all));
     ASSERT_TRUE(app_->wait([&] { return app_->closes.size() == 1; }));
     std::lock_guard lock(app_->mutex);
     EXPECT_EQ(app_->frames.size(), 2u); // the burst allowance, no more
@@ -392,13 +372,11 @@ TEST_P(StreamListenerTest, TlsConnectionIsBoundAndFramed)
     ws::stream_listener_options o;
     o.tls = ws::make_server_context(pem);
     start(o);
-    auto ctx = ws::make_client_context(pem.certificate_pem);
-    net::ssl::stream<tcp::socket> s(connect(), *ctx);
-    s.handshake(net::ssl::stream_base::client);
+    auto c = connect(ws::make_client_context(pem.certificate_pem));
     auto const first = hello(negotiated_conference, negotiated_user, 1);
     auto const second = floor_request(2);
-    net::write(s, net::buffer(first));
-    net::write(s, net::buffer(second));
+    ASSERT_FALSE(c->send(first));
+    ASSERT_FALSE(c->send(second));
     ASSERT_TRUE(app_->wait([&] { return app_->frames.size() == 2; }));
     std::lock_guard lock(app_->mutex);
     EXPECT_EQ(app_->opened[0].transport, floorctl::transport_kind::tls);

@@ -80,9 +80,10 @@ public:
         rules_ = svc.rules;
         route_ = &svc.route; // owned by shared_state, which this session co-owns
         auto const& o = st_->opts;
-        // The websocket stream times the opening and closing handshakes; the TCP layer's
-        // timeout would otherwise cut long-lived sessions. Keep-alive is ours (arm_keepalive):
-        // Beast's idle timeout re-arms a timer on every read (its cost: docs/performance.md).
+        // The websocket stream times the opening handshake (the close: on_accept); the TCP
+        // layer's timeout would otherwise cut long-lived sessions. Keep-alive is ours
+        // (arm_keepalive): Beast's idle timeout re-arms a timer on every read (its cost:
+        // docs/performance.md).
         clear_deadline(beast::get_lowest_layer(ws_));
         websocket::stream_base::timeout t{};
         t.handshake_timeout = o.handshake_timeout;
@@ -140,6 +141,12 @@ private:
             return;
         }
         open_ = true;
+        // From now on Beast's handshake timer only bounds a close handshake.
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = st_->opts.close_timeout;
+        t.idle_timeout = websocket::stream_base::none();
+        t.keep_alive_pings = false;
+        ws_.set_option(t);
         auto const kind =
             is_tls_stream<Stream> ? floorctl::transport_kind::wss : floorctl::transport_kind::ws;
         st_->reg->attach(info_.id, this->weak_from_this(), kind);
@@ -360,7 +367,7 @@ private:
                                                                               : log_level::warning,
                  std::string{"closing websocket: "} + to_string(code) + " " + reason, fields());
         // Bounds the whole close: queued writes to a slow peer plus the close handshake.
-        close_timer_.expires_after(st_->opts.handshake_timeout);
+        close_timer_.expires_after(st_->opts.close_timeout);
         close_timer_.async_wait([self = this->shared_from_this()](beast::error_code e) {
             if (!e && !self->read_done_) self->hard_close();
         });

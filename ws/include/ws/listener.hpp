@@ -47,8 +47,8 @@ struct listener_options {
     // --- handshake and HTTP -------------------------------------------------------------------
     std::size_t max_header_bytes = 8 * 1024;             ///< request line + headers; else 431
     std::size_t max_body_bytes = 64 * 1024;              ///< HTTP request body; else 413
-    std::chrono::milliseconds handshake_timeout{10'000}; ///< TLS + HTTP upgrade, and the close
-                                                         ///< handshake; else the socket is closed
+    std::chrono::milliseconds handshake_timeout{10'000}; ///< TLS + HTTP upgrade; else the socket
+                                                         ///< is closed
     std::chrono::milliseconds http_idle_timeout{30'000}; ///< keep-alive HTTP between requests
 
     // --- WebSocket sessions ------------------------------------------------------------------
@@ -59,6 +59,9 @@ struct listener_options {
     std::chrono::milliseconds keepalive_timeout{60'000};
     /// Close (1000, "idle timeout") when no BFCP message arrives for this long. 0: off.
     std::chrono::milliseconds message_idle_timeout{0};
+    /// A close this server starts (queued writes, then the close frame, then the peer's) ends
+    /// within this; a peer that never answers the close frame is then disconnected.
+    std::chrono::milliseconds close_timeout{10'000};
     std::size_t max_write_queue_bytes = 1024 * 1024; ///< queued outgoing bytes; else 1008
     std::size_t max_write_queue_messages = 4096;     ///< queued outgoing messages; else 1008
 
