@@ -6,7 +6,9 @@
 #include "e2e_support.hpp"
 #include "sip/sipp_runner.hpp"
 #include "support/child_process.hpp"
+#include "support/client_io.hpp"
 
+#include <array>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -242,7 +244,7 @@ format = "json"
 // A reader of GET /api/conferences/1/events sees two WebSocket participants join, get the floor,
 // queue and release it; it drops, misses events, resumes with Last-Event-ID and gets exactly
 // those; a too old id gets `reset`; a bad key is 401, an unknown conference 404. Every read is
-// bounded (SO_RCVTIMEO).
+// bounded (test_support::await_op).
 
 namespace {
 
@@ -260,16 +262,18 @@ class sse_reader {
 public:
     sse_reader(std::uint16_t port, std::string const& target, std::string const& bearer,
                std::string const& last_event_id = {})
-        : ctx_(ws::make_client_context()), s_(ioc_, *ctx_)
+        : ctx_(ws::make_client_context()), s_(io_.context(), *ctx_)
     {
-        s_.next_layer().connect({net::ip::make_address("127.0.0.1"), port});
-        bound_reads(s_.next_layer());
-        s_.handshake(net::ssl::stream_base::client);
+        using test_support::await_op;
+        tcp::endpoint const to{net::ip::make_address("127.0.0.1"), port};
+        if (await_op([&](auto h) { s_.next_layer().async_connect(to, h); }) ||
+            await_op([&](auto h) { s_.async_handshake(net::ssl::stream_base::client, h); }))
+            return;
         std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" +
                           "Accept: text/event-stream\r\nAuthorization: Bearer " + bearer + "\r\n";
         if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
         req += "\r\n";
-        net::write(s_, net::buffer(req));
+        if (await_op([&](auto h) { net::async_write(s_, net::buffer(req), h); })) return;
         while (raw_.find("\r\n\r\n") == std::string::npos && fill()) {
         }
         auto const end = raw_.find("\r\n\r\n");
@@ -277,6 +281,10 @@ public:
         raw_.erase(0, head.size());
         status = head.size() > 12 ? std::stoi(head.substr(9, 3)) : 0;
     }
+
+    ~sse_reader() { io_.stop(); }
+    sse_reader(sse_reader const&) = delete;
+    sse_reader& operator=(sse_reader const&) = delete;
 
     /// The next event (comments skipped), or nullopt when the stream ended or stalled.
     std::optional<sse_event> next()
@@ -316,13 +324,26 @@ public:
     int status = 0;
 
 private:
+    /// Reads what arrived, waiting at most test_support::io_bound. After a failed or timed-out
+    /// read the reader is finished: its io_context stops, so no late completion touches it.
     bool fill()
     {
-        char buf[4096];
-        beast::error_code ec;
-        auto const n = s_.read_some(net::buffer(buf), ec);
-        raw_.append(buf, n);
-        return !ec && n > 0;
+        if (finished_) return false;
+        std::size_t n = 0;
+        auto const ec = test_support::await_op([&](auto h) {
+            s_.async_read_some(net::buffer(buf_),
+                               [&n, h](beast::error_code e, std::size_t k) mutable {
+                                   n = k;
+                                   h(e);
+                               });
+        });
+        if (ec || n == 0) {
+            finished_ = true;
+            io_.stop();
+            return false;
+        }
+        raw_.append(buf_.data(), n);
+        return true;
     }
 
     /// Moves one chunk of the chunked coding from raw_ to body_.
@@ -343,9 +364,11 @@ private:
         }
     }
 
-    net::io_context ioc_;
+    test_support::client_io io_; // first: it outlives the stream
     std::shared_ptr<net::ssl::context> ctx_;
     beast::ssl_stream<tcp::socket> s_;
+    std::array<char, 4096> buf_{};
+    bool finished_ = false;
     std::string raw_;
     std::string body_;
 };
