@@ -453,6 +453,7 @@ export class BfcpClient extends EventTarget {
       this.reconnectTimer = null;
       this.dial().then(
           () => {
+            if (this.currentState !== 'reconnecting') return;  // closed while dialling
             this.attempt = 0;
             this.setState('open');
             this.dispatchEvent(new DetailEvent('open', {reconnected: true}));

@@ -113,3 +113,18 @@ test('reconnect.maxAttempts 0: a dropped connection closes the client', async ()
   assert.equal(client.state, 'closed');
   assert.equal(events.at(-1)?.type, 'close');
 });
+
+test('close() while a reconnection completes its Hello leaves the client closed', async () => {
+  const {client, ws, clock} = await connected();
+  ws.serverClose(1006);
+  clock.advance(375);
+  assert.equal(client.state, 'reconnecting');
+  // The HelloAck arrives and, one tick later, before the reconnection has taken note of it, the
+  // page closes.
+  acceptHandshake();
+  await Promise.resolve();
+  await client.close();
+  await flush();
+  assert.equal(client.state, 'closed');
+  assert.notEqual(FakeWebSocket.last.readyState, 1, 'the new WebSocket is not left open');
+});
