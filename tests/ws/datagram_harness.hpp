@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -59,7 +60,8 @@ public:
 
     bool accept_source(ws::datagram_source const& s) override
     {
-        return !refuse_port || s.port != refuse_port;
+        auto const refused = refuse_port.load();
+        return refused == 0 || s.port != refused;
     }
 
     void on_open(ws::datagram_peer const& peer) override
@@ -72,7 +74,8 @@ public:
     void on_datagram(floorctl::connection_id conn, std::span<std::byte const> payload) override
     {
         if (echo) {
-            if (auto l = listener.lock()) EXPECT_TRUE(l->send(conn, payload));
+            // False once stop() was called while datagrams were still being handed over.
+            if (auto l = listener.lock()) (void)l->send(conn, payload);
         }
         std::lock_guard l(m_);
         datagrams.emplace_back(conn, std::vector<std::byte>(payload.begin(), payload.end()));
@@ -89,7 +92,15 @@ public:
     std::vector<std::byte> on_cleartext(ws::datagram_source const&,
                                         std::span<std::byte const>) override
     {
+        std::lock_guard l(m_);
         return cleartext_reply;
+    }
+
+    /// What on_cleartext() answers from now on.
+    void answer_cleartext(std::vector<std::byte> reply)
+    {
+        std::lock_guard l(m_);
+        cleartext_reply = std::move(reply);
     }
 
     void on_rejected(ws::datagram_source const& s, std::string const& reason) override
@@ -119,13 +130,12 @@ public:
         return f();
     }
 
-    // Set before the listener runs.
-    bool echo = true;
-    std::uint16_t refuse_port = 0;
-    std::vector<std::byte> cleartext_reply;
-    std::weak_ptr<ws::datagram_listener> listener;
+    std::atomic<bool> echo{true};
+    std::atomic<std::uint16_t> refuse_port{0};     ///< a source port accept_source() refuses
+    std::weak_ptr<ws::datagram_listener> listener; ///< set before the listener runs
 
     // guarded by m_
+    std::vector<std::byte> cleartext_reply;
     std::vector<ws::datagram_peer> opens;
     std::vector<std::pair<floorctl::connection_id, std::vector<std::byte>>> datagrams;
     std::vector<closed> closes;

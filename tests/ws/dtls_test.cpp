@@ -317,7 +317,7 @@ TEST(Dtls, PlainBfcpAtTheDtlsPortGoesToTheAppWhichMayAnswer)
 {
     server s(dtls_options());
     // What the app answers: here a stand-in for its Error (Use DTLS) reply.
-    s.handler->cleartext_reply = bytes_of("use DTLS");
+    s.handler->answer_cleartext(bytes_of("use DTLS"));
     client c(s.listener->port());
     c.send(plain_bfcp_hello());
     auto const reply = c.receive();
