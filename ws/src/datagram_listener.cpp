@@ -51,8 +51,7 @@ char const* to_string(datagram_drop d) noexcept
 
 std::string datagram_source::remote() const
 {
-    return address.find(':') != std::string::npos ? "[" + address + "]:" + std::to_string(port)
-                                                  : address + ":" + std::to_string(port);
+    return remote_text(address, port);
 }
 
 namespace {
@@ -139,11 +138,7 @@ struct datagram_listener::state : std::enable_shared_from_this<datagram_listener
     void log(log_level level, std::string_view what, std::optional<floorctl::connection_id> conn,
              std::string_view remote) const
     {
-        if (!sink) return;
-        log_fields f;
-        f.conn = conn;
-        f.remote = remote;
-        sink(level, what, f);
+        write_log(sink, level, what, conn, remote);
     }
 
     // Counts a dropped datagram; logs at most one line per reason per second (any thread).
@@ -471,7 +466,7 @@ struct datagram_listener::state : std::enable_shared_from_this<datagram_listener
 
     static std::string remote_of(udp::endpoint const& ep)
     {
-        return datagram_source{ep.address().to_string(), ep.port()}.remote();
+        return remote_text(ep.address().to_string(), ep.port());
     }
 };
 
