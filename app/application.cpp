@@ -42,6 +42,7 @@ application::application(config cfg, net::io_context& ioc)
     } else {
         tls_context_ = ws::make_server_context(cfg_.tls.certificate, cfg_.tls.private_key);
     }
+    tls_fingerprint_ = ws::certificate_fingerprint(*tls_context_);
     o.tls = tls_context_;
     o.allow_plain = cfg_.websocket.allow_plain;
     o.upgrade.path = cfg_.websocket.path;
@@ -87,23 +88,28 @@ application::application(config cfg, net::io_context& ioc)
         tls_listeners_.push_back(make_stream(e, true));
 }
 
-void application::expect_stream_connection(conference_id conf, user_id user, std::string address)
+void application::expect_connection(conference_id conf, user_id user, std::string address)
 {
     std::lock_guard lock(mutex_);
-    expected_streams_.expect(conf, user, std::move(address));
+    expected_connections_.expect(conf, user, std::move(address));
 }
 
 stream_verdict application::decide_stream(std::span<std::byte const> first_message,
                                           std::string_view remote_address) const
 {
     std::lock_guard lock(mutex_);
-    return expected_streams_.decide(first_message, remote_address);
+    return expected_connections_.decide(first_message, remote_address);
 }
 
 std::uint16_t application::stream_port(bool tls) const noexcept
 {
     auto const& v = tls ? tls_listeners_ : tcp_listeners_;
     return v.empty() ? 0 : v.front()->port();
+}
+
+std::uint16_t application::datagram_port(bool) const noexcept
+{
+    return 0; // no UDP/BFCP or UDP/TLS/BFCP listener is built yet (issue 12)
 }
 
 application::~application() = default;
@@ -253,7 +259,7 @@ void application::revoke_participant(conference_id conf, user_id user,
     catalog_.release_user(conf, user);
     {
         std::lock_guard lock(mutex_);
-        expected_streams_.forget(conf, user);
+        expected_connections_.forget(conf, user);
     }
     host_->remove_participant(conf, user, [conf, user, done = std::move(done)](bool existed) {
         if (existed) log_info("participant removed", {.conference = conf, .user = user});

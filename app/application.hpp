@@ -109,10 +109,11 @@ public:
     /// gets Goodbye and is closed). `done` (may be empty) runs on a core strand.
     void revoke_participant(conference_id conf, user_id user, std::function<void(bool)> done = {});
 
-    /// Announces that (conf, user) negotiated TCP/BFCP or TCP/TLS/BFCP over SIP and will connect
-    /// from `address` (RFC 8856 §7): the stream listeners accept a connection whose first
-    /// message carries these ids only from there. Forgotten when the participant is revoked.
-    void expect_stream_connection(conference_id conf, user_id user, std::string address);
+    /// Announces that (conf, user) negotiated TCP/BFCP, TCP/TLS/BFCP, UDP/BFCP or UDP/TLS/BFCP
+    /// over SIP and will connect from `address` (RFC 8856 §7): a connection (or, on a datagram
+    /// listener, a peer) whose first message carries these ids is accepted only from there, on
+    /// any port (NAT: docs/sdp.md). Forgotten when the participant is revoked.
+    void expect_connection(conference_id conf, user_id user, std::string address);
 
     /// The core's verdict (floorctl::stream_bindings) on the first message of a TCP/TLS BFCP
     /// connection from `remote_address`: bind it, or refuse it with the Error bytes to write.
@@ -121,6 +122,14 @@ public:
 
     /// Bound port of the first TCP/BFCP (`tls` false) or TCP/TLS/BFCP listener; 0 when none.
     [[nodiscard]] std::uint16_t stream_port(bool tls) const noexcept;
+
+    /// Bound port of the first UDP/BFCP (`dtls` false) or UDP/TLS/BFCP listener; 0 when none.
+    /// SIP answers refuse UDP lines (port 0) while it is 0.
+    [[nodiscard]] std::uint16_t datagram_port(bool dtls) const noexcept;
+
+    /// The SHA-256 fingerprint of the certificate the TLS listeners present ("SHA-256 4A:AD:…",
+    /// RFC 8122 §5), written into SDP answers for TCP/TLS/BFCP and UDP/TLS/BFCP.
+    [[nodiscard]] std::string const& tls_fingerprint() const noexcept { return tls_fingerprint_; }
 
     /// Gauges for /metrics: the core's, plus connection and token counts.
     void collect_gauges(std::function<void(gauge_values)> done);
@@ -151,14 +160,16 @@ private:
     std::shared_ptr<ws::admission> admission_;
     std::shared_ptr<ws::listener> listener_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
+    std::string tls_fingerprint_; ///< of tls_context_'s certificate; set once at construction
     std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_; ///< TCP/BFCP
     std::vector<std::shared_ptr<ws::stream_listener>> tls_listeners_; ///< TCP/TLS/BFCP
     bool tls_ = true;
 
     mutable std::mutex mutex_;
     bool stopping_ = false; // guarded by mutex_
-    // guarded by mutex_: who may open a TCP/TLS BFCP connection, from where (the core decides)
-    stream_bindings expected_streams_;
+    // guarded by mutex_: who may open a TCP/TLS/UDP/DTLS BFCP connection, from where (the core
+    // decides)
+    stream_bindings expected_connections_;
 };
 
 } // namespace floorctl::app

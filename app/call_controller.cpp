@@ -29,38 +29,6 @@ bool is_sdp(std::string_view content_type)
     return iequals(content_type, "application/sdp");
 }
 
-sdp::transport to_sdp_transport(floorctl::transport_kind t) noexcept
-{
-    switch (t) {
-    case floorctl::transport_kind::ws:
-        return sdp::transport::ws;
-    case floorctl::transport_kind::wss:
-        return sdp::transport::wss;
-    case floorctl::transport_kind::tcp:
-        return sdp::transport::tcp;
-    case floorctl::transport_kind::tls:
-        return sdp::transport::tls;
-    }
-    return sdp::transport::wss;
-}
-
-// The address the BFCP client connects from (RFC 8856 §7: the offerer is setup:active, its c=
-// names its address): the media-level c=, else the session-level c=.
-std::string media_address(sdp::description const& d, std::size_t index)
-{
-    auto from = [](std::vector<sdp::field> const& fields) -> std::string {
-        for (auto const& f : fields) {
-            if (f.type != 'c') continue;
-            if (auto c = sdp::parse_connection(f.value)) return std::string(c->address);
-        }
-        return {};
-    };
-    if (index < d.media.size()) {
-        if (auto a = from(d.media[index].fields); !a.empty()) return a;
-    }
-    return from(d.fields);
-}
-
 bool is_parse_error(sdp::error e) noexcept
 {
     return static_cast<int>(e) <= static_cast<int>(sdp::error::bad_value);
@@ -113,7 +81,11 @@ floorctl::transport_kind to_transport_kind(sdp::transport t) noexcept
         return floorctl::transport_kind::wss;
     case sdp::transport::tls:
         return floorctl::transport_kind::tls;
-    default:
+    case sdp::transport::udp:
+        return floorctl::transport_kind::udp;
+    case sdp::transport::udp_tls:
+        return floorctl::transport_kind::dtls;
+    default: // tcp; tcp_dtls is never answered (sdp::is_supported)
         return floorctl::transport_kind::tcp;
     }
 }
@@ -239,7 +211,7 @@ void call_controller::on_initial_invite(sip::invite const& inv)
         // comes in the ACK.
         if (cfg_.sdp.transports.empty())
             return reject(inv.call, 500, 399, "floorctl configuration: no BFCP transport");
-        req.transport = to_transport_kind(cfg_.sdp.transports.front());
+        req.transport = cfg_.sdp.transports.front();
         auto grant = dir_.create(req);
         if (!grant) return reject(inv.call, sip_status(grant.error()));
         c.has_participant = true;
@@ -264,8 +236,10 @@ void call_controller::on_initial_invite(sip::invite const& inv)
     auto dry = sdp::make_answer(*desc, params_for(inv.call, c));
     if (!dry) return reject_negotiation(inv.call, dry.error());
 
-    req.transport = to_transport_kind(dry->kind);
-    req.media_address = media_address(*desc, dry->media_index);
+    req.transport = dry->kind;
+    // RFC 8856 §7: the offerer is the active side; its c= names the address it comes from.
+    req.media_address = dry->peer_address;
+    req.peer_fingerprints = dry->peer_fingerprints;
     auto grant = dir_.create(req);
     if (!grant) return reject(inv.call, sip_status(grant.error()));
     c.has_participant = true;
@@ -294,7 +268,7 @@ void call_controller::on_reinvite(sip::invite const& inv, call_state& c)
     }
     if (inv.body.empty()) {
         auto p = params_for(inv.call, c);
-        p.transports = {to_sdp_transport(c.transport)}; // offer the connection we have
+        p.transports = {c.transport}; // offer the connection we have
         auto offer = sdp::make_offer(p);
         if (!offer) {
             sip_.respond(inv.call, 500, std::nullopt, 399, offer.error().reason);
@@ -311,7 +285,7 @@ void call_controller::on_reinvite(sip::invite const& inv, call_state& c)
         return;
     }
     auto p = params_for(inv.call, c);
-    p.previous = sdp::established{to_sdp_transport(c.transport), c.token};
+    p.previous = sdp::established{c.transport, c.token};
     p.token = placeholder_token;
     auto dry = sdp::make_answer(*desc, p);
     if (!dry) {
@@ -326,8 +300,7 @@ void call_controller::on_reinvite(sip::invite const& inv, call_state& c)
         ++stats_.reinvites;
         return;
     }
-    auto const kind = to_transport_kind(dry->kind);
-    auto token = dir_.renew_token(c.conference, c.user, kind);
+    auto token = dir_.renew_token(c.conference, c.user, to_transport_kind(dry->kind));
     if (!token) {
         sip_.respond(inv.call, sip_status(token.error()), std::nullopt, 0, {});
         return;
@@ -339,7 +312,7 @@ void call_controller::on_reinvite(sip::invite const& inv, call_state& c)
         return;
     }
     c.token = *token;
-    c.transport = kind;
+    c.transport = dry->kind;
     sip_.respond(inv.call, 200, answer->sdp, 0, {});
     ++stats_.reinvites;
 }
@@ -361,7 +334,7 @@ void call_controller::on_ack(sip::ack const& a)
                              : sdp::negotiation_result<sdp::accepted_answer>(
                                    sdp::negotiation_error{desc.error().code, desc.error().message});
         usable = accepted.has_value();
-        if (usable) c.transport = to_transport_kind(accepted->kind);
+        if (usable) c.transport = accepted->kind;
     }
     if (!usable) {
         ++stats_.missing_answer;

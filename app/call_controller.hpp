@@ -43,11 +43,18 @@ struct participant_request {
     std::string conference_name; ///< as mapped from the Request-URI user
     std::string user_uri;        ///< From URI  -> USER-URI (RFC 8855 §5.2.13)
     std::string display_name;    ///< From name -> USER-DISPLAY-NAME (§5.2.12); may be empty
-    floorctl::transport_kind transport = floorctl::transport_kind::wss; ///< negotiated
-    /// Source IP of the SIP request. With TCP/BFCP and TCP/TLS/BFCP the BFCP connection must come
-    /// from `media_address` if set, else from this address (RFC 8856 §7 binding; app's hook).
+    /// The negotiated transport: the accepted m-line's proto (or the offered one, offerless).
+    sdp::transport transport = sdp::transport::wss;
+    /// Source IP of the SIP request. With TCP/BFCP, TCP/TLS/BFCP, UDP/BFCP and UDP/TLS/BFCP the
+    /// BFCP peer must come from `media_address` if set, else from this address (RFC 8856 §7
+    /// binding, any port; app's hook).
     std::string signalling_address;
-    std::string media_address; ///< c= address of the accepted BFCP m-line (offer); may be empty
+    /// The offerer's address for the accepted BFCP m-line (sdp::answer::peer_address); may be
+    /// empty (offerless INVITE, or an offer without c=).
+    std::string media_address;
+    /// The offerer's a=fingerprint values for the accepted line (sdp::answer::peer_fingerprints):
+    /// a UDP/TLS/BFCP (or TCP/TLS/BFCP) peer's certificate must match one of them.
+    std::vector<std::string> peer_fingerprints;
     std::optional<std::string> authenticated_user; ///< digest user when SIP auth is on
     sip::call_id call{};                           ///< for logs only
 };
@@ -176,7 +183,7 @@ private:
         floorctl::user_id user{};
         conference_info conference_data;
         std::string conference_name;
-        floorctl::transport_kind transport = floorctl::transport_kind::wss;
+        sdp::transport transport = sdp::transport::wss;
         std::string token;
         std::uint64_t session_version = 0;
         std::optional<sdp::offer> pending_offer; ///< our offer awaiting the answer in the ACK
@@ -208,7 +215,8 @@ private:
 /// 306 bad BFCP attribute.
 [[nodiscard]] int warning_code(sdp::error e) noexcept;
 
-/// floorctl::transport_kind of an sdp transport (tcp, tls, ws, wss; others map to tcp).
+/// floorctl::transport_kind of an sdp transport (tcp, tls, ws, wss; others map to tcp: the core
+/// has no datagram transport kind yet).
 [[nodiscard]] floorctl::transport_kind to_transport_kind(sdp::transport t) noexcept;
 
 } // namespace floorctl::app

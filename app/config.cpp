@@ -25,6 +25,9 @@ constexpr std::pair<char const*, log_level> log_level_names[] = {
     {"warn", log_level::warn},   {"error", log_level::error}, {"off", log_level::off}};
 constexpr std::pair<char const*, log_format> log_format_names[] = {{"text", log_format::text},
                                                                    {"json", log_format::json}};
+constexpr std::pair<char const*, sdp::transport> transport_names[] = {
+    {"wss", sdp::transport::wss}, {"ws", sdp::transport::ws},   {"tls", sdp::transport::tls},
+    {"tcp", sdp::transport::tcp}, {"udp", sdp::transport::udp}, {"dtls", sdp::transport::udp_tls}};
 
 template <class Enum, std::size_t N>
 char const* name_of(std::pair<char const*, Enum> const (&names)[N], Enum v) noexcept
@@ -93,6 +96,16 @@ std::optional<log_level> parse_log_level(std::string_view s) noexcept
 std::optional<log_format> parse_log_format(std::string_view s) noexcept
 {
     return value_of(log_format_names, s);
+}
+
+char const* to_string(sdp::transport t) noexcept
+{
+    return name_of(transport_names, t);
+}
+
+std::optional<sdp::transport> parse_transport(std::string_view s) noexcept
+{
+    return value_of(transport_names, s);
 }
 
 unsigned config::effective_io_threads() const noexcept
@@ -544,19 +557,102 @@ public:
         }
     }
 
+    /// `[bfcp] transports`: known names, each once, at least one.
+    void read_transports(table_reader& br, std::vector<sdp::transport>& out)
+    {
+        auto const* n = br.get("transports");
+        if (!n) return;
+        auto const* arr = n->as_array();
+        if (!arr || arr->empty()) {
+            error_at(n->source(), "bfcp.transports: expected a non-empty array of transport "
+                                  "names (\"wss\", \"ws\", \"tls\", \"tcp\", \"udp\", "
+                                  "\"dtls\")");
+            return;
+        }
+        std::vector<sdp::transport> parsed;
+        for (auto const& e : *arr) {
+            auto const t = e.is_string() ? parse_transport(*e.value<std::string>()) : std::nullopt;
+            if (!t) {
+                error_at(e.source(), "bfcp.transports: expected one of \"wss\", \"ws\", "
+                                     "\"tls\", \"tcp\", \"udp\", \"dtls\"");
+            } else if (std::find(parsed.begin(), parsed.end(), *t) != parsed.end()) {
+                error_at(e.source(),
+                         std::string("bfcp.transports: \"") + to_string(*t) + "\" is listed twice");
+            } else {
+                parsed.push_back(*t);
+            }
+        }
+        out = std::move(parsed);
+    }
+
     void read_bfcp(toml::table const& t, bfcp_settings& b, websocket_settings const& w)
     {
         table_reader br(*this, t, "bfcp");
         br.endpoints("tcp", b.tcp);
         br.endpoints("tls", b.tls);
+        br.endpoints("udp", b.udp);
+        br.endpoints("dtls", b.dtls);
+        br.integer("datagram_size", b.datagram_size, 256, 65507);
+        read_transports(br, b.transports);
         // require_tls applies to every BFCP connection (RFC 8855 §9 Error 9), so a plain
-        // TCP/BFCP listener would answer every message with Use TLS: refuse the combination.
-        if (!b.tcp.empty() && w.require_tls) {
-            error_at(t.get("tcp")->source(),
-                     "bfcp.tcp: a plain TCP/BFCP listener cannot serve while "
-                     "websocket.require_tls = true (every message would get Error 9); "
-                     "set require_tls = false or use bfcp.tls");
+        // TCP/BFCP or UDP/BFCP listener would answer every message with Use TLS: refuse the
+        // combination.
+        auto const plain = [&](char const* key, std::vector<endpoint> const& listeners,
+                               char const* proto, char const* secure_key) {
+            if (listeners.empty() || !w.require_tls) return;
+            error_at(t.get(key)->source(),
+                     std::string("bfcp.") + key + ": a plain " + proto +
+                         " listener cannot serve while websocket.require_tls = true (every "
+                         "message would get Error 9); set require_tls = false or use bfcp." +
+                         secure_key);
+        };
+        plain("tcp", b.tcp, "TCP/BFCP", "tls");
+        plain("udp", b.udp, "UDP/BFCP", "dtls");
+        // SIP answers use a transport only when it has a listener (WebSocket: the one
+        // public_tls names); a list none of which can serve would refuse every call.
+        auto const serves = [&](sdp::transport kind) {
+            switch (kind) {
+            case sdp::transport::wss:
+                return w.public_tls;
+            case sdp::transport::ws:
+                return !w.public_tls;
+            case sdp::transport::tls:
+                return !b.tls.empty();
+            case sdp::transport::tcp:
+                return !b.tcp.empty();
+            case sdp::transport::udp:
+                return !b.udp.empty();
+            case sdp::transport::udp_tls:
+                return !b.dtls.empty();
+            case sdp::transport::tcp_dtls:
+                return false;
+            }
+            return false;
+        };
+        if (auto const* n = t.get("transports");
+            n && !b.transports.empty() &&
+            std::none_of(b.transports.begin(), b.transports.end(), serves)) {
+            error_at(n->source(), "bfcp.transports: none of these transports has a listener ("
+                                  "\"wss\" needs websocket.public_tls = true, \"ws\" false; "
+                                  "the others their bfcp listeners)");
         }
+        // A listener no SIP answer ever names is reachable by nobody (the address binding
+        // comes from the SDP exchange): say so.
+        auto const unused = [&](char const* key, std::vector<endpoint> const& listeners,
+                                sdp::transport kind) {
+            if (listeners.empty()) return;
+            if (std::find(b.transports.begin(), b.transports.end(), kind) != b.transports.end())
+                return;
+            auto const where = t.get(key)->source();
+            warnings.push_back({where.begin.line, where.begin.column,
+                                std::string("bfcp.") + key + ": \"" + to_string(kind) +
+                                    "\" is not in bfcp.transports, so no SIP answer offers "
+                                    "these listeners"});
+        };
+        unused("tcp", b.tcp, sdp::transport::tcp);
+        unused("tls", b.tls, sdp::transport::tls);
+        unused("udp", b.udp, sdp::transport::udp);
+        unused("dtls", b.dtls, sdp::transport::udp_tls);
     }
 
     conference_settings read_conference(toml::table const& t)
@@ -725,6 +821,10 @@ config default_config()
     demo.sip_uris = {"sip:demo@127.0.0.1:5060"};
     demo.floors.push_back(floor_settings{});
     cfg.conferences.push_back(std::move(demo));
+    // Room systems (Cisco, Poly) offer UDP/BFCP. Plain UDP needs require_tls off; the WebSocket
+    // port still accepts only TLS (allow_plain = false), so nothing else changes.
+    cfg.bfcp.udp = {{"127.0.0.1", 5062}};
+    cfg.websocket.require_tls = false;
     return cfg;
 }
 

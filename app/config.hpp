@@ -7,6 +7,7 @@
 /// Thread safety: a `config` is an immutable value after loading; share it by const reference.
 
 #include <floorctl/config.hpp>
+#include <sdp/bfcp.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -135,10 +136,27 @@ struct sip_settings {
     conference_template auto_create;
 };
 
-/// RFC 8855 reliable-transport listeners ([bfcp]): TCP/BFCP and TCP/TLS/BFCP.
+/// Text of a BFCP transport as written in `[bfcp] transports`: "wss", "ws", "tls", "tcp", "udp",
+/// "dtls" (UDP/TLS/BFCP); "?" for one floorctl does not serve.
+[[nodiscard]] char const* to_string(sdp::transport t) noexcept;
+/// Parses to_string(sdp::transport)'s texts; nullopt when unknown.
+[[nodiscard]] std::optional<sdp::transport> parse_transport(std::string_view s) noexcept;
+
+/// RFC 8855 listeners ([bfcp]): TCP/BFCP and TCP/TLS/BFCP (reliable), UDP/BFCP and UDP/TLS/BFCP
+/// (unreliable; DTLS with the [tls] certificate), and which of them SIP answers prefer.
 struct bfcp_settings {
     std::vector<endpoint> tcp;
     std::vector<endpoint> tls;
+    std::vector<endpoint> udp;  ///< UDP/BFCP listeners
+    std::vector<endpoint> dtls; ///< UDP/TLS/BFCP (BFCP over DTLS) listeners
+    /// Largest datagram sent on udp/dtls, BFCP headers included (larger messages go out in
+    /// fragments, RFC 8855 §6.2.3): 256..65507 (the largest UDP payload over IPv4).
+    std::uint32_t datagram_size = 1200;
+    /// The transports SIP answers and offers use, most preferred first. Only those with a
+    /// listener are used; "wss"/"ws" follow websocket.public_tls.
+    std::vector<sdp::transport> transports{sdp::transport::wss, sdp::transport::ws,
+                                           sdp::transport::tls, sdp::transport::tcp,
+                                           sdp::transport::udp, sdp::transport::udp_tls};
 };
 
 /// Resource limits ([limits]).
@@ -232,8 +250,9 @@ struct config_result {
 [[nodiscard]] config_result load_config_file(std::string const& path);
 
 /// The embedded default: WSS on 127.0.0.1:8443 with a self-signed certificate, demo conference 1
-/// with floor 1 (queue), SIP on 127.0.0.1:5060 UDP+TCP (sip:demo@127.0.0.1:5060), admin API on the
-/// same port from loopback only.
+/// with floor 1 (queue), SIP on 127.0.0.1:5060 UDP+TCP (sip:demo@127.0.0.1:5060), UDP/BFCP on
+/// 127.0.0.1:5062 (hence require_tls = false: only WSS is accepted on the WebSocket port
+/// anyway), admin API on the same port from loopback only.
 [[nodiscard]] config default_config();
 
 /// Formats an error as "FILE:LINE:COL: message" (or "FILE: message" when line is 0).

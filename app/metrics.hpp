@@ -21,8 +21,11 @@ inline constexpr std::array<double, 12> latency_buckets = {
 inline constexpr std::size_t handshake_outcomes = 16;
 
 /// Label values of the `transport` label, in floorctl::transport_kind order. A new transport
-/// (udp, dtls) adds its enum value and its label here.
-inline constexpr std::array<char const*, 4> transport_labels = {"ws", "wss", "tcp", "tls"};
+/// adds its enum value and its label here.
+inline constexpr std::array<char const*, 6> transport_labels = {"ws",  "wss", "tcp",
+                                                                "tls", "udp", "dtls"};
+static_assert(transport_labels.size() ==
+              static_cast<std::size_t>(floorctl::transport_kind::dtls) + 1);
 
 /// Values read at scrape time (gauges) rather than counted.
 struct gauge_values {

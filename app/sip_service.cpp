@@ -104,12 +104,15 @@ sip_directory::create(participant_request const& r)
         }
         return refusal::internal;
     }
-    if (r.transport == transport_kind::tcp || r.transport == transport_kind::tls) {
+    // Every transport but WebSocket (bound by its token) binds by the negotiated address: the
+    // offer's c=, else the SIP source. Address only, any port: a NAT between the endpoint and
+    // us changes the port (docs/sdp.md, "NAT rule").
+    if (r.transport != sdp::transport::ws && r.transport != sdp::transport::wss) {
         auto const& addr =
             !r.media_address.empty() && r.media_address != "0.0.0.0" && r.media_address != "::"
                 ? r.media_address
                 : r.signalling_address;
-        app_.expect_stream_connection(res.ticket->conference, res.ticket->user, addr);
+        app_.expect_connection(res.ticket->conference, res.ticket->user, addr);
     }
     log_info("SIP participant",
              {.conference = res.ticket->conference,
@@ -131,8 +134,17 @@ void sip_directory::revoke(conference_id conf, user_id user)
     app_.revoke_participant(conf, user);
 }
 
-call_controller_config make_controller_config(config const& cfg, std::uint16_t ws_port,
-                                              std::uint16_t tcp_port, std::uint16_t tls_port)
+bound_listeners bound_listeners_of(application const& app)
+{
+    return {app.port(),
+            app.stream_port(false),
+            app.stream_port(true),
+            app.datagram_port(false),
+            app.datagram_port(true),
+            app.tls_fingerprint()};
+}
+
+call_controller_config make_controller_config(config const& cfg, bound_listeners const& bound)
 {
     call_controller_config c;
     for (auto const& conf : cfg.conferences) {
@@ -150,23 +162,45 @@ call_controller_config make_controller_config(config const& cfg, std::uint16_t w
     c.sdp.address = sip_ep.address == "0.0.0.0" ? "127.0.0.1" : sip_ep.address;
     auto const host =
         cfg.websocket.public_host.empty() ? std::string("localhost") : cfg.websocket.public_host;
-    auto const port = cfg.websocket.public_port != 0 ? cfg.websocket.public_port : ws_port;
-    if (cfg.websocket.public_tls) {
-        c.sdp.wss = {host, port, cfg.websocket.path};
-        c.sdp.transports = {sdp::transport::wss};
-    } else {
-        c.sdp.ws = {host, port, cfg.websocket.path};
-        c.sdp.transports = {sdp::transport::ws};
-    }
-    // WebSocket first (browsers and soft clients), then the RFC 8855 reliable transports that
-    // room systems offer (TCP/TLS/BFCP before plain TCP/BFCP).
-    if (tls_port != 0 && !cfg.bfcp.tls.empty()) {
-        c.sdp.tls = {stream_address(cfg.bfcp.tls.front(), c.sdp.address), tls_port};
-        c.sdp.transports.push_back(sdp::transport::tls);
-    }
-    if (tcp_port != 0 && !cfg.bfcp.tcp.empty()) {
-        c.sdp.tcp = {stream_address(cfg.bfcp.tcp.front(), c.sdp.address), tcp_port};
-        c.sdp.transports.push_back(sdp::transport::tcp);
+    auto const port = cfg.websocket.public_port != 0 ? cfg.websocket.public_port : bound.ws;
+    c.sdp.wss = {host, port, cfg.websocket.path};
+    c.sdp.ws = {host, port, cfg.websocket.path};
+    c.sdp.tls_fingerprint = bound.fingerprint;
+    // Fills `slot` with the first configured listener (its address in c=) when it is bound;
+    // a transport without one is left out, so SIP answers refuse its m-lines with port 0.
+    auto const use = [&](sdp::listener_endpoint& slot, std::vector<endpoint> const& configured,
+                         std::uint16_t bound_port) {
+        if (configured.empty() || bound_port == 0) return false;
+        slot = {stream_address(configured.front(), c.sdp.address), bound_port};
+        return true;
+    };
+    c.sdp.transports.clear();
+    for (auto const t : cfg.bfcp.transports) {
+        bool usable = false;
+        switch (t) {
+        case sdp::transport::wss:
+            usable = cfg.websocket.public_tls;
+            break;
+        case sdp::transport::ws:
+            usable = !cfg.websocket.public_tls;
+            break;
+        case sdp::transport::tls:
+            usable = use(c.sdp.tls, cfg.bfcp.tls, bound.tls);
+            break;
+        case sdp::transport::tcp:
+            usable = use(c.sdp.tcp, cfg.bfcp.tcp, bound.tcp);
+            break;
+        case sdp::transport::udp:
+            usable = use(c.sdp.udp, cfg.bfcp.udp, bound.udp);
+            break;
+        case sdp::transport::udp_tls:
+            // RFC 8842: a DTLS answer names its certificate; without one the line is refused.
+            usable = !bound.fingerprint.empty() && use(c.sdp.dtls, cfg.bfcp.dtls, bound.dtls);
+            break;
+        case sdp::transport::tcp_dtls:
+            break;
+        }
+        if (usable) c.sdp.transports.push_back(t);
     }
     return c;
 }
@@ -210,8 +244,7 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
         scfg.auth_passwd_file = passwd_file_.string();
     }
     scfg.log = sip_log_sink();
-    auto ccfg =
-        make_controller_config(cfg, app.port(), app.stream_port(false), app.stream_port(true));
+    auto ccfg = make_controller_config(cfg, bound_listeners_of(app));
     agent_ = std::make_unique<sip::agent>(std::move(scfg), [this](sip::event e) {
         if (controller_) controller_->on_event(e);
     });

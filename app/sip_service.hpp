@@ -42,14 +42,25 @@ private:
     std::unordered_map<std::string, std::string> identities_; ///< digest user -> identity
 };
 
+/// What the SDP side needs to know of the running listeners.
+struct bound_listeners {
+    std::uint16_t ws = 0;    ///< the WebSocket port (used when public_port is 0)
+    std::uint16_t tcp = 0;   ///< first TCP/BFCP listener; 0: none
+    std::uint16_t tls = 0;   ///< first TCP/TLS/BFCP listener; 0: none
+    std::uint16_t udp = 0;   ///< first UDP/BFCP listener; 0: none (UDP lines get port 0)
+    std::uint16_t dtls = 0;  ///< first UDP/TLS/BFCP listener; 0: none
+    std::string fingerprint; ///< of the TLS certificate (application::tls_fingerprint())
+};
+
+/// The listeners of `app` as bound_listeners.
+[[nodiscard]] bound_listeners bound_listeners_of(application const& app);
+
 /// The controller configuration derived from floorctl's configuration: Request-URI users of
 /// every conference's sip_uris as aliases, the WebSocket endpoint of websocket-uri, the load
-/// limit, and the TCP/BFCP and TCP/TLS/BFCP listeners. `ws_port` is the bound WebSocket port
-/// (used when public_port is 0); `tcp_port`/`tls_port` the bound stream ports (0: none).
+/// limit, and the transports of `[bfcp] transports` in that order, each only when it has a
+/// listener (WSS or WS by websocket.public_tls; UDP/TLS also needs the fingerprint).
 [[nodiscard]] call_controller_config make_controller_config(config const& cfg,
-                                                            std::uint16_t ws_port,
-                                                            std::uint16_t tcp_port = 0,
-                                                            std::uint16_t tls_port = 0);
+                                                            bound_listeners const& bound);
 
 /// The user part of a SIP URI ("sip:demo@host:5060" -> "demo"); empty when there is none.
 [[nodiscard]] std::string uri_user(std::string_view uri);

@@ -16,6 +16,20 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev   # libFuzzer targets
   clang-format sip-tester valgrind procps
 )
+# The browser library (web/): node and npm for its tests. A node already installed (e.g. a newer
+# one from another source) is kept: asking apt for Debian's would downgrade or conflict with it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
+# web/'s development dependencies (typescript), from web/package-lock.json.
+web_deps() {
+  local web; web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  if [[ ! -d "$web/node_modules/typescript" ]]; then
+    echo "install-deps: npm ci in web/"
+    (cd "$web" && npm ci --no-audit --no-fund)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,6 +39,7 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
+  web_deps
   exit 0
 fi
 
@@ -37,3 +52,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+web_deps

@@ -30,7 +30,7 @@ step() { printf '\n==== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 
 step "format check"
 cd "$root"
-mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' '*.h' | grep -v '^tests/data/')
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' '*.h' 'web/src/*.js' 'web/test/*.js' | grep -v '^tests/data/')
 clang-format --dry-run --Werror "${sources[@]}"
 echo "format: ${#sources[@]} files clean"
 

@@ -261,10 +261,17 @@ floor_status server::impl::floor_status_of(conference const& c, floor_state cons
     floor_status s;
     s.floor = f.cfg.id;
     s.requests.reserve(f.holders.size() + f.queue.size());
+    // A FloorStatus goes to subscribers, who are not party to the requests it lists: each entry
+    // names its beneficiary (RFC 8855 §5.2.14), so "who holds the floor, who waits" can be shown.
+    auto const add = [&](floor_request_id id) {
+        auto const& r = c.requests.at(id);
+        auto& info = s.requests.emplace_back(info_of(c, r));
+        if (!info.beneficiary) info.beneficiary = user_info(c, r.beneficiary);
+    };
     for (auto const id : f.holders)
-        s.requests.push_back(info_of(c, c.requests.at(id)));
+        add(id);
     for (auto const id : f.queue)
-        s.requests.push_back(info_of(c, c.requests.at(id)));
+        add(id);
     return s;
 }
 

@@ -342,9 +342,16 @@ server::impl::checked server::impl::precheck(connection_id conn, common_header c
     }
     auto& c = cit->second;
     if (c.cfg.require_tls && !is_secure(b->second.transport)) {
-        send_error(out, conn, h, error_code::use_tls,
-                   "conference " + num(h.conference) +
-                       " requires TLS: connect with wss:// or TCP/TLS/BFCP");
+        // RFC 8855 §5.2.6: a peer on plain UDP is told to use DTLS (Error 11), one on a plain
+        // stream or WebSocket to use TLS (Error 9).
+        if (is_unreliable(b->second.transport)) {
+            send_error(out, conn, h, error_code::use_dtls,
+                       "conference " + num(h.conference) + " requires DTLS: use UDP/TLS/BFCP");
+        } else {
+            send_error(out, conn, h, error_code::use_tls,
+                       "conference " + num(h.conference) +
+                           " requires TLS: connect with wss:// or TCP/TLS/BFCP");
+        }
         return {};
     }
     auto const pit = c.participants.find(h.user);

@@ -11,8 +11,9 @@ namespace {
 
 using detail::iequals;
 
-// BFCP over a reliable transport is version 1 (RFC 8855 §5.1; RFC 8856 §5.5 default "1").
-constexpr unsigned supported_version = 1;
+// An absent a=bfcpver means version 1 (RFC 8856 §5.5 on reliable transports; on UDP deployed
+// endpoints that omit it speak 1 as well).
+constexpr unsigned default_version = 1;
 
 struct proto_name {
     transport kind;
@@ -31,6 +32,23 @@ constexpr std::array<proto_name, 7> protos{{
 bool is_websocket(transport t) noexcept
 {
     return t == transport::ws || t == transport::wss;
+}
+
+// RFC 4145 / RFC 8856: a=setup and a=connection manage TCP connections; DTLS (RFC 8842) keeps
+// a=setup for the handshake roles; plain UDP has neither.
+bool has_setup(transport t) noexcept
+{
+    return t != transport::udp;
+}
+
+bool has_connection(transport t) noexcept
+{
+    return !is_datagram(t);
+}
+
+bool has_fingerprint(transport t) noexcept
+{
+    return t == transport::tls || t == transport::udp_tls;
 }
 
 bool ends_with_bfcp(std::string_view proto) noexcept
@@ -129,6 +147,91 @@ bool read_versions(std::string_view v, std::vector<unsigned>& out)
     return true;
 }
 
+bool is_hex(char c) noexcept
+{
+    return detail::is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
+// RFC 8122 §5: fingerprint-attribute = "fingerprint" ":" hash-func SP fingerprint, with
+// hash-func a token and fingerprint = 2UHEX *(":" 2UHEX). Lower-case hex is accepted too
+// (RFC 4572 senders wrote it).
+bool is_fingerprint(std::string_view v) noexcept
+{
+    auto const sp = v.find(' ');
+    if (sp == std::string_view::npos || !detail::is_token(v.substr(0, sp))) return false;
+    auto const hex = v.substr(sp + 1);
+    if (hex.size() % 3 != 2) return false;
+    for (std::size_t i = 0; i < hex.size(); ++i) {
+        bool const ok = i % 3 == 2 ? hex[i] == ':' : is_hex(hex[i]);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+// The a=fingerprint lines of `fields`; false when one is malformed.
+bool read_fingerprints(std::vector<field> const& fields, std::vector<std::string>& out)
+{
+    bool ok = true;
+    for (auto const& f : fields) {
+        if (f.type != 'a') continue;
+        auto const a = split_attribute(f.value);
+        if (a.name != "fingerprint") continue;
+        if (is_fingerprint(a.value))
+            out.emplace_back(a.value);
+        else
+            ok = false;
+    }
+    return ok;
+}
+
+std::string join_versions(std::vector<unsigned> const& versions)
+{
+    std::string out;
+    for (auto const v : versions) {
+        if (!out.empty()) out += ' ';
+        out += std::to_string(v);
+    }
+    return out;
+}
+
+// The versions both sides speak, in the order `offered` lists them (an empty list means 1).
+std::vector<unsigned> common_versions(std::vector<unsigned> const& offered, transport t)
+{
+    auto const ours = supported_versions(t);
+    std::vector<unsigned> out;
+    if (offered.empty()) {
+        out.push_back(default_version);
+        return out;
+    }
+    for (auto const v : offered)
+        if (std::find(ours.begin(), ours.end(), v) != ours.end() &&
+            std::find(out.begin(), out.end(), v) == out.end())
+            out.push_back(v);
+    return out;
+}
+
+// The version the server speaks first: the highest common one (1 when none is listed).
+unsigned first_version(std::vector<unsigned> const& common) noexcept
+{
+    return common.empty() ? default_version : *std::max_element(common.begin(), common.end());
+}
+
+// The offerer's c= address for media `index`: the media-level c=, else the session-level c=.
+std::string connection_address(description const& d, std::size_t index)
+{
+    auto from = [](std::vector<field> const& fields) -> std::string {
+        for (auto const& f : fields) {
+            if (f.type != 'c') continue;
+            if (auto c = parse_connection(f.value)) return std::string(c->address);
+        }
+        return {};
+    };
+    if (index < d.media.size()) {
+        if (auto a = from(d.media[index].fields); !a.empty()) return a;
+    }
+    return from(d.fields);
+}
+
 void inspect_attributes(media_description const& md, bfcp_media& m)
 {
     auto const bad = [&](std::string_view what) {
@@ -136,6 +239,10 @@ void inspect_attributes(media_description const& md, bfcp_media& m)
     };
     bool seen_setup = false, seen_connection = false, seen_confid = false, seen_userid = false,
          seen_version = false, seen_uri = false;
+    // What does not apply to the transport (a=setup on UDP, a=connection on UDP and DTLS) is
+    // read but never refused: endpoints write them anyway (Cisco: setup:actpass on UDP).
+    bool const setup_applies = !m.transport_kind || has_setup(*m.transport_kind);
+    bool const connection_applies = !m.transport_kind || has_connection(*m.transport_kind);
     for (auto const& f : md.fields) {
         if (f.type != 'a') continue;
         auto const a = split_attribute(f.value);
@@ -145,15 +252,16 @@ void inspect_attributes(media_description const& md, bfcp_media& m)
             if (!read_roles(a.value, m.roles))
                 bad("a=floorctrl must list c-only, s-only or c-s separated by single spaces");
         } else if (a.name == "setup") {
-            if (seen_setup) bad("a=setup appears twice");
+            if (seen_setup && setup_applies) bad("a=setup appears twice");
             seen_setup = true;
             m.setup = read_setup(a.value);
-            if (!m.setup) bad("a=setup must be active, passive, actpass or holdconn");
+            if (!m.setup && setup_applies)
+                bad("a=setup must be active, passive, actpass or holdconn");
         } else if (a.name == "connection") {
-            if (seen_connection) bad("a=connection appears twice");
+            if (seen_connection && connection_applies) bad("a=connection appears twice");
             seen_connection = true;
             m.connection = read_connection(a.value);
-            if (!m.connection) bad("a=connection must be new or existing");
+            if (!m.connection && connection_applies) bad("a=connection must be new or existing");
         } else if (a.name == "confid") {
             if (seen_confid) bad("a=confid appears twice");
             seen_confid = true;
@@ -187,6 +295,10 @@ void inspect_attributes(media_description const& md, bfcp_media& m)
             m.websocket_uri = std::string(a.value);
         }
     }
+    // Only TLS and DTLS check the peer's certificate; elsewhere a bad fingerprint harms nothing.
+    if (!read_fingerprints(md.fields, m.fingerprints) && m.transport_kind &&
+        has_fingerprint(*m.transport_kind))
+        bad("a=fingerprint must be <hash-func> <2 hex digits>*(:<2 hex digits>) (RFC 8122)");
 }
 
 // --- parameter checks (local configuration, not the peer's fault) ---
@@ -227,14 +339,29 @@ std::optional<negotiation_error> check_websocket(websocket_endpoint const& e, bo
     return std::nullopt;
 }
 
+// The listener of a TCP, TLS, UDP or UDP/TLS transport.
+listener_endpoint const& listener_of(transport t, answer_params const& p) noexcept
+{
+    switch (t) {
+    case transport::tls:
+        return p.tls;
+    case transport::udp:
+        return p.udp;
+    case transport::udp_tls:
+        return p.dtls;
+    default:
+        return p.tcp;
+    }
+}
+
 std::optional<negotiation_error> check_params(answer_params const& p)
 {
     if (!detail::is_visible_ascii(p.address)) return param_error("address is empty or not ASCII");
     if (!detail::is_visible_ascii(p.username)) return param_error("username is empty or not ASCII");
     if (!detail::is_ascii_text(p.session_name)) return param_error("session name is not ASCII");
     if (p.transports.empty()) return param_error("no transport enabled");
-    if (!detail::is_ascii_text(p.tls_fingerprint))
-        return param_error("TLS fingerprint is not ASCII");
+    if (!p.tls_fingerprint.empty() && !is_fingerprint(p.tls_fingerprint))
+        return param_error("TLS fingerprint is not <hash-func> <hex>:<hex>...");
     bool any_websocket = false;
     for (auto const t : p.transports) {
         if (!is_supported(t))
@@ -244,10 +371,13 @@ std::optional<negotiation_error> check_params(answer_params const& p)
             if (auto e = check_websocket(t == transport::wss ? p.wss : p.ws, t == transport::wss))
                 return e;
         } else {
-            auto const& l = t == transport::tcp ? p.tcp : p.tls;
+            auto const& l = listener_of(t, p);
             if (l.port == 0) return param_error(std::string(to_proto(t)) + " listener port is 0");
             if (!l.address.empty() && !detail::is_visible_ascii(l.address))
                 return param_error(std::string(to_proto(t)) + " listener address is not ASCII");
+            // RFC 8842 §5: the DTLS answerer names its certificate; the peer checks it.
+            if (t == transport::udp_tls && p.tls_fingerprint.empty())
+                return param_error("UDP/TLS/BFCP needs the certificate fingerprint");
         }
     }
     if (any_websocket && !is_url_safe_token(p.token))
@@ -293,9 +423,10 @@ std::uint16_t port_of(transport t, answer_params const& p)
 {
     switch (t) {
     case transport::tcp:
-        return p.tcp.port;
     case transport::tls:
-        return p.tls.port;
+    case transport::udp:
+    case transport::udp_tls:
+        return listener_of(t, p).port;
     case transport::ws:
         return p.ws.port != 0 ? p.ws.port : std::uint16_t{80};
     case transport::wss:
@@ -323,18 +454,22 @@ description skeleton(answer_params const& p)
 }
 
 // The answerer's BFCP attributes, in the order of the RFC 8857 §7.2 example.
+// Setup, connection and fingerprint depend on the transport: setup:passive except on plain UDP,
+// connection only on reliable transports, fingerprint on TLS and DTLS.
 void add_bfcp_attributes(media_description& m, transport t, answer_params const& p,
                          connection_mode conn, std::string const& uri,
-                         std::vector<floor_binding> const& floors, std::string_view keyword)
+                         std::vector<floor_binding> const& floors, std::string_view keyword,
+                         std::vector<unsigned> const& versions)
 {
-    if (t == transport::tcp || t == transport::tls) {
-        auto const& l = t == transport::tcp ? p.tcp : p.tls;
+    if (!is_websocket(t)) {
+        auto const& l = listener_of(t, p);
         if (!l.address.empty() && l.address != p.address)
             m.fields.push_back(field{'c', "IN " + addrtype_of(l.address) + " " + l.address});
     }
-    m.fields.push_back(field{'a', "setup:passive"});
-    m.fields.push_back(field{'a', "connection:" + std::string(to_string(conn))});
-    if (t == transport::tls && !p.tls_fingerprint.empty())
+    if (has_setup(t)) m.fields.push_back(field{'a', "setup:passive"});
+    if (has_connection(t))
+        m.fields.push_back(field{'a', "connection:" + std::string(to_string(conn))});
+    if (has_fingerprint(t) && !p.tls_fingerprint.empty())
         m.fields.push_back(field{'a', "fingerprint:" + p.tls_fingerprint});
     if (!uri.empty()) m.fields.push_back(field{'a', "websocket-uri:" + uri});
     m.fields.push_back(field{'a', "floorctrl:s-only"});
@@ -351,7 +486,7 @@ void add_bfcp_attributes(media_description& m, transport t, answer_params const&
         }
         m.fields.push_back(field{'a', std::move(v)});
     }
-    m.fields.push_back(field{'a', "bfcpver:" + std::to_string(supported_version)});
+    m.fields.push_back(field{'a', "bfcpver:" + join_versions(versions)});
 }
 
 bool has_content(media_description const& m, std::string_view wanted)
@@ -409,7 +544,8 @@ std::optional<negotiation_error> evaluate(bfcp_media const& m, answer_params con
         return problem(error::unsupported_transport, m, "unknown BFCP transport");
     if (!is_supported(*m.transport_kind))
         return problem(error::unsupported_transport, m,
-                       "transport not supported (floorctl serves TCP, TLS, WS and WSS)");
+                       "transport not supported (floorctl serves TCP, TLS, WS, WSS, UDP and "
+                       "UDP/TLS)");
     if (std::find(p.transports.begin(), p.transports.end(), *m.transport_kind) ==
         p.transports.end())
         return problem(error::unsupported_transport, m, "transport not enabled on this server");
@@ -418,19 +554,30 @@ std::optional<negotiation_error> evaluate(bfcp_media const& m, answer_params con
     if (!m.roles.c_only && !m.roles.c_s)
         return problem(error::role_conflict, m,
                        "offer allows only floorctrl:s-only but floorctl is a floor control server");
-    // RFC 4145 §4.1: absent setup in an offer means active.
+    auto const t = *m.transport_kind;
+    // RFC 4145 §4.1: absent setup in an offer means active. Plain UDP has no connection to set
+    // up: a=setup there (Cisco sends actpass) is tolerated and ignored.
     auto const setup = m.setup.value_or(setup_role::active);
-    if (setup == setup_role::passive)
+    if (has_setup(t) && setup == setup_role::passive)
         return problem(error::setup_conflict, m,
-                       "setup:passive asks floorctl to connect out; floorctl only accepts "
-                       "connections");
-    if (setup == setup_role::holdconn)
+                       t == transport::udp_tls
+                           ? "setup:passive asks floorctl to be the DTLS client; floorctl is "
+                             "always the DTLS server"
+                           : "setup:passive asks floorctl to connect out; floorctl only accepts "
+                             "connections");
+    if (has_setup(t) && setup == setup_role::holdconn)
         return problem(error::setup_conflict, m, "setup:holdconn is not supported");
-    // RFC 8856 §5.5 / §10: absent bfcpver means 1 on reliable transports.
-    if (!m.versions.empty() &&
-        std::find(m.versions.begin(), m.versions.end(), supported_version) == m.versions.end())
+    // RFC 8842 §5 / RFC 8122: the DTLS client's certificate is checked against the offer's
+    // fingerprint; without one nobody could be authenticated.
+    if (t == transport::udp_tls && m.fingerprints.empty())
+        return problem(error::bad_bfcp_attribute, m, "UDP/TLS/BFCP needs a=fingerprint (RFC 8842)");
+    // RFC 8856 §5.5 / §10: the answer lists the versions both sides speak.
+    if (common_versions(m.versions, t).empty())
         return problem(error::version_mismatch, m,
-                       "no common BFCP version (floorctl supports version 1 on TCP and WebSocket)");
+                       is_datagram(t) ? "no common BFCP version (floorctl supports versions 1 "
+                                        "and 2 on UDP)"
+                                      : "no common BFCP version (floorctl supports version 1 on "
+                                        "TCP and WebSocket)");
     return std::nullopt;
 }
 
@@ -452,7 +599,18 @@ std::optional<transport> transport_from_proto(std::string_view proto) noexcept
 
 bool is_supported(transport t) noexcept
 {
-    return t == transport::tcp || t == transport::tls || t == transport::ws || t == transport::wss;
+    return t != transport::tcp_dtls;
+}
+
+bool is_datagram(transport t) noexcept
+{
+    return t == transport::udp || t == transport::udp_tls;
+}
+
+std::vector<unsigned> supported_versions(transport t)
+{
+    if (is_datagram(t)) return {1, 2};
+    return {1};
 }
 
 std::string_view to_string(setup_role s) noexcept
@@ -497,6 +655,12 @@ std::vector<bfcp_media> inspect_bfcp(description const& d)
         m.transport_kind = transport_from_proto(md.proto);
         m.port = md.port;
         inspect_attributes(md, m);
+        // RFC 8122 §5: a=fingerprint may be written at session level for every stream.
+        if (m.fingerprints.empty() && !read_fingerprints(d.fields, m.fingerprints) &&
+            m.transport_kind && has_fingerprint(*m.transport_kind) && !m.problem)
+            m.problem = problem(error::bad_bfcp_attribute, m,
+                                "session-level a=fingerprint must be <hash-func> <2 hex "
+                                "digits>*(:<2 hex digits>) (RFC 8122)");
         out.push_back(std::move(m));
     }
     return out;
@@ -548,14 +712,22 @@ negotiation_result<answer> make_answer(description const& offered, answer_params
 
     // RFC 4145 §5 / RFC 8124 §4.5: keep the connection only when the offer asks for it and the
     // transport (hence the websocket-uri) is unchanged; otherwise a new one with a new token.
-    bool const keep = chosen.connection == connection_mode::existing && p.previous &&
-                      p.previous->kind == out.kind;
+    // A datagram transport has no connection to renew (a=connection is TCP's): the same
+    // transport keeps the participant's binding.
+    bool const same_transport = p.previous && p.previous->kind == out.kind;
+    bool const keep =
+        same_transport && (is_datagram(out.kind) || chosen.connection == connection_mode::existing);
     out.connection = keep ? connection_mode::existing : connection_mode::fresh;
     if (is_websocket(out.kind)) {
         out.token = keep ? p.previous->token : p.token;
         out.websocket_uri = websocket_uri(out.kind, p, out.token);
     }
     out.floors = bind_floors(&offered, p.floors);
+    auto const versions = common_versions(chosen.versions, out.kind);
+    out.bfcp_version = first_version(versions);
+    out.peer_address = connection_address(offered, chosen.index);
+    out.peer_port = chosen.port;
+    out.peer_fingerprints = chosen.fingerprints;
 
     // Answer with the keyword the offer used (RFC 4583 wrote m-stream, RFC 8856 writes mstrm).
     std::string_view keyword = "mstrm";
@@ -575,7 +747,7 @@ negotiation_result<answer> make_answer(description const& offered, answer_params
         if (i == out.media_index) {
             m.port = port_of(out.kind, p);
             add_bfcp_attributes(m, out.kind, p, out.connection, out.websocket_uri, out.floors,
-                                keyword);
+                                keyword, versions);
         }
         d.media.push_back(std::move(m));
     }
@@ -612,8 +784,10 @@ negotiation_result<offer> make_offer(answer_params const& p)
     m.formats = {"*"};
     // RFC 8124 §4 (offerless INVITE) / RFC 8857 §7: the server's offer is setup:passive with a
     // websocket-uri.
+    auto versions = supported_versions(out.kind);
+    std::reverse(versions.begin(), versions.end()); // "2 1" on UDP, as endpoints write it
     add_bfcp_attributes(m, out.kind, p, connection_mode::fresh, out.websocket_uri, out.floors,
-                        "mstrm");
+                        "mstrm", versions);
     d.media.push_back(std::move(m));
     out.sdp = write(d);
     return out;
@@ -644,7 +818,7 @@ negotiation_result<accepted_answer> check_answer(offer const& sent, description 
                                                         std::string(to_proto(sent.kind))};
     if (m.problem) return negotiation_error{error::bad_answer, m.problem->reason};
     // RFC 4145 §4.1: an answer without a=setup is passive, which cannot meet our passive side.
-    if (m.setup != setup_role::active)
+    if (has_setup(m.transport_kind.value_or(sent.kind)) && m.setup != setup_role::active)
         return negotiation_error{error::bad_answer,
                                  line_name(m) + ": answer must be setup:active (floorctl offered "
                                                 "setup:passive)"};
@@ -655,11 +829,14 @@ negotiation_result<accepted_answer> check_answer(offer const& sent, description 
         return negotiation_error{error::bad_answer,
                                  line_name(m) + ": connection:existing answers a connection:new "
                                                 "offer"};
-    if (!m.versions.empty() &&
-        std::find(m.versions.begin(), m.versions.end(), supported_version) == m.versions.end())
+    if (sent.kind == transport::udp_tls && m.fingerprints.empty())
+        return negotiation_error{error::bad_answer,
+                                 line_name(m) + ": UDP/TLS/BFCP answer needs a=fingerprint"};
+    auto const versions = common_versions(m.versions, sent.kind);
+    if (versions.empty())
         return negotiation_error{error::version_mismatch,
-                                 line_name(m) + ": answer bfcpver does not contain 1"};
-    return accepted_answer{sent.kind, supported_version};
+                                 line_name(m) + ": answer bfcpver has no version floorctl speaks"};
+    return accepted_answer{sent.kind, first_version(versions)};
 }
 
 } // namespace sdp

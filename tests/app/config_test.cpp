@@ -82,6 +82,10 @@ policy = "preempt"
 [bfcp]
 tcp = ["127.0.0.1:5070"]
 tls = ["127.0.0.1:5071"]
+udp = ["127.0.0.1:5062", "[::1]:5062"]
+dtls = ["0.0.0.0:5063"]
+datagram_size = 1400
+transports = ["udp", "wss", "ws", "tls", "tcp", "dtls"]
 
 [[conference]]
 id = 42
@@ -176,6 +180,13 @@ TEST(ConfigTest, EveryKeyIsRead)
 
     EXPECT_EQ(c.bfcp.tcp, (std::vector<endpoint>{{"127.0.0.1", 5070}}));
     EXPECT_EQ(c.bfcp.tls, (std::vector<endpoint>{{"127.0.0.1", 5071}}));
+    EXPECT_EQ(c.bfcp.udp, (std::vector<endpoint>{{"127.0.0.1", 5062}, {"::1", 5062}}));
+    EXPECT_EQ(c.bfcp.dtls, (std::vector<endpoint>{{"0.0.0.0", 5063}}));
+    EXPECT_EQ(c.bfcp.datagram_size, 1400u);
+    EXPECT_EQ(c.bfcp.transports,
+              (std::vector<sdp::transport>{sdp::transport::udp, sdp::transport::wss,
+                                           sdp::transport::ws, sdp::transport::tls,
+                                           sdp::transport::tcp, sdp::transport::udp_tls}));
 
     ASSERT_EQ(c.conferences.size(), 1u);
     auto const& conf = c.conferences[0];
@@ -248,6 +259,17 @@ TEST(ConfigTest, EmbeddedDefaultHasDemoConferenceAndSip)
     EXPECT_EQ(c.sip.udp_receive_buffer_bytes, 4u * 1024 * 1024);
     EXPECT_EQ(c.sip.udp_send_buffer_bytes, 4u * 1024 * 1024);
     EXPECT_TRUE(c.admin.loopback_only());
+    // UDP/BFCP for room systems, on loopback; plain UDP needs require_tls off (the WebSocket
+    // port still takes TLS only: allow_plain is off).
+    EXPECT_EQ(c.bfcp.udp, (std::vector<endpoint>{{"127.0.0.1", 5062}}));
+    EXPECT_TRUE(c.bfcp.dtls.empty());
+    EXPECT_EQ(c.bfcp.datagram_size, 1200u);
+    EXPECT_FALSE(c.websocket.require_tls);
+    EXPECT_FALSE(c.websocket.allow_plain);
+    EXPECT_EQ(c.bfcp.transports,
+              (std::vector<sdp::transport>{sdp::transport::wss, sdp::transport::ws,
+                                           sdp::transport::tls, sdp::transport::tcp,
+                                           sdp::transport::udp, sdp::transport::udp_tls}));
 }
 
 TEST(ConfigTest, SyntaxErrorReportsItsLine)
@@ -448,6 +470,91 @@ TEST(ConfigTest, PlainTcpBfcpWithRequireTlsIsAnError)
     auto const ok =
         parse_config("[websocket]\nrequire_tls = false\n[bfcp]\ntcp = [\"127.0.0.1:5070\"]\n");
     EXPECT_TRUE(ok.ok()) << dump(ok);
+}
+
+TEST(ConfigTest, PlainUdpBfcpWithRequireTlsIsAnError)
+{
+    auto const r =
+        parse_config("[bfcp]\ndtls = [\"127.0.0.1:5063\"]\nudp = [\"127.0.0.1:5062\"]\n");
+    ASSERT_EQ(r.errors.size(), 1u) << dump(r);
+    EXPECT_TRUE(has_error(r, 3,
+                          "bfcp.udp: a plain UDP/BFCP listener cannot serve while "
+                          "websocket.require_tls = true"))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 3, "use bfcp.dtls")) << dump(r);
+
+    auto const ok = parse_config(
+        "[websocket]\nrequire_tls = false\n[bfcp]\nudp = [\"127.0.0.1:0\", \"[::1]:0\"]\n");
+    ASSERT_TRUE(ok.ok()) << dump(ok);
+    EXPECT_EQ(ok.cfg->bfcp.udp, (std::vector<endpoint>{{"127.0.0.1", 0}, {"::1", 0}}));
+}
+
+TEST(ConfigTest, DatagramSizeIsBounded)
+{
+    for (auto const& [value, good] :
+         {std::pair{"256", true}, std::pair{"65507", true}, std::pair{"255", false},
+          std::pair{"65508", false}, std::pair{"0", false}, std::pair{"\"1200\"", false}}) {
+        auto const r = parse_config(std::string("[bfcp]\ndatagram_size = ") + value + "\n");
+        EXPECT_EQ(r.ok(), good) << value << dump(r);
+        if (!good) {
+            EXPECT_TRUE(has_error(r, 2, "bfcp.datagram_size")) << value << dump(r);
+        }
+    }
+    auto const r = parse_config("[bfcp]\ndatagram_size = 255\n");
+    EXPECT_TRUE(has_error(r, 2, "bfcp.datagram_size: 255 is out of range [256, 65507]")) << dump(r);
+}
+
+TEST(ConfigTest, TransportPreferenceNamesAreChecked)
+{
+    auto const r = parse_config(R"([bfcp]
+transports = ["wss", "sctp", 7, "wss"]
+[sip]
+udp = ["127.0.0.1:5060"]
+[admin]
+enabled = true
+)");
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(has_error(r, 2,
+                          "bfcp.transports: expected one of \"wss\", \"ws\", \"tls\", "
+                          "\"tcp\", \"udp\", \"dtls\""))
+        << dump(r);
+    EXPECT_TRUE(has_error(r, 2, "bfcp.transports: \"wss\" is listed twice")) << dump(r);
+    EXPECT_EQ(r.errors.size(), 3u) << dump(r); // sctp, 7, the second wss
+
+    auto const empty = parse_config("[bfcp]\ntransports = []\n");
+    EXPECT_TRUE(has_error(empty, 2, "bfcp.transports: expected a non-empty array")) << dump(empty);
+    auto const not_array = parse_config("[bfcp]\ntransports = \"wss\"\n");
+    EXPECT_TRUE(has_error(not_array, 2, "bfcp.transports: expected a non-empty array"))
+        << dump(not_array);
+
+    // Every listed transport lacks a listener: no SIP call could ever be answered.
+    auto const none = parse_config("[bfcp]\ntransports = [\"udp\", \"ws\"]\n");
+    EXPECT_TRUE(has_error(none, 2, "bfcp.transports: none of these transports has a listener"))
+        << dump(none);
+
+    for (auto const t : {sdp::transport::wss, sdp::transport::ws, sdp::transport::tls,
+                         sdp::transport::tcp, sdp::transport::udp, sdp::transport::udp_tls})
+        EXPECT_EQ(parse_transport(to_string(t)), t);
+    EXPECT_STREQ(to_string(sdp::transport::udp_tls), "dtls");
+    EXPECT_FALSE(parse_transport("UDP"));
+}
+
+// A listener whose transport is not in the preference is never named in an SDP answer, so no
+// participant could ever reach it: a warning, with the listener's line.
+TEST(ConfigTest, ListenerLeftOutOfTheTransportsIsAWarning)
+{
+    auto const r = parse_config(R"([websocket]
+require_tls = false
+[bfcp]
+udp = ["127.0.0.1:5062"]
+tcp = ["127.0.0.1:5070"]
+transports = ["wss", "tcp"]
+)");
+    ASSERT_TRUE(r.ok()) << dump(r);
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_EQ(r.warnings[0].line, 4u);
+    EXPECT_EQ(r.warnings[0].message, "bfcp.udp: \"udp\" is not in bfcp.transports, so no SIP "
+                                     "answer offers these listeners");
 }
 
 TEST(ConfigTest, PlainWebSocketUriWithRequireTlsIsAnError)

@@ -8,8 +8,16 @@
 
 #include <gtest/gtest.h>
 
+#include <ws/tls.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <memory>
 #include <thread>
+#include <unistd.h>
 
 using namespace floorctl::app;
 
@@ -25,7 +33,9 @@ TEST(SipServiceTest, ControllerConfigMapsConferenceUrisAndWebSocketEndpoint)
 {
     auto cfg = default_config();
     cfg.sip.load_limit = 42;
-    auto const c = make_controller_config(cfg, 9443);
+    bound_listeners bound;
+    bound.ws = 9443;
+    auto const c = make_controller_config(cfg, bound);
     ASSERT_EQ(c.conference_aliases.count("demo"), 1u);
     EXPECT_EQ(c.conference_aliases.at("demo"), "demo");
     EXPECT_EQ(c.max_calls, 42u);
@@ -39,10 +49,92 @@ TEST(SipServiceTest, ControllerConfigMapsConferenceUrisAndWebSocketEndpoint)
     cfg.websocket.public_tls = false;
     cfg.websocket.public_host = "bfcp.example.com";
     cfg.websocket.public_port = 80;
-    auto const plain = make_controller_config(cfg, 9443);
+    auto const plain = make_controller_config(cfg, bound);
     EXPECT_EQ(plain.sdp.ws.host, "bfcp.example.com");
     EXPECT_EQ(plain.sdp.ws.port, 80);
     EXPECT_EQ(plain.sdp.transports[0], sdp::transport::ws);
+}
+
+// [bfcp] transports orders the SDP preference; a transport takes part only with a bound
+// listener (UDP/TLS also with the certificate fingerprint), so an unbound one is refused in SIP
+// answers (port 0) instead of being answered with a port nobody listens on.
+TEST(SipServiceTest, ControllerConfigFollowsTheTransportPreference)
+{
+    auto cfg = default_config();
+    cfg.bfcp.tcp = {{"0.0.0.0", 0}};
+    cfg.bfcp.tls = {{"127.0.0.1", 0}};
+    cfg.bfcp.udp = {{"127.0.0.1", 0}, {"::1", 0}};
+    cfg.bfcp.dtls = {{"::1", 0}};
+    bound_listeners bound{9443, 5070, 5071, 5072, 5073, "SHA-256 AA:BB"};
+    auto const all = make_controller_config(cfg, bound);
+    EXPECT_EQ(all.sdp.transports, (std::vector<sdp::transport>{
+                                      sdp::transport::wss, sdp::transport::tls, sdp::transport::tcp,
+                                      sdp::transport::udp, sdp::transport::udp_tls}));
+    EXPECT_EQ(all.sdp.tcp.address, "127.0.0.1"); // a wildcard listener: our SDP address
+    EXPECT_EQ(all.sdp.tcp.port, 5070);
+    EXPECT_EQ(all.sdp.udp.address, "127.0.0.1"); // the first of the configured listeners
+    EXPECT_EQ(all.sdp.udp.port, 5072);
+    EXPECT_EQ(all.sdp.dtls.address, "::1");
+    EXPECT_EQ(all.sdp.dtls.port, 5073);
+    EXPECT_EQ(all.sdp.tls_fingerprint, "SHA-256 AA:BB");
+
+    cfg.bfcp.transports = {sdp::transport::udp, sdp::transport::udp_tls, sdp::transport::wss};
+    EXPECT_EQ(make_controller_config(cfg, bound).sdp.transports,
+              (std::vector<sdp::transport>{sdp::transport::udp, sdp::transport::udp_tls,
+                                           sdp::transport::wss}));
+
+    bound.udp = 0;          // no UDP listener bound
+    bound.fingerprint = ""; // no certificate fingerprint: DTLS cannot be answered
+    EXPECT_EQ(make_controller_config(cfg, bound).sdp.transports,
+              (std::vector<sdp::transport>{sdp::transport::wss}));
+}
+
+// The application names its TLS certificate by the fingerprint OpenSSL's own tool computes;
+// while no datagram listener exists, a configured [bfcp] udp is not offered in SDP.
+TEST(SipServiceTest, FingerprintAndDatagramPortOfTheApplication)
+{
+    auto const pem = ws::make_self_signed();
+    auto const dir = std::filesystem::temp_directory_path() /
+                     ("floorctl-fingerprint-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream(dir / "cert.pem") << pem.certificate_pem;
+        std::ofstream(dir / "key.pem") << pem.private_key_pem;
+    }
+    auto cfg = default_config();
+    cfg.websocket.listen = {"127.0.0.1", 0};
+    cfg.tls.certificate = (dir / "cert.pem").string();
+    cfg.tls.private_key = (dir / "key.pem").string();
+    cfg.bfcp.udp = {{"127.0.0.1", 0}};
+    cfg.io_threads = 1;
+    logger::global().configure(log_level::off, log_format::text);
+    boost::asio::io_context ioc;
+    application app(cfg, ioc);
+
+    std::string expected;
+    {
+        auto const cmd =
+            "openssl x509 -noout -fingerprint -sha256 -in " + (dir / "cert.pem").string();
+        std::unique_ptr<FILE, int (*)(FILE*)> out(::popen(cmd.c_str(), "r"), ::pclose);
+        ASSERT_TRUE(out);
+        char line[256] = {};
+        ASSERT_NE(std::fgets(line, sizeof line, out.get()), nullptr);
+        expected = line; // "sha256 Fingerprint=AB:CD:...\n" (the label's case varies)
+    }
+    std::filesystem::remove_all(dir);
+    auto const eq = expected.find('=');
+    ASSERT_NE(eq, std::string::npos) << expected;
+    expected = "SHA-256 " + expected.substr(eq + 1, 95);
+    EXPECT_EQ(app.tls_fingerprint(), expected);
+
+    auto const c = make_controller_config(cfg, bound_listeners_of(app));
+    EXPECT_EQ(c.sdp.tls_fingerprint, expected);
+    bool const udp_offered = std::find(c.sdp.transports.begin(), c.sdp.transports.end(),
+                                       sdp::transport::udp) != c.sdp.transports.end();
+    EXPECT_EQ(udp_offered, app.datagram_port(false) != 0);
+    if (udp_offered) {
+        EXPECT_EQ(c.sdp.udp.port, app.datagram_port(false));
+    }
 }
 
 // Issue 11: the [sip] buffer sizes reach the UDP socket sofia opens for the real service.
@@ -118,7 +210,7 @@ protected:
         thread_ = std::thread([this] { ioc_.run(); });
         directory_ = std::make_unique<sip_directory>(*app_, cfg_.sip);
         controller_ = std::make_unique<floorctl::app::call_controller>(
-            make_controller_config(cfg_, app_->port()), *directory_, sip_);
+            make_controller_config(cfg_, bound_listeners_of(*app_)), *directory_, sip_);
     }
 
     ~SipChairTest() override

@@ -437,7 +437,7 @@ TEST_P(WebSocketE2E, TcpBfcpParticipantNegotiatedForItsAddressIsServed)
     auto const port = srv.app().stream_port(false);
     ASSERT_NE(port, 0);
     auto const a = srv.participant();
-    srv.app().expect_stream_connection(conference_id{1}, a.user, "127.0.0.1");
+    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
 
     stream_client c(port);
     c.send(hello_msg(1, to_underlying(a.user), 5));
@@ -468,7 +468,7 @@ TEST_P(WebSocketE2E, TcpBfcpClientGoodbyeIsAcknowledgedThenTheServerClosesInOrde
     cfg.websocket.require_tls = false;
     test_server srv(cfg);
     auto const a = srv.participant();
-    srv.app().expect_stream_connection(conference_id{1}, a.user, "127.0.0.1");
+    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
     stream_client c(srv.app().stream_port(false));
     c.send(make(1, to_underlying(a.user), 4, goodbye{}));
     auto const ack = c.read();
@@ -484,7 +484,7 @@ TEST_P(WebSocketE2E, TlsBfcpClientGoodbyeIsAcknowledgedThenTheServerClosesInOrde
     cfg.bfcp.tls = {{"127.0.0.1", 0}};
     test_server srv(cfg);
     auto const a = srv.participant();
-    srv.app().expect_stream_connection(conference_id{1}, a.user, "127.0.0.1");
+    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
     stream_client c(srv.app().stream_port(true), /*tls=*/true);
     c.send(make(1, to_underlying(a.user), 4, goodbye{}));
     auto const ack = c.read();

@@ -195,6 +195,8 @@ TEST_F(ServerQueueTest, FloorQuerySubscribesAndEveryChangeIsPushedAsFloorStatus)
     floor_status busy;
     busy.floor = floor_id{1};
     busy.requests = {fri1(1, 1, rs::granted)};
+    // A subscriber is told who holds the floor: the entry names its beneficiary.
+    busy.requests[0].beneficiary = user_information{user_id{1}, "Alice", "sip:alice@example.com"};
     EXPECT_EQ(sends(h_.send(1, 21, make_request({1}))),
               (V{h_.to(1, 21, floor_request_status{fri1(1, 1, rs::granted)}), h_.to(3, 0, busy)}));
     // A change on another floor is not pushed.

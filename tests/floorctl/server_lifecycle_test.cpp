@@ -211,6 +211,49 @@ TEST(ServerBinding, RequireTlsOverPlainWebSocketIsError9)
               to_underlying(primitive::hello_ack));
 }
 
+TEST(ServerBinding, RequireTlsOverPlainUdpIsError11UseDtls)
+{
+    server_harness h{{queue_floor(1)}, true};
+    h.join(1, {}, {}, transport_kind::udp);
+    h.join(2, {}, {}, transport_kind::dtls);
+    h.join(3, {}, {}, transport_kind::tcp);
+    EXPECT_EQ(sends(h.send(1, 3, hello{})),
+              (V{h.to(1, 3,
+                      make_error(error_code::use_dtls,
+                                 "conference 7 requires DTLS: use UDP/TLS/BFCP"))}));
+    // DTLS is secure; plain TCP still hears about TLS, not DTLS.
+    EXPECT_EQ(sends(h.send(2, 3, hello{})).at(0).msg.header.prim,
+              to_underlying(primitive::hello_ack));
+    EXPECT_EQ(std::get<error_reply>(sends(h.send(3, 3, hello{})).at(0).msg.payload).code,
+              error_code::use_tls);
+}
+
+TEST(ServerBinding, UdpWithoutRequireTlsIsServedAndAnsweredInThePeersVersion)
+{
+    server_harness h{{queue_floor(1)}};
+    h.join(1, {}, {}, transport_kind::udp);
+    auto const out = sends(h.frame(1, make(server_harness::conf, user_id{1}, 4, hello{}, 2)));
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].msg.header.prim, to_underlying(primitive::hello_ack));
+    EXPECT_EQ(out[0].msg.header.version, 2);
+    EXPECT_EQ(out[0].msg.header.transaction, transaction_id{4});
+    // The server core never sets R or F: the unreliable layer does (docs/unreliable-transport.md).
+    EXPECT_FALSE(out[0].msg.header.responder);
+    EXPECT_FALSE(out[0].msg.header.fragmented);
+}
+
+TEST(ServerBinding, AcksTheUnreliableLayerMightPassOnAreAcceptedQuietly)
+{
+    server_harness h{{queue_floor(1)}};
+    h.join(1, {}, {}, transport_kind::udp);
+    for (int prim : {14, 15, 17, 18, 90, 95}) {
+        auto frame = encode(make(server_harness::conf, user_id{1}, 0x8001, hello{}, 2));
+        frame[0] |= std::byte{0x10}; // R: a response to the server's transaction
+        frame[1] = static_cast<std::byte>(prim);
+        EXPECT_TRUE(h.core.handle(frame_received{connection_id{1}, frame}).empty()) << prim;
+    }
+}
+
 TEST(ServerDecode, FewerThanTwelveOctetsClosesTheConnection)
 {
     server_harness h{{queue_floor(1)}};

@@ -91,6 +91,7 @@ TEST(ServerSubscriptions, EverySubscriberOfTheFloorGetsTheFloorStatus)
     floor_status busy;
     busy.floor = floor_id{1};
     busy.requests = {fri1(1, 1, rs::granted)};
+    busy.requests[0].beneficiary = user_information{user_id{1}, {}, {}}; // no name or URI given
     EXPECT_EQ(sends(h.send(1, 2, make_request({1}))),
               (V{h.to(1, 2, floor_request_status{fri1(1, 1, rs::granted)}), h.to(2, 0, busy),
                  h.to(3, 0, busy)}));

@@ -139,14 +139,193 @@ TEST(SdpAnswer, PolyTwoBfcpLines)
     EXPECT_EQ(a.floors[0], (sdp::floor_binding{floorctl::floor_id{1}, "3", 4}));
 }
 
-// docs/sdp.md: Cisco offers only UDP/BFCP (bfcpver:2 1, actpass): nothing to serve -> 488.
-TEST(SdpAnswer, CiscoUdpOnlyOfferIsRefusedWithReason)
+// docs/sdp.md: Cisco offers only UDP/BFCP with bfcpver:2 1 and setup:actpass. RFC 8856 keeps
+// a=setup/a=connection for TCP: tolerated in the offer, not written in the answer.
+TEST(SdpAnswer, CiscoUdpOffer)
 {
-    auto const r = sdp::answer_offer(read_data("cisco_udp_bfcp.sdp"), server_params());
-    ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, error::unsupported_transport);
-    EXPECT_EQ(r.error().reason, "no usable BFCP stream: m-line 3 (UDP/BFCP): transport not "
-                                "supported (floorctl serves TCP, TLS, WS and WSS)");
+    auto p = server_params();
+    p.floors = {{floorctl::floor_id{1}, "", "slides"}};
+    auto const a = answer_file("cisco_udp_bfcp.sdp", p);
+    EXPECT_EQ(a.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 101 9 0 8\n"
+                                        "m=video 0 RTP/AVP 97\n"
+                                        "m=application 5072 UDP/BFCP *\n" // our UDP listener
+                                        "c=IN IP4 192.0.2.10\n" // listener differs from o=/c=
+                                        "a=floorctrl:s-only\n"  // c-s -> s-only
+                                        "a=confid:4321\n"       // the server's, not the offer's
+                                        "a=userid:1234\n"
+                                        "a=floorid:1 mstrm:12\n" // a=content:slides -> label 12
+                                        "a=bfcpver:2 1\n"        // intersection, offer's order
+                                        "m=video 0 RTP/AVP 97\n"));
+    EXPECT_EQ(a.kind, transport::udp);
+    EXPECT_EQ(a.media_index, 2u);
+    EXPECT_EQ(a.bfcp_version, 2u);          // the offer lists 2: RFC 8855 ties it to UDP
+    EXPECT_EQ(a.peer_address, "10.47.1.9"); // session c= (the m-line has none)
+    EXPECT_EQ(a.peer_port, 2439);
+    EXPECT_TRUE(a.peer_fingerprints.empty());
+    EXPECT_TRUE(a.token.empty());
+    EXPECT_TRUE(a.websocket_uri.empty());
+    EXPECT_EQ(a.connection, sdp::connection_mode::fresh);
+}
+
+// docs/sdp.md, version rule: a UDP offer that lists only 1, or no bfcpver at all, is spoken to
+// in version 1 first (deployed endpoints send 1 over UDP and ignore 2).
+TEST(SdpAnswer, UdpVersionFollowsTheOffer)
+{
+    struct version_case {
+        char const* offered; // a=bfcpver line, or "" for none
+        char const* answered;
+        unsigned first;
+    };
+    version_case const cases[] = {
+        {"a=bfcpver:2 1\n", "a=bfcpver:2 1", 2}, {"a=bfcpver:1 2\n", "a=bfcpver:1 2", 2},
+        {"a=bfcpver:1\n", "a=bfcpver:1", 1},     {"", "a=bfcpver:1", 1},
+        {"a=bfcpver:2\n", "a=bfcpver:2", 2},     {"a=bfcpver:3 2 1\n", "a=bfcpver:2 1", 2},
+    };
+    for (auto const& c : cases) {
+        auto const r = sdp::answer_offer(
+            crlf(std::string("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
+                             "m=application 5000 UDP/BFCP *\n") +
+                 c.offered),
+            server_params());
+        ASSERT_TRUE(r) << c.offered << r.error().reason;
+        EXPECT_NE(r->sdp.find(std::string(c.answered) + "\r\n"), std::string::npos)
+            << c.offered << r->sdp;
+        EXPECT_EQ(r->bfcp_version, c.first) << c.offered;
+    }
+}
+
+// RFC 8856 §8 / RFC 8842: BFCP over DTLS. actpass -> we answer passive and are the DTLS server;
+// our certificate's fingerprint is written; the peer's is handed to the DTLS layer.
+TEST(SdpAnswer, UdpTlsOfferWithActpass)
+{
+    auto p = server_params();
+    p.floors = {{floorctl::floor_id{1}, "", "slides"}};
+    auto const a = answer_file("udp_tls_bfcp_offer.sdp", p);
+    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
+                                        "c=IN IP4 192.0.2.10\n"
+                                        "a=setup:passive\n" // RFC 8842: we are the DTLS server
+                                        "a=fingerprint:SHA-256 AA:BB:CC\n" // our certificate
+                                        "a=floorctrl:s-only\n"
+                                        "a=confid:4321\n"
+                                        "a=userid:1234\n"
+                                        "a=floorid:1 mstrm:22\n"
+                                        "a=bfcpver:2\n" // no a=connection: that is TCP's
+                                        "m=video 0 RTP/AVP 96\n"));
+    EXPECT_EQ(a.kind, transport::udp_tls);
+    EXPECT_EQ(a.bfcp_version, 2u);
+    EXPECT_EQ(a.peer_address, "203.0.113.6"); // media-level c= wins over the session's
+    EXPECT_EQ(a.peer_port, 50010);
+    EXPECT_EQ(a.peer_fingerprints,
+              (std::vector<std::string>{"SHA-256 19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:"
+                                        "BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2"}));
+}
+
+// Session-level fingerprint (RFC 8122 §5), lower-case hex, IPv6 c=, setup:active, no bfcpver.
+TEST(SdpAnswer, UdpTlsOfferWithSessionFingerprintOverIpv6)
+{
+    auto p = server_params();
+    p.dtls = {"2001:db8::10", 5073};
+    auto const a = answer_file("udp_tls_bfcp_ipv6.sdp", p);
+    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
+                                        "c=IN IP6 2001:db8::10\n"
+                                        "a=setup:passive\n" // active -> passive
+                                        "a=fingerprint:SHA-256 AA:BB:CC\n"
+                                        "a=floorctrl:s-only\n"
+                                        "a=confid:4321\n"
+                                        "a=userid:1234\n"
+                                        "a=floorid:1 mstrm:10\n"
+                                        "a=floorid:2 mstrm:11\n"
+                                        "a=bfcpver:1\n"));
+    EXPECT_EQ(a.bfcp_version, 1u);
+    EXPECT_EQ(a.peer_address, "2001:db8::7");
+    EXPECT_EQ(a.peer_port, 50020);
+    EXPECT_EQ(a.peer_fingerprints,
+              (std::vector<std::string>{"sha-256 4a:ad:b9:b1:3f:82:18:3b:54:02:12:df:3e:5d:49:6b:"
+                                        "19:e5:7c:ab:3c:d0:25:9e:51:3d:c3:cd:b2:5c:bd:f5"}));
+}
+
+// An offer with both TCP/BFCP and UDP/BFCP: the configured preference decides, the other line
+// is answered with port 0 (and is not counted as refused).
+TEST(SdpAnswer, UdpAndTcpOfferFollowsThePreference)
+{
+    auto p = server_params(); // default preference: ... tls, tcp, udp, udp_tls
+    auto const tcp = answer_file("udp_and_tcp_bfcp.sdp", p);
+    EXPECT_EQ(tcp.kind, transport::tcp);
+    EXPECT_EQ(tcp.media_index, 2u);
+    EXPECT_NE(tcp.sdp.find("m=application 0 UDP/BFCP *\r\nm=application 5070 TCP/BFCP *\r\n"),
+              std::string::npos);
+    ASSERT_EQ(tcp.bfcp_lines.size(), 2u);
+    EXPECT_FALSE(tcp.bfcp_lines[0].accepted);
+    EXPECT_FALSE(tcp.bfcp_lines[0].reason);
+
+    p.transports = {transport::udp, transport::tcp};
+    auto const udp = answer_file("udp_and_tcp_bfcp.sdp", p);
+    EXPECT_EQ(udp.kind, transport::udp);
+    EXPECT_EQ(udp.media_index, 1u);
+    EXPECT_EQ(udp.peer_port, 40010);
+    EXPECT_EQ(udp.peer_address, "198.51.100.20");
+    EXPECT_EQ(udp.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 0\n"
+                                          "m=application 5072 UDP/BFCP *\n"
+                                          "c=IN IP4 192.0.2.10\n"
+                                          "a=floorctrl:s-only\n"
+                                          "a=confid:4321\n"
+                                          "a=userid:1234\n"
+                                          "a=floorid:1 mstrm:10\n"
+                                          "a=floorid:2 mstrm:11\n"
+                                          "a=bfcpver:1\n"
+                                          "m=application 0 TCP/BFCP *\n"
+                                          "m=video 0 RTP/AVP 96\n"));
+    EXPECT_TRUE(udp.bfcp_lines[0].accepted);
+    EXPECT_FALSE(udp.bfcp_lines[1].reason);
+
+    p.transports = {transport::tcp}; // UDP not enabled: only TCP can be answered
+    auto const only_tcp = answer_file("udp_and_tcp_bfcp.sdp", p);
+    EXPECT_EQ(only_tcp.kind, transport::tcp);
+    ASSERT_TRUE(only_tcp.bfcp_lines[0].reason);
+    EXPECT_EQ(only_tcp.bfcp_lines[0].reason->reason,
+              "m-line 2 (UDP/BFCP): transport not enabled on this server");
+}
+
+// The peer's address for the datagram binding: media c=, else session c=, else empty; the
+// m-line port; IPv6 as written.
+TEST(SdpAnswer, PeerAddressAndPort)
+{
+    struct address_case {
+        char const* session_c;
+        char const* media_c;
+        char const* expected;
+    };
+    address_case const cases[] = {
+        {"c=IN IP4 192.0.2.1\n", "", "192.0.2.1"},
+        {"c=IN IP4 192.0.2.1\n", "c=IN IP4 192.0.2.99\n", "192.0.2.99"},
+        {"", "c=IN IP6 2001:db8::99\n", "2001:db8::99"},
+        {"c=IN IP6 2001:db8::1\n", "", "2001:db8::1"},
+        {"", "", ""}, // no c= at all: the caller falls back to the SIP source address
+    };
+    for (auto const& c : cases) {
+        auto const r = sdp::answer_offer(crlf(std::string("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\n") +
+                                              c.session_c +
+                                              "t=0 0\nm=application 6000 UDP/BFCP *\n" + c.media_c),
+                                         server_params());
+        ASSERT_TRUE(r) << r.error().reason;
+        EXPECT_EQ(r->peer_address, c.expected);
+        EXPECT_EQ(r->peer_port, 6000);
+    }
+}
+
+// Re-offers on UDP: a datagram transport has no connection to renew, whatever a=connection says
+// (Cisco writes connection:new on UDP): the same transport keeps the participant's binding.
+TEST(SdpAnswer, UdpReofferKeepsTheBinding)
+{
+    auto p = server_params();
+    p.previous = sdp::established{transport::udp, ""};
+    auto const kept = answer_file("cisco_udp_bfcp.sdp", p);
+    EXPECT_EQ(kept.connection, sdp::connection_mode::existing);
+    EXPECT_EQ(kept.sdp.find("a=connection"), std::string::npos);
+
+    p.previous = sdp::established{transport::tcp, ""};
+    auto const moved = answer_file("cisco_udp_bfcp.sdp", p);
+    EXPECT_EQ(moved.connection, sdp::connection_mode::fresh);
 }
 
 TEST(SdpAnswer, CiscoOfferAttributesAreRead)
@@ -167,6 +346,7 @@ TEST(SdpAnswer, CiscoOfferAttributesAreRead)
     EXPECT_EQ(m.conference_id, 1u);
     EXPECT_EQ(m.user_id, 18u);
     EXPECT_EQ(m.versions, (std::vector<unsigned>{2, 1}));
+    EXPECT_TRUE(m.fingerprints.empty());
     ASSERT_EQ(m.floors.size(), 1u);
     EXPECT_EQ(m.floors[0], (sdp::floorid_line{2, "mstrm", {"12"}}));
     EXPECT_FALSE(m.problem);
@@ -317,11 +497,43 @@ TEST(SdpAnswer, DecisionTable)
         {"TCP/BFCP", 5000, "a=setup:active\n", std::nullopt},
         {"TCP/TLS/BFCP", 5000, "a=setup:active\n", std::nullopt},
         {"tcp/wss/bfcp", 9, "", std::nullopt}, // proto compared case-insensitively
-        {"UDP/BFCP", 5000, "a=setup:actpass\n", error::unsupported_transport},
-        {"UDP/TLS/BFCP", 5000, "", error::unsupported_transport},
+        {"UDP/BFCP", 5000, "a=setup:actpass\n", std::nullopt},
+        {"udp/bfcp", 5000, "", std::nullopt},
         {"TCP/DTLS/BFCP", 5000, "", error::unsupported_transport},
         {"FOO/BFCP", 5000, "", error::unsupported_transport},
         {"TCP/WSS/BFCP", 0, "a=setup:active\n", error::stream_disabled},
+        {"UDP/BFCP", 0, "", error::stream_disabled},
+        {"UDP/TLS/BFCP", 0, "a=fingerprint:SHA-256 AB:CD\n", error::stream_disabled},
+        // UDP/BFCP: a=setup and a=connection are TCP's (RFC 8856); tolerated and ignored
+        {"UDP/BFCP", 5000, "a=setup:passive\n", std::nullopt},
+        {"UDP/BFCP", 5000, "a=setup:holdconn\na=connection:existing\n", std::nullopt},
+        {"UDP/BFCP", 5000, "a=setup:sideways\na=setup:active\na=connection:old\n", std::nullopt},
+        {"UDP/TLS/BFCP", 5000, "a=connection:old\na=fingerprint:SHA-256 AB:CD\n", std::nullopt},
+        {"UDP/TLS/BFCP", 5000, "a=setup:sideways\na=fingerprint:SHA-256 AB:CD\n",
+         error::bad_bfcp_attribute},
+        {"UDP/BFCP", 5000, "a=floorctrl:s-only\n", error::role_conflict},
+        {"UDP/BFCP", 5000, "a=fingerprint:nonsense\n", std::nullopt}, // unused on plain UDP
+        // UDP/TLS/BFCP (RFC 8842): fingerprint required, we are always the DTLS server
+        {"UDP/TLS/BFCP", 5000, "", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=setup:actpass\na=fingerprint:SHA-256 AB:CD\n", std::nullopt},
+        {"UDP/TLS/BFCP", 5000, "a=setup:active\na=fingerprint:SHA-1 AB:CD\n", std::nullopt},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 AB:CD\n", std::nullopt}, // absent=active
+        {"UDP/TLS/BFCP", 5000, "a=setup:passive\na=fingerprint:SHA-256 AB:CD\n",
+         error::setup_conflict},
+        {"UDP/TLS/BFCP", 5000, "a=setup:holdconn\na=fingerprint:SHA-256 AB:CD\n",
+         error::setup_conflict},
+        // fingerprint syntax (RFC 8122 §5): hash-func SP 2HEX *(":" 2HEX)
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256\n", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 \n", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 ABC:DE\n", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 AB:CD:\n", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 AB-CD\n", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 GG:CD\n", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA 256 AB:CD\n", error::bad_bfcp_attribute},
+        {"UDP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 AB:CD\na=fingerprint:bad\n",
+         error::bad_bfcp_attribute},
+        {"TCP/TLS/BFCP", 5000, "a=fingerprint:SHA-256 AB:C\n", error::bad_bfcp_attribute},
+        {"TCP/BFCP", 5000, "a=fingerprint:SHA-256 AB:C\n", std::nullopt}, // unused on TCP
         // floorctrl (RFC 8856 §5.1)
         {"TCP/BFCP", 5000, "a=floorctrl:c-only\n", std::nullopt},
         {"TCP/BFCP", 5000, "a=floorctrl:c-s\n", std::nullopt},
@@ -346,6 +558,9 @@ TEST(SdpAnswer, DecisionTable)
         {"TCP/BFCP", 5000, "a=bfcpver:1\n", std::nullopt},
         {"TCP/BFCP", 5000, "a=bfcpver:2 1\n", std::nullopt},
         {"TCP/BFCP", 5000, "a=bfcpver:2\n", error::version_mismatch},
+        {"UDP/BFCP", 5000, "a=bfcpver:2\n", std::nullopt},
+        {"UDP/BFCP", 5000, "a=bfcpver:3\n", error::version_mismatch},
+        {"UDP/BFCP", 5000, "a=bfcpver:0\n", error::bad_bfcp_attribute},
         {"TCP/BFCP", 5000, "a=bfcpver:0\n", error::bad_bfcp_attribute},
         {"TCP/BFCP", 5000, "a=bfcpver:one\n", error::bad_bfcp_attribute},
         // confid / userid / floorid as sent by clients (RFC 8856 §5.2-5.4)
@@ -365,9 +580,12 @@ TEST(SdpAnswer, DecisionTable)
         auto const a = sdp::answer_offer(text, server_params());
         if (!r.expected) {
             ASSERT_TRUE(a) << a.error().reason;
-            EXPECT_NE(a->sdp.find("a=setup:passive\r\n"), std::string::npos);
+            bool const plain_udp = a->kind == transport::udp;
+            EXPECT_EQ(a->sdp.find("a=setup:passive\r\n") != std::string::npos, !plain_udp);
+            EXPECT_EQ(a->sdp.find("a=connection:") != std::string::npos,
+                      !sdp::is_datagram(a->kind));
             EXPECT_NE(a->sdp.find("a=floorctrl:s-only\r\n"), std::string::npos);
-            EXPECT_NE(a->sdp.find("a=bfcpver:1\r\n"), std::string::npos);
+            EXPECT_NE(a->sdp.find("a=bfcpver:"), std::string::npos);
             continue;
         }
         ASSERT_FALSE(a);
@@ -497,8 +715,14 @@ TEST(SdpAnswerParams, UnusableParametersAreRefused)
              p.previous = sdp::established{transport::wss, "x?y"};
          }},
         {"no transport", [](sdp::answer_params& p) { p.transports.clear(); }},
-        {"udp enabled", [](sdp::answer_params& p) { p.transports = {transport::udp}; }},
+        {"tcp/dtls enabled", [](sdp::answer_params& p) { p.transports = {transport::tcp_dtls}; }},
         {"tcp port 0", [](sdp::answer_params& p) { p.tcp.port = 0; }},
+        {"udp port 0", [](sdp::answer_params& p) { p.udp.port = 0; }},
+        {"dtls port 0", [](sdp::answer_params& p) { p.dtls.port = 0; }},
+        {"udp address with space", [](sdp::answer_params& p) { p.udp.address = "a b"; }},
+        {"dtls without fingerprint", [](sdp::answer_params& p) { p.tls_fingerprint.clear(); }},
+        {"fingerprint without hash", [](sdp::answer_params& p) { p.tls_fingerprint = "AA:BB"; }},
+        {"fingerprint bad hex", [](sdp::answer_params& p) { p.tls_fingerprint = "SHA-256 AA:BG"; }},
         {"empty address", [](sdp::answer_params& p) { p.address.clear(); }},
         {"address with space", [](sdp::answer_params& p) { p.address = "a b"; }},
         {"empty wss host", [](sdp::answer_params& p) { p.wss.host.clear(); }},
@@ -539,7 +763,7 @@ TEST(SdpAnswer, AnswersParseAndMirrorTheOfferMLines)
         }
         ++answered;
     }
-    EXPECT_GE(answered, 7u);
+    EXPECT_GE(answered, 11u);
 }
 
 } // namespace

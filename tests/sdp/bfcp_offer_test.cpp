@@ -66,6 +66,74 @@ TEST(SdpOffer, TcpPreferredOfferCarriesListenerAddress)
     EXPECT_TRUE(o->token.empty());
 }
 
+// An offerless INVITE may get UDP/BFCP when it is the preferred transport: no a=setup or
+// a=connection (RFC 8856 keeps them for TCP), both versions listed.
+TEST(SdpOffer, UdpPreferredOffer)
+{
+    auto p = server_params();
+    p.transports = {transport::udp};
+    auto const o = sdp::make_offer(p);
+    ASSERT_TRUE(o) << o.error().reason;
+    EXPECT_EQ(o->sdp, crlf("v=0\n"
+                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
+                           "s=-\n"
+                           "c=IN IP4 bfcp.example.com\n"
+                           "t=0 0\n"
+                           "m=application 5072 UDP/BFCP *\n"
+                           "c=IN IP4 192.0.2.10\n"
+                           "a=floorctrl:s-only\n"
+                           "a=confid:4321\n"
+                           "a=userid:1234\n"
+                           "a=floorid:1 mstrm:10\n"
+                           "a=floorid:2 mstrm:11\n"
+                           "a=bfcpver:2 1\n"));
+    EXPECT_EQ(o->kind, transport::udp);
+
+    // The room system's answer: no setup, version 1 only -> we speak 1.
+    auto const d = sdp::parse(crlf("v=0\no=- 5 5 IN IP4 192.0.2.44\ns=-\nc=IN IP4 192.0.2.44\n"
+                                   "t=0 0\nm=application 7000 UDP/BFCP *\na=bfcpver:1\n"));
+    ASSERT_TRUE(d);
+    auto const r = sdp::check_answer(*o, *d);
+    ASSERT_TRUE(r) << r.error().reason;
+    EXPECT_EQ(r->kind, transport::udp);
+    EXPECT_EQ(r->bfcp_version, 1u);
+}
+
+// UDP/TLS/BFCP offer: setup:passive (we are the DTLS server) and our fingerprint; the answer
+// must be setup:active and carry the peer's fingerprint.
+TEST(SdpOffer, UdpTlsOfferAndItsAnswer)
+{
+    auto p = server_params();
+    p.transports = {transport::udp_tls};
+    auto const o = sdp::make_offer(p);
+    ASSERT_TRUE(o) << o.error().reason;
+    EXPECT_NE(o->sdp.find("m=application 5073 UDP/TLS/BFCP *\r\nc=IN IP4 192.0.2.10\r\n"
+                          "a=setup:passive\r\na=fingerprint:SHA-256 AA:BB:CC\r\n"
+                          "a=floorctrl:s-only\r\n"),
+              std::string::npos)
+        << o->sdp;
+    EXPECT_EQ(o->sdp.find("a=connection"), std::string::npos);
+
+    auto const answer = [](std::string_view attrs) {
+        return sdp::parse(crlf("v=0\no=- 5 5 IN IP4 192.0.2.44\ns=-\nc=IN IP4 192.0.2.44\nt=0 "
+                               "0\nm=application 7000 UDP/TLS/BFCP *\n" +
+                               std::string(attrs)))
+            .value();
+    };
+    auto const good = sdp::check_answer(*o, answer("a=setup:active\na=fingerprint:SHA-256 "
+                                                   "01:02\na=bfcpver:2 1\n"));
+    ASSERT_TRUE(good) << good.error().reason;
+    EXPECT_EQ(good->bfcp_version, 2u);
+    auto const no_fingerprint = sdp::check_answer(*o, answer("a=setup:active\n"));
+    ASSERT_FALSE(no_fingerprint);
+    EXPECT_EQ(no_fingerprint.error().reason,
+              "m-line 1 (UDP/TLS/BFCP): UDP/TLS/BFCP answer needs a=fingerprint");
+    auto const passive = sdp::check_answer(*o, answer("a=setup:passive\na=fingerprint:SHA-256 "
+                                                      "01:02\n"));
+    ASSERT_FALSE(passive);
+    EXPECT_EQ(passive.error().code, error::bad_answer);
+}
+
 TEST(SdpOffer, BadParametersAreRefused)
 {
     auto p = server_params();
@@ -132,7 +200,7 @@ TEST(SdpCheckAnswer, UnusableAnswersAreRefused)
         {browser_answer("a=setup:active\na=connection:existing\n"), error::bad_answer,
          "m-line 1 (TCP/WSS/BFCP): connection:existing answers a connection:new offer"},
         {browser_answer("a=setup:active\na=bfcpver:2\n"), error::version_mismatch,
-         "m-line 1 (TCP/WSS/BFCP): answer bfcpver does not contain 1"},
+         "m-line 1 (TCP/WSS/BFCP): answer bfcpver has no version floorctl speaks"},
         {browser_answer("a=setup:maybe\n"), error::bad_answer,
          "m-line 1 (TCP/WSS/BFCP): a=setup must be active, passive, actpass or holdconn"},
         {browser_answer("a=setup:active\nm=audio 0 RTP/AVP 0\n"), error::bad_answer,

@@ -144,7 +144,7 @@ TEST_F(CallControllerTest, OfferIsAnsweredWithTheDirectoryIdsAndToken)
     EXPECT_EQ(r.conference_name, "demo");
     EXPECT_EQ(r.user_uri, "sip:alice@example.com");
     EXPECT_EQ(r.display_name, "Alice");
-    EXPECT_EQ(r.transport, transport_kind::wss);
+    EXPECT_EQ(r.transport, sdp::transport::wss);
     EXPECT_EQ(r.signalling_address, "198.51.100.9");
     EXPECT_EQ(controller_->active_calls(), 1u);
     auto const p = controller_->participant_of(sip::call_id{1});
@@ -160,7 +160,7 @@ TEST_F(CallControllerTest, TcpBfcpOfferRecordsTheAddressTheClientWillConnectFrom
     ASSERT_EQ(last().status, 200);
     EXPECT_TRUE(has(*last().sdp, "m=application 5070 TCP/BFCP *")) << *last().sdp;
     ASSERT_EQ(dir_.created.size(), 1u);
-    EXPECT_EQ(dir_.created[0].transport, transport_kind::tcp);
+    EXPECT_EQ(dir_.created[0].transport, sdp::transport::tcp);
     EXPECT_EQ(dir_.created[0].media_address, "203.0.113.7");
 }
 
@@ -233,12 +233,64 @@ TEST_F(CallControllerTest, OfferWithoutBfcpGets488With304)
     EXPECT_TRUE(dir_.created.empty());
 }
 
-TEST_F(CallControllerTest, UdpOnlyOfferGets488With302)
+TEST_F(CallControllerTest, UdpOfferWithoutUdpListenerGets488With302)
 {
     controller_->on_event(invite(1, session_head + "m=application 2439 UDP/BFCP *\r\n"
                                                    "a=setup:actpass\r\na=floorctrl:c-s\r\n"));
     EXPECT_EQ(last().status, 488);
     EXPECT_EQ(last().warning_code, 302);
+}
+
+// Cisco's UDP/BFCP offer when a UDP listener exists: answered with its port; the participant
+// is expected from the offer's c= address (any port: NAT), and a re-INVITE that says
+// connection:new (as Cisco writes on UDP) keeps the binding instead of renewing a token.
+TEST_F(CallControllerTest, UdpOfferIsAnsweredAndRecordsThePeerAddress)
+{
+    cfg_.sdp.udp = {"192.0.2.1", 5072};
+    cfg_.sdp.transports = {sdp::transport::wss, sdp::transport::tcp, sdp::transport::udp};
+    make();
+    auto const offer = session_head + "m=application 2439 UDP/BFCP *\r\nc=IN IP4 203.0.113.9\r\n"
+                                      "a=setup:actpass\r\na=connection:new\r\n"
+                                      "a=floorctrl:c-s\r\na=bfcpver:2 1\r\n";
+    controller_->on_event(invite(1, offer));
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 5072 UDP/BFCP *\r\na=floorctrl:s-only\r\n"))
+        << *last().sdp;
+    EXPECT_FALSE(has(*last().sdp, "a=setup")) << *last().sdp;
+    ASSERT_EQ(dir_.created.size(), 1u);
+    EXPECT_EQ(dir_.created[0].transport, sdp::transport::udp);
+    EXPECT_EQ(dir_.created[0].media_address, "203.0.113.9");
+    EXPECT_EQ(dir_.created[0].signalling_address, "198.51.100.9");
+    EXPECT_TRUE(dir_.created[0].peer_fingerprints.empty());
+
+    auto re = invite(1, offer);
+    re.is_reinvite = true;
+    controller_->on_event(re);
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 5072 UDP/BFCP *")) << *last().sdp;
+    EXPECT_TRUE(dir_.renewed.empty());
+}
+
+// UDP/TLS/BFCP: the offer's fingerprint reaches the directory for the DTLS handshake, and the
+// answer names our certificate.
+TEST_F(CallControllerTest, UdpTlsOfferHandsThePeerFingerprintOn)
+{
+    cfg_.sdp.dtls = {"192.0.2.1", 5073};
+    cfg_.sdp.tls_fingerprint = "SHA-256 AA:BB";
+    cfg_.sdp.transports = {sdp::transport::wss, sdp::transport::udp_tls};
+    make();
+    controller_->on_event(invite(1, session_head + "m=application 2440 UDP/TLS/BFCP *\r\n"
+                                                   "a=setup:actpass\r\n"
+                                                   "a=fingerprint:SHA-256 01:02:03\r\n"
+                                                   "a=floorctrl:c-only\r\n"));
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 5073 UDP/TLS/BFCP *\r\na=setup:passive\r\n"
+                                 "a=fingerprint:SHA-256 AA:BB\r\n"))
+        << *last().sdp;
+    ASSERT_EQ(dir_.created.size(), 1u);
+    EXPECT_EQ(dir_.created[0].transport, sdp::transport::udp_tls);
+    EXPECT_EQ(dir_.created[0].media_address, "192.0.2.5");
+    EXPECT_EQ(dir_.created[0].peer_fingerprints, std::vector<std::string>{"SHA-256 01:02:03"});
 }
 
 TEST_F(CallControllerTest, ServerOnlyOffererGets488With305)
@@ -280,7 +332,7 @@ TEST_F(CallControllerTest, OfferlessInviteGetsAnOfferAndAGoodAnswerKeepsTheCall)
     EXPECT_TRUE(has(*last().sdp, "a=setup:passive")) << *last().sdp;
     EXPECT_TRUE(has(*last().sdp, "a=websocket-uri:wss://floorctl.test/bfcp?token=tok1"));
     ASSERT_EQ(dir_.created.size(), 1u);
-    EXPECT_EQ(dir_.created[0].transport, transport_kind::wss);
+    EXPECT_EQ(dir_.created[0].transport, sdp::transport::wss);
 
     sip::ack ack{sip::call_id{1}, "application/sdp",
                  session_head + "m=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"

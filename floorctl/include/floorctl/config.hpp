@@ -67,7 +67,8 @@ struct conference_config {
     conference_id id{};
     /// The floors; their ids must be unique.
     std::vector<floor_config> floors;
-    /// Every message on a connection that is not TLS-protected (ws, tcp) gets Error 9 Use TLS.
+    /// Every message on a connection that is not TLS-protected gets Error 9 Use TLS (ws, tcp) or,
+    /// on plain UDP, Error 11 Use DTLS.
     bool require_tls = false;
     /// After a participant's connection closes, its floor requests survive this long; a new
     /// connection_bound for the same user within it keeps them. Zero: released at once.

@@ -11,18 +11,27 @@
 
 namespace floorctl {
 
-/// How a connection reached us; decides Error 9 (Use TLS) and the version rules.
+/// How a connection reached us; decides Error 9 (Use TLS) or 11 (Use DTLS) and the version
+/// rules.
 enum class transport_kind : std::uint8_t {
-    ws,  ///< TCP/WS/BFCP  (RFC 8857, plain)
-    wss, ///< TCP/WSS/BFCP (RFC 8857, TLS)
-    tcp, ///< TCP/BFCP     (RFC 8855 reliable)
-    tls, ///< TCP/TLS/BFCP (RFC 8855 reliable)
+    ws,   ///< TCP/WS/BFCP  (RFC 8857, plain)
+    wss,  ///< TCP/WSS/BFCP (RFC 8857, TLS)
+    tcp,  ///< TCP/BFCP     (RFC 8855 reliable)
+    tls,  ///< TCP/TLS/BFCP (RFC 8855 reliable)
+    udp,  ///< UDP/BFCP     (RFC 8855 unreliable; a "connection" is one source address and port)
+    dtls, ///< UDP/TLS/BFCP (RFC 8855 unreliable, DTLS)
 };
 
-/// True for transports protected by TLS.
+/// True for transports protected by TLS or DTLS.
 [[nodiscard]] constexpr bool is_secure(transport_kind t) noexcept
 {
-    return t == transport_kind::wss || t == transport_kind::tls;
+    return t == transport_kind::wss || t == transport_kind::tls || t == transport_kind::dtls;
+}
+
+/// True for the datagram transports, where floorctl::unreliable sits between socket and core.
+[[nodiscard]] constexpr bool is_unreliable(transport_kind t) noexcept
+{
+    return t == transport_kind::udp || t == transport_kind::dtls;
 }
 
 /// An adapter authenticated a connection and bound it to (conference, user). Every later frame

@@ -3,9 +3,11 @@
 /// BFCP offer/answer for a floor control server (RFC 8856, RFC 8857, RFC 8124, RFC 4145).
 ///
 /// floorctl is always the floor control server (`floorctrl:s-only`) and always the passive side
-/// of the connection (`setup:passive`): clients connect to it. Everything here is a pure function
-/// of its arguments: no I/O, no clock, no randomness (the caller supplies tokens), no exceptions.
-/// Thread-safe. See docs/sdp.md for the decision table and examples.
+/// of the connection (`setup:passive`, and the DTLS server on UDP/TLS/BFCP): clients connect to
+/// it. Over UDP/BFCP `a=setup`/`a=connection` do not apply (RFC 8856 uses them to manage TCP
+/// connections); the caller binds the participant by the address the offer names. Everything
+/// here is a pure function of its arguments: no I/O, no clock, no randomness (the caller supplies
+/// tokens), no exceptions. Thread-safe. See docs/sdp.md for the decision table and examples.
 
 #include <sdp/description.hpp>
 #include <sdp/error.hpp>
@@ -33,17 +35,22 @@ enum class transport {
     tls,      ///< TCP/TLS/BFCP
     ws,       ///< TCP/WS/BFCP (RFC 8857)
     wss,      ///< TCP/WSS/BFCP (RFC 8857)
-    udp,      ///< UDP/BFCP: recognised, not supported (answered with port 0)
-    udp_tls,  ///< UDP/TLS/BFCP: recognised, not supported
-    tcp_dtls, ///< TCP/DTLS/BFCP: recognised, not supported
+    udp,      ///< UDP/BFCP (RFC 8856, RFC 8855 unreliable transport)
+    udp_tls,  ///< UDP/TLS/BFCP: BFCP over DTLS (RFC 8856 §8, RFC 8842)
+    tcp_dtls, ///< TCP/DTLS/BFCP: recognised, not supported (answered with port 0)
 };
 
 /// The m= proto of `t`, e.g. "TCP/WSS/BFCP".
 [[nodiscard]] std::string_view to_proto(transport t) noexcept;
 /// The transport named by an m= proto (ASCII case-insensitive); nullopt if it is not BFCP.
 [[nodiscard]] std::optional<transport> transport_from_proto(std::string_view proto) noexcept;
-/// True for the transports floorctl can serve (tcp, tls, ws, wss).
+/// True for the transports floorctl can serve (tcp, tls, ws, wss, udp, udp_tls).
 [[nodiscard]] bool is_supported(transport t) noexcept;
+/// True for the unreliable transports (udp, udp_tls): RFC 8855 §6.2 rules, bound by address.
+[[nodiscard]] bool is_datagram(transport t) noexcept;
+/// The BFCP versions floorctl speaks on `t`: {1} on reliable transports, {1, 2} on datagram
+/// ones (RFC 8855 §5.1 ties 2 to UDP; deployed endpoints send 1 over UDP as well).
+[[nodiscard]] std::vector<unsigned> supported_versions(transport t);
 
 /// `a=setup` values, RFC 4145 §4.
 enum class setup_role { active, passive, actpass, holdconn };
@@ -86,7 +93,10 @@ struct bfcp_media {
     std::vector<floorid_line> floors;           ///< a=floorid lines in order.
     std::vector<unsigned> versions;             ///< a=bfcpver values; empty when absent.
     std::optional<std::string> websocket_uri;   ///< a=websocket-uri (RFC 8124 §3).
-    std::optional<negotiation_error> problem;   ///< Set when an attribute above is malformed.
+    /// a=fingerprint values as written ("SHA-256 4A:AD:..."; RFC 8122 §5), media level, else
+    /// session level. Each checked: `<hash-func> 2HEX *(":" 2HEX)`.
+    std::vector<std::string> fingerprints;
+    std::optional<negotiation_error> problem; ///< Set when an attribute above is malformed.
 };
 
 /// Every m-line whose proto ends in "/BFCP" (case-insensitive), inspected, in m-line order.
@@ -108,7 +118,7 @@ struct websocket_endpoint {
     std::string path = "/"; ///< Absolute path, may be empty; may carry a query ("?x=y").
 };
 
-/// A TCP/BFCP or TCP/TLS/BFCP listener.
+/// A TCP/BFCP, TCP/TLS/BFCP, UDP/BFCP or UDP/TLS/BFCP listener.
 struct listener_endpoint {
     std::string address;    ///< IP address or host name for c=; empty = the origin address.
     std::uint16_t port = 0; ///< Listening port; must be non-zero when the transport is enabled.
@@ -130,15 +140,20 @@ struct answer_params {
     floorctl::conference_id conference{}; ///< a=confid value.
     floorctl::user_id user{};             ///< a=userid value.
     std::vector<floor_spec> floors;       ///< One a=floorid line each, in this order.
-    /// Enabled transports, most preferred first (e.g. wss, ws, tls, tcp). Others are refused.
-    std::vector<transport> transports{transport::wss, transport::ws, transport::tls,
-                                      transport::tcp};
+    /// Enabled transports, most preferred first (e.g. wss, ws, tls, tcp, udp, udp_tls). Others
+    /// are refused.
+    std::vector<transport> transports{transport::wss, transport::ws,  transport::tls,
+                                      transport::tcp, transport::udp, transport::udp_tls};
     websocket_endpoint wss; ///< Used for TCP/WSS/BFCP.
     websocket_endpoint ws;  ///< Used for TCP/WS/BFCP.
     listener_endpoint tcp;  ///< Used for TCP/BFCP.
     listener_endpoint tls;  ///< Used for TCP/TLS/BFCP.
-    /// If non-empty, written as `a=fingerprint:<value>` on a TCP/TLS/BFCP line (RFC 8856 §8,
-    /// RFC 8122), e.g. "SHA-256 4A:AD:...". Not written for WSS, whose URI host is verified.
+    listener_endpoint udp;  ///< Used for UDP/BFCP.
+    listener_endpoint dtls; ///< Used for UDP/TLS/BFCP (BFCP over DTLS).
+    /// The certificate fingerprint of our TLS/DTLS certificate (RFC 8122 §5), e.g.
+    /// "SHA-256 4A:AD:...". Written as `a=fingerprint:<value>` on a TCP/TLS/BFCP line when
+    /// non-empty and on a UDP/TLS/BFCP line, where it is required (RFC 8842 §5). Not written for
+    /// WSS, whose URI host is verified.
     std::string tls_fingerprint;
     /// Token for a new connection: the caller draws it (>= 128 random bits, URL-safe characters
     /// A-Z a-z 0-9 - . _ ~). Needed whenever a WebSocket transport may be chosen.
@@ -170,11 +185,24 @@ struct answer {
     /// existing: keep the current connection and its token (re-offer, same transport);
     /// fresh: a new connection; the token below is new and the old one must be revoked.
     connection_mode connection = connection_mode::fresh;
-    std::string token;                    ///< Token in the websocket-uri (empty for TCP/TLS).
-    std::string websocket_uri;            ///< The a=websocket-uri value (empty for TCP/TLS).
-    unsigned bfcp_version = 1;            ///< Negotiated BFCP version.
+    std::string token;         ///< Token in the websocket-uri (empty for TCP/TLS).
+    std::string websocket_uri; ///< The a=websocket-uri value (empty for TCP/TLS).
+    /// The BFCP version the server speaks first: the highest of the versions both sides list
+    /// (the answer's `a=bfcpver`). 1 on reliable transports, and on UDP when the offer lists only
+    /// 1 or no bfcpver at all; 2 when a UDP offer lists 2. A datagram layer still answers each
+    /// peer in the version it last used.
+    unsigned bfcp_version = 1;
     std::vector<floor_binding> floors;    ///< Floors as answered.
     std::vector<line_outcome> bfcp_lines; ///< One entry per offered BFCP m-line.
+    /// The offerer's address for the accepted line: the c= of that m-line, else the session c=;
+    /// empty when the offer has neither (the caller falls back to the SIP source address).
+    /// Datagram transports bind the participant to this address (any port, latched on the first
+    /// valid message: docs/sdp.md, "NAT rule").
+    std::string peer_address;
+    std::uint16_t peer_port = 0; ///< The m= port of the accepted line (the offerer's port).
+    /// The offerer's a=fingerprint values for the accepted line (UDP/TLS/BFCP: at least one): the
+    /// certificate the peer presents in the DTLS (or TLS) handshake must match one of them.
+    std::vector<std::string> peer_fingerprints;
 };
 
 /// Builds the answer to `offer` (RFC 3264 §6, RFC 8856 §§5-10, RFC 8857 §7, RFC 8124 §4).
@@ -205,21 +233,23 @@ struct offer {
     std::vector<floor_binding> floors; ///< Floors offered.
 };
 
-/// Builds an offer with one BFCP m-line on the preferred transport: `setup:passive`,
-/// `connection:new`, `websocket-uri` for WS/WSS, `floorctrl:s-only`, `confid`, `userid`,
-/// one `floorid` per floor (`mstrm:` with the floor's label), `bfcpver:1`.
+/// Builds an offer with one BFCP m-line on the preferred transport: `setup:passive` (not on
+/// UDP/BFCP), `connection:new` (reliable transports), `fingerprint` (TLS, UDP/TLS),
+/// `websocket-uri` for WS/WSS, `floorctrl:s-only`, `confid`, `userid`, one `floorid` per floor
+/// (`mstrm:` with the floor's label), `bfcpver` (1; on UDP "2 1").
 /// Fails with bad_answer_params when `p` is unusable. Pure; thread-safe.
 [[nodiscard]] negotiation_result<offer> make_offer(answer_params const& p);
 
 /// What a valid answer to our offer says.
 struct accepted_answer {
     transport kind{};          ///< Transport of the BFCP line.
-    unsigned bfcp_version = 1; ///< Version the answerer agreed to.
+    unsigned bfcp_version = 1; ///< Version the server speaks first (as answer::bfcp_version).
 };
 
 /// Validates the answer that comes back (in the ACK) to an offer made by make_offer():
-/// same m-line count, the BFCP line not rejected (port != 0), same proto, `setup:active`,
-/// `floorctrl:c-only` (absent is read as c-only), `bfcpver` (if present) containing 1.
+/// same m-line count, the BFCP line not rejected (port != 0), same proto, `setup:active` (not
+/// on UDP/BFCP), `fingerprint` present (UDP/TLS), `floorctrl:c-only` (absent is read as c-only),
+/// `bfcpver` (if present) sharing a version with supported_versions().
 /// An error means the SIP side ends the call with BYE. Pure; thread-safe.
 [[nodiscard]] negotiation_result<accepted_answer> check_answer(offer const& sent,
                                                                description const& reply);

@@ -50,11 +50,12 @@ enum class error {
     // --- BFCP offer/answer (RFC 8856, RFC 8857, RFC 8124, RFC 4145) ---
     no_bfcp_stream,        ///< The offer has no BFCP m-line at all.
     stream_disabled,       ///< The offerer disabled this BFCP m-line (port 0).
-    unsupported_transport, ///< Proto not supported (UDP, DTLS) or not enabled in this server.
+    unsupported_transport, ///< Proto not supported (TCP/DTLS) or not enabled in this server.
     bad_bfcp_attribute,    ///< floorctrl/setup/connection/confid/userid/floorid/bfcpver malformed
-                           ///< or repeated.
+                           ///< or repeated; a malformed fingerprint on TLS/DTLS; none on DTLS.
     role_conflict,         ///< The offer only allows the floor control server role (s-only).
-    setup_conflict,        ///< setup:passive or setup:holdconn: floorctl only accepts connections.
+    setup_conflict,        ///< setup:passive or setup:holdconn: floorctl only accepts connections
+                           ///< and is always the DTLS server.
     version_mismatch,      ///< No common BFCP version (RFC 8856 §10: bfcpver intersection empty).
     answer_rejected,       ///< check_answer(): the BFCP m-line of the answer has port 0 or is gone.
     bad_answer,        ///< check_answer(): the answer contradicts the offer (role, setup, proto).
