@@ -1,9 +1,11 @@
 #include "application.hpp"
 
+#include "datagram_bridge.hpp"
 #include "http_api.hpp"
 #include "log.hpp"
 #include "transport_bridge.hpp"
 
+#include <ws/dtls.hpp>
 #include <ws/tls.hpp>
 
 #include <boost/asio/steady_timer.hpp>
@@ -25,6 +27,7 @@ application::application(config cfg, net::io_context& ioc)
     ws::listener_options o;
     o.address = cfg_.websocket.listen.address;
     o.port = cfg_.websocket.listen.port;
+    ws::pem_pair pem; // the one certificate of TLS, WSS and DTLS
     if (cfg_.tls.self_signed()) {
         ws::self_signed_options so;
         auto const host = cfg_.websocket.public_host.empty() ? std::string("localhost")
@@ -37,11 +40,12 @@ application::application(config cfg, net::io_context& ioc)
             o.address.find(':') == std::string::npos) {
             so.ip_addresses.push_back(o.address);
         }
-        tls_context_ = ws::make_server_context(ws::make_self_signed(so));
+        pem = ws::make_self_signed(so);
         log_info("made a self-signed certificate", {.extra = {{"cn", host}}});
     } else {
-        tls_context_ = ws::make_server_context(cfg_.tls.certificate, cfg_.tls.private_key);
+        pem = ws::load_pem_pair(cfg_.tls.certificate, cfg_.tls.private_key);
     }
+    tls_context_ = ws::make_server_context(pem);
     tls_fingerprint_ = ws::certificate_fingerprint(*tls_context_);
     o.tls = tls_context_;
     o.allow_plain = cfg_.websocket.allow_plain;
@@ -65,7 +69,6 @@ application::application(config cfg, net::io_context& ioc)
     auto const sink = ws_log_sink();
     auto const bridge = std::make_shared<transport_bridge>(*this);
     listener_ = ws::listener::create(ioc_, std::move(o), bridge, sink);
-    host_->set_connections(std::make_shared<registry_connections>(listener_->connections_ptr()));
 
     // RFC 8855 reliable transports share the WebSocket registry, so the core host sends to and
     // closes every connection the same way.
@@ -86,6 +89,49 @@ application::application(config cfg, net::io_context& ioc)
         tcp_listeners_.push_back(make_stream(e, false));
     for (auto const& e : cfg_.bfcp.tls)
         tls_listeners_.push_back(make_stream(e, true));
+
+    // RFC 8855 unreliable transports: a listener per endpoint, each with its bridge (the
+    // unreliable layer per peer, the binding, the connections of its peers).
+    std::vector<std::shared_ptr<connections>> all{
+        std::make_shared<registry_connections>(listener_->connections_ptr())};
+    if (!cfg_.bfcp.dtls.empty()) dtls_context_ = ws::dtls_context::create(pem);
+    auto const make_datagram = [&](endpoint const& e, bool dtls) {
+        unreliable::options uo;
+        uo.max_datagram = cfg_.bfcp.datagram_size;
+        auto bridge = std::make_shared<datagram_bridge>(
+            *this, ioc_, dtls ? transport_kind::dtls : transport_kind::udp, uo);
+        ws::datagram_listener_options d;
+        d.address = e.address;
+        d.port = e.port;
+        if (dtls) d.dtls = dtls_context_;
+        d.admission = admission_;
+        d.max_messages_per_second = cfg_.limits.messages_per_second;
+        d.handshake_timeout = cfg_.timeouts.handshake;
+        auto l = ws::datagram_listener::create(ioc_, std::move(d), bridge, sink);
+        bridge->attach(l);
+        all.push_back(bridge);
+        datagram_bridges_.push_back(bridge);
+        return l;
+    };
+    for (auto const& e : cfg_.bfcp.udp)
+        udp_listeners_.push_back(make_datagram(e, false));
+    for (auto const& e : cfg_.bfcp.dtls)
+        dtls_listeners_.push_back(make_datagram(e, true));
+    host_->set_connections(std::make_shared<routed_connections>(std::move(all)));
+}
+
+std::size_t application::datagram_peers_bound() const
+{
+    std::size_t n = 0;
+    for (auto const& b : datagram_bridges_)
+        n += b->bound_count();
+    return n;
+}
+
+bool application::expects_datagram_source(std::string_view address) const
+{
+    std::lock_guard lock(mutex_);
+    return expected_connections_.expects_address(address);
 }
 
 void application::expect_connection(conference_id conf, user_id user, std::string address)
@@ -107,9 +153,10 @@ std::uint16_t application::stream_port(bool tls) const noexcept
     return v.empty() ? 0 : v.front()->port();
 }
 
-std::uint16_t application::datagram_port(bool) const noexcept
+std::uint16_t application::datagram_port(bool dtls) const noexcept
 {
-    return 0; // no UDP/BFCP or UDP/TLS/BFCP listener is built yet (issue 12)
+    auto const& v = dtls ? dtls_listeners_ : udp_listeners_;
+    return v.empty() ? 0 : v.front()->port();
 }
 
 application::~application() = default;
@@ -145,6 +192,17 @@ void application::collect_gauges(std::function<void(gauge_values)> done)
     host_->collect([this, done = std::move(done)](gauge_values g) {
         for (std::size_t t = 0; t < g.connections.size(); ++t)
             g.connections[t] = listener_->connections().count(static_cast<transport_kind>(t));
+        for (auto const& b : datagram_bridges_) {
+            g.connections[static_cast<std::size_t>(b->transport())] += b->bound_count();
+            add_counters(g.unreliable, b->totals());
+        }
+        for (auto const* v : {&udp_listeners_, &dtls_listeners_}) {
+            for (auto const& l : *v) {
+                auto const d = l->dropped();
+                for (std::size_t r = 0; r < d.size() && r < g.datagrams_dropped.size(); ++r)
+                    g.datagrams_dropped[r] += d[r];
+            }
+        }
         g.tcp_connections = listener_->tcp_connection_count();
         auto const tokens = tokens_.counts();
         g.tokens_unused = tokens.unused;
@@ -170,6 +228,10 @@ void application::start()
     for (auto const& l : tcp_listeners_)
         l->run();
     for (auto const& l : tls_listeners_)
+        l->run();
+    for (auto const& l : udp_listeners_)
+        l->run();
+    for (auto const& l : dtls_listeners_)
         l->run();
     log_info("listening", {.extra = {{"address", cfg_.websocket.listen.address},
                                      {"port", std::to_string(port())},
@@ -292,7 +354,12 @@ void application::shutdown(std::chrono::milliseconds limit, std::function<void()
         };
         auto poll = std::make_shared<std::function<void()>>();
         *poll = [this, timer, deadline, poll, finish = std::move(finish)]() mutable {
-            if (listener_->connections().count() == 0 || clock::now() >= deadline) {
+            if ((listener_->connections().count() == 0 && datagram_peers_bound() == 0) ||
+                clock::now() >= deadline) {
+                // Datagram listeners last: they carried the Goodbyes and their acks.
+                for (auto const* v : {&udp_listeners_, &dtls_listeners_})
+                    for (auto const& l : *v)
+                        l->stop();
                 finish();
                 *poll = nullptr; // break the self-reference cycle
                 return;

@@ -15,6 +15,7 @@
 #include <floorctl/config.hpp>
 #include <floorctl/stream_binding.hpp>
 
+#include <ws/datagram_listener.hpp>
 #include <ws/http.hpp>
 #include <ws/listener.hpp>
 #include <ws/stream_listener.hpp>
@@ -31,6 +32,7 @@
 namespace floorctl::app {
 
 class http_api;
+class datagram_bridge;
 
 /// What a new participant needs to connect (the provisioning API's answer, and what the SIP
 /// side writes into its SDP answer: confid, userid, floorid lines and websocket-uri).
@@ -123,6 +125,10 @@ public:
     /// Bound port of the first TCP/BFCP (`tls` false) or TCP/TLS/BFCP listener; 0 when none.
     [[nodiscard]] std::uint16_t stream_port(bool tls) const noexcept;
 
+    /// True when some participant negotiated a transport from `address`: a datagram from a
+    /// source without a peer is worth a peer (or a DTLS cookie) only then.
+    [[nodiscard]] bool expects_datagram_source(std::string_view address) const;
+
     /// Bound port of the first UDP/BFCP (`dtls` false) or UDP/TLS/BFCP listener; 0 when none.
     /// SIP answers refuse UDP lines (port 0) while it is 0.
     [[nodiscard]] std::uint16_t datagram_port(bool dtls) const noexcept;
@@ -149,6 +155,9 @@ public:
     [[nodiscard]] config const& settings() const noexcept { return cfg_; }
 
 private:
+    /// Datagram peers bound to a participant, every UDP/DTLS listener.
+    [[nodiscard]] std::size_t datagram_peers_bound() const;
+
     config cfg_;
     boost::asio::io_context& ioc_;
     metrics metrics_;
@@ -161,8 +170,12 @@ private:
     std::shared_ptr<ws::listener> listener_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     std::string tls_fingerprint_; ///< of tls_context_'s certificate; set once at construction
-    std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_; ///< TCP/BFCP
-    std::vector<std::shared_ptr<ws::stream_listener>> tls_listeners_; ///< TCP/TLS/BFCP
+    std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_;   ///< TCP/BFCP
+    std::vector<std::shared_ptr<ws::stream_listener>> tls_listeners_;   ///< TCP/TLS/BFCP
+    std::shared_ptr<ws::dtls_context> dtls_context_;                    ///< when [bfcp] dtls is set
+    std::vector<std::shared_ptr<ws::datagram_listener>> udp_listeners_; ///< UDP/BFCP
+    std::vector<std::shared_ptr<ws::datagram_listener>> dtls_listeners_; ///< UDP/TLS/BFCP
+    std::vector<std::shared_ptr<datagram_bridge>> datagram_bridges_;     ///< one per listener
     bool tls_ = true;
 
     mutable std::mutex mutex_;

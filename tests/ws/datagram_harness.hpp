@@ -4,6 +4,8 @@
 // Shared by datagram_listener_test.cpp and dtls_test.cpp. No sleeps: waits are on conditions
 // with a bound.
 
+#include <support/udp_client.hpp>
+
 #include <ws/datagram_listener.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -30,13 +32,8 @@ namespace net = boost::asio;
 using udp = net::ip::udp;
 using namespace std::chrono_literals;
 
-inline constexpr auto bound = 10s; // every wait in these tests ends by this
-
-inline std::vector<std::byte> bytes_of(std::string_view s)
-{
-    auto const* p = reinterpret_cast<std::byte const*>(s.data());
-    return {p, p + s.size()};
-}
+using test_support::bound;
+using test_support::bytes_of;
 
 /// Polls `pred` (a state no callback announces, such as datagram_listener::peer_count()) until it
 /// holds or the bound passes.
@@ -188,36 +185,7 @@ private:
     std::vector<std::thread> threads_;
 };
 
-/// A blocking UDP socket connected to the listener; receive() waits at most `timeout`.
-class client {
-public:
-    explicit client(std::uint16_t port, char const* address = "127.0.0.1") : socket_(ioc_)
-    {
-        udp::endpoint const to(net::ip::make_address(address), port);
-        socket_.open(to.protocol());
-        socket_.connect(to);
-    }
-
-    void send(std::span<std::byte const> d) { socket_.send(net::buffer(d.data(), d.size())); }
-    void send(std::string_view s) { send(bytes_of(s)); }
-
-    std::optional<std::vector<std::byte>> receive(std::chrono::milliseconds timeout = bound)
-    {
-        pollfd p{socket_.native_handle(), POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
-        std::vector<std::byte> buf(65'535);
-        boost::system::error_code ec;
-        auto const n = socket_.receive(net::buffer(buf), 0, ec);
-        if (ec) return std::nullopt;
-        buf.resize(n);
-        return buf;
-    }
-
-    [[nodiscard]] std::uint16_t local_port() const { return socket_.local_endpoint().port(); }
-
-private:
-    net::io_context ioc_;
-    udp::socket socket_;
-};
+/// A blocking UDP socket connected to the listener.
+using client = test_support::udp_client;
 
 } // namespace datagram_test
