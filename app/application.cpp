@@ -10,6 +10,9 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace floorctl::app {
 
 namespace net = boost::asio;
@@ -138,6 +141,52 @@ void application::expect_connection(conference_id conf, user_id user, std::strin
 {
     std::lock_guard lock(mutex_);
     expected_connections_.expect(conf, user, std::move(address));
+}
+
+namespace {
+
+std::uint64_t participant_key(conference_id conf, user_id user) noexcept
+{
+    return std::uint64_t{to_underlying(conf)} << 16 | to_underlying(user);
+}
+
+// "SHA-256 4a:ad:…" or "4A:AD:…" -> "4A:AD:…" (RFC 8122 §5: the hash name is case-insensitive,
+// the hex upper-case by convention; compare without either).
+std::string fingerprint_hex(std::string_view v)
+{
+    if (auto const sp = v.rfind(' '); sp != std::string_view::npos) v.remove_prefix(sp + 1);
+    std::string out(v);
+    for (auto& c : out)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+} // namespace
+
+void application::expect_fingerprints(conference_id conf, user_id user,
+                                      std::vector<std::string> values)
+{
+    std::lock_guard lock(mutex_);
+    expected_fingerprints_[participant_key(conf, user)] = std::move(values);
+}
+
+bool application::fingerprint_matches(conference_id conf, user_id user,
+                                      std::string_view fingerprint) const
+{
+    if (fingerprint.empty()) return false;
+    auto const want = fingerprint_hex(fingerprint);
+    std::lock_guard lock(mutex_);
+    auto const it = expected_fingerprints_.find(participant_key(conf, user));
+    if (it == expected_fingerprints_.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](std::string const& offered) {
+        // Only SHA-256 is computed here; another hash never matches.
+        auto const sp = offered.find(' ');
+        std::string name = sp == std::string::npos ? "sha-256" : offered.substr(0, sp);
+        for (auto& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool const sha256 = name == "sha-256";
+        return sha256 && fingerprint_hex(offered) == want;
+    });
 }
 
 stream_verdict application::decide_stream(std::span<std::byte const> first_message,
@@ -322,6 +371,7 @@ void application::revoke_participant(conference_id conf, user_id user,
     {
         std::lock_guard lock(mutex_);
         expected_connections_.forget(conf, user);
+        expected_fingerprints_.erase(participant_key(conf, user));
     }
     host_->remove_participant(conf, user, [conf, user, done = std::move(done)](bool existed) {
         if (existed) log_info("participant removed", {.conference = conf, .user = user});

@@ -28,6 +28,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace floorctl::app {
 
@@ -125,6 +127,16 @@ public:
     /// Bound port of the first TCP/BFCP (`tls` false) or TCP/TLS/BFCP listener; 0 when none.
     [[nodiscard]] std::uint16_t stream_port(bool tls) const noexcept;
 
+    /// The a=fingerprint values (e.g. "SHA-256 4A:AD:…") the participant's SDP offer gave for
+    /// UDP/TLS/BFCP: a DTLS peer binds to it only when its certificate matches one of them
+    /// (RFC 8122 §5, RFC 8842). Replaces earlier ones; forgotten when the participant is revoked.
+    void expect_fingerprints(conference_id conf, user_id user, std::vector<std::string> values);
+
+    /// True when `fingerprint` (sha256_fingerprint() of a DTLS peer's certificate) matches one
+    /// the participant's offer gave (hash name and hex case ignored). False when it gave none.
+    [[nodiscard]] bool fingerprint_matches(conference_id conf, user_id user,
+                                           std::string_view fingerprint) const;
+
     /// True when some participant negotiated a transport from `address`: a datagram from a
     /// source without a peer is worth a peer (or a DTLS cookie) only then.
     [[nodiscard]] bool expects_datagram_source(std::string_view address) const;
@@ -183,6 +195,8 @@ private:
     // guarded by mutex_: who may open a TCP/TLS/UDP/DTLS BFCP connection, from where (the core
     // decides)
     stream_bindings expected_connections_;
+    // guarded by mutex_: the offered DTLS fingerprints, by (conference << 16 | user)
+    std::unordered_map<std::uint64_t, std::vector<std::string>> expected_fingerprints_;
 };
 
 } // namespace floorctl::app

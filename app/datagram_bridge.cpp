@@ -189,6 +189,12 @@ void datagram_bridge::deliver(connection_id conn, std::span<std::byte const> mes
     auto verdict = app_.decide_stream(message, address);
     if (auto* r = std::get_if<stream_refused>(&verdict)) return refuse(conn, address, *r, now);
     auto const accepted = std::get<stream_accepted>(verdict);
+    // DTLS: the certificate must be the one the participant's SDP offer named (RFC 8842).
+    if (transport_ == transport_kind::dtls &&
+        !app_.fingerprint_matches(accepted.conference, accepted.user, fingerprint))
+        return refuse(conn, address,
+                      stream_refused{{}, "DTLS certificate does not match the offer's fingerprint"},
+                      now);
     {
         std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));

@@ -178,7 +178,13 @@ TEST_P(DatagramE2E, DtlsParticipantGetsTheFloor)
     auto const a = srv.participant();
     srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
 
-    auto ctx = test_support::client_context(true);
+    std::string client_fingerprint;
+    auto ctx = test_support::client_context(true, &client_fingerprint);
+    // What the SIP side stores from the offer's a=fingerprint (lower-case hex is as good).
+    std::string offered = "sha-256 " + client_fingerprint;
+    for (auto& ch : offered)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    srv.app().expect_fingerprints(conference_id{1}, a.user, {"SHA-1 00:11", offered});
     test_support::dtls_client c(ctx.get(), port);
     ASSERT_TRUE(c.handshake());
     // Our certificate is the one whose fingerprint SDP answers carry ("SHA-256 " + hex).
@@ -210,6 +216,25 @@ TEST_P(DatagramE2E, DtlsParticipantGetsTheFloor)
 
     auto const [ms, mb] = http_request(srv.port(), http::verb::get, "/metrics");
     EXPECT_NE(mb.find("floorctl_connections{transport=\"dtls\"} 1\n"), std::string::npos) << mb;
+}
+
+TEST_P(DatagramE2E, ADtlsPeerWhoseCertificateTheOfferDidNotNameIsNotBound)
+{
+    auto cfg = config();
+    cfg.bfcp.udp.clear();
+    cfg.bfcp.dtls = {{"127.0.0.1", 0}};
+    test_server srv(cfg);
+    auto const a = srv.participant();
+    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
+    srv.app().expect_fingerprints(conference_id{1}, a.user, {"SHA-256 00:11:22"});
+    auto ctx = test_support::client_context(true);
+    test_support::dtls_client c(ctx.get(), srv.app().datagram_port(true));
+    ASSERT_TRUE(c.handshake()); // DTLS itself accepts any certificate...
+    auto const hello = encode(hello_msg(1, to_underlying(a.user), 5));
+    c.write(std::string_view(reinterpret_cast<char const*>(hello.data()), hello.size()));
+    EXPECT_FALSE(c.read()); // ...but the binding refuses it: close_notify, no answer
+    auto const [ms, mb] = http_request(srv.port(), http::verb::get, "/metrics");
+    EXPECT_NE(mb.find("floorctl_connections{transport=\"dtls\"} 0\n"), std::string::npos) << mb;
 }
 
 TEST_P(DatagramE2E, CleartextAtTheDtlsPortFromANegotiatedAddressGetsUseDtls)

@@ -71,6 +71,17 @@ TEST(DatagramListener, BindsIpv6)
     EXPECT_EQ(opens[0].source.remote(), "[::1]:" + std::to_string(c.local_port()));
 }
 
+TEST(DatagramListener, IPv4AndIPv6WildcardsShareAPort)
+{
+    auto o = plain_options();
+    o.address = "0.0.0.0";
+    server v4(o);
+    o.address = "::";
+    o.port = v4.listener->port();
+    server v6(o); // IPv6 only: no clash with the IPv4 socket
+    EXPECT_EQ(v6.listener->port(), v4.listener->port());
+}
+
 TEST(DatagramListener, IdlePeerExpiresAndASourceComesBackAsANewPeer)
 {
     auto o = plain_options();

@@ -6,6 +6,7 @@
 #include <ws/registry.hpp>
 
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -478,6 +479,8 @@ std::shared_ptr<datagram_listener> datagram_listener::create(net::io_context& io
     udp::endpoint const ep(net::ip::make_address(options.address), options.port);
     auto s = std::make_shared<state>(ioc, std::move(options), std::move(app), std::move(log));
     s->socket.open(ep.protocol());
+    // "[::]:P" next to "0.0.0.0:P" (both configured): the IPv6 socket takes IPv6 only.
+    if (ep.address().is_v6()) s->socket.set_option(net::ip::v6_only(true));
     s->socket.bind(ep);
     // Sends never wait (see state): a full send buffer is a lost datagram.
     s->socket.non_blocking(true);
