@@ -163,21 +163,23 @@ std::string metrics::format(gauge_values const& g) const
 
     // RFC 8855 unreliable transports (docs/unreliable-transport.md, "Metrics").
     auto const& u = g.unreliable;
-    help(out, "floorctl_bfcp_retransmissions_total", "counter",
-         "UDP/DTLS: retransmissions of server transactions.");
-    add_line(out, "floorctl_bfcp_retransmissions_total", nullptr, u.retransmitted);
-    help(out, "floorctl_bfcp_transactions_given_up_total", "counter",
-         "UDP/DTLS: server transactions never acknowledged (the peer is treated as gone).");
-    add_line(out, "floorctl_bfcp_transactions_given_up_total", nullptr, u.given_up);
+    auto const counter = [&](char const* name, char const* text, std::uint64_t v) {
+        help(out, name, "counter", text);
+        add_line(out, name, nullptr, v);
+    };
+    counter("floorctl_bfcp_retransmissions_total",
+            "UDP/DTLS: retransmissions of server transactions.", u.retransmitted);
+    counter("floorctl_bfcp_transactions_given_up_total",
+            "UDP/DTLS: server transactions never acknowledged (the peer is treated as gone).",
+            u.given_up);
+    counter("floorctl_bfcp_reassembled_total", "UDP/DTLS: fragmented messages reassembled.",
+            u.reassembled);
+    counter("floorctl_bfcp_duplicate_requests_total",
+            "UDP/DTLS: retransmitted requests answered from the reply cache.",
+            u.duplicate_requests);
     help(out, "floorctl_bfcp_fragments_total", "counter", "UDP/DTLS: fragments by direction.");
     add_line(out, "floorctl_bfcp_fragments_total", "direction=\"in\"", u.fragments_received);
     add_line(out, "floorctl_bfcp_fragments_total", "direction=\"out\"", u.fragments_sent);
-    help(out, "floorctl_bfcp_reassembled_total", "counter",
-         "UDP/DTLS: fragmented messages reassembled.");
-    add_line(out, "floorctl_bfcp_reassembled_total", nullptr, u.reassembled);
-    help(out, "floorctl_bfcp_duplicate_requests_total", "counter",
-         "UDP/DTLS: retransmitted requests answered from the reply cache.");
-    add_line(out, "floorctl_bfcp_duplicate_requests_total", nullptr, u.duplicate_requests);
     help(out, "floorctl_bfcp_datagrams_dropped_total", "counter",
          "UDP/DTLS: datagrams dropped, by reason (listener and unreliable layer).");
     for (std::size_t r = 0; r < g.datagrams_dropped.size(); ++r) {

@@ -32,7 +32,24 @@ protected:
         c.bfcp.udp = {{"127.0.0.1", 0}};
         return c;
     }
+
+    /// config() with a DTLS listener instead of the UDP one.
+    app::config dtls_config() const
+    {
+        auto c = config();
+        c.bfcp.udp.clear();
+        c.bfcp.dtls = {{"127.0.0.1", 0}};
+        return c;
+    }
 };
+
+/// A participant of conference 1 negotiated (as the SIP side announces it) from 127.0.0.1.
+app::participant_ticket negotiated(test_server& srv)
+{
+    auto const p = srv.participant();
+    srv.app().expect_connection(conference_id{1}, p.user, "127.0.0.1");
+    return p;
+}
 
 INSTANTIATE_TEST_SUITE_P(IoThreads, DatagramE2E, ::testing::Values(1u, 4u),
                          [](auto const& p) { return std::to_string(p.param) + "Threads"; });
@@ -109,10 +126,8 @@ TEST_P(DatagramE2E, UdpParticipantsOfBothVersionsGetTheFloorInTurn)
     auto const port = srv.app().datagram_port(false);
     ASSERT_NE(port, 0);
     EXPECT_EQ(srv.app().datagram_port(true), 0);
-    auto const a = srv.participant();
-    auto const b = srv.participant();
-    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
-    srv.app().expect_connection(conference_id{1}, b.user, "127.0.0.1");
+    auto const a = negotiated(srv);
+    auto const b = negotiated(srv);
 
     udp_participant pa(port, 2), pb(port, 1);
     pa.send(hello_msg(1, to_underlying(a.user), 5));
@@ -169,14 +184,10 @@ TEST_P(DatagramE2E, AStrangersDatagramsAreDroppedWithoutAnswer)
 
 TEST_P(DatagramE2E, DtlsParticipantGetsTheFloor)
 {
-    auto cfg = config();
-    cfg.bfcp.udp.clear();
-    cfg.bfcp.dtls = {{"127.0.0.1", 0}};
-    test_server srv(cfg);
+    test_server srv(dtls_config());
     auto const port = srv.app().datagram_port(true);
     ASSERT_NE(port, 0);
-    auto const a = srv.participant();
-    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
+    auto const a = negotiated(srv);
 
     std::string client_fingerprint;
     auto ctx = test_support::client_context(true, &client_fingerprint);
@@ -220,12 +231,8 @@ TEST_P(DatagramE2E, DtlsParticipantGetsTheFloor)
 
 TEST_P(DatagramE2E, ADtlsPeerWhoseCertificateTheOfferDidNotNameIsNotBound)
 {
-    auto cfg = config();
-    cfg.bfcp.udp.clear();
-    cfg.bfcp.dtls = {{"127.0.0.1", 0}};
-    test_server srv(cfg);
-    auto const a = srv.participant();
-    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
+    test_server srv(dtls_config());
+    auto const a = negotiated(srv);
     srv.app().expect_fingerprints(conference_id{1}, a.user, {"SHA-256 00:11:22"});
     auto ctx = test_support::client_context(true);
     test_support::dtls_client c(ctx.get(), srv.app().datagram_port(true));
@@ -239,12 +246,8 @@ TEST_P(DatagramE2E, ADtlsPeerWhoseCertificateTheOfferDidNotNameIsNotBound)
 
 TEST_P(DatagramE2E, CleartextAtTheDtlsPortFromANegotiatedAddressGetsUseDtls)
 {
-    auto cfg = config();
-    cfg.bfcp.udp.clear();
-    cfg.bfcp.dtls = {{"127.0.0.1", 0}};
-    test_server srv(cfg);
-    auto const a = srv.participant();
-    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
+    test_server srv(dtls_config());
+    auto const a = negotiated(srv);
     udp_participant p(srv.app().datagram_port(true), 2);
     p.send(hello_msg(1, to_underlying(a.user), 5));
     auto const e = p.receive();
@@ -260,10 +263,8 @@ TEST_P(DatagramE2E, CleartextAtTheDtlsPortFromANegotiatedAddressGetsUseDtls)
 TEST_P(DatagramE2E, UnderLossEveryRequestEndsInExactlyOneDecision)
 {
     test_server srv(config());
-    auto const a = srv.participant();
-    auto const b = srv.participant();
-    srv.app().expect_connection(conference_id{1}, a.user, "127.0.0.1");
-    srv.app().expect_connection(conference_id{1}, b.user, "127.0.0.1");
+    auto const a = negotiated(srv);
+    auto const b = negotiated(srv);
     test_support::loss_shim::options so;
     so.server_port = srv.app().datagram_port(false);
     so.to_server = {.drop = 0.2, .duplicate = 0.05, .reorder = 0.05, .delay = 0.05};
