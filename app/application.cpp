@@ -101,7 +101,7 @@ application::application(config cfg, net::io_context& ioc)
     auto const make_datagram = [&](endpoint const& e, bool dtls) {
         unreliable::options uo;
         uo.max_datagram = cfg_.bfcp.datagram_size;
-        auto bridge = std::make_shared<datagram_bridge>(
+        auto datagrams = std::make_shared<datagram_bridge>(
             *this, ioc_, dtls ? transport_kind::dtls : transport_kind::udp, uo);
         ws::datagram_listener_options d;
         d.address = e.address;
@@ -110,10 +110,10 @@ application::application(config cfg, net::io_context& ioc)
         d.admission = admission_;
         d.max_messages_per_second = cfg_.limits.messages_per_second;
         d.handshake_timeout = cfg_.timeouts.handshake;
-        auto l = ws::datagram_listener::create(ioc_, std::move(d), bridge, sink);
-        bridge->attach(l);
-        all.push_back(bridge);
-        datagram_bridges_.push_back(bridge);
+        auto l = ws::datagram_listener::create(ioc_, std::move(d), datagrams, sink);
+        datagrams->attach(l);
+        all.push_back(datagrams);
+        datagram_bridges_.push_back(datagrams);
         return l;
     };
     for (auto const& e : cfg_.bfcp.udp)

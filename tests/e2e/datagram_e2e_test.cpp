@@ -267,7 +267,10 @@ TEST_P(DatagramE2E, UnderLossEveryRequestEndsInExactlyOneDecision)
     auto const b = negotiated(srv);
     test_support::loss_shim::options so;
     so.server_port = srv.app().datagram_port(false);
-    so.to_server = {.drop = 0.2, .duplicate = 0.05, .reorder = 0.05, .delay = 0.05};
+    so.to_server.drop = 0.2;
+    so.to_server.duplicate = 0.05;
+    so.to_server.reorder = 0.05;
+    so.to_server.delay = 0.05;
     so.to_client = so.to_server;
     so.seed = 20 + GetParam();
     test_support::loss_shim shim(so);

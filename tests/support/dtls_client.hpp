@@ -42,7 +42,9 @@ std::unique_ptr<SSL_CTX, ssl_ctx_deleter> client_context(bool with_certificate,
     std::unique_ptr<SSL_CTX, ssl_ctx_deleter> ctx{SSL_CTX_new(DTLS_client_method())};
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
     if (!with_certificate) return ctx;
-    auto const pem = ws::make_self_signed({.common_name = "participant"});
+    ws::self_signed_options so;
+    so.common_name = "participant";
+    auto const pem = ws::make_self_signed(so);
     BIO* c = BIO_new_mem_buf(pem.certificate_pem.data(), int(pem.certificate_pem.size()));
     std::unique_ptr<X509, x509_deleter> cert{PEM_read_bio_X509(c, nullptr, nullptr, nullptr)};
     BIO_free(c);

@@ -76,6 +76,8 @@ TEST(Dtls, HandshakeThenDataBothWaysWithTheClientsFingerprintReported)
     auto const echoed = c.read();
     ASSERT_TRUE(echoed);
     EXPECT_EQ(*echoed, "floor request");
+    // The echo leaves before the handler records the datagram: wait for the record.
+    ASSERT_TRUE(s.handler->wait([&] { return s.handler->datagrams.size() == 1; }));
     auto const got = s.handler->with_lock([&] { return s.handler->datagrams; });
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].second, bytes_of("floor request"));
@@ -109,7 +111,9 @@ TEST(Dtls, SeveralClientsAndAnOrderlyCloseFromTheServer)
     ASSERT_TRUE(s.handler->wait([&] { return s.handler->closes.size() == 1; }));
     // The client whose peer that was reads close_notify: read() ends without data.
     for (auto& c : clients) {
-        if (c->udp_.local_port() == first.source.port) EXPECT_FALSE(c->read());
+        if (c->udp_.local_port() == first.source.port) {
+            EXPECT_FALSE(c->read());
+        }
     }
     EXPECT_EQ(s.listener->peer_count(), 3u);
 }

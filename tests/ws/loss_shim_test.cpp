@@ -20,6 +20,24 @@ ws::datagram_listener_options echo_options()
     return o;
 }
 
+/// A profile with `fate` for every datagram.
+loss_profile always(double loss_profile::*fate_probability)
+{
+    loss_profile p;
+    p.*fate_probability = 1;
+    return p;
+}
+
+/// The shim in front of `port`, treating datagrams to the server by `up`.
+loss_shim::options through(std::uint16_t port, loss_profile up = {}, std::uint64_t seed = 1)
+{
+    loss_shim::options o;
+    o.server_port = port;
+    o.to_server = up;
+    o.seed = seed;
+    return o;
+}
+
 std::vector<std::byte> numbered(int i)
 {
     return bytes_of("datagram " + std::to_string(i));
@@ -28,7 +46,7 @@ std::vector<std::byte> numbered(int i)
 TEST(LossShim, WithoutLossEverythingPassesInOrder)
 {
     server s(echo_options());
-    loss_shim shim({.server_port = s.listener->port()});
+    loss_shim shim(through(s.listener->port()));
     client c(shim.port());
     for (int i = 0; i < 50; ++i) {
         c.send(numbered(i));
@@ -43,7 +61,7 @@ TEST(LossShim, WithoutLossEverythingPassesInOrder)
 TEST(LossShim, EachClientSourceIsItsOwnSourceAtTheServer)
 {
     server s(echo_options());
-    loss_shim shim({.server_port = s.listener->port()});
+    loss_shim shim(through(s.listener->port()));
     client a(shim.port()), b(shim.port());
     a.send("a");
     b.send("b");
@@ -57,7 +75,7 @@ TEST(LossShim, DropDuplicateTruncate)
     server s(echo_options());
     s.handler->echo = false;
     {
-        loss_shim shim({.server_port = s.listener->port(), .to_server = {.drop = 1}});
+        loss_shim shim(through(s.listener->port(), always(&loss_profile::drop)));
         client c(shim.port());
         for (int i = 0; i < 10; ++i)
             c.send(numbered(i));
@@ -65,22 +83,23 @@ TEST(LossShim, DropDuplicateTruncate)
     }
     EXPECT_TRUE(s.handler->with_lock([&] { return s.handler->datagrams.empty(); }));
     {
-        loss_shim shim({.server_port = s.listener->port(), .to_server = {.duplicate = 1}});
+        loss_shim shim(through(s.listener->port(), always(&loss_profile::duplicate)));
         client c(shim.port());
         c.send(numbered(1));
         ASSERT_TRUE(s.handler->wait([&] { return s.handler->datagrams.size() == 2; }));
     }
     {
-        loss_shim shim({.server_port = s.listener->port(), .to_server = {.truncate = 1}});
+        loss_shim shim(through(s.listener->port(), always(&loss_profile::truncate)));
         client c(shim.port());
         c.send(numbered(12345));
         ASSERT_TRUE(
             s.handler->wait([&] { return s.handler->datagrams.size() + s.handler->drops == 3; }));
         auto const got = s.handler->with_lock([&] { return s.handler->datagrams; });
-        if (got.size() == 3)
+        if (got.size() == 3) {
             EXPECT_LT(got[2].second.size(), numbered(12345).size());
-        else
+        } else {
             EXPECT_EQ(s.dropped(ws::datagram_drop::malformed), 1u); // cut to 0 octets
+        }
     }
 }
 
@@ -89,7 +108,7 @@ TEST(LossShim, ReorderSwapsNeighboursAndDelayStillDelivers)
     server s(echo_options());
     s.handler->echo = false;
     {
-        loss_shim shim({.server_port = s.listener->port(), .to_server = {.reorder = 1}});
+        loss_shim shim(through(s.listener->port(), always(&loss_profile::reorder)));
         client c(shim.port());
         for (int i = 0; i < 4; ++i) {
             c.send(numbered(i));
@@ -105,7 +124,7 @@ TEST(LossShim, ReorderSwapsNeighboursAndDelayStillDelivers)
         EXPECT_EQ(got[3].second, numbered(2));
     }
     {
-        loss_shim shim({.server_port = s.listener->port(), .to_server = {.delay = 1}});
+        loss_shim shim(through(s.listener->port(), always(&loss_profile::delay)));
         client c(shim.port());
         for (int i = 0; i < 10; ++i)
             c.send(numbered(i));
@@ -118,9 +137,7 @@ TEST(LossShim, TheSameSeedGivesTheSameFates)
     server s(echo_options());
     s.handler->echo = false;
     auto run = [&](std::uint64_t seed) {
-        loss_shim shim({.server_port = s.listener->port(),
-                        .to_server = loss_profile::uniform(0.2, 0.05),
-                        .seed = seed});
+        loss_shim shim(through(s.listener->port(), loss_profile::uniform(0.2, 0.05), seed));
         client c(shim.port());
         for (int i = 0; i < 200; ++i)
             c.send(numbered(i));
