@@ -1,13 +1,18 @@
 #include "application.hpp"
 
+#include "datagram_bridge.hpp"
 #include "http_api.hpp"
 #include "log.hpp"
 #include "transport_bridge.hpp"
 
+#include <ws/dtls.hpp>
 #include <ws/tls.hpp>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 namespace floorctl::app {
 
@@ -27,6 +32,7 @@ application::application(config cfg, net::io_context& ioc)
     ws::listener_options o;
     o.address = cfg_.websocket.listen.address;
     o.port = cfg_.websocket.listen.port;
+    ws::pem_pair pem; // the one certificate of TLS, WSS and DTLS
     if (cfg_.tls.self_signed()) {
         ws::self_signed_options so;
         auto const host = cfg_.websocket.public_host.empty() ? std::string("localhost")
@@ -39,11 +45,12 @@ application::application(config cfg, net::io_context& ioc)
             o.address.find(':') == std::string::npos) {
             so.ip_addresses.push_back(o.address);
         }
-        tls_context_ = ws::make_server_context(ws::make_self_signed(so));
+        pem = ws::make_self_signed(so);
         log_info("made a self-signed certificate", {.extra = {{"cn", host}}});
     } else {
-        tls_context_ = ws::make_server_context(cfg_.tls.certificate, cfg_.tls.private_key);
+        pem = ws::load_pem_pair(cfg_.tls.certificate, cfg_.tls.private_key);
     }
+    tls_context_ = ws::make_server_context(pem);
     tls_fingerprint_ = ws::certificate_fingerprint(*tls_context_);
     o.tls = tls_context_;
     o.allow_plain = cfg_.websocket.allow_plain;
@@ -68,7 +75,6 @@ application::application(config cfg, net::io_context& ioc)
     auto const sink = ws_log_sink();
     auto const bridge = std::make_shared<transport_bridge>(*this);
     listener_ = ws::listener::create(ioc_, std::move(o), bridge, sink);
-    host_->set_connections(std::make_shared<registry_connections>(listener_->connections_ptr()));
 
     // RFC 8855 reliable transports share the WebSocket registry, so the core host sends to and
     // closes every connection the same way.
@@ -89,12 +95,101 @@ application::application(config cfg, net::io_context& ioc)
         tcp_listeners_.push_back(make_stream(e, false));
     for (auto const& e : cfg_.bfcp.tls)
         tls_listeners_.push_back(make_stream(e, true));
+
+    // RFC 8855 unreliable transports: a listener per endpoint, each with its bridge (the
+    // unreliable layer per peer, the binding, the connections of its peers).
+    std::vector<std::shared_ptr<connections>> all{
+        std::make_shared<registry_connections>(listener_->connections_ptr())};
+    if (!cfg_.bfcp.dtls.empty()) dtls_context_ = ws::dtls_context::create(pem);
+    auto const make_datagram = [&](endpoint const& e, bool dtls) {
+        unreliable::options uo;
+        uo.max_datagram = cfg_.bfcp.datagram_size;
+        auto datagrams = std::make_shared<datagram_bridge>(
+            *this, ioc_, dtls ? transport_kind::dtls : transport_kind::udp, uo);
+        ws::datagram_listener_options d;
+        d.address = e.address;
+        d.port = e.port;
+        if (dtls) d.dtls = dtls_context_;
+        d.admission = admission_;
+        d.max_messages_per_second = cfg_.limits.messages_per_second;
+        d.handshake_timeout = cfg_.timeouts.handshake;
+        auto l = ws::datagram_listener::create(ioc_, std::move(d), datagrams, sink);
+        datagrams->attach(l);
+        all.push_back(datagrams);
+        datagram_bridges_.push_back(datagrams);
+        return l;
+    };
+    for (auto const& e : cfg_.bfcp.udp)
+        udp_listeners_.push_back(make_datagram(e, false));
+    for (auto const& e : cfg_.bfcp.dtls)
+        dtls_listeners_.push_back(make_datagram(e, true));
+    host_->set_connections(std::make_shared<routed_connections>(std::move(all)));
+}
+
+std::size_t application::datagram_peers_bound() const
+{
+    std::size_t n = 0;
+    for (auto const& b : datagram_bridges_)
+        n += b->bound_count();
+    return n;
+}
+
+bool application::expects_datagram_source(std::string_view address) const
+{
+    std::lock_guard lock(mutex_);
+    return expected_connections_.expects_address(address);
 }
 
 void application::expect_connection(conference_id conf, user_id user, std::string address)
 {
     std::lock_guard lock(mutex_);
     expected_connections_.expect(conf, user, std::move(address));
+}
+
+namespace {
+
+std::uint64_t participant_key(conference_id conf, user_id user) noexcept
+{
+    return std::uint64_t{to_underlying(conf)} << 16 | to_underlying(user);
+}
+
+// "SHA-256 4a:ad:…" or "4A:AD:…" -> "4A:AD:…" (RFC 8122 §5: the hash name is case-insensitive,
+// the hex upper-case by convention; compare without either).
+std::string fingerprint_hex(std::string_view v)
+{
+    if (auto const sp = v.rfind(' '); sp != std::string_view::npos) v.remove_prefix(sp + 1);
+    std::string out(v);
+    for (auto& c : out)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+} // namespace
+
+void application::expect_fingerprints(conference_id conf, user_id user,
+                                      std::vector<std::string> values)
+{
+    std::lock_guard lock(mutex_);
+    expected_fingerprints_[participant_key(conf, user)] = std::move(values);
+}
+
+bool application::fingerprint_matches(conference_id conf, user_id user,
+                                      std::string_view fingerprint) const
+{
+    if (fingerprint.empty()) return false;
+    auto const want = fingerprint_hex(fingerprint);
+    std::lock_guard lock(mutex_);
+    auto const it = expected_fingerprints_.find(participant_key(conf, user));
+    if (it == expected_fingerprints_.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](std::string const& offered) {
+        // Only SHA-256 is computed here; another hash never matches.
+        auto const sp = offered.find(' ');
+        std::string name = sp == std::string::npos ? "sha-256" : offered.substr(0, sp);
+        for (auto& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool const sha256 = name == "sha-256";
+        return sha256 && fingerprint_hex(offered) == want;
+    });
 }
 
 stream_verdict application::decide_stream(std::span<std::byte const> first_message,
@@ -110,9 +205,10 @@ std::uint16_t application::stream_port(bool tls) const noexcept
     return v.empty() ? 0 : v.front()->port();
 }
 
-std::uint16_t application::datagram_port(bool) const noexcept
+std::uint16_t application::datagram_port(bool dtls) const noexcept
 {
-    return 0; // no UDP/BFCP or UDP/TLS/BFCP listener is built yet (issue 12)
+    auto const& v = dtls ? dtls_listeners_ : udp_listeners_;
+    return v.empty() ? 0 : v.front()->port();
 }
 
 application::~application() = default;
@@ -149,6 +245,17 @@ void application::collect_gauges(std::function<void(gauge_values)> done)
     host_->collect([this, done = std::move(done)](gauge_values g) {
         for (std::size_t t = 0; t < g.connections.size(); ++t)
             g.connections[t] = listener_->connections().count(static_cast<transport_kind>(t));
+        for (auto const& b : datagram_bridges_) {
+            g.connections[static_cast<std::size_t>(b->transport())] += b->bound_count();
+            add_counters(g.unreliable, b->totals());
+        }
+        for (auto const* v : {&udp_listeners_, &dtls_listeners_}) {
+            for (auto const& l : *v) {
+                auto const d = l->dropped();
+                for (std::size_t r = 0; r < d.size() && r < g.datagrams_dropped.size(); ++r)
+                    g.datagrams_dropped[r] += d[r];
+            }
+        }
         g.tcp_connections = listener_->tcp_connection_count();
         auto const tokens = tokens_.counts();
         g.tokens_unused = tokens.unused;
@@ -177,6 +284,10 @@ void application::start()
     keep_alive_ = std::make_unique<net::steady_timer>(net::make_strand(ioc_));
     schedule_keep_alive();
     for (auto const& l : tls_listeners_)
+        l->run();
+    for (auto const& l : udp_listeners_)
+        l->run();
+    for (auto const& l : dtls_listeners_)
         l->run();
     log_info("listening", {.extra = {{"address", cfg_.websocket.listen.address},
                                      {"port", std::to_string(port())},
@@ -295,6 +406,7 @@ void application::revoke_participant(conference_id conf, user_id user,
     {
         std::lock_guard lock(mutex_);
         expected_connections_.forget(conf, user);
+        expected_fingerprints_.erase(participant_key(conf, user));
     }
     host_->remove_participant(conf, user, [conf, user, done = std::move(done)](bool existed) {
         if (existed) log_info("participant removed", {.conference = conf, .user = user});
@@ -328,7 +440,12 @@ void application::shutdown(std::chrono::milliseconds limit, std::function<void()
         };
         auto poll = std::make_shared<std::function<void()>>();
         *poll = [this, timer, deadline, poll, finish = std::move(finish)]() mutable {
-            if (listener_->connections().count() == 0 || clock::now() >= deadline) {
+            if ((listener_->connections().count() == 0 && datagram_peers_bound() == 0) ||
+                clock::now() >= deadline) {
+                // Datagram listeners last: they carried the Goodbyes and their acks.
+                for (auto const* v : {&udp_listeners_, &dtls_listeners_})
+                    for (auto const& l : *v)
+                        l->stop();
                 finish();
                 *poll = nullptr; // break the self-reference cycle
                 return;

@@ -16,6 +16,7 @@
 #include <floorctl/config.hpp>
 #include <floorctl/stream_binding.hpp>
 
+#include <ws/datagram_listener.hpp>
 #include <ws/http.hpp>
 #include <ws/listener.hpp>
 #include <ws/stream_listener.hpp>
@@ -29,10 +30,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace floorctl::app {
 
 class http_api;
+class datagram_bridge;
 
 /// What a new participant needs to connect (the provisioning API's answer, and what the SIP
 /// side writes into its SDP answer: confid, userid, floorid lines and websocket-uri).
@@ -132,6 +136,20 @@ public:
     /// Bound port of the first TCP/BFCP (`tls` false) or TCP/TLS/BFCP listener; 0 when none.
     [[nodiscard]] std::uint16_t stream_port(bool tls) const noexcept;
 
+    /// The a=fingerprint values (e.g. "SHA-256 4A:AD:…") the participant's SDP offer gave for
+    /// UDP/TLS/BFCP: a DTLS peer binds to it only when its certificate matches one of them
+    /// (RFC 8122 §5, RFC 8842). Replaces earlier ones; forgotten when the participant is revoked.
+    void expect_fingerprints(conference_id conf, user_id user, std::vector<std::string> values);
+
+    /// True when `fingerprint` (sha256_fingerprint() of a DTLS peer's certificate) matches one
+    /// the participant's offer gave (hash name and hex case ignored). False when it gave none.
+    [[nodiscard]] bool fingerprint_matches(conference_id conf, user_id user,
+                                           std::string_view fingerprint) const;
+
+    /// True when some participant negotiated a transport from `address`: a datagram from a
+    /// source without a peer is worth a peer (or a DTLS cookie) only then.
+    [[nodiscard]] bool expects_datagram_source(std::string_view address) const;
+
     /// Bound port of the first UDP/BFCP (`dtls` false) or UDP/TLS/BFCP listener; 0 when none.
     /// SIP answers refuse UDP lines (port 0) while it is 0.
     [[nodiscard]] std::uint16_t datagram_port(bool dtls) const noexcept;
@@ -161,6 +179,8 @@ public:
 private:
     /// Arms keep_alive_ for the next event_journal::keep_alive().
     void schedule_keep_alive();
+    /// Datagram peers bound to a participant, every UDP/DTLS listener.
+    [[nodiscard]] std::size_t datagram_peers_bound() const;
 
     config cfg_;
     boost::asio::io_context& ioc_;
@@ -177,8 +197,12 @@ private:
     std::shared_ptr<ws::listener> listener_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     std::string tls_fingerprint_; ///< of tls_context_'s certificate; set once at construction
-    std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_; ///< TCP/BFCP
-    std::vector<std::shared_ptr<ws::stream_listener>> tls_listeners_; ///< TCP/TLS/BFCP
+    std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_;   ///< TCP/BFCP
+    std::vector<std::shared_ptr<ws::stream_listener>> tls_listeners_;   ///< TCP/TLS/BFCP
+    std::shared_ptr<ws::dtls_context> dtls_context_;                    ///< when [bfcp] dtls is set
+    std::vector<std::shared_ptr<ws::datagram_listener>> udp_listeners_; ///< UDP/BFCP
+    std::vector<std::shared_ptr<ws::datagram_listener>> dtls_listeners_; ///< UDP/TLS/BFCP
+    std::vector<std::shared_ptr<datagram_bridge>> datagram_bridges_;     ///< one per listener
     bool tls_ = true;
 
     mutable std::mutex mutex_;
@@ -186,6 +210,8 @@ private:
     // guarded by mutex_: who may open a TCP/TLS/UDP/DTLS BFCP connection, from where (the core
     // decides)
     stream_bindings expected_connections_;
+    // guarded by mutex_: the offered DTLS fingerprints, by (conference << 16 | user)
+    std::unordered_map<std::uint64_t, std::vector<std::string>> expected_fingerprints_;
 };
 
 } // namespace floorctl::app

@@ -4,6 +4,7 @@
 #include <ws/close.hpp>
 #include <ws/registry.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace floorctl::app {
@@ -16,6 +17,18 @@ bool registry_connections::send(connection_id conn, std::span<std::byte const> m
 bool registry_connections::close(connection_id conn, close_reason why)
 {
     return reg_->close(conn, ws::close_code_for(why), std::string{to_string(why)});
+}
+
+bool routed_connections::send(connection_id conn, std::span<std::byte const> message)
+{
+    return std::any_of(all_.begin(), all_.end(),
+                       [&](auto const& c) { return c->send(conn, message); });
+}
+
+bool routed_connections::close(connection_id conn, close_reason why)
+{
+    return std::any_of(all_.begin(), all_.end(),
+                       [&](auto const& c) { return c->close(conn, why); });
 }
 
 } // namespace floorctl::app

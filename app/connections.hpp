@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <vector>
 
 namespace ws {
 class registry;
@@ -43,6 +44,21 @@ public:
 
 private:
     std::shared_ptr<ws::registry> reg_;
+};
+
+/// Several transports' connections as one: each call goes to the first that knows `conn` (ids
+/// are process-wide, ws::allocate_connection_id, so at most one does).
+class routed_connections final : public connections {
+public:
+    explicit routed_connections(std::vector<std::shared_ptr<connections>> all)
+        : all_(std::move(all))
+    {
+    }
+    bool send(connection_id conn, std::span<std::byte const> message) override;
+    bool close(connection_id conn, close_reason why) override;
+
+private:
+    std::vector<std::shared_ptr<connections>> const all_;
 };
 
 } // namespace floorctl::app

@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include <ws/datagram_listener.hpp>
+
 #include <floorctl/to_string.hpp>
 
 #include <cstdio>
@@ -158,6 +160,41 @@ std::string metrics::format(gauge_values const& g) const
 
     help(out, "floorctl_grants_total", "counter", "Floor requests granted.");
     add_line(out, "floorctl_grants_total", nullptr, g.grants);
+
+    // RFC 8855 unreliable transports (docs/unreliable-transport.md, "Metrics").
+    auto const& u = g.unreliable;
+    auto const counter = [&](char const* name, char const* text, std::uint64_t v) {
+        help(out, name, "counter", text);
+        add_line(out, name, nullptr, v);
+    };
+    counter("floorctl_bfcp_retransmissions_total",
+            "UDP/DTLS: retransmissions of server transactions.", u.retransmitted);
+    counter("floorctl_bfcp_transactions_given_up_total",
+            "UDP/DTLS: server transactions never acknowledged (the peer is treated as gone).",
+            u.given_up);
+    counter("floorctl_bfcp_reassembled_total", "UDP/DTLS: fragmented messages reassembled.",
+            u.reassembled);
+    counter("floorctl_bfcp_duplicate_requests_total",
+            "UDP/DTLS: retransmitted requests answered from the reply cache.",
+            u.duplicate_requests);
+    help(out, "floorctl_bfcp_fragments_total", "counter", "UDP/DTLS: fragments by direction.");
+    add_line(out, "floorctl_bfcp_fragments_total", "direction=\"in\"", u.fragments_received);
+    add_line(out, "floorctl_bfcp_fragments_total", "direction=\"out\"", u.fragments_sent);
+    help(out, "floorctl_bfcp_datagrams_dropped_total", "counter",
+         "UDP/DTLS: datagrams dropped, by reason (listener and unreliable layer).");
+    for (std::size_t r = 0; r < g.datagrams_dropped.size(); ++r) {
+        auto const why = static_cast<ws::datagram_drop>(r);
+        auto v = g.datagrams_dropped[r];
+        if (why == ws::datagram_drop::malformed) v += u.malformed;
+        std::string const labels = std::string("reason=\"") + ws::to_string(why) + "\"";
+        add_line(out, "floorctl_bfcp_datagrams_dropped_total", labels.c_str(), v);
+    }
+    add_line(out, "floorctl_bfcp_datagrams_dropped_total", "reason=\"fragment\"",
+             u.fragments_dropped);
+    add_line(out, "floorctl_bfcp_datagrams_dropped_total", "reason=\"unmatched_ack\"",
+             u.unmatched_acks);
+    add_line(out, "floorctl_bfcp_datagrams_dropped_total", "reason=\"vendor_primitive\"",
+             u.vendor_primitives);
 
     help(out, "floorctl_http_requests_total", "counter", "HTTP requests answered.");
     add_line(out, "floorctl_http_requests_total", nullptr, http_.load(std::memory_order_relaxed));

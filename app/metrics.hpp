@@ -4,6 +4,7 @@
 /// updated by the core host strands and the ws session strands; formatted on demand.
 
 #include <floorctl/event.hpp>
+#include <floorctl/unreliable.hpp>
 
 #include <array>
 #include <atomic>
@@ -27,6 +28,9 @@ inline constexpr std::array<char const*, 6> transport_labels = {"ws",  "wss", "t
 static_assert(transport_labels.size() ==
               static_cast<std::size_t>(floorctl::transport_kind::dtls) + 1);
 
+/// Slots of gauge_values::datagrams_dropped (ws::datagram_drop_count).
+inline constexpr std::size_t datagram_drop_reasons = 8;
+
 /// Values read at scrape time (gauges) rather than counted.
 struct gauge_values {
     /// Open connections by transport (index: floorctl::transport_kind): upgraded WebSocket
@@ -44,6 +48,10 @@ struct gauge_values {
     std::uint64_t tokens_used = 0;
     std::uint64_t tokens_ended = 0;
     std::uint64_t grants = 0; ///< counter: floor requests that became Granted (core stats)
+    /// Counters of the UDP/DTLS transports, summed at scrape time: the unreliable layer's over
+    /// every peer, and the datagram listeners' drops by reason (index: ws::datagram_drop).
+    unreliable::counters unreliable{};
+    std::array<std::uint64_t, datagram_drop_reasons> datagrams_dropped{};
 };
 
 /// All counters of the process.

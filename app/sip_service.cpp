@@ -113,6 +113,7 @@ sip_directory::create(participant_request const& r)
                 ? r.media_address
                 : r.signalling_address;
         app_.expect_connection(res.ticket->conference, res.ticket->user, addr);
+        app_.expect_fingerprints(res.ticket->conference, res.ticket->user, r.peer_fingerprints);
     }
     log_info("SIP participant",
              {.conference = res.ticket->conference,

@@ -6,12 +6,24 @@ namespace floorctl {
 
 void stream_bindings::expect(conference_id conf, user_id user, std::string address)
 {
-    expected_[key(conf, user)] = std::move(address);
+    forget(conf, user);
+    ++per_address_[address];
+    expected_.emplace(key(conf, user), std::move(address));
 }
 
 void stream_bindings::forget(conference_id conf, user_id user)
 {
-    expected_.erase(key(conf, user));
+    auto const it = expected_.find(key(conf, user));
+    if (it == expected_.end()) return;
+    if (auto a = per_address_.find(it->second); a != per_address_.end() && --a->second == 0)
+        per_address_.erase(a);
+    expected_.erase(it);
+}
+
+bool stream_bindings::expects_address(std::string_view address) const
+{
+    // The empty address stands for "from anywhere" (expect()).
+    return per_address_.contains(std::string{}) || per_address_.contains(std::string{address});
 }
 
 stream_verdict stream_bindings::decide(std::span<std::byte const> first_message,

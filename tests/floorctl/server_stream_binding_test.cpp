@@ -83,5 +83,24 @@ TEST(StreamBindings, AForgottenParticipantIsRefusedAndExpectReplacesTheAddress)
     EXPECT_TRUE(std::holds_alternative<stream_refused>(b.decide(hello_from(3), "192.0.2.9")));
 }
 
+TEST(StreamBindings, ExpectsAddressCountsEveryParticipantFromIt)
+{
+    stream_bindings b;
+    EXPECT_FALSE(b.expects_address("192.0.2.7"));
+    b.expect(conf, user_id{3}, "192.0.2.7");
+    b.expect(conf, user_id{4}, "192.0.2.7");
+    EXPECT_TRUE(b.expects_address("192.0.2.7"));
+    EXPECT_FALSE(b.expects_address("192.0.2.8"));
+    b.expect(conf, user_id{3}, "192.0.2.9"); // moved: 192.0.2.7 still has user 4
+    b.forget(conf, user_id{4});
+    EXPECT_FALSE(b.expects_address("192.0.2.7"));
+    EXPECT_TRUE(b.expects_address("192.0.2.9"));
+    b.forget(conf, user_id{3});
+    b.forget(conf, user_id{3}); // twice: harmless
+    EXPECT_FALSE(b.expects_address("192.0.2.9"));
+    b.expect(conf, user_id{5}, ""); // from anywhere
+    EXPECT_TRUE(b.expects_address("198.51.100.1"));
+}
+
 } // namespace
 } // namespace floorctl::test

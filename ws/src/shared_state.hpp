@@ -32,11 +32,7 @@ struct conn_info {
     std::string address;
     std::uint16_t port = 0;
 
-    [[nodiscard]] std::string remote() const
-    {
-        return address.find(':') != std::string::npos ? "[" + address + "]:" + std::to_string(port)
-                                                      : address + ":" + std::to_string(port);
-    }
+    [[nodiscard]] std::string remote() const { return remote_text(address, port); }
     [[nodiscard]] request_context context(bool secure) const
     {
         return request_context{id, secure, address, port};

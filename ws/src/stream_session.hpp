@@ -82,11 +82,7 @@ struct stream_shared {
     void write_log(log_level level, std::string_view what, floorctl::connection_id conn,
                    std::string_view remote) const
     {
-        if (!log) return;
-        log_fields f;
-        f.conn = conn;
-        f.remote = remote;
-        log(level, what, f);
+        ws::write_log(log, level, what, conn, remote);
     }
 };
 

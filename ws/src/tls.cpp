@@ -1,3 +1,5 @@
+#include "openssl_error.hpp"
+
 #include <ws/tls.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -21,17 +23,7 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
-[[noreturn]] void throw_openssl(std::string const& what)
-{
-    std::string detail;
-    while (unsigned long const e = ERR_get_error()) {
-        char buf[256];
-        ERR_error_string_n(e, buf, sizeof buf);
-        detail += detail.empty() ? ": " : "; ";
-        detail += buf;
-    }
-    throw std::runtime_error(what + detail);
-}
+using detail::throw_openssl;
 
 struct evp_pkey_deleter {
     void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
@@ -151,8 +143,14 @@ void apply_modern_policy(ssl::context& ctx)
                     ssl::context::single_dh_use | ssl::context::no_compression);
     if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1)
         throw_openssl("SSL_CTX_set_min_proto_version");
+    apply_cipher_policy(native);
+}
+
+void apply_cipher_policy(SSL_CTX* native)
+{
     // RFC 9325 §4.2: ephemeral ECDH only; renegotiation is an attack surface we never need.
-    SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION |
+                                    SSL_OP_NO_COMPRESSION | SSL_OP_SINGLE_ECDH_USE);
     // An idle BFCP connection spends most of its life between messages: let OpenSSL free its
     // ~34 KB of record buffers while nothing is pending (docs/performance.md, idle memory).
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
@@ -160,6 +158,12 @@ void apply_modern_policy(ssl::context& ctx)
         throw_openssl("SSL_CTX_set_cipher_list");
     if (SSL_CTX_set1_groups_list(native, "X25519:P-256:P-384") != 1)
         throw_openssl("SSL_CTX_set1_groups_list");
+}
+
+pem_pair load_pem_pair(std::filesystem::path const& certificate_file,
+                       std::filesystem::path const& private_key_file)
+{
+    return pem_pair{read_file(certificate_file), read_file(private_key_file)};
 }
 
 std::shared_ptr<ssl::context> make_server_context(pem_pair const& pem)
@@ -179,7 +183,7 @@ std::shared_ptr<ssl::context> make_server_context(pem_pair const& pem)
 std::shared_ptr<ssl::context> make_server_context(std::filesystem::path const& certificate_file,
                                                   std::filesystem::path const& private_key_file)
 {
-    return make_server_context(pem_pair{read_file(certificate_file), read_file(private_key_file)});
+    return make_server_context(load_pem_pair(certificate_file, private_key_file));
 }
 
 std::string certificate_fingerprint(ssl::context& ctx)

@@ -63,13 +63,18 @@ public:
     /// Number of participants expected.
     [[nodiscard]] std::size_t size() const noexcept { return expected_.size(); }
 
+    /// True when some participant is expected from `address` (or from any address): whether a
+    /// datagram from a source without a peer is worth any state at all. Constant time.
+    [[nodiscard]] bool expects_address(std::string_view address) const;
+
 private:
     [[nodiscard]] static std::uint64_t key(conference_id conf, user_id user) noexcept
     {
         return std::uint64_t{to_underlying(conf)} << 16 | to_underlying(user);
     }
 
-    std::unordered_map<std::uint64_t, std::string> expected_; // key() -> address
+    std::unordered_map<std::uint64_t, std::string> expected_;  // key() -> address
+    std::unordered_map<std::string, std::size_t> per_address_; // address -> expectations
 };
 
 } // namespace floorctl

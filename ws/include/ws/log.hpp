@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ws {
@@ -34,5 +35,30 @@ struct log_fields {
 /// the sink must be thread-safe. The string_views are valid only for the duration of the call.
 /// An empty sink discards everything.
 using log_sink = std::function<void(log_level, std::string_view message, log_fields const&)>;
+
+/// Hands one record about connection `conn` (if any) with peer `remote` to `sink` (if set).
+inline void write_log(log_sink const& sink, log_level level, std::string_view message,
+                      std::optional<floorctl::connection_id> conn, std::string_view remote)
+{
+    if (!sink) return;
+    log_fields f;
+    f.conn = conn;
+    f.remote = remote;
+    sink(level, message, f);
+}
+
+/// "address:port" as log_fields::remote carries it, the address in brackets for IPv6.
+[[nodiscard]] inline std::string remote_text(std::string_view address, std::uint16_t port)
+{
+    std::string out;
+    bool const v6 = address.find(':') != std::string_view::npos;
+    out.reserve(address.size() + 8);
+    if (v6) out += '[';
+    out += address;
+    if (v6) out += ']';
+    out += ':';
+    out += std::to_string(port);
+    return out;
+}
 
 } // namespace ws

@@ -6,6 +6,8 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include <openssl/ssl.h>
+
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -43,6 +45,17 @@ struct self_signed_options {
 /// listener and the TCP/TLS/BFCP listener.
 /// @throws std::runtime_error when OpenSSL rejects the cipher list.
 void apply_modern_policy(boost::asio::ssl::context& ctx);
+
+/// The version-independent part of apply_modern_policy(), shared with the DTLS context
+/// (ws::dtls_context): the TLS 1.2 / DTLS 1.2 cipher list, key exchange groups, compression and
+/// renegotiation off, server cipher preference, record buffers released while idle.
+/// @throws std::runtime_error when OpenSSL rejects the cipher list.
+void apply_cipher_policy(SSL_CTX* ctx);
+
+/// Reads a certificate chain file and its private key file (PEM).
+/// @throws std::runtime_error when a file cannot be read.
+[[nodiscard]] pem_pair load_pem_pair(std::filesystem::path const& certificate_file,
+                                     std::filesystem::path const& private_key_file);
 
 /// A server context holding `pem` (chain + key, checked to match) with apply_modern_policy().
 /// @throws std::runtime_error on unreadable PEM or a key that does not match the certificate.
