@@ -380,9 +380,8 @@ transports = ["tcp", "udp", "wss"]
 
 // Field offers of UDP/BFCP (tests/sipp: Cisco's UDP-only offer with bfcpver:2 1 and
 // setup:actpass; Poly's UDP + TCP two-line offer with UDP preferred) are answered with the UDP
-// listener's port. Enabled when the UDP listener lands: until then application::datagram_port()
-// is 0 and UDP lines are answered with port 0.
-TEST(SipBinaryE2E, DISABLED_UdpBfcpFieldOffersGetTheUdpListener)
+// listener's port.
+TEST(SipBinaryE2E, UdpBfcpFieldOffersGetTheUdpListener)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
     server_setup setup;
@@ -402,9 +401,8 @@ transports = ["udp", "wss", "tcp"]
 }
 
 // BFCP over DTLS (tests/sipp/uac_udp_tls_bfcp.xml): answered with the DTLS listener's port,
-// setup:passive and the SHA-256 fingerprint of the certificate. Enabled when the DTLS listener
-// lands (application::datagram_port(true) is 0 until then).
-TEST(SipBinaryE2E, DISABLED_UdpTlsBfcpOfferGetsTheDtlsListenerAndFingerprint)
+// setup:passive and the SHA-256 fingerprint of the certificate.
+TEST(SipBinaryE2E, UdpTlsBfcpOfferGetsTheDtlsListenerAndFingerprint)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
     server_setup setup;
