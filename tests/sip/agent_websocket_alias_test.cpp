@@ -1,0 +1,287 @@
+// The SIP-over-WebSocket rewriting against the real sofia agent: the test plays the edge with a
+// plain loopback TCP socket (one per "WebSocket connection"), passes what a JsSIP client would
+// send through sip::from_websocket and what sofia answers through sip::stream_reader and
+// sip::to_websocket. Proves the design of docs/sip-over-websocket.md with sofia itself: it
+// accepts the rewritten messages, answers on the same connection, sends its BYE to the alias,
+// and fails fast once the connection is gone.
+
+#include <sip/agent.hpp>
+#include <sip/stream_reader.hpp>
+#include <sip/websocket_alias.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string const answer_sdp = "v=0\r\no=floorctl 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                               "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                               "m=application 443 TCP/WSS/BFCP *\r\na=setup:passive\r\n"
+                               "a=connection:new\r\n"
+                               "a=websocket-uri:wss://floorctl.test/bfcp?token=abc\r\n"
+                               "a=floorctrl:s-only\r\na=confid:1\r\na=userid:2\r\n";
+
+std::string const offer_sdp = "v=0\r\no=- 1 1 IN IP4 198.51.100.7\r\ns=-\r\nc=IN IP4 0.0.0.0\r\n"
+                              "t=0 0\r\nm=application 9 TCP/WSS/BFCP *\r\na=setup:active\r\n"
+                              "a=connection:new\r\na=floorctrl:c-only\r\n";
+
+/// The value of the first header `name` (long form) in `message`, or "".
+std::string header(std::string_view message, std::string_view name)
+{
+    auto const key = "\r\n" + std::string(name) + ": ";
+    auto const at = message.find(key);
+    if (at == std::string_view::npos) return {};
+    auto const start = at + key.size();
+    return std::string(message.substr(start, message.find("\r\n", start) - start));
+}
+
+/// One loopback TCP connection to sofia, playing the edge's side of one WebSocket client.
+class loopback_flow {
+public:
+    explicit loopback_flow(std::uint16_t sofia_port)
+    {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(sofia_port);
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+        sockaddr_in local{};
+        socklen_t len = sizeof local;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &len);
+        peer.transport = sip::websocket_transport::wss;
+        peer.address = "198.51.100.7";
+        peer.port = 53124;
+        peer.alias_host = "127.0.0.1";
+        peer.alias_port = ntohs(local.sin_port);
+        peer.connection = "7";
+    }
+    ~loopback_flow() { close(); }
+    loopback_flow(loopback_flow const&) = delete;
+    loopback_flow& operator=(loopback_flow const&) = delete;
+
+    void close()
+    {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+    /// What the client sends: through from_websocket, then onto the stream.
+    void client_sends(std::string const& ws_message)
+    {
+        auto const d = sip::from_websocket(ws_message, true, peer);
+        auto const* f = std::get_if<sip::forward_to_sip>(&d);
+        ASSERT_NE(f, nullptr) << "not forwarded: " << ws_message;
+        ASSERT_EQ(::send(fd_, f->bytes.data(), f->bytes.size(), MSG_NOSIGNAL),
+                  static_cast<ssize_t>(f->bytes.size()));
+    }
+
+    /// The next message for the client (bounded wait): read, frame, to_websocket.
+    std::string client_receives()
+    {
+        auto const deadline = std::chrono::steady_clock::now() + 20s;
+        for (;;) {
+            auto item = reader_.next();
+            if (item.what == sip::stream_item::kind::message) {
+                auto const d = sip::to_websocket(item.message, peer);
+                auto const* s = std::get_if<sip::send_to_client>(&d);
+                EXPECT_NE(s, nullptr) << item.message;
+                return s ? s->message : std::string{};
+            }
+            EXPECT_NE(item.what, sip::stream_item::kind::broken) << item.reason;
+            if (item.what == sip::stream_item::kind::broken) return {};
+            auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            pollfd p{fd_, POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+                ADD_FAILURE() << "nothing from sofia";
+                return {};
+            }
+            char buf[4096];
+            auto const n = ::recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) {
+                ADD_FAILURE() << "sofia closed the connection";
+                return {};
+            }
+            reader_.append(std::string_view(buf, static_cast<std::size_t>(n)));
+        }
+    }
+
+    /// The next final response or request (100 Trying skipped).
+    std::string client_receives_final()
+    {
+        for (;;) {
+            auto m = client_receives();
+            if (!m.starts_with("SIP/2.0 100 ")) return m;
+        }
+    }
+
+    sip::websocket_peer peer;
+
+private:
+    int fd_ = -1;
+    sip::stream_reader reader_;
+};
+
+class AgentWebSocketAliasTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        sip::config cfg;
+        cfg.url = "sip:127.0.0.1:0";
+        agent_ = std::make_unique<sip::agent>(std::move(cfg), [this](sip::event e) {
+            std::lock_guard lock(mutex_);
+            events_.push_back(std::move(e));
+            cv_.notify_all();
+        });
+    }
+
+    template <class T> T wait_for_event()
+    {
+        std::unique_lock lock(mutex_);
+        T found{};
+        bool const ok = cv_.wait_for(lock, 20s, [&] {
+            for (auto it = events_.begin(); it != events_.end(); ++it) {
+                if (auto const* e = std::get_if<T>(&*it)) {
+                    found = *e;
+                    events_.erase(it);
+                    return true;
+                }
+            }
+            return false;
+        });
+        EXPECT_TRUE(ok) << "no such event within 20 s";
+        return found;
+    }
+
+    /// JsSIP's INVITE, then 200 with the answer, then JsSIP's ACK. Returns the call.
+    sip::call_id establish(loopback_flow& flow)
+    {
+        flow.client_sends("INVITE sip:demo@floorctl.test SIP/2.0\r\n"
+                          "Via: SIP/2.0/WSS 3b9r1k2lc8m4.invalid;branch=z9hG4bK8421630\r\n"
+                          "Max-Forwards: 69\r\n"
+                          "To: <sip:demo@floorctl.test>\r\n"
+                          "From: \"Alice\" <sip:alice@floorctl.test>;tag=u7bi8bg5ro\r\n"
+                          "Call-ID: 9n1ib0p0m7s0nglnn0ej\r\n"
+                          "CSeq: 2741 INVITE\r\n"
+                          "Contact: <sip:k4qbb3cm@3b9r1k2lc8m4.invalid;transport=ws;ob>\r\n"
+                          "Content-Type: application/sdp\r\n"
+                          "\r\n" +
+                          offer_sdp); // no Content-Length, as RFC 7118 allows
+        auto const inv = wait_for_event<sip::invite>();
+        EXPECT_EQ(inv.request_user, "demo");
+        EXPECT_EQ(inv.body, offer_sdp);
+        agent_->respond(inv.call, 200, answer_sdp);
+
+        auto const ok = flow.client_receives_final();
+        EXPECT_TRUE(ok.starts_with("SIP/2.0 200 ")) << ok;
+        // The client sees its own Via with its real address, and floorctl's Contact over wss.
+        // sofia answers rport whether or not the client asked (its server-side rport); both carry
+        // the real peer, never the loopback.
+        EXPECT_EQ(header(ok, "Via"), "SIP/2.0/WSS 3b9r1k2lc8m4.invalid;branch=z9hG4bK8421630;"
+                                     "received=198.51.100.7;rport=53124")
+            << ok;
+        auto const contact = header(ok, "Contact");
+        EXPECT_NE(contact.find(";transport=wss>"), std::string::npos) << contact;
+        EXPECT_TRUE(ok.ends_with(answer_sdp));
+        target_ = contact.substr(1, contact.find('>') - 1);
+        to_ = header(ok, "To");
+
+        flow.client_sends("ACK " + target_ +
+                          " SIP/2.0\r\n"
+                          "Via: SIP/2.0/WSS 3b9r1k2lc8m4.invalid;branch=z9hG4bK5555\r\n"
+                          "Max-Forwards: 69\r\n"
+                          "To: " +
+                          to_ +
+                          "\r\n"
+                          "From: \"Alice\" <sip:alice@floorctl.test>;tag=u7bi8bg5ro\r\n"
+                          "Call-ID: 9n1ib0p0m7s0nglnn0ej\r\n"
+                          "CSeq: 2741 ACK\r\n"
+                          "\r\n");
+        auto const ack = wait_for_event<sip::ack>();
+        EXPECT_EQ(ack.call, inv.call);
+        return inv.call;
+    }
+
+    std::unique_ptr<sip::agent> agent_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<sip::event> events_; // guarded by mutex_
+    std::string target_;             ///< floorctl's Contact URI as the client saw it
+    std::string to_;                 ///< To of the 200, with floorctl's tag
+};
+
+TEST_F(AgentWebSocketAliasTest, JsSipCallIsAnsweredAndFloorctlsByeReachesTheClientsOwnUri)
+{
+    loopback_flow flow(agent_->port());
+    auto const call = establish(flow);
+
+    agent_->bye(call);
+    auto const bye = flow.client_receives_final();
+    // sofia sent the BYE to the alias, over this connection; the client sees its own URI.
+    EXPECT_TRUE(
+        bye.starts_with("BYE sip:k4qbb3cm@3b9r1k2lc8m4.invalid;transport=ws;ob SIP/2.0\r\n"))
+        << bye;
+    EXPECT_TRUE(header(bye, "Via").starts_with("SIP/2.0/WSS ")) << bye;
+
+    flow.client_sends("SIP/2.0 200 OK\r\nVia: " + header(bye, "Via") +
+                      "\r\nFrom: " + header(bye, "From") + "\r\nTo: " + header(bye, "To") +
+                      "\r\nCall-ID: " + header(bye, "Call-ID") +
+                      "\r\nCSeq: " + header(bye, "CSeq") + "\r\n\r\n");
+    auto const end = wait_for_event<sip::terminated>();
+    EXPECT_EQ(end.call, call);
+    EXPECT_EQ(end.reason, sip::end_reason::local_bye);
+    EXPECT_EQ(end.status, 200);
+}
+
+TEST_F(AgentWebSocketAliasTest, ClientByeOverTheFlowEndsTheCall)
+{
+    loopback_flow flow(agent_->port());
+    auto const call = establish(flow);
+    flow.client_sends("BYE " + target_ +
+                      " SIP/2.0\r\n"
+                      "Via: SIP/2.0/WSS 3b9r1k2lc8m4.invalid;branch=z9hG4bK6666\r\n"
+                      "Max-Forwards: 69\r\nTo: " +
+                      to_ +
+                      "\r\nFrom: \"Alice\" <sip:alice@floorctl.test>;tag=u7bi8bg5ro\r\n"
+                      "Call-ID: 9n1ib0p0m7s0nglnn0ej\r\nCSeq: 2742 BYE\r\n\r\n");
+    auto const ok = flow.client_receives_final();
+    EXPECT_TRUE(ok.starts_with("SIP/2.0 200 ")) << ok;
+    EXPECT_EQ(header(ok, "CSeq"), "2742 BYE");
+    auto const end = wait_for_event<sip::terminated>();
+    EXPECT_EQ(end.call, call);
+    EXPECT_EQ(end.reason, sip::end_reason::remote_bye);
+}
+
+TEST_F(AgentWebSocketAliasTest, ByeAfterTheWebSocketIsGoneFailsFast)
+{
+    loopback_flow flow(agent_->port());
+    auto const call = establish(flow);
+    flow.close(); // the WebSocket closed: the edge closes its loopback connection
+
+    auto const started = std::chrono::steady_clock::now();
+    agent_->bye(call);
+    auto const end = wait_for_event<sip::terminated>();
+    EXPECT_EQ(end.call, call);
+    EXPECT_EQ(end.reason, sip::end_reason::local_bye);
+    // sofia's connect to the alias (a port nobody listens on) is refused at once: nta ends the
+    // BYE with its own 503, and the dialog is over.
+    EXPECT_EQ(end.status, 503);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s); // no 32 s transaction timeout
+}
+
+} // namespace
