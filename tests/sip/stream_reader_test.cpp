@@ -121,9 +121,9 @@ INSTANTIATE_TEST_SUITE_P(
         broken_case{"not SIP", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
         broken_case{"lone LF in the head", "BYE sip:a SIP/2.0\nContent-Length: 0\r\n\r\n"},
         broken_case{"header without colon", "BYE sip:a SIP/2.0\r\nContent-Length 0\r\n\r\n"}),
-    [](auto const& info) {
+    [](auto const& param_info) {
         std::string n;
-        for (char const c : std::string(info.param.name))
+        for (char const c : std::string(param_info.param.name))
             n += (c == ' ' || c == '-') ? '_' : c;
         return n;
     });

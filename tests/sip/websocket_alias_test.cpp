@@ -361,9 +361,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "malformed request line"},
         bad_case{"empty Request-URI", "INVITE  SIP/2.0\r\n\r\n", 0, "empty Request-URI"},
         bad_case{"method not a token", "INV(TE sip:a SIP/2.0\r\n\r\n", 0, "not a token"}),
-    [](auto const& info) {
+    [](auto const& param_info) {
         std::string n;
-        for (char const c : std::string(info.param.name))
+        for (char const c : std::string(param_info.param.name))
             n += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
         return n;
     });
