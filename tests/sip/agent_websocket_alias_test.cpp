@@ -284,4 +284,56 @@ TEST_F(AgentWebSocketAliasTest, ByeAfterTheWebSocketIsGoneFailsFast)
     EXPECT_LT(std::chrono::steady_clock::now() - started, 5s); // no 32 s transaction timeout
 }
 
+TEST_F(AgentWebSocketAliasTest, CancelIsMatchedToTheRewrittenInviteAndAnswered487)
+{
+    // The CANCEL repeats the INVITE's Request-URI and top Via (RFC 3261 §9.1); both are rewritten
+    // the same way, so sofia finds the INVITE transaction.
+    loopback_flow flow(agent_->port());
+    std::string const via = "Via: SIP/2.0/WSS j5n9o2gmq7sk.invalid;branch=z9hG4bK3715573\r\n";
+    std::string const dialog = "To: <sip:demo@floorctl.test;transport=ws>\r\n"
+                               "From: <sip:bob@example.org>;tag=aqs8tcbm6a\r\n"
+                               "Call-ID: p1g9cbv6lk3ihdq5e6rk\r\nMax-Forwards: 70\r\n";
+    std::string const uri = "sip:demo@floorctl.test;transport=ws";
+    flow.client_sends("INVITE " + uri + " SIP/2.0\r\n" + via + dialog +
+                      "CSeq: 1 INVITE\r\n"
+                      "Contact: <sip:1rlqvt8b@j5n9o2gmq7sk.invalid;transport=ws>\r\n"
+                      "Content-Type: application/sdp\r\n\r\n" +
+                      offer_sdp);
+    auto const inv = wait_for_event<sip::invite>(); // never answered by this test
+    flow.client_sends("CANCEL " + uri + " SIP/2.0\r\n" + via + dialog + "CSeq: 1 CANCEL\r\n\r\n");
+
+    auto const first = flow.client_receives_final();
+    auto const second = flow.client_receives_final();
+    auto const& cancel_ok = first.find("CSeq: 1 CANCEL") != std::string::npos ? first : second;
+    auto const& terminated_invite = &cancel_ok == &first ? second : first;
+    EXPECT_TRUE(cancel_ok.starts_with("SIP/2.0 200 ")) << cancel_ok;
+    EXPECT_TRUE(terminated_invite.starts_with("SIP/2.0 487 ")) << terminated_invite;
+    EXPECT_EQ(header(terminated_invite, "Via"),
+              "SIP/2.0/WSS j5n9o2gmq7sk.invalid;branch=z9hG4bK3715573;received=198.51.100.7;"
+              "rport=53124");
+    EXPECT_EQ(wait_for_event<sip::cancelled>().call, inv.call);
+    auto const end = wait_for_event<sip::terminated>();
+    EXPECT_EQ(end.reason, sip::end_reason::cancelled);
+
+    // The ACK of the 487 is hop-by-hop in the INVITE transaction (same branch): absorbed by sofia.
+    flow.client_sends("ACK " + uri + " SIP/2.0\r\n" + via +
+                      "To: " + header(terminated_invite, "To") +
+                      "\r\nFrom: <sip:bob@example.org>;tag=aqs8tcbm6a\r\n"
+                      "Call-ID: p1g9cbv6lk3ihdq5e6rk\r\nMax-Forwards: 70\r\nCSeq: 1 ACK\r\n\r\n");
+}
+
+TEST_F(AgentWebSocketAliasTest, OptionsIsAnsweredOverTheFlow)
+{
+    loopback_flow flow(agent_->port());
+    flow.client_sends("OPTIONS sip:floorctl.test SIP/2.0\r\n"
+                      "Via: SIP/2.0/WSS q1w2e3r4t5y6.invalid;branch=z9hG4bK111\r\n"
+                      "To: <sip:floorctl.test>\r\nFrom: <sip:probe@example.org>;tag=p1\r\n"
+                      "Call-ID: opt1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n");
+    auto const ok = flow.client_receives_final();
+    EXPECT_TRUE(ok.starts_with("SIP/2.0 200 ")) << ok;
+    EXPECT_EQ(header(ok, "Allow"), "INVITE, ACK, BYE, CANCEL, OPTIONS");
+    EXPECT_TRUE(header(ok, "Via").starts_with("SIP/2.0/WSS q1w2e3r4t5y6.invalid;")) << ok;
+    wait_for_event<sip::options>();
+}
+
 } // namespace
