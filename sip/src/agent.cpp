@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include <arpa/inet.h> // ntohs
+
 namespace sip {
 
 namespace detail {
@@ -108,7 +110,13 @@ signalling_transport transport_of(sip_t const* sip)
     return signalling_transport::other;
 }
 
-std::string peer_of(nua_t* nua)
+/// Source address and port of the request being handled.
+struct source {
+    std::string address;
+    std::uint16_t port = 0;
+};
+
+source peer_of(nua_t* nua)
 {
     msg_t* msg = nua_current_request(nua);
     if (msg == nullptr) return {};
@@ -117,7 +125,7 @@ std::string peer_of(nua_t* nua)
     auto const* su = reinterpret_cast<su_sockaddr_t const*>(ai->ai_addr);
     char buf[64] = {};
     if (su_inet_ntop(su->su_family, SU_ADDR(su), buf, sizeof buf) == nullptr) return {};
-    return buf;
+    return {buf, ntohs(su->su_port)};
 }
 
 // A Warning's warn-text is a quoted-string (RFC 3261 §20.43): keep it printable, no quotes.
@@ -523,7 +531,9 @@ private:
             e.sip_call_id = sip->sip_call_id->i_id;
         fill_body(sip, e.content_type, e.body);
         e.transport = detail::transport_of(sip);
-        e.peer_address = detail::peer_of(nua);
+        auto peer = detail::peer_of(nua);
+        e.peer_address = std::move(peer.address);
+        e.peer_port = peer.port;
         e.authenticated_user = std::move(user);
         return e;
     }

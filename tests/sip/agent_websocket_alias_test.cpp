@@ -185,6 +185,9 @@ protected:
         auto const inv = wait_for_event<sip::invite>();
         EXPECT_EQ(inv.request_user, "demo");
         EXPECT_EQ(inv.body, offer_sdp);
+        // The agent names the flow the INVITE came over: the edge's end of it.
+        EXPECT_EQ(inv.peer_address, "127.0.0.1");
+        EXPECT_EQ(inv.peer_port, flow.peer.alias_port);
         agent_->respond(inv.call, 200, answer_sdp);
 
         auto const ok = flow.client_receives_final();

@@ -37,6 +37,10 @@ struct invite {
     signalling_transport transport = signalling_transport::udp;
     std::string
         peer_address; ///< source IP address of the request ("127.0.0.1"), for binding checks
+    /// Source port of the request. With peer_address it names the connection the INVITE came
+    /// over; for SIP over WebSocket that is the client's loopback flow, which the edge maps back
+    /// to the WebSocket peer (docs/sip-over-websocket.md).
+    std::uint16_t peer_port = 0;
     /// The digest user name when authentication is configured and succeeded (initial INVITE only).
     std::optional<std::string> authenticated_user;
 };
