@@ -3,8 +3,10 @@
 #include "datagram_bridge.hpp"
 #include "http_api.hpp"
 #include "log.hpp"
+#include "sip_websocket_service.hpp"
 #include "transport_bridge.hpp"
 
+#include <sip/websocket_alias.hpp>
 #include <ws/dtls.hpp>
 #include <ws/tls.hpp>
 
@@ -74,7 +76,20 @@ application::application(config cfg, net::io_context& ioc)
 
     auto const sink = ws_log_sink();
     auto const bridge = std::make_shared<transport_bridge>(*this);
+    if (cfg_.sip.enabled && !cfg_.sip.tcp.empty()) {
+        // RFC 7118: SIP over WebSocket, sub-protocol "sip" on the WebSocket path, text or binary,
+        // fragments reassembled; SIP authenticates with digest, not with a token.
+        sip_websocket_ = std::make_shared<sip_websocket_service>(ioc_);
+        ws::service_entry sip;
+        sip.route = {"sip", cfg_.websocket.path, false, "RFC 7118"};
+        sip.rules = {.max_message = 2 * sip::websocket_limits{}.max_message,
+                     .binary_only = false,
+                     .unfragmented = false};
+        sip.handler = sip_websocket_;
+        o.services.push_back(std::move(sip));
+    }
     listener_ = ws::listener::create(ioc_, std::move(o), bridge, sink);
+    if (sip_websocket_) sip_websocket_->set_registry(listener_->connections());
 
     // RFC 8855 reliable transports share the WebSocket registry, so the core host sends to and
     // closes every connection the same way.
@@ -263,6 +278,23 @@ void application::collect_gauges(std::function<void(gauge_values)> done)
         g.tokens_ended = tokens.ended;
         done(g);
     });
+}
+
+void application::sip_started(std::uint16_t port)
+{
+    if (!sip_websocket_) return;
+    // The flows reach sofia's first TCP listener; a wildcard bind is reached over loopback.
+    auto host = cfg_.sip.tcp.front().address;
+    if (host.empty() || host == "0.0.0.0" || host == "*") host = "127.0.0.1";
+    if (host == "::") host = "::1";
+    boost::system::error_code ec;
+    auto const address = net::ip::make_address(host, ec);
+    if (ec) {
+        log_warn("sip over websocket: SIP TCP address is not an IP address; not served",
+                 {.extra = {{"address", host}}});
+        return;
+    }
+    sip_websocket_->set_sip_endpoint({address, port});
 }
 
 void application::start()

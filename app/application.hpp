@@ -55,6 +55,8 @@ struct participant_result {
     participant_failure failure = participant_failure::internal; ///< when !ticket
 };
 
+class sip_websocket_service;
+
 /// The running server.
 ///
 /// @par Thread Safety
@@ -73,6 +75,10 @@ public:
     /// needed: a connection's events for a conference are posted to the same strand later, so
     /// the conference is always there first. Failures are logged.
     void start();
+
+    /// The SIP side runs and listens for TCP on `port` (of the [sip] tcp listener): SIP over
+    /// WebSocket (docs/sip-over-websocket.md) connects its flows there from now on.
+    void sip_started(std::uint16_t port);
 
     /// The bound WebSocket/HTTP port.
     [[nodiscard]] std::uint16_t port() const noexcept;
@@ -195,6 +201,7 @@ private:
     /// The connection limits of [limits], shared by every listener (they apply to the sum).
     std::shared_ptr<ws::admission> admission_;
     std::shared_ptr<ws::listener> listener_;
+    std::shared_ptr<sip_websocket_service> sip_websocket_; ///< null when SIP is off
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     std::string tls_fingerprint_; ///< of tls_context_'s certificate; set once at construction
     std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_;   ///< TCP/BFCP

@@ -217,6 +217,7 @@ int main(int argc, char** argv)
         app.start();
         std::unique_ptr<sip_service> sip;
         if (cfg.sip.enabled) sip = std::make_unique<sip_service>(app, cfg);
+        if (sip) app.sip_started(sip->port());
         auto const join_links =
             config_path ? std::vector<std::string>{} : make_demo_links(app, cfg);
         print_banner(app, cfg, sip ? sip->port() : 0, join_links);

@@ -24,13 +24,13 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 
 # The npm development dependencies, each exactly as its package-lock.json pins them: web/'s
-# (typescript) and tests/browser's (playwright-core, which drives /usr/bin/chromium: no browser
-# download). A copy of the lock file in node_modules marks what was installed, so a changed lock
+# (typescript), tests/browser's (playwright-core, which drives /usr/bin/chromium: no browser
+# download) and tests/sip/node's (sip.js, the SIP over WebSocket client). A copy of the lock file in node_modules marks what was installed, so a changed lock
 # file is installed again and an unchanged one is skipped.
 npm_deps() {
   local root dir stamp
   root="$(cd "$(dirname "$0")/.." && pwd)"
-  for dir in "$root/web" "$root/tests/browser"; do
+  for dir in "$root/web" "$root/tests/browser" "$root/tests/sip/node"; do
     stamp="$dir/node_modules/.installed-package-lock.json"
     if ! cmp -s "$dir/package-lock.json" "$stamp"; then
       echo "install-deps: npm ci in ${dir#"$root"/}/"
