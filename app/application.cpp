@@ -76,7 +76,7 @@ application::application(config cfg, net::io_context& ioc)
 
     auto const sink = ws_log_sink();
     auto const bridge = std::make_shared<transport_bridge>(*this);
-    if (cfg_.sip.enabled && !cfg_.sip.tcp.empty()) {
+    if (cfg_.sip.enabled && (!cfg_.sip.udp.empty() || !cfg_.sip.tcp.empty())) {
         // RFC 7118: SIP over WebSocket, sub-protocol "sip" on the WebSocket path, text or binary,
         // fragments reassembled; SIP authenticates with digest, not with a token.
         sip_websocket_ = std::make_shared<sip_websocket_service>(ioc_);
@@ -283,8 +283,9 @@ void application::collect_gauges(std::function<void(gauge_values)> done)
 void application::sip_started(std::uint16_t port)
 {
     if (!sip_websocket_) return;
-    // The flows reach sofia's first TCP listener; a wildcard bind is reached over loopback.
-    auto host = cfg_.sip.tcp.front().address;
+    // sofia binds UDP and TCP from one URL, the first `udp` endpoint else the first `tcp` one
+    // (docs/configuration.md, [sip]); the flows reach its TCP side, a wildcard bind over loopback.
+    auto host = (!cfg_.sip.udp.empty() ? cfg_.sip.udp.front() : cfg_.sip.tcp.front()).address;
     if (host.empty() || host == "0.0.0.0" || host == "*") host = "127.0.0.1";
     if (host == "::") host = "::1";
     boost::system::error_code ec;
