@@ -17,7 +17,9 @@
 //   ack <primitive>                                      (each server request it acknowledged)
 // With --hold yes it keeps a granted floor until a second command line, `release`.
 //   released
-// Exit status: 0 after the floor was granted and released; 2 timeout (nothing, or no answer to
+//   goodbye                                              (the server's Goodbye, acknowledged)
+// Exit status: 0 after the floor was granted and released, or after the server's Goodbye; 2
+// timeout (nothing, or no answer to
 // a request after libre's retransmissions: "no answer to <primitive>"); 3 DTLS failure or
 // fingerprint mismatch; 4 an Error from the server; 5 usage or local failure. Everything is
 // bounded by --deadline-ms (default 20000).
@@ -206,6 +208,15 @@ void on_receive(bfcp_msg const* msg, void* arg)
     // The acknowledgement first, then what the notification leads to (a FloorRelease).
     if (bfcp_reply(c.conn, msg, ack, 0) == 0) line(std::string("ack ") + bfcp_prim_name(ack));
     if (msg->prim == BFCP_FLOOR_REQUEST_STATUS) on_request_status(c, msg, "notification");
+    if (msg->prim == BFCP_GOODBYE) {
+        // The server ends the association (the call was hung up): linger to acknowledge a
+        // retransmitted Goodbye (libre repeats its last reply), then stop.
+        line("goodbye");
+        c.step = "nothing (lingering)";
+        tmr_cancel(&c.start);
+        tmr_start(
+            &c.linger, 500, [](void* a) { finish(*static_cast<client*>(a), 0); }, &c);
+    }
 }
 
 void on_established(bool ok, int err, void* arg)

@@ -219,19 +219,43 @@ server_setup udp_server()
     return s;
 }
 
-/// The client's go command for `a` (floor 1 of conference 4321).
-std::string go(answer const& a, std::string const& fingerprint = {})
-{
-    return "go 127.0.0.1 " + a.port + " " + a.conference + " " + a.user + " 1 " + a.version +
-           (fingerprint.empty() ? "" : " " + fingerprint);
-}
-
 void expect_floor_taken_and_released(std::string const& out)
 {
     EXPECT_NE(out.find("HelloAck"), std::string::npos) << out;
     EXPECT_NE(out.find("FloorRequestStatus Granted"), std::string::npos) << out;
     EXPECT_NE(out.find("released"), std::string::npos) << out;
 }
+
+/// A libre client and the sipp call whose offer named it, on `server`; answer() is what
+/// floorctl's answer said (nullopt if sipp logged none: see log()).
+class negotiated_client {
+public:
+    negotiated_client(running_server const& server, std::string const& scenario,
+                      std::string const& transport = "udp", bool hold = false)
+        : client_(transport, "127.0.0.1", 20000, hold),
+          call_(scenario, server.sip_port(), client_.port(), client_.fingerprint()),
+          answer_(call_.read_answer())
+    {
+    }
+    libre_client& client() { return client_; }
+    sipp_call& call() { return call_; }
+    [[nodiscard]] std::optional<answer> const& answer_values() const { return answer_; }
+    /// The client's go command for the answer: floor 1, the answer's version, and over DTLS
+    /// its fingerprint ("-" in sipp's log for UDP).
+    [[nodiscard]] std::string go_command() const
+    {
+        if (!answer_) return {};
+        auto const& a = *answer_;
+        return "go 127.0.0.1 " + a.port + " " + a.conference + " " + a.user + " 1 " + a.version +
+               (a.fingerprint == "-" ? "" : " " + a.fingerprint);
+    }
+    [[nodiscard]] std::string log() { return call_.log(); }
+
+private:
+    libre_client client_;
+    sipp_call call_;
+    std::optional<answer> answer_;
+};
 
 class LibreFieldOffer : public ::testing::TestWithParam<char const*> {};
 
@@ -242,18 +266,16 @@ TEST_P(LibreFieldOffer, LibreClientAtTheOfferedPortGetsAndReleasesTheFloor)
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
     running_server server("floorctl-interop-udp", udp_server());
     ASSERT_TRUE(server.ready()) << server.log();
-    libre_client room("udp");
-    ASSERT_NE(room.port(), 0);
+    negotiated_client room(server, GetParam());
+    ASSERT_NE(room.client().port(), 0);
+    ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
+    EXPECT_EQ(room.answer_values()->conference, "4321");
+    EXPECT_EQ(room.answer_values()->version,
+              std::string(GetParam()).find("poly") != std::string::npos ? "1" : "2");
 
-    sipp_call call(GetParam(), server.sip_port(), room.port());
-    auto const a = call.read_answer();
-    ASSERT_TRUE(a) << call.log() << server.log();
-    EXPECT_EQ(a->conference, "4321");
-
-    auto const status = room.run(go(*a));
-    EXPECT_EQ(status, 0) << room.output() << server.log();
-    expect_floor_taken_and_released(room.output());
-    EXPECT_EQ(call.hang_up(), 0) << call.log();
+    EXPECT_EQ(room.client().run(room.go_command()), 0) << room.client().output() << server.log();
+    expect_floor_taken_and_released(room.client().output());
+    EXPECT_EQ(room.call().hang_up(), 0) << room.log();
 }
 
 INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreFieldOffer,
@@ -270,19 +292,15 @@ TEST(LibreDtlsInterop, LibreClientWithTheOfferedCertificateGetsAndReleasesTheFlo
     setup.after_sip = "[bfcp]\ndtls = [\"127.0.0.1:0\"]\n";
     running_server server("floorctl-interop-dtls", setup);
     ASSERT_TRUE(server.ready()) << server.log();
-    libre_client room("dtls");
-    ASSERT_NE(room.port(), 0);
-    ASSERT_FALSE(room.fingerprint().empty());
+    negotiated_client room(server, "interop_udp_tls_bfcp.xml", "dtls");
+    ASSERT_FALSE(room.client().fingerprint().empty());
+    ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
 
-    sipp_call call("interop_udp_tls_bfcp.xml", server.sip_port(), room.port(), room.fingerprint());
-    auto const a = call.read_answer();
-    ASSERT_TRUE(a) << call.log() << server.log();
-
-    auto const status = room.run(go(*a, a->fingerprint));
-    EXPECT_EQ(status, 0) << room.output() << server.log();
-    EXPECT_NE(room.output().find("server fingerprint matches"), std::string::npos) << room.output();
-    expect_floor_taken_and_released(room.output());
-    EXPECT_EQ(call.hang_up(), 0) << call.log();
+    auto& out = room.client().output();
+    EXPECT_EQ(room.client().run(room.go_command()), 0) << out << server.log();
+    EXPECT_NE(out.find("server fingerprint matches"), std::string::npos) << out;
+    expect_floor_taken_and_released(out);
+    EXPECT_EQ(room.call().hang_up(), 0) << room.log();
 }
 
 // A libre client at 127.0.0.2, an address no offer named, that knows everything the answer
@@ -293,22 +311,18 @@ TEST(LibreUdpInterop, LibreClientAtAnAddressNoOfferNamedGetsNoAnswer)
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
     running_server server("floorctl-interop-stranger", udp_server());
     ASSERT_TRUE(server.ready()) << server.log();
-    libre_client room("udp");
+    negotiated_client room(server, "interop_udp_bfcp_cisco.xml");
+    ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
     libre_client stranger("udp", "127.0.0.2", 3000);
-    ASSERT_NE(room.port(), 0);
     ASSERT_NE(stranger.port(), 0);
 
-    sipp_call call("interop_udp_bfcp_cisco.xml", server.sip_port(), room.port());
-    auto const a = call.read_answer();
-    ASSERT_TRUE(a) << call.log() << server.log();
-
-    EXPECT_EQ(stranger.run(go(*a)), 2) << stranger.output();
+    EXPECT_EQ(stranger.run(room.go_command()), 2) << stranger.output();
     EXPECT_NE(stranger.output().find("timeout: HelloAck"), std::string::npos) << stranger.output();
     EXPECT_EQ(stranger.output().find("\nHelloAck\n"), std::string::npos) << stranger.output();
 
-    EXPECT_EQ(room.run(go(*a)), 0) << room.output() << server.log();
-    expect_floor_taken_and_released(room.output());
-    EXPECT_EQ(call.hang_up(), 0) << call.log();
+    EXPECT_EQ(room.client().run(room.go_command()), 0) << room.client().output() << server.log();
+    expect_floor_taken_and_released(room.client().output());
+    EXPECT_EQ(room.call().hang_up(), 0) << room.log();
 }
 
 // Two libre participants: the second one's request waits behind the first one's grant; when
@@ -320,33 +334,52 @@ TEST(LibreUdpInterop, QueuedLibreClientGetsTheGrantNotificationAndAcknowledgesIt
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
     running_server server("floorctl-interop-queue", udp_server());
     ASSERT_TRUE(server.ready()) << server.log();
-    libre_client first("udp", "127.0.0.1", 20000, true);
-    libre_client second("udp");
-    ASSERT_NE(first.port(), 0);
-    ASSERT_NE(second.port(), 0);
-    sipp_call first_call("interop_udp_bfcp_cisco.xml", server.sip_port(), first.port());
-    auto const a1 = first_call.read_answer();
-    ASSERT_TRUE(a1) << first_call.log() << server.log();
-    sipp_call second_call("interop_udp_bfcp_cisco.xml", server.sip_port(), second.port());
-    auto const a2 = second_call.read_answer();
-    ASSERT_TRUE(a2) << second_call.log() << server.log();
-    ASSERT_NE(a1->user, a2->user);
+    negotiated_client first(server, "interop_udp_bfcp_cisco.xml", "udp", true);
+    ASSERT_TRUE(first.answer_values()) << first.log() << server.log();
+    negotiated_client second(server, "interop_udp_bfcp_cisco.xml");
+    ASSERT_TRUE(second.answer_values()) << second.log() << server.log();
+    ASSERT_NE(first.answer_values()->user, second.answer_values()->user);
 
-    ASSERT_TRUE(first.send(go(*a1)));
-    ASSERT_TRUE(first.wait_for("^FloorRequestStatus Granted")) << first.printed();
-    ASSERT_TRUE(second.send(go(*a2)));
-    ASSERT_TRUE(second.wait_for("^FloorRequestStatus [Pp]ending response")) << second.printed();
-    ASSERT_TRUE(first.send("release"));
-    EXPECT_EQ(first.finish(), 0) << first.output();
+    ASSERT_TRUE(first.client().send(first.go_command()));
+    ASSERT_TRUE(first.client().wait_for("^FloorRequestStatus Granted")) << first.client().printed();
+    ASSERT_TRUE(second.client().send(second.go_command()));
+    ASSERT_TRUE(second.client().wait_for("^FloorRequestStatus [Pp]ending response"))
+        << second.client().printed();
+    ASSERT_TRUE(first.client().send("release"));
+    EXPECT_EQ(first.client().finish(), 0) << first.client().output();
 
-    EXPECT_EQ(second.finish(), 0) << second.output() << server.log();
-    EXPECT_NE(second.output().find("FloorRequestStatus Granted notification"), std::string::npos)
-        << second.output();
-    EXPECT_NE(second.output().find("ack FloorRequestStatusAck"), std::string::npos)
-        << second.output();
-    EXPECT_NE(second.output().find("released"), std::string::npos) << second.output();
-    EXPECT_EQ(first_call.hang_up(), 0) << first_call.log();
-    EXPECT_EQ(second_call.hang_up(), 0) << second_call.log();
+    auto& out = second.client().output();
+    EXPECT_EQ(second.client().finish(), 0) << out << server.log();
+    EXPECT_NE(out.find("FloorRequestStatus Granted notification"), std::string::npos) << out;
+    EXPECT_NE(out.find("ack FloorRequestStatusAck"), std::string::npos) << out;
+    EXPECT_NE(out.find("released"), std::string::npos) << out;
+    EXPECT_EQ(first.call().hang_up(), 0) << first.log();
+    EXPECT_EQ(second.call().hang_up(), 0) << second.log();
+}
+
+// BYE while the libre client holds the floor: floorctl says Goodbye (a server transaction),
+// libre's application acknowledges it with GoodbyeAck through bfcp_reply, and floorctl forgets
+// the peer on that acknowledgement.
+TEST(LibreUdpInterop, ByeWhileHoldingTheFloorBringsAGoodbyeThatLibreAcknowledges)
+{
+    ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
+    running_server server("floorctl-interop-bye", udp_server());
+    ASSERT_TRUE(server.ready()) << server.log();
+    negotiated_client room(server, "interop_udp_bfcp_cisco.xml", "udp", true);
+    ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
+
+    ASSERT_TRUE(room.client().send(room.go_command()));
+    ASSERT_TRUE(room.client().wait_for("^FloorRequestStatus Granted")) << room.client().printed();
+    EXPECT_EQ(room.call().hang_up(), 0) << room.log();
+
+    auto& out = room.client().output();
+    EXPECT_EQ(room.client().finish(), 0) << out << server.log();
+    EXPECT_NE(out.find("ack GoodbyeAck"), std::string::npos) << out;
+    EXPECT_NE(out.find("goodbye"), std::string::npos) << out;
+    // floorctl took libre's GoodbyeAck as the end of its transaction (no give-up).
+    EXPECT_TRUE(server.wait_for_log("UDP peer closed: closed after the last acknowledgement"))
+        << server.log();
+    EXPECT_EQ(server.log().find("stopped acknowledging"), std::string::npos) << server.log();
 }
 
 } // namespace

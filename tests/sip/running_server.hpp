@@ -68,6 +68,11 @@ public:
     [[nodiscard]] std::uint16_t ws_port() const { return ws_port_; }
     [[nodiscard]] std::uint16_t sip_port() const { return sip_port_; }
     [[nodiscard]] std::string const& log() const { return process_.log(); }
+    /// Reads its output until a line matches `pattern` (at most `timeout_ms`).
+    bool wait_for_log(std::string const& pattern, int timeout_ms = 15000)
+    {
+        return process_.wait_for_line(std::regex(pattern), timeout_ms).has_value();
+    }
 
 private:
     static std::string write(std::filesystem::path const& path, std::string const& text)
