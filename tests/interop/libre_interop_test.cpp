@@ -7,6 +7,7 @@
 // sipp hangs up. A libre client at an address no offer named gets no answer at all.
 // Every wait is bounded: the client's --deadline-ms, sipp's -timeout, bounded polls here.
 
+#include "e2e_support.hpp"
 #include "running_server.hpp"
 #include "support/child_process.hpp"
 
@@ -325,18 +326,33 @@ TEST(LibreUdpInterop, LibreClientAtAnAddressNoOfferNamedGetsNoAnswer)
     EXPECT_EQ(room.call().hang_up(), 0) << room.log();
 }
 
+/// One line of the binary's /metrics (e.g. `name{labels} value`), empty if absent.
+std::string metric(running_server const& server, std::string const& name)
+{
+    auto const [status, body] =
+        e2e::http_request(server.ws_port(), e2e::http::verb::get, "/metrics");
+    if (status != 200) return "HTTP " + std::to_string(status);
+    auto const at = body.find("\n" + name + " ");
+    return at == std::string::npos ? std::string()
+                                   : body.substr(at + 1, body.find('\n', at + 1) - at - 1);
+}
+
+class LibreQueue : public ::testing::TestWithParam<char const*> {};
+
 // Two libre participants: the second one's request waits behind the first one's grant; when
 // the first releases, floorctl sends the second a FloorRequestStatus Granted of its own (a
 // server transaction, retransmitted until acknowledged), which libre's application answers
-// with FloorRequestStatusAck through bfcp_reply. The second then releases.
-TEST(LibreUdpInterop, QueuedLibreClientGetsTheGrantNotificationAndAcknowledgesIt)
+// with FloorRequestStatusAck through bfcp_reply (in the version of the request: 2 after the
+// Cisco offer, 1 after the Poly one). The second then releases. floorctl matched every ack
+// libre sent and gave up on nothing.
+TEST_P(LibreQueue, QueuedLibreClientGetsTheGrantNotificationAndAcknowledgesIt)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
     running_server server("floorctl-interop-queue", udp_server());
     ASSERT_TRUE(server.ready()) << server.log();
-    negotiated_client first(server, "interop_udp_bfcp_cisco.xml", "udp", true);
+    negotiated_client first(server, GetParam(), "udp", true);
     ASSERT_TRUE(first.answer_values()) << first.log() << server.log();
-    negotiated_client second(server, "interop_udp_bfcp_cisco.xml");
+    negotiated_client second(server, GetParam());
     ASSERT_TRUE(second.answer_values()) << second.log() << server.log();
     ASSERT_NE(first.answer_values()->user, second.answer_values()->user);
 
@@ -353,9 +369,19 @@ TEST(LibreUdpInterop, QueuedLibreClientGetsTheGrantNotificationAndAcknowledgesIt
     EXPECT_NE(out.find("FloorRequestStatus Granted notification"), std::string::npos) << out;
     EXPECT_NE(out.find("ack FloorRequestStatusAck"), std::string::npos) << out;
     EXPECT_NE(out.find("released"), std::string::npos) << out;
+    EXPECT_EQ(metric(server, "floorctl_bfcp_datagrams_dropped_total{reason=\"unmatched_ack\"}"),
+              "floorctl_bfcp_datagrams_dropped_total{reason=\"unmatched_ack\"} 0");
+    EXPECT_EQ(metric(server, "floorctl_bfcp_datagrams_dropped_total{reason=\"malformed\"}"),
+              "floorctl_bfcp_datagrams_dropped_total{reason=\"malformed\"} 0");
+    EXPECT_EQ(metric(server, "floorctl_bfcp_transactions_given_up_total"),
+              "floorctl_bfcp_transactions_given_up_total 0");
     EXPECT_EQ(first.call().hang_up(), 0) << first.log();
     EXPECT_EQ(second.call().hang_up(), 0) << second.log();
 }
+
+INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreQueue,
+                         ::testing::Values("interop_udp_bfcp_cisco.xml",
+                                           "interop_udp_bfcp_poly.xml"));
 
 // BYE while the libre client holds the floor: floorctl says Goodbye (a server transaction),
 // libre's application acknowledges it with GoodbyeAck through bfcp_reply, and floorctl forgets
