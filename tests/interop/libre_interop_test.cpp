@@ -258,6 +258,9 @@ private:
     std::optional<answer> answer_;
 };
 
+/// The field-style UDP/BFCP offers: Cisco's (bfcpver 2 1) and Poly's (bfcpver 1).
+constexpr char const* field_offers[] = {"interop_udp_bfcp_cisco.xml", "interop_udp_bfcp_poly.xml"};
+
 class LibreFieldOffer : public ::testing::TestWithParam<char const*> {};
 
 // Cisco-style (bfcpver 2 1, UDP only) and Poly-style (UDP/BFCP with bfcpver 1 next to
@@ -279,9 +282,7 @@ TEST_P(LibreFieldOffer, LibreClientAtTheOfferedPortGetsAndReleasesTheFloor)
     EXPECT_EQ(room.call().hang_up(), 0) << room.log();
 }
 
-INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreFieldOffer,
-                         ::testing::Values("interop_udp_bfcp_cisco.xml",
-                                           "interop_udp_bfcp_poly.xml"));
+INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreFieldOffer, ::testing::ValuesIn(field_offers));
 
 // UDP/TLS/BFCP: libre's DTLS client (its self-signed certificate named in the offer) checks
 // that floorctl's certificate is the answer's a=fingerprint, then takes and releases the floor.
@@ -379,13 +380,11 @@ TEST_P(LibreQueue, QueuedLibreClientGetsTheGrantNotificationAndAcknowledgesIt)
     EXPECT_EQ(second.call().hang_up(), 0) << second.log();
 }
 
-INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreQueue,
-                         ::testing::Values("interop_udp_bfcp_cisco.xml",
-                                           "interop_udp_bfcp_poly.xml"));
+INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreQueue, ::testing::ValuesIn(field_offers));
 
 // BYE while the libre client holds the floor: floorctl says Goodbye (a server transaction),
 // libre's application acknowledges it with GoodbyeAck through bfcp_reply, and floorctl forgets
-// the peer on that acknowledgement.
+// the peer without waiting for its retransmissions to give up.
 TEST(LibreUdpInterop, ByeWhileHoldingTheFloorBringsAGoodbyeThatLibreAcknowledges)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
