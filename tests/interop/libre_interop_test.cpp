@@ -305,6 +305,37 @@ TEST(LibreDtlsInterop, LibreClientWithTheOfferedCertificateGetsAndReleasesTheFlo
     EXPECT_EQ(room.call().hang_up(), 0) << room.log();
 }
 
+// Over DTLS, before the negotiated client: a libre client at 127.0.0.2 (no offer named that
+// address) gets no DTLS answer at all, and one at the negotiated address with a certificate the
+// offer did not name completes the handshake but gets no BFCP answer (floorctl closes it with
+// close_notify). The negotiated client with the offered certificate then gets the floor.
+TEST(LibreDtlsInterop, LibreClientsWithoutTheNegotiatedAddressOrCertificateGetNoAnswer)
+{
+    ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = "[bfcp]\ndtls = [\"127.0.0.1:0\"]\n";
+    running_server server("floorctl-interop-dtls-strangers", setup);
+    ASSERT_TRUE(server.ready()) << server.log();
+    negotiated_client room(server, "interop_udp_tls_bfcp.xml", "dtls");
+    ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
+
+    libre_client stranger("dtls", "127.0.0.2", 3000);
+    EXPECT_EQ(stranger.run(room.go_command()), 2) << stranger.output();
+    EXPECT_NE(stranger.output().find("timeout: the DTLS handshake"), std::string::npos)
+        << stranger.output();
+
+    libre_client impostor("dtls", "127.0.0.1", 3000);
+    ASSERT_NE(impostor.fingerprint(), room.client().fingerprint());
+    EXPECT_EQ(impostor.run(room.go_command()), 2) << impostor.output();
+    EXPECT_NE(impostor.output().find("dtls established"), std::string::npos) << impostor.output();
+    EXPECT_EQ(impostor.output().find("\nHelloAck\n"), std::string::npos) << impostor.output();
+
+    EXPECT_EQ(room.client().run(room.go_command()), 0) << room.client().output() << server.log();
+    expect_floor_taken_and_released(room.client().output());
+    EXPECT_EQ(room.call().hang_up(), 0) << room.log();
+}
+
 // A libre client at 127.0.0.2, an address no offer named, that knows everything the answer
 // said: its Hello gets no answer at all (dropped), while the negotiated client still gets the
 // floor.
