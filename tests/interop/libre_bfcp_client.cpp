@@ -15,14 +15,13 @@
 //   HelloAck
 //   FloorRequestStatus <status> response|notification id <floor request id>
 //   ack <primitive>                                      (each server request it acknowledged)
-// With --hold yes it keeps a granted floor until a second command line, `release`.
 //   released
 //   goodbye                                              (the server's Goodbye, acknowledged)
-// Exit status: 0 after the floor was granted and released, or after the server's Goodbye; 2
-// timeout (nothing, or no answer to
-// a request after libre's retransmissions: "no answer to <primitive>"); 3 DTLS failure or
-// fingerprint mismatch; 4 an Error from the server; 5 usage or local failure. Everything is
-// bounded by --deadline-ms (default 20000).
+// With --hold yes it keeps a granted floor until a second command line, `release`.
+// Exit status: 0 after the floor was granted and released, or after the server's Goodbye;
+// 2 timeout (nothing, or no answer to a request after libre's retransmissions: "no answer to
+// <primitive>"); 3 DTLS failure or fingerprint mismatch; 4 an Error from the server; 5 usage
+// or local failure. Everything is bounded by --deadline-ms (default 20000).
 
 #include "libre_dtls_carrier.hpp"
 
@@ -34,6 +33,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <unistd.h>
 
@@ -61,7 +61,6 @@ struct client {
     std::string step = "the go command";
     bool hold = false; ///< --hold: keep the floor until the release command
     bool granted = false;
-    bool released = false;
     int exit_code = 5;
 };
 
@@ -137,7 +136,6 @@ void on_release_response(int err, bfcp_msg const* msg, void* arg)
     if (!response_ok(c, err, msg, "FloorRelease")) return;
     on_request_status(c, msg, "response");
     line("released");
-    c.released = true;
     c.step = "nothing (lingering)";
     // Stay a moment to acknowledge what the server still sends (its Released notification).
     tmr_start(
