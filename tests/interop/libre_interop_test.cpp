@@ -211,12 +211,13 @@ private:
     std::uint16_t sipp_port_ = 0;
 };
 
-/// floorctl with one UDP/BFCP listener (plain BFCP needs require_tls = false).
-server_setup udp_server()
+/// floorctl with one `transport` ("udp" or "dtls") BFCP listener on 127.0.0.1 port 0 (plain
+/// UDP/BFCP needs require_tls = false; DTLS uses the certificate the binary makes).
+server_setup datagram_server(std::string const& transport)
 {
     server_setup s;
     s.websocket = "require_tls = false\n";
-    s.after_sip = "[bfcp]\nudp = [\"127.0.0.1:0\"]\n";
+    s.after_sip = "[bfcp]\n" + transport + " = [\"127.0.0.1:0\"]\n";
     return s;
 }
 
@@ -268,7 +269,7 @@ class LibreFieldOffer : public ::testing::TestWithParam<char const*> {};
 TEST_P(LibreFieldOffer, LibreClientAtTheOfferedPortGetsAndReleasesTheFloor)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
-    running_server server("floorctl-interop-udp", udp_server());
+    running_server server("floorctl-interop-udp", datagram_server("udp"));
     ASSERT_TRUE(server.ready()) << server.log();
     negotiated_client room(server, GetParam());
     ASSERT_NE(room.client().port(), 0);
@@ -289,10 +290,7 @@ INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreFieldOffer, ::testing::ValuesIn(fiel
 TEST(LibreDtlsInterop, LibreClientWithTheOfferedCertificateGetsAndReleasesTheFloor)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = "[bfcp]\ndtls = [\"127.0.0.1:0\"]\n";
-    running_server server("floorctl-interop-dtls", setup);
+    running_server server("floorctl-interop-dtls", datagram_server("dtls"));
     ASSERT_TRUE(server.ready()) << server.log();
     negotiated_client room(server, "interop_udp_tls_bfcp.xml", "dtls");
     ASSERT_FALSE(room.client().fingerprint().empty());
@@ -312,10 +310,7 @@ TEST(LibreDtlsInterop, LibreClientWithTheOfferedCertificateGetsAndReleasesTheFlo
 TEST(LibreDtlsInterop, LibreClientsWithoutTheNegotiatedAddressOrCertificateGetNoAnswer)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = "[bfcp]\ndtls = [\"127.0.0.1:0\"]\n";
-    running_server server("floorctl-interop-dtls-strangers", setup);
+    running_server server("floorctl-interop-dtls-strangers", datagram_server("dtls"));
     ASSERT_TRUE(server.ready()) << server.log();
     negotiated_client room(server, "interop_udp_tls_bfcp.xml", "dtls");
     ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
@@ -342,7 +337,7 @@ TEST(LibreDtlsInterop, LibreClientsWithoutTheNegotiatedAddressOrCertificateGetNo
 TEST(LibreUdpInterop, LibreClientAtAnAddressNoOfferNamedGetsNoAnswer)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
-    running_server server("floorctl-interop-stranger", udp_server());
+    running_server server("floorctl-interop-stranger", datagram_server("udp"));
     ASSERT_TRUE(server.ready()) << server.log();
     negotiated_client room(server, "interop_udp_bfcp_cisco.xml");
     ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
@@ -380,7 +375,7 @@ class LibreQueue : public ::testing::TestWithParam<char const*> {};
 TEST_P(LibreQueue, QueuedLibreClientGetsTheGrantNotificationAndAcknowledgesIt)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
-    running_server server("floorctl-interop-queue", udp_server());
+    running_server server("floorctl-interop-queue", datagram_server("udp"));
     ASSERT_TRUE(server.ready()) << server.log();
     negotiated_client first(server, GetParam(), "udp", true);
     ASSERT_TRUE(first.answer_values()) << first.log() << server.log();
@@ -419,7 +414,7 @@ INSTANTIATE_TEST_SUITE_P(CiscoAndPoly, LibreQueue, ::testing::ValuesIn(field_off
 TEST(LibreUdpInterop, ByeWhileHoldingTheFloorBringsAGoodbyeThatLibreAcknowledges)
 {
     ASSERT_TRUE(std::filesystem::exists(FLOORCTL_SIPP)) << "sipp: scripts/install-deps.sh";
-    running_server server("floorctl-interop-bye", udp_server());
+    running_server server("floorctl-interop-bye", datagram_server("udp"));
     ASSERT_TRUE(server.ready()) << server.log();
     negotiated_client room(server, "interop_udp_bfcp_cisco.xml", "udp", true);
     ASSERT_TRUE(room.answer_values()) << room.log() << server.log();
