@@ -84,7 +84,7 @@ bool libre_dtls_carrier::on_receive(sa* src, mbuf* mb, void* arg)
     self->got_plaintext_ = false;
     dtls_recv_packet(self->dtls_, src, mb);
     if (!self->got_plaintext_) return true; // handshake, alert, or nothing readable
-    // Hand the plaintext on to the helpers above and the BFCP connection.
+    // Hand the plaintext on to the layers above and the BFCP connection.
     mbuf_rewind(mb);
     (void)mbuf_write_mem(mb, self->plaintext_.data(), self->plaintext_.size());
     mbuf_set_pos(mb, 0);

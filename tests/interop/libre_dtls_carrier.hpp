@@ -4,12 +4,13 @@
 /// BFCP_DTLS answers ENOSYS) inside a libre DTLS client connection on the same UDP socket, so
 /// that libre's own transactions, retransmissions and reply cache run over UDP/TLS/BFCP.
 ///
-/// Two UDP helpers on the socket (libre calls receive helpers lowest layer first and send
-/// helpers highest layer first): libre's DTLS socket, and below it this carrier. Receiving, the
-/// carrier hands every DTLS record to the DTLS socket and, when that yields application data,
-/// replaces the datagram with the plaintext, which then reaches the BFCP connection. Sending,
-/// a datagram that is not a DTLS record (RFC 7983: BFCP version 2 starts at octet 0x40) is
-/// written into the DTLS connection; DTLS records pass through to the socket.
+/// Two layers on the socket (`udp_register_helper`; libre calls their receive handlers lowest
+/// layer first and their send handlers highest first): libre's DTLS socket, and below it this
+/// carrier. Receiving, the carrier hands every DTLS record to the DTLS socket and, when that
+/// yields application data, replaces the datagram with the plaintext, which then reaches the
+/// BFCP connection. Sending, a datagram that is not a DTLS record (RFC 7983: BFCP version 2
+/// starts at octet 0x40) is written into the DTLS connection; DTLS records pass through to the
+/// socket.
 
 #include <cstdint>
 #include <string>
@@ -31,7 +32,7 @@ public:
     using established_handler = void (*)(bool ok, int err, void* arg);
 
     /// Takes over the datagrams of `bc`'s socket; `tls` holds our certificate. libre errno in
-    /// `err` (0 when both helpers were registered).
+    /// `err` (0 when both layers were registered).
     libre_dtls_carrier(bfcp_conn* bc, tls* context, int& err);
     ~libre_dtls_carrier();
     libre_dtls_carrier(libre_dtls_carrier const&) = delete;
