@@ -12,7 +12,7 @@ packages=(
   libtomlplusplus-dev                      # configuration files (TOML)
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  libre-dev                                # independent BFCP codec for the differential test
+  libre-dev                                # independent BFCP: the differential test, the interop client
   clang-14 libfuzzer-14-dev libclang-rt-14-dev   # libFuzzer targets
   clang-format sip-tester valgrind procps
   chromium fonts-dejavu-core               # the browser tests (tests/browser) drive Debian's Chromium

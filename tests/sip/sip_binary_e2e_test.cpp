@@ -5,8 +5,8 @@
 // Every wait is bounded (socket receive timeouts, poll on the binary's output).
 
 #include "e2e_support.hpp"
+#include "running_server.hpp"
 #include "sipp_runner.hpp"
-#include "support/child_process.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,16 +22,8 @@
 namespace {
 
 using namespace e2e;
-
-/// The binary with `config`; killed (SIGKILL) if still running at the end.
-class server_process : public test_support::child_process {
-public:
-    explicit server_process(std::string const& config)
-        : child_process({FLOORCTL_BINARY, "--config", config})
-    {
-    }
-    std::string const& log() const { return output(); }
-};
+using sip_test::running_server;
+using sip_test::server_setup;
 
 /// A minimal SIP UAC over UDP: just enough for INVITE / ACK / BYE of one dialog.
 class uac {
@@ -113,66 +105,6 @@ private:
     int fd_ = -1;
     std::uint16_t server_port_ = 0, port_ = 0;
     std::string from_, call_id_, to_, remote_target_;
-};
-
-/// What the tests change in the binary's configuration (TOML lines, each ending in a newline).
-struct server_setup {
-    int io_threads = 2;
-    std::string websocket;  ///< more [websocket] keys
-    std::string after_sip;  ///< more [sip] keys, then further tables such as [[sip.user]], [bfcp]
-    std::string conference; ///< more keys of conference 4321
-    std::string floor;      ///< more keys of its floor 1
-};
-
-/// The WebSocket port and SIP over UDP and TCP on 127.0.0.1 port 0, conference 4321 reached
-/// as sip:demo@127.0.0.1 with floor 1, JSON logs; with `s`'s changes.
-std::string config_text(server_setup const& s)
-{
-    return "io_threads = " + std::to_string(s.io_threads) +
-           "\n[websocket]\nlisten = \"127.0.0.1:0\"\npublic_host = \"localhost\"\n" + s.websocket +
-           "[sip]\nudp = [\"127.0.0.1:0\"]\ntcp = [\"127.0.0.1:0\"]\n" + s.after_sip +
-           "[[conference]]\nid = 4321\nsip_uris = [\"sip:demo@127.0.0.1\"]\n" + s.conference +
-           "[[conference.floor]]\nid = 1\n" + s.floor + "[logging]\nformat = \"json\"\n";
-}
-
-/// The binary started with config_text(`setup`) (a temporary file named after `name`, removed
-/// at the end), and the WebSocket and SIP ports it logged (0 when it did not).
-class running_server {
-public:
-    running_server(std::string const& name, server_setup const& setup)
-        : path_(std::filesystem::temp_directory_path() /
-                (name + "-" + std::to_string(::getpid()) + ".conf")),
-          process_(write(path_, config_text(setup)))
-    {
-        ws_port_ = port_in(R"re("msg":"listening".*"port":"(\d+)")re");
-        sip_port_ = port_in(R"re("msg":"SIP listening".*"port":"(\d+)")re");
-    }
-    ~running_server() { std::filesystem::remove(path_); }
-    running_server(running_server const&) = delete;
-    running_server& operator=(running_server const&) = delete;
-
-    /// Both ports were logged.
-    [[nodiscard]] bool ready() const { return ws_port_ != 0 && sip_port_ != 0; }
-    [[nodiscard]] std::uint16_t ws_port() const { return ws_port_; }
-    [[nodiscard]] std::uint16_t sip_port() const { return sip_port_; }
-    [[nodiscard]] std::string const& log() const { return process_.log(); }
-
-private:
-    static std::string write(std::filesystem::path const& path, std::string const& text)
-    {
-        std::ofstream(path) << text;
-        return path.string();
-    }
-    std::uint16_t port_in(char const* line)
-    {
-        auto const port = process_.capture(std::regex(line));
-        return port ? static_cast<std::uint16_t>(std::stoi(*port)) : std::uint16_t{0};
-    }
-
-    std::filesystem::path path_;
-    server_process process_;
-    std::uint16_t ws_port_ = 0;
-    std::uint16_t sip_port_ = 0;
 };
 
 /// The room system's offer: BFCP over WSS, as the active side (RFC 8856, RFC 8124).

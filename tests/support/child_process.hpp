@@ -24,17 +24,24 @@ namespace test_support {
 
 class child_process {
 public:
-    /// Runs `argv[0]` with `argv`. @throws std::runtime_error when it cannot be started.
-    explicit child_process(std::vector<std::string> argv)
+    /// Runs `argv[0]` with `argv`; with `with_input`, its stdin is a pipe fed by write_input()
+    /// (else it inherits ours). @throws std::runtime_error when it cannot be started.
+    explicit child_process(std::vector<std::string> argv, bool with_input = false)
     {
         if (argv.empty()) throw std::runtime_error("child_process: no program");
         int fds[2];
         if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+        int in[2] = {-1, -1};
+        if (with_input && ::pipe(in) != 0) throw std::runtime_error("pipe");
         posix_spawn_file_actions_t fa;
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
         posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
         posix_spawn_file_actions_addclose(&fa, fds[0]);
+        if (with_input) {
+            posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+            posix_spawn_file_actions_addclose(&fa, in[1]);
+        }
         std::vector<char*> args;
         for (auto& a : argv)
             args.push_back(a.data());
@@ -43,8 +50,13 @@ public:
         posix_spawn_file_actions_destroy(&fa);
         ::close(fds[1]);
         out_ = fds[0];
+        if (with_input) {
+            ::close(in[0]);
+            in_ = in[1];
+        }
         if (rc != 0) {
             ::close(out_);
+            if (in_ >= 0) ::close(in_);
             throw std::runtime_error("spawn " + argv[0]);
         }
     }
@@ -57,6 +69,7 @@ public:
             ::waitpid(pid_, &st, 0);
         }
         if (out_ >= 0) ::close(out_);
+        if (in_ >= 0) ::close(in_);
     }
 
     child_process(child_process const&) = delete;
@@ -123,6 +136,13 @@ public:
         return std::nullopt;
     }
 
+    /// Writes `text` to the child's stdin (constructed `with_input`); false if it could not.
+    bool write_input(std::string const& text)
+    {
+        return in_ >= 0 &&
+               ::write(in_, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    }
+
     void signal(int sig)
     {
         ::kill(pid_, sig);
@@ -153,6 +173,7 @@ private:
 
     pid_t pid_ = -1;
     int out_ = -1;
+    int in_ = -1; ///< the child's stdin (write end), when constructed with_input
     bool exited_ = false;
     int status_ = 0;      ///< valid when exited_
     std::string pending_; ///< read but not yet split into lines
