@@ -211,6 +211,14 @@ std::uint16_t application::datagram_port(bool dtls) const noexcept
     return v.empty() ? 0 : v.front()->port();
 }
 
+std::vector<std::uint16_t> application::datagram_ports(bool dtls) const
+{
+    std::vector<std::uint16_t> out;
+    for (auto const& l : dtls ? dtls_listeners_ : udp_listeners_)
+        out.push_back(l->port());
+    return out;
+}
+
 application::~application() = default;
 
 std::optional<conference_id>

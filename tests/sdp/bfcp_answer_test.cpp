@@ -205,6 +205,7 @@ TEST(SdpAnswer, UdpTlsOfferWithActpass)
                                         "c=IN IP4 192.0.2.10\n"
                                         "a=setup:passive\n" // RFC 8842: we are the DTLS server
                                         "a=fingerprint:SHA-256 AA:BB:CC\n" // our certificate
+                                        "a=tls-id:floorctl-tls-id-0001\n"  // RFC 8842 §5.3
                                         "a=floorctrl:s-only\n"
                                         "a=confid:4321\n"
                                         "a=userid:1234\n"
@@ -220,16 +221,85 @@ TEST(SdpAnswer, UdpTlsOfferWithActpass)
                                         "BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2"}));
 }
 
+// RFC 8842 §5.3, §5.5 (RFC 8856 for UDP/TLS/BFCP): the answer carries our tls-id; a re-offer
+// with the peer's same tls-id keeps the association and our tls-id, a changed one asks for a new
+// association, answered with a new tls-id of ours. A malformed or repeated tls-id refuses the
+// line; on other transports a=tls-id is ignored.
+TEST(SdpAnswer, UdpTlsTlsIdKeepsOrRenewsTheAssociation)
+{
+    auto const offer = [](std::string const& tls_id_lines) {
+        return crlf("v=0\no=ep 1 1 IN IP4 203.0.113.6\ns=-\nc=IN IP4 203.0.113.6\nt=0 0\n"
+                    "m=application 50010 UDP/TLS/BFCP *\n"
+                    "a=setup:actpass\n"
+                    "a=fingerprint:SHA-256 01:02:03\n" +
+                    tls_id_lines + "a=floorctrl:c-only\n");
+    };
+    auto p = server_params();
+    auto const first = sdp::answer_offer(offer("a=tls-id:peer-association-one-01\n"), p);
+    ASSERT_TRUE(first) << first.error().reason;
+    EXPECT_EQ(first->sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
+                                             "c=IN IP4 192.0.2.10\n"
+                                             "a=setup:passive\n"
+                                             "a=fingerprint:SHA-256 AA:BB:CC\n"
+                                             "a=tls-id:floorctl-tls-id-0001\n" // ours
+                                             "a=floorctrl:s-only\n"
+                                             "a=confid:4321\n"
+                                             "a=userid:1234\n"
+                                             "a=floorid:1 mstrm:10\n"
+                                             "a=floorid:2 mstrm:11\n"
+                                             "a=bfcpver:1\n"));
+    EXPECT_EQ(first->tls_id, "floorctl-tls-id-0001");
+    EXPECT_EQ(first->peer_tls_id, "peer-association-one-01");
+    EXPECT_EQ(first->connection, sdp::connection_mode::fresh);
+
+    // Re-offer, same peer tls-id: the association and our tls-id stay (a newly drawn one in
+    // the parameters is not used).
+    p.previous = sdp::established{transport::udp_tls, "", first->tls_id, first->peer_tls_id};
+    p.tls_id = "floorctl-tls-id-0002";
+    auto const same = sdp::answer_offer(offer("a=tls-id:peer-association-one-01\n"), p);
+    ASSERT_TRUE(same) << same.error().reason;
+    EXPECT_EQ(same->connection, sdp::connection_mode::existing);
+    EXPECT_EQ(same->tls_id, "floorctl-tls-id-0001");
+    EXPECT_NE(same->sdp.find("a=tls-id:floorctl-tls-id-0001\r\n"), std::string::npos);
+
+    // Re-offer with a new peer tls-id: a new association, answered with our new tls-id.
+    auto const renewed = sdp::answer_offer(offer("a=tls-id:peer-association-two-02\n"), p);
+    ASSERT_TRUE(renewed) << renewed.error().reason;
+    EXPECT_EQ(renewed->connection, sdp::connection_mode::fresh);
+    EXPECT_EQ(renewed->tls_id, "floorctl-tls-id-0002");
+    EXPECT_EQ(renewed->peer_tls_id, "peer-association-two-02");
+    EXPECT_NE(renewed->sdp.find("a=tls-id:floorctl-tls-id-0002\r\n"), std::string::npos);
+
+    // Malformed or repeated: the line is refused.
+    for (auto const* bad :
+         {"a=tls-id:short\n", "a=tls-id:has space in the middle 0000\n",
+          "a=tls-id:peer-association-one-01\na=tls-id:peer-association-one-01\n"}) {
+        auto const r = sdp::answer_offer(offer(bad), server_params());
+        ASSERT_FALSE(r) << bad;
+        EXPECT_EQ(r.error().code, error::bad_bfcp_attribute) << bad;
+    }
+    // Our tls-id is required when UDP/TLS is enabled.
+    auto no_id = server_params();
+    no_id.tls_id = "too-short";
+    auto const r = sdp::answer_offer(offer(""), no_id);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, error::bad_answer_params);
+    EXPECT_TRUE(sdp::is_tls_id(std::string(255, 'a')));
+    EXPECT_FALSE(sdp::is_tls_id(std::string(256, 'a')));
+    EXPECT_TRUE(sdp::is_tls_id("AZaz09+/-_AZaz09+/-_"));
+}
+
 // Session-level fingerprint (RFC 8122 §5), lower-case hex, IPv6 c=, setup:active, no bfcpver.
 TEST(SdpAnswer, UdpTlsOfferWithSessionFingerprintOverIpv6)
 {
     auto p = server_params();
-    p.dtls = {"2001:db8::10", 5073};
+    p.dtls = {{"2001:db8::10", 5073}};
     auto const a = answer_file("udp_tls_bfcp_ipv6.sdp", p);
     EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
                                         "c=IN IP6 2001:db8::10\n"
                                         "a=setup:passive\n" // active -> passive
                                         "a=fingerprint:SHA-256 AA:BB:CC\n"
+                                        "a=tls-id:floorctl-tls-id-0001\n"
                                         "a=floorctrl:s-only\n"
                                         "a=confid:4321\n"
                                         "a=userid:1234\n"
@@ -313,17 +383,74 @@ TEST(SdpAnswer, PeerAddressAndPort)
     }
 }
 
+// docs/sdp.md, "Address family": a datagram peer sends from its c= address, so the answer names
+// the listener of that family (IPv6: c=IN IP6 and that listener's port), and refuses the line
+// (port 0, with the reason) when no listener of the family is configured.
+TEST(SdpAnswer, DatagramAnswerNamesTheListenerOfTheOffersFamily)
+{
+    auto const offer = [](char const* c, char const* proto) {
+        return crlf(std::string("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\n"
+                                "m=application 6000 ") +
+                    proto + " *\n" + c +
+                    "a=fingerprint:SHA-256 4A:AD\na=setup:active\na=floorctrl:c-only\n");
+    };
+    auto const ipv6 =
+        sdp::answer_offer(offer("c=IN IP6 2001:db8::99\n", "UDP/BFCP"), server_params());
+    ASSERT_TRUE(ipv6) << ipv6.error().reason;
+    EXPECT_EQ(ipv6->sdp, crlf(answer_head + "m=application 5074 UDP/BFCP *\n" // the IPv6 one
+                                            "c=IN IP6 2001:db8::10\n"
+                                            "a=floorctrl:s-only\n"
+                                            "a=confid:4321\n"
+                                            "a=userid:1234\n"
+                                            "a=floorid:1 mstrm:10\n"
+                                            "a=floorid:2 mstrm:11\n"
+                                            "a=bfcpver:1\n"));
+
+    auto const ipv4 =
+        sdp::answer_offer(offer("c=IN IP4 192.0.2.99\n", "UDP/BFCP"), server_params());
+    ASSERT_TRUE(ipv4) << ipv4.error().reason;
+    EXPECT_NE(ipv4->sdp.find("m=application 5072 UDP/BFCP *\r\nc=IN IP4 192.0.2.10\r\n"),
+              std::string::npos)
+        << ipv4->sdp;
+
+    // No c= at all: the first listener (the caller binds the SIP source address).
+    auto const none = sdp::answer_offer(offer("", "UDP/BFCP"), server_params());
+    ASSERT_TRUE(none) << none.error().reason;
+    EXPECT_NE(none->sdp.find("m=application 5072 UDP/BFCP *\r\n"), std::string::npos);
+
+    // DTLS has only an IPv4 listener here: an IPv6 offer is refused, the IPv4 one answered.
+    auto const dtls_v6 =
+        sdp::answer_offer(offer("c=IN IP6 2001:db8::99\n", "UDP/TLS/BFCP"), server_params());
+    ASSERT_FALSE(dtls_v6);
+    EXPECT_EQ(dtls_v6.error().code, error::unsupported_transport);
+    EXPECT_EQ(dtls_v6.error().reason,
+              "no usable BFCP stream: m-line 1 (UDP/TLS/BFCP): no listener for an IPv6 peer "
+              "(the offer's c= is IN IP6)");
+    EXPECT_TRUE(sdp::answer_offer(offer("c=IN IP4 192.0.2.99\n", "UDP/TLS/BFCP"), server_params()));
+
+    // With another usable line the refused one is answered with port 0 and keeps its reason.
+    auto p = server_params();
+    p.udp = {{"2001:db8::10", 5074}}; // IPv6 only
+    p.transports = {transport::udp, transport::tcp};
+    auto const both = answer_file("udp_and_tcp_bfcp.sdp", p); // IPv4 offer
+    EXPECT_EQ(both.kind, transport::tcp);
+    EXPECT_NE(both.sdp.find("m=application 0 UDP/BFCP *\r\n"), std::string::npos);
+    ASSERT_TRUE(both.bfcp_lines[0].reason);
+    EXPECT_EQ(both.bfcp_lines[0].reason->reason,
+              "m-line 2 (UDP/BFCP): no listener for an IPv4 peer (the offer's c= is IN IP4)");
+}
+
 // Re-offers on UDP: a datagram transport has no connection to renew, whatever a=connection says
 // (Cisco writes connection:new on UDP): the same transport keeps the participant's binding.
 TEST(SdpAnswer, UdpReofferKeepsTheBinding)
 {
     auto p = server_params();
-    p.previous = sdp::established{transport::udp, ""};
+    p.previous = sdp::established{transport::udp, "", {}, {}};
     auto const kept = answer_file("cisco_udp_bfcp.sdp", p);
     EXPECT_EQ(kept.connection, sdp::connection_mode::existing);
     EXPECT_EQ(kept.sdp.find("a=connection"), std::string::npos);
 
-    p.previous = sdp::established{transport::tcp, ""};
+    p.previous = sdp::established{transport::tcp, "", {}, {}};
     auto const moved = answer_file("cisco_udp_bfcp.sdp", p);
     EXPECT_EQ(moved.connection, sdp::connection_mode::fresh);
 }
@@ -432,7 +559,7 @@ TEST(SdpAnswer, ReInviteConnectionDecision)
 {
     auto p = server_params();
     p.session_version = 2;
-    p.previous = sdp::established{transport::wss, "old-token-1"};
+    p.previous = sdp::established{transport::wss, "old-token-1", {}, {}};
     auto const kept = answer_file("reinvite_existing.sdp", p);
     EXPECT_EQ(kept.connection, sdp::connection_mode::existing);
     EXPECT_EQ(kept.token, "old-token-1");
@@ -441,7 +568,7 @@ TEST(SdpAnswer, ReInviteConnectionDecision)
               std::string::npos);
     EXPECT_NE(kept.sdp.find("o=floorctl 1000 2 IN IP4"), std::string::npos);
 
-    p.previous = sdp::established{transport::ws, "old-token-1"}; // transport changed
+    p.previous = sdp::established{transport::ws, "old-token-1", {}, {}}; // transport changed
     auto const changed = answer_file("reinvite_existing.sdp", p);
     EXPECT_EQ(changed.connection, sdp::connection_mode::fresh);
     EXPECT_EQ(changed.token, "tok-3170449312");
@@ -452,7 +579,7 @@ TEST(SdpAnswer, ReInviteConnectionDecision)
     EXPECT_EQ(none.connection, sdp::connection_mode::fresh);
     EXPECT_EQ(none.token, "tok-3170449312");
 
-    p.previous = sdp::established{transport::wss, "old-token-1"}; // offer asks for new
+    p.previous = sdp::established{transport::wss, "old-token-1", {}, {}}; // offer asks for new
     auto const renewed = answer_file("rfc8857_browser_offer.sdp", p);
     EXPECT_EQ(renewed.connection, sdp::connection_mode::fresh);
     EXPECT_EQ(renewed.token, "tok-3170449312");
@@ -712,14 +839,15 @@ TEST(SdpAnswerParams, UnusableParametersAreRefused)
         {"token with ampersand", [](sdp::answer_params& p) { p.token = "a&b"; }},
         {"previous token bad",
          [](sdp::answer_params& p) {
-             p.previous = sdp::established{transport::wss, "x?y"};
+             p.previous = sdp::established{transport::wss, "x?y", {}, {}};
          }},
         {"no transport", [](sdp::answer_params& p) { p.transports.clear(); }},
         {"tcp/dtls enabled", [](sdp::answer_params& p) { p.transports = {transport::tcp_dtls}; }},
         {"tcp port 0", [](sdp::answer_params& p) { p.tcp.port = 0; }},
-        {"udp port 0", [](sdp::answer_params& p) { p.udp.port = 0; }},
-        {"dtls port 0", [](sdp::answer_params& p) { p.dtls.port = 0; }},
-        {"udp address with space", [](sdp::answer_params& p) { p.udp.address = "a b"; }},
+        {"udp port 0", [](sdp::answer_params& p) { p.udp[0].port = 0; }},
+        {"dtls port 0", [](sdp::answer_params& p) { p.dtls[0].port = 0; }},
+        {"udp address with space", [](sdp::answer_params& p) { p.udp[0].address = "a b"; }},
+        {"no udp listener", [](sdp::answer_params& p) { p.udp.clear(); }},
         {"dtls without fingerprint", [](sdp::answer_params& p) { p.tls_fingerprint.clear(); }},
         {"fingerprint without hash", [](sdp::answer_params& p) { p.tls_fingerprint = "AA:BB"; }},
         {"fingerprint bad hex", [](sdp::answer_params& p) { p.tls_fingerprint = "SHA-256 AA:BG"; }},

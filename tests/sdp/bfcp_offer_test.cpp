@@ -97,6 +97,9 @@ TEST(SdpOffer, UdpPreferredOffer)
     ASSERT_TRUE(r) << r.error().reason;
     EXPECT_EQ(r->kind, transport::udp);
     EXPECT_EQ(r->bfcp_version, 1u);
+    EXPECT_EQ(r->peer_address, "192.0.2.44"); // session c=: the peer's binding
+    EXPECT_EQ(r->peer_port, 7000);
+    EXPECT_TRUE(r->peer_fingerprints.empty());
 }
 
 // UDP/TLS/BFCP offer: setup:passive (we are the DTLS server) and our fingerprint; the answer
@@ -109,6 +112,7 @@ TEST(SdpOffer, UdpTlsOfferAndItsAnswer)
     ASSERT_TRUE(o) << o.error().reason;
     EXPECT_NE(o->sdp.find("m=application 5073 UDP/TLS/BFCP *\r\nc=IN IP4 192.0.2.10\r\n"
                           "a=setup:passive\r\na=fingerprint:SHA-256 AA:BB:CC\r\n"
+                          "a=tls-id:floorctl-tls-id-0001\r\n" // RFC 8842 §5.2
                           "a=floorctrl:s-only\r\n"),
               std::string::npos)
         << o->sdp;
@@ -121,9 +125,14 @@ TEST(SdpOffer, UdpTlsOfferAndItsAnswer)
             .value();
     };
     auto const good = sdp::check_answer(*o, answer("a=setup:active\na=fingerprint:SHA-256 "
-                                                   "01:02\na=bfcpver:2 1\n"));
+                                                   "01:02\na=tls-id:answerer-tls-id-000001\n"
+                                                   "a=bfcpver:2 1\n"));
     ASSERT_TRUE(good) << good.error().reason;
     EXPECT_EQ(good->bfcp_version, 2u);
+    EXPECT_EQ(good->peer_address, "192.0.2.44");
+    EXPECT_EQ(good->peer_port, 7000);
+    EXPECT_EQ(good->peer_fingerprints, std::vector<std::string>{"SHA-256 01:02"});
+    EXPECT_EQ(good->peer_tls_id, "answerer-tls-id-000001");
     auto const no_fingerprint = sdp::check_answer(*o, answer("a=setup:active\n"));
     ASSERT_FALSE(no_fingerprint);
     EXPECT_EQ(no_fingerprint.error().reason,

@@ -31,7 +31,7 @@ inline std::string crlf(std::string_view text)
 }
 
 /// The server used throughout: a public host name, wss on 443, ws on 8080, TCP 5070, TLS 5071,
-/// UDP 5072, DTLS 5073, and a (short, well-formed) certificate fingerprint.
+/// UDP 5072 (IPv6: 5074), DTLS 5073, and a (short, well-formed) certificate fingerprint.
 inline sdp::answer_params server_params()
 {
     sdp::answer_params p;
@@ -46,10 +46,11 @@ inline sdp::answer_params server_params()
     p.ws = {"bfcp.example.com", 8080, "/bfcp"};
     p.tcp = {"192.0.2.10", 5070};
     p.tls = {"192.0.2.10", 5071};
-    p.udp = {"192.0.2.10", 5072};
-    p.dtls = {"192.0.2.10", 5073};
+    p.udp = {{"192.0.2.10", 5072}, {"2001:db8::10", 5074}};
+    p.dtls = {{"192.0.2.10", 5073}};
     p.tls_fingerprint = "SHA-256 AA:BB:CC";
     p.token = "tok-3170449312";
+    p.tls_id = "floorctl-tls-id-0001"; // RFC 8842 §4: 20 characters at least
     return p;
 }
 
