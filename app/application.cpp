@@ -113,6 +113,9 @@ application::application(config cfg, net::io_context& ioc)
         d.admission = admission_;
         d.max_messages_per_second = cfg_.limits.messages_per_second;
         d.handshake_timeout = cfg_.timeouts.handshake;
+        d.idle_timeout = cfg_.bfcp.datagram_idle_timeout;
+        d.max_send_queue_bytes = cfg_.bfcp.datagram_send_queue_bytes;
+        d.max_send_queue_datagrams = cfg_.bfcp.datagram_send_queue_datagrams;
         auto l = ws::datagram_listener::create(ioc_, std::move(d), datagrams, sink);
         datagrams->attach(l);
         all.push_back(datagrams);
