@@ -23,9 +23,14 @@ bytes with_r(bytes m)
 TEST(UnreliableDefaults, AreRfc8855Timers)
 {
     ur::options const o;
-    EXPECT_EQ(o.t1, std::chrono::milliseconds{500});            // §8.3.3 T1
-    EXPECT_EQ(o.reply_lifetime, std::chrono::seconds{10});      // §8.3.3 T2
-    EXPECT_EQ(o.max_transmissions, 4u);                         // §8.3.1: three retransmissions
+    EXPECT_EQ(o.t1, std::chrono::milliseconds{500});       // §8.3.3 T1
+    EXPECT_EQ(o.reply_lifetime, std::chrono::seconds{10}); // §8.3.3 T2
+    EXPECT_EQ(o.max_transmissions, 4u);                    // §8.3.1: three retransmissions
+    // §8.3.3 defines T2 as (T1 * 2^4) * 1.25: a requester's whole retransmission schedule
+    // (transmissions at 0, T1, 3·T1, 7·T1, given up at 15·T1) ends inside it, so a response is
+    // cached for as long as its request can be retransmitted.
+    EXPECT_EQ(o.reply_lifetime, o.t1 * 16 * 5 / 4);
+    EXPECT_LT(o.t1 * ((1u << o.max_transmissions) - 1), o.reply_lifetime);
     EXPECT_LE(o.max_datagram + 8 + 40 + 29, std::size_t{1280}); // UDP, IPv6, DTLS overhead
 }
 
