@@ -148,6 +148,13 @@ public:
     /// Octets held by incomplete fragment sets (never above options::max_reassembly_octets).
     [[nodiscard]] std::size_t reassembly_octets() const noexcept;
 
+    /// Requests remembered by the reply cache, answered or not (never above
+    /// options::max_cached_replies).
+    [[nodiscard]] std::size_t cached_replies() const noexcept;
+
+    /// Octets of cached responses (above options::max_cached_reply_octets only while the newest
+    /// response alone is larger).
+    [[nodiscard]] std::size_t cached_reply_octets() const noexcept;
 
     /// True once peer_lost was reported; later server-initiated messages are dropped.
     [[nodiscard]] bool lost() const noexcept;
