@@ -16,6 +16,8 @@ using sdp::error;
 using sdp::transport;
 using sdp_test::crlf;
 using sdp_test::read_data;
+using sdp_test::server_floors;
+using sdp_test::server_head;
 using sdp_test::server_params;
 
 sdp::answer answer_file(std::string_view name, sdp::answer_params const& p = server_params())
@@ -25,19 +27,12 @@ sdp::answer answer_file(std::string_view name, sdp::answer_params const& p = ser
     return r ? *r : sdp::answer{};
 }
 
-// The session part every answer starts with (o= from answer_params, c= our host name).
-std::string const answer_head = "v=0\n"
-                                "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                                "s=-\n"
-                                "c=IN IP4 bfcp.example.com\n"
-                                "t=0 0\n";
-
 // RFC 8857 §7.2: the browser offers TCP/WSS/BFCP with setup:active on the discard port; the
 // server answers setup:passive with a websocket-uri, s-only, confid/userid/floorid.
 TEST(SdpAnswer, Rfc8857BrowserOffer)
 {
     auto const a = answer_file("rfc8857_browser_offer.sdp");
-    EXPECT_EQ(a.sdp, crlf(answer_head +
+    EXPECT_EQ(a.sdp, crlf(server_head +
                           "m=application 443 TCP/WSS/BFCP *\n" // RFC 4145: the port we listen on
                           "a=setup:passive\n"                  // RFC 8124 §4.6: server is passive
                           "a=connection:new\n"
@@ -85,7 +80,7 @@ TEST(SdpAnswer, Rfc8856TlsOfferWithFingerprint)
     auto p = server_params();
     p.tls_fingerprint = "SHA-256 AA:BB:CC";
     auto const a = answer_file("rfc8856_tls_offer.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5071 TCP/TLS/BFCP *\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=application 5071 TCP/TLS/BFCP *\n"
                                         "c=IN IP4 192.0.2.10\n" // listener differs from o=/c=
                                         "a=setup:passive\n"     // actpass -> passive
                                         "a=connection:new\n"
@@ -113,7 +108,7 @@ TEST(SdpAnswer, PolyTwoBfcpLines)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("poly_two_bfcp_lines.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 9 0 8 101\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=audio 0 RTP/AVP 9 0 8 101\n"
                                         "m=video 0 RTP/AVP 109 34\n"
                                         "m=application 0 UDP/BFCP *\n"
                                         "m=application 5070 TCP/BFCP *\n"
@@ -146,7 +141,7 @@ TEST(SdpAnswer, CiscoUdpOffer)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("cisco_udp_bfcp.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 101 9 0 8\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=audio 0 RTP/AVP 101 9 0 8\n"
                                         "m=video 0 RTP/AVP 97\n"
                                         "m=application 5072 UDP/BFCP *\n" // our UDP listener
                                         "c=IN IP4 192.0.2.10\n" // listener differs from o=/c=
@@ -201,7 +196,7 @@ TEST(SdpAnswer, UdpTlsOfferWithActpass)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("udp_tls_bfcp_offer.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=application 5073 UDP/TLS/BFCP *\n"
                                         "c=IN IP4 192.0.2.10\n"
                                         "a=setup:passive\n" // RFC 8842: we are the DTLS server
                                         "a=fingerprint:SHA-256 AA:BB:CC\n" // our certificate
@@ -237,17 +232,13 @@ TEST(SdpAnswer, UdpTlsTlsIdKeepsOrRenewsTheAssociation)
     auto p = server_params();
     auto const first = sdp::answer_offer(offer("a=tls-id:peer-association-one-01\n"), p);
     ASSERT_TRUE(first) << first.error().reason;
-    EXPECT_EQ(first->sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
-                                             "c=IN IP4 192.0.2.10\n"
-                                             "a=setup:passive\n"
-                                             "a=fingerprint:SHA-256 AA:BB:CC\n"
-                                             "a=tls-id:floorctl-tls-id-0001\n" // ours
-                                             "a=floorctrl:s-only\n"
-                                             "a=confid:4321\n"
-                                             "a=userid:1234\n"
-                                             "a=floorid:1 mstrm:10\n"
-                                             "a=floorid:2 mstrm:11\n"
-                                             "a=bfcpver:1\n"));
+    EXPECT_EQ(first->sdp, crlf(server_head +
+                               "m=application 5073 UDP/TLS/BFCP *\n"
+                               "c=IN IP4 192.0.2.10\n"
+                               "a=setup:passive\n"
+                               "a=fingerprint:SHA-256 AA:BB:CC\n"
+                               "a=tls-id:floorctl-tls-id-0001\n" + // ours
+                               server_floors()));
     EXPECT_EQ(first->tls_id, "floorctl-tls-id-0001");
     EXPECT_EQ(first->peer_tls_id, "peer-association-one-01");
     EXPECT_EQ(first->connection, sdp::connection_mode::fresh);
@@ -295,17 +286,13 @@ TEST(SdpAnswer, UdpTlsOfferWithSessionFingerprintOverIpv6)
     auto p = server_params();
     p.dtls = {{"2001:db8::10", 5073}};
     auto const a = answer_file("udp_tls_bfcp_ipv6.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
-                                        "c=IN IP6 2001:db8::10\n"
-                                        "a=setup:passive\n" // active -> passive
-                                        "a=fingerprint:SHA-256 AA:BB:CC\n"
-                                        "a=tls-id:floorctl-tls-id-0001\n"
-                                        "a=floorctrl:s-only\n"
-                                        "a=confid:4321\n"
-                                        "a=userid:1234\n"
-                                        "a=floorid:1 mstrm:10\n"
-                                        "a=floorid:2 mstrm:11\n"
-                                        "a=bfcpver:1\n"));
+    EXPECT_EQ(a.sdp, crlf(server_head +
+                          "m=application 5073 UDP/TLS/BFCP *\n"
+                          "c=IN IP6 2001:db8::10\n"
+                          "a=setup:passive\n" // active -> passive
+                          "a=fingerprint:SHA-256 AA:BB:CC\n"
+                          "a=tls-id:floorctl-tls-id-0001\n" +
+                          server_floors()));
     EXPECT_EQ(a.bfcp_version, 1u);
     EXPECT_EQ(a.peer_address, "2001:db8::7");
     EXPECT_EQ(a.peer_port, 50020);
@@ -334,17 +321,13 @@ TEST(SdpAnswer, UdpAndTcpOfferFollowsThePreference)
     EXPECT_EQ(udp.media_index, 1u);
     EXPECT_EQ(udp.peer_port, 40010);
     EXPECT_EQ(udp.peer_address, "198.51.100.20");
-    EXPECT_EQ(udp.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 0\n"
-                                          "m=application 5072 UDP/BFCP *\n"
-                                          "c=IN IP4 192.0.2.10\n"
-                                          "a=floorctrl:s-only\n"
-                                          "a=confid:4321\n"
-                                          "a=userid:1234\n"
-                                          "a=floorid:1 mstrm:10\n"
-                                          "a=floorid:2 mstrm:11\n"
-                                          "a=bfcpver:1\n"
-                                          "m=application 0 TCP/BFCP *\n"
-                                          "m=video 0 RTP/AVP 96\n"));
+    EXPECT_EQ(udp.sdp, crlf(server_head +
+                            "m=audio 0 RTP/AVP 0\n"
+                            "m=application 5072 UDP/BFCP *\n"
+                            "c=IN IP4 192.0.2.10\n" +
+                            server_floors() +
+                            "m=application 0 TCP/BFCP *\n"
+                            "m=video 0 RTP/AVP 96\n"));
     EXPECT_TRUE(udp.bfcp_lines[0].accepted);
     EXPECT_FALSE(udp.bfcp_lines[1].reason);
 
@@ -397,14 +380,10 @@ TEST(SdpAnswer, DatagramAnswerNamesTheListenerOfTheOffersFamily)
     auto const ipv6 =
         sdp::answer_offer(offer("c=IN IP6 2001:db8::99\n", "UDP/BFCP"), server_params());
     ASSERT_TRUE(ipv6) << ipv6.error().reason;
-    EXPECT_EQ(ipv6->sdp, crlf(answer_head + "m=application 5074 UDP/BFCP *\n" // the IPv6 one
-                                            "c=IN IP6 2001:db8::10\n"
-                                            "a=floorctrl:s-only\n"
-                                            "a=confid:4321\n"
-                                            "a=userid:1234\n"
-                                            "a=floorid:1 mstrm:10\n"
-                                            "a=floorid:2 mstrm:11\n"
-                                            "a=bfcpver:1\n"));
+    EXPECT_EQ(ipv6->sdp, crlf(server_head +
+                              "m=application 5074 UDP/BFCP *\n" // the IPv6 one
+                              "c=IN IP6 2001:db8::10\n" +
+                              server_floors()));
 
     auto const ipv4 =
         sdp::answer_offer(offer("c=IN IP4 192.0.2.99\n", "UDP/BFCP"), server_params());
@@ -483,17 +462,27 @@ TEST(SdpAnswer, CiscoOfferAttributesAreRead)
 TEST(SdpAnswer, ClientServerRolesWithActpassOverTcp)
 {
     auto const a = answer_file("cs_actpass_tcp.sdp");
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5070 TCP/BFCP *\n"
-                                        "c=IN IP4 192.0.2.10\n"
-                                        "a=setup:passive\n"
-                                        "a=connection:new\n"
-                                        "a=floorctrl:s-only\n"
-                                        "a=confid:4321\n"
-                                        "a=userid:1234\n"
-                                        "a=floorid:1 mstrm:10\n"
-                                        "a=floorid:2 mstrm:11\n"
-                                        "a=bfcpver:1\n"));
+    EXPECT_EQ(a.sdp, crlf(server_head +
+                          "m=application 5070 TCP/BFCP *\n"
+                          "c=IN IP4 192.0.2.10\n"
+                          "a=setup:passive\n"
+                          "a=connection:new\n" +
+                          server_floors()));
     EXPECT_EQ(a.bfcp_version, 1u);
+}
+
+/// The accepted TCP/WSS/BFCP line of a server_params() answer, as Rfc8857BrowserOffer shows it
+/// annotated, with the floor lines `floorids` (each ending in a newline).
+std::string wss_answer_line(std::string_view floorids)
+{
+    return "m=application 443 TCP/WSS/BFCP *\n"
+           "a=setup:passive\n"
+           "a=connection:new\n"
+           "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
+           "a=floorctrl:s-only\n"
+           "a=confid:4321\n"
+           "a=userid:1234\n" +
+           std::string(floorids) + "a=bfcpver:1\n";
 }
 
 // A WebRTC-ish browser offer: BUNDLEd audio/video refused, TCP/WSS/BFCP accepted.
@@ -502,18 +491,10 @@ TEST(SdpAnswer, WebRtcBrowserOffer)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("webrtc_wss_offer.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head +
+    EXPECT_EQ(a.sdp, crlf(server_head +
                           "m=audio 0 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126\n"
-                          "m=video 0 UDP/TLS/RTP/SAVPF 96 97\n"
-                          "m=application 443 TCP/WSS/BFCP *\n"
-                          "a=setup:passive\n"
-                          "a=connection:new\n"
-                          "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
-                          "a=floorctrl:s-only\n"
-                          "a=confid:4321\n"
-                          "a=userid:1234\n"
-                          "a=floorid:1 mstrm:20\n"
-                          "a=bfcpver:1\n"));
+                          "m=video 0 UDP/TLS/RTP/SAVPF 96 97\n" +
+                          wss_answer_line("a=floorid:1 mstrm:20\n"))); // the video's a=label
     EXPECT_EQ(a.floors[0].media_index, std::optional<std::size_t>{1});
 }
 
@@ -524,20 +505,12 @@ TEST(SdpAnswer, PreferenceChoosesAmongSeveralBfcpLines)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{7}, "", "slides"}};
     auto const a = answer_file("av_slides_two_bfcp.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head +
+    EXPECT_EQ(a.sdp, crlf(server_head +
                           "m=audio 0 RTP/AVP 0\n"
                           "m=video 0 RTP/AVP 96\n"
                           "m=video 0 RTP/AVP 96\n"
-                          "m=application 0 TCP/BFCP *\n"
-                          "m=application 443 TCP/WSS/BFCP *\n"
-                          "a=setup:passive\n"
-                          "a=connection:new\n"
-                          "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
-                          "a=floorctrl:s-only\n"
-                          "a=confid:4321\n"
-                          "a=userid:1234\n"
-                          "a=floorid:7 m-stream:2\n"
-                          "a=bfcpver:1\n"));
+                          "m=application 0 TCP/BFCP *\n" +
+                          wss_answer_line("a=floorid:7 m-stream:2\n"))); // the offer's keyword
     ASSERT_EQ(a.bfcp_lines.size(), 2u);
     EXPECT_FALSE(a.bfcp_lines[0].accepted);
     EXPECT_FALSE(a.bfcp_lines[0].reason); // usable, but WSS is preferred

@@ -12,6 +12,8 @@ namespace {
 using sdp::error;
 using sdp::transport;
 using sdp_test::crlf;
+using sdp_test::server_floors;
+using sdp_test::server_head;
 using sdp_test::server_params;
 
 // RFC 8124 §4.6 / RFC 8857 §7: the server's offer is setup:passive with a websocket-uri.
@@ -19,21 +21,12 @@ TEST(SdpOffer, OfferlessInviteGetsWssOffer)
 {
     auto const o = sdp::make_offer(server_params());
     ASSERT_TRUE(o) << o.error().reason;
-    EXPECT_EQ(o->sdp, crlf("v=0\n"
-                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                           "s=-\n"
-                           "c=IN IP4 bfcp.example.com\n"
-                           "t=0 0\n"
+    EXPECT_EQ(o->sdp, crlf(server_head +
                            "m=application 443 TCP/WSS/BFCP *\n"
                            "a=setup:passive\n"
                            "a=connection:new\n"
-                           "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
-                           "a=floorctrl:s-only\n"
-                           "a=confid:4321\n"
-                           "a=userid:1234\n"
-                           "a=floorid:1 mstrm:10\n"
-                           "a=floorid:2 mstrm:11\n"
-                           "a=bfcpver:1\n"));
+                           "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n" +
+                           server_floors()));
     EXPECT_EQ(o->kind, transport::wss);
     EXPECT_EQ(o->media_index, 0u);
     EXPECT_EQ(o->token, "tok-3170449312");
@@ -48,21 +41,12 @@ TEST(SdpOffer, TcpPreferredOfferCarriesListenerAddress)
     p.transports = {transport::tcp};
     auto const o = sdp::make_offer(p);
     ASSERT_TRUE(o) << o.error().reason;
-    EXPECT_EQ(o->sdp, crlf("v=0\n"
-                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                           "s=-\n"
-                           "c=IN IP4 bfcp.example.com\n"
-                           "t=0 0\n"
+    EXPECT_EQ(o->sdp, crlf(server_head +
                            "m=application 5070 TCP/BFCP *\n"
                            "c=IN IP4 192.0.2.10\n"
                            "a=setup:passive\n"
-                           "a=connection:new\n"
-                           "a=floorctrl:s-only\n"
-                           "a=confid:4321\n"
-                           "a=userid:1234\n"
-                           "a=floorid:1 mstrm:10\n"
-                           "a=floorid:2 mstrm:11\n"
-                           "a=bfcpver:1\n"));
+                           "a=connection:new\n" +
+                           server_floors()));
     EXPECT_TRUE(o->token.empty());
 }
 
@@ -74,19 +58,10 @@ TEST(SdpOffer, UdpPreferredOffer)
     p.transports = {transport::udp};
     auto const o = sdp::make_offer(p);
     ASSERT_TRUE(o) << o.error().reason;
-    EXPECT_EQ(o->sdp, crlf("v=0\n"
-                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                           "s=-\n"
-                           "c=IN IP4 bfcp.example.com\n"
-                           "t=0 0\n"
+    EXPECT_EQ(o->sdp, crlf(server_head +
                            "m=application 5072 UDP/BFCP *\n"
-                           "c=IN IP4 192.0.2.10\n"
-                           "a=floorctrl:s-only\n"
-                           "a=confid:4321\n"
-                           "a=userid:1234\n"
-                           "a=floorid:1 mstrm:10\n"
-                           "a=floorid:2 mstrm:11\n"
-                           "a=bfcpver:2 1\n"));
+                           "c=IN IP4 192.0.2.10\n" +
+                           server_floors("2 1")));
     EXPECT_EQ(o->kind, transport::udp);
 
     // The room system's answer: no setup, version 1 only -> we speak 1.
