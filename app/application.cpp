@@ -128,6 +128,9 @@ application::application(config cfg, net::io_context& ioc)
         d.admission = admission_;
         d.max_messages_per_second = cfg_.limits.messages_per_second;
         d.handshake_timeout = cfg_.timeouts.handshake;
+        d.idle_timeout = cfg_.bfcp.datagram_idle_timeout;
+        d.max_send_queue_bytes = cfg_.bfcp.datagram_send_queue_bytes;
+        d.max_send_queue_datagrams = cfg_.bfcp.datagram_send_queue_datagrams;
         auto l = ws::datagram_listener::create(ioc_, std::move(d), datagrams, sink);
         datagrams->attach(l);
         all.push_back(datagrams);
@@ -224,6 +227,14 @@ std::uint16_t application::datagram_port(bool dtls) const noexcept
 {
     auto const& v = dtls ? dtls_listeners_ : udp_listeners_;
     return v.empty() ? 0 : v.front()->port();
+}
+
+std::vector<std::uint16_t> application::datagram_ports(bool dtls) const
+{
+    std::vector<std::uint16_t> out;
+    for (auto const& l : dtls ? dtls_listeners_ : udp_listeners_)
+        out.push_back(l->port());
+    return out;
 }
 
 application::~application() = default;

@@ -160,6 +160,10 @@ public:
     /// SIP answers refuse UDP lines (port 0) while it is 0.
     [[nodiscard]] std::uint16_t datagram_port(bool dtls) const noexcept;
 
+    /// Bound port of every UDP/BFCP (`dtls` false) or UDP/TLS/BFCP listener, in configuration
+    /// order (`[bfcp] udp` / `dtls`).
+    [[nodiscard]] std::vector<std::uint16_t> datagram_ports(bool dtls) const;
+
     /// The SHA-256 fingerprint of the certificate the TLS listeners present ("SHA-256 4A:AD:…",
     /// RFC 8122 §5), written into SDP answers for TCP/TLS/BFCP and UDP/TLS/BFCP.
     [[nodiscard]] std::string const& tls_fingerprint() const noexcept { return tls_fingerprint_; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <random>
 #include <utility>
 
 namespace floorctl::app {
@@ -32,6 +33,23 @@ bool is_sdp(std::string_view content_type)
 bool is_parse_error(sdp::error e) noexcept
 {
     return static_cast<int>(e) <= static_cast<int>(sdp::error::bad_value);
+}
+
+// A fresh a=tls-id (RFC 8842 §4: at least 120 random bits): 24 characters of base64url,
+// 144 bits from the system's random source.
+std::string draw_tls_id()
+{
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::random_device source;
+    std::string out;
+    out.reserve(24);
+    for (int word = 0; word < 4; ++word) {
+        auto v = source(); // 32 random bits each: 6 characters of 6 bits
+        for (int i = 0; i < 6; ++i, v >>= 6)
+            out += alphabet[v & 63u];
+    }
+    return out;
 }
 
 } // namespace
@@ -151,6 +169,11 @@ sdp::answer_params call_controller::params_for(sip::call_id id, call_state& c) c
     p.floors = c.conference_data.floors;
     p.user = c.has_participant ? c.user : placeholder_user;
     p.token = c.has_participant && !c.token.empty() ? c.token : placeholder_token;
+    // A new DTLS association gets a tls-id of its own (RFC 8842 §5.3); a kept one keeps
+    // c.tls_id through answer_params::previous.
+    if (std::find(p.transports.begin(), p.transports.end(), sdp::transport::udp_tls) !=
+        p.transports.end())
+        p.tls_id = draw_tls_id();
     return p;
 }
 
@@ -164,7 +187,16 @@ void call_controller::reject_negotiation(sip::call_id id, sdp::negotiation_error
 {
     if (e.code == sdp::error::bad_answer_params) // our configuration, not the caller's offer
         return reject(id, 500, 399, "floorctl configuration: " + e.reason);
+    if (cfg_.on_declined) cfg_.on_declined(id, e.reason);
     reject(id, 488, warning_code(e.code), e.reason);
+}
+
+void call_controller::note_declined_lines(sip::call_id id, sdp::answer const& a) const
+{
+    if (!cfg_.on_declined) return;
+    for (auto const& l : a.bfcp_lines) {
+        if (l.reason) cfg_.on_declined(id, l.reason->reason);
+    }
 }
 
 void call_controller::on_invite(sip::invite const& inv)
@@ -218,12 +250,14 @@ void call_controller::on_initial_invite(sip::invite const& inv)
         c.user = grant->user;
         c.token = grant->token;
         c.transport = req.transport;
-        auto offer = sdp::make_offer(params_for(inv.call, c));
+        auto const p = params_for(inv.call, c);
+        auto offer = sdp::make_offer(p);
         if (!offer) {
             dir_.revoke(c.conference, c.user);
             ++stats_.revoked;
             return reject_negotiation(inv.call, offer.error());
         }
+        if (offer->kind == sdp::transport::udp_tls) c.tls_id = p.tls_id;
         sip_.respond(inv.call, 200, offer->sdp, 0, {});
         c.pending_offer = std::move(*offer);
         ++stats_.answered;
@@ -254,6 +288,9 @@ void call_controller::on_initial_invite(sip::invite const& inv)
         return reject_negotiation(inv.call, answer.error());
     }
     c.token = answer->token.empty() ? c.token : answer->token;
+    c.tls_id = answer->tls_id;
+    c.peer_tls_id = answer->peer_tls_id;
+    note_declined_lines(inv.call, *answer);
     sip_.respond(inv.call, 200, answer->sdp, 0, {});
     ++stats_.answered;
     calls_.emplace(static_cast<std::uint64_t>(inv.call), std::move(c));
@@ -268,7 +305,8 @@ void call_controller::on_reinvite(sip::invite const& inv, call_state& c)
     }
     if (inv.body.empty()) {
         auto p = params_for(inv.call, c);
-        p.transports = {c.transport}; // offer the connection we have
+        p.transports = {c.transport};               // offer the connection we have
+        if (!c.tls_id.empty()) p.tls_id = c.tls_id; // and its DTLS association (RFC 8842 §5.5)
         auto offer = sdp::make_offer(p);
         if (!offer) {
             sip_.respond(inv.call, 500, std::nullopt, 399, offer.error().reason);
@@ -285,7 +323,7 @@ void call_controller::on_reinvite(sip::invite const& inv, call_state& c)
         return;
     }
     auto p = params_for(inv.call, c);
-    p.previous = sdp::established{c.transport, c.token};
+    p.previous = sdp::established{c.transport, c.token, c.tls_id, c.peer_tls_id};
     p.token = placeholder_token;
     auto dry = sdp::make_answer(*desc, p);
     if (!dry) {
@@ -313,6 +351,12 @@ void call_controller::on_reinvite(sip::invite const& inv, call_state& c)
     }
     c.token = *token;
     c.transport = dry->kind;
+    c.tls_id = answer->tls_id;
+    c.peer_tls_id = answer->peer_tls_id;
+    // A new connection (on UDP/TLS: a new DTLS association) may come from elsewhere and with
+    // another certificate: the re-offer's c= and fingerprints replace the earlier ones.
+    if (c.transport != sdp::transport::ws && c.transport != sdp::transport::wss)
+        dir_.expect_peer(c.conference, c.user, answer->peer_address, answer->peer_fingerprints);
     sip_.respond(inv.call, 200, answer->sdp, 0, {});
     ++stats_.reinvites;
 }
@@ -334,7 +378,16 @@ void call_controller::on_ack(sip::ack const& a)
                              : sdp::negotiation_result<sdp::accepted_answer>(
                                    sdp::negotiation_error{desc.error().code, desc.error().message});
         usable = accepted.has_value();
-        if (usable) c.transport = accepted->kind;
+        if (usable) {
+            c.transport = accepted->kind;
+            c.peer_tls_id = accepted->peer_tls_id;
+            // RFC 8856 §7: the answerer is the active side; its c= names the address it comes
+            // from, its fingerprint the certificate of the DTLS (or TLS) handshake.
+            if (c.has_participant && c.transport != sdp::transport::ws &&
+                c.transport != sdp::transport::wss)
+                dir_.expect_peer(c.conference, c.user, accepted->peer_address,
+                                 accepted->peer_fingerprints);
+        }
     }
     if (!usable) {
         ++stats_.missing_answer;

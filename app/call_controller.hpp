@@ -96,6 +96,15 @@ public:
     renew_token(floorctl::conference_id conf, floorctl::user_id user,
                 floorctl::transport_kind transport) = 0;
 
+    /// The answer in the ACK to our offer (offerless INVITE) was accepted: the participant's
+    /// BFCP peer comes from `address` (the answer's c=; empty: keep what create() announced) and
+    /// presents a certificate matching one of `fingerprints` (UDP/TLS/BFCP, TCP/TLS/BFCP).
+    /// Replaces what create() announced from the SIP source. Called for every transport but
+    /// WebSocket (bound by its token).
+    virtual void expect_peer(floorctl::conference_id conf, floorctl::user_id user,
+                             std::string const& address,
+                             std::vector<std::string> const& fingerprints) = 0;
+
     /// The call ended (BYE, CANCEL, failure, shutdown): revoke the token, send Goodbye and close
     /// the participant's BFCP connection, release its floors. Idempotent.
     virtual void revoke(floorctl::conference_id conf, floorctl::user_id user) = 0;
@@ -140,6 +149,10 @@ struct call_controller_config {
     sdp::answer_params sdp;
     /// Bounds for caller SDP.
     sdp::limits limits;
+    /// Told of every offered BFCP m-line refused with a reason (no listener of the offer's
+    /// address family, transport not enabled, ...), whether another line was answered or the
+    /// whole offer got 488: the app logs it. May be empty.
+    std::function<void(sip::call_id, std::string_view reason)> on_declined;
 };
 
 /// Counters (read on the controller's strand).
@@ -185,6 +198,8 @@ private:
         std::string conference_name;
         sdp::transport transport = sdp::transport::wss;
         std::string token;
+        std::string tls_id;      ///< UDP/TLS/BFCP: our a=tls-id (RFC 8842), kept per association
+        std::string peer_tls_id; ///< UDP/TLS/BFCP: the peer's a=tls-id; empty if it wrote none
         std::uint64_t session_version = 0;
         std::optional<sdp::offer> pending_offer; ///< our offer awaiting the answer in the ACK
     };
@@ -197,6 +212,7 @@ private:
 
     void reject(sip::call_id id, int status, int warning_code = 0, std::string text = {});
     void reject_negotiation(sip::call_id id, sdp::negotiation_error const& e);
+    void note_declined_lines(sip::call_id id, sdp::answer const& a) const;
     [[nodiscard]] std::optional<std::string> conference_for(std::string const& user) const;
     [[nodiscard]] sdp::answer_params params_for(sip::call_id id, call_state& c) const;
 

@@ -593,6 +593,23 @@ public:
         br.endpoints("udp", b.udp);
         br.endpoints("dtls", b.dtls);
         br.integer("datagram_size", b.datagram_size, 256, 65507);
+        br.duration("datagram_idle_timeout", b.datagram_idle_timeout);
+        if (auto const* n = t.get("datagram_idle_timeout");
+            n && b.datagram_idle_timeout.count() == 0) {
+            error_at(n->source(), "bfcp.datagram_idle_timeout: must be greater than 0 (a peer "
+                                  "that went quiet would never be forgotten otherwise)");
+        }
+        br.integer("datagram_send_queue_bytes", b.datagram_send_queue_bytes, 256, 1 << 30);
+        br.integer("datagram_send_queue_datagrams", b.datagram_send_queue_datagrams, 1, 1 << 20);
+        // One datagram of the largest size must fit, or every fragment would be dropped.
+        if (auto const* n = t.get("datagram_send_queue_bytes");
+            n && b.datagram_send_queue_bytes < b.datagram_size) {
+            error_at(
+                n->source(),
+                "bfcp.datagram_send_queue_bytes: " + std::to_string(b.datagram_send_queue_bytes) +
+                    " is smaller than bfcp.datagram_size (" + std::to_string(b.datagram_size) +
+                    "): no datagram could ever be sent");
+        }
         read_transports(br, b.transports);
         // require_tls applies to every BFCP connection (RFC 8855 §9 Error 9), so a plain
         // TCP/BFCP or UDP/BFCP listener would answer every message with Use TLS: refuse the

@@ -152,6 +152,13 @@ struct bfcp_settings {
     /// Largest datagram sent on udp/dtls, BFCP headers included (larger messages go out in
     /// fragments, RFC 8855 §6.2.3): 256..65507 (the largest UDP payload over IPv4).
     std::uint32_t datagram_size = 1200;
+    /// A UDP/DTLS peer from which nothing arrived for this long is forgotten (its floors are
+    /// released as for a closed connection). > 0.
+    std::chrono::milliseconds datagram_idle_timeout{300'000};
+    /// Datagrams waiting for the socket, all peers of one udp/dtls listener together (octets
+    /// and count); beyond either, a datagram to send is dropped. Octets >= datagram_size.
+    std::uint32_t datagram_send_queue_bytes = 4 * 1024 * 1024;
+    std::uint32_t datagram_send_queue_datagrams = 8192;
     /// The transports SIP answers and offers use, most preferred first. Only those with a
     /// listener are used; "wss"/"ws" follow websocket.public_tls.
     std::vector<sdp::transport> transports{sdp::transport::wss, sdp::transport::ws,

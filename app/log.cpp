@@ -167,6 +167,7 @@ ws::log_sink ws_log_sink()
         if (!lg.enabled(level)) return;
         log_context ctx{.conn = f.conn, .conference = f.conference, .user = f.user};
         if (!f.remote.empty()) ctx.extra.emplace_back("remote", std::string(f.remote));
+        if (!f.local.empty()) ctx.extra.emplace_back("local", std::string(f.local));
         lg.write(level, msg, ctx);
     };
 }

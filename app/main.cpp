@@ -8,6 +8,8 @@
 #include "sip_service.hpp"
 #include "version.hpp"
 
+#include <ws/log.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -116,6 +118,16 @@ void print_banner(application const& app, config const& cfg, std::uint16_t sip_p
         std::printf("  get a participant token:\n    curl -sk%s -X POST %s/api/conferences/%s/"
                     "participants -d '{\"display_name\":\"me\"}'\n",
                     key.c_str(), base.c_str(), conf_id.c_str());
+    }
+    // Room systems reach the datagram listeners at the ports SIP answers name: each bound one.
+    for (bool const dtls : {false, true}) {
+        auto const& configured = dtls ? cfg.bfcp.dtls : cfg.bfcp.udp;
+        auto const ports = app.datagram_ports(dtls);
+        for (std::size_t i = 0; i < configured.size() && i < ports.size(); ++i) {
+            std::printf("  %s %s (%s)\n", dtls ? "BFCP DTLS:  " : "BFCP UDP:   ",
+                        ws::remote_text(configured[i].address, ports[i]).c_str(),
+                        dtls ? "UDP/TLS/BFCP" : "UDP/BFCP");
+        }
     }
     if (sip_port != 0) {
         std::printf("  SIP:         port %u (UDP and TCP)\n", static_cast<unsigned>(sip_port));

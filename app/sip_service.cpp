@@ -122,6 +122,14 @@ sip_directory::create(participant_request const& r)
     return participant_grant{res.ticket->user, res.ticket->token};
 }
 
+void sip_directory::expect_peer(conference_id conf, user_id user, std::string const& address,
+                                std::vector<std::string> const& fingerprints)
+{
+    if (!address.empty() && address != "0.0.0.0" && address != "::")
+        app_.expect_connection(conf, user, address);
+    app_.expect_fingerprints(conf, user, fingerprints);
+}
+
 boost::system::result<std::string, refusal> sip_directory::renew_token(conference_id conf,
                                                                        user_id user, transport_kind)
 {
@@ -140,8 +148,8 @@ bound_listeners bound_listeners_of(application const& app)
     return {app.port(),
             app.stream_port(false),
             app.stream_port(true),
-            app.datagram_port(false),
-            app.datagram_port(true),
+            app.datagram_ports(false),
+            app.datagram_ports(true),
             app.tls_fingerprint()};
 }
 
@@ -175,6 +183,18 @@ call_controller_config make_controller_config(config const& cfg, bound_listeners
         slot = {stream_address(configured.front(), c.sdp.address), bound_port};
         return true;
     };
+    // Every bound datagram listener (their address families differ: the answer names the one of
+    // the offer's family, docs/sdp.md "Address family").
+    auto const use_all = [&](std::vector<sdp::listener_endpoint>& slots,
+                             std::vector<endpoint> const& configured,
+                             std::vector<std::uint16_t> const& bound_ports) {
+        slots.clear();
+        for (std::size_t i = 0; i < configured.size() && i < bound_ports.size(); ++i) {
+            if (bound_ports[i] != 0)
+                slots.push_back({stream_address(configured[i], c.sdp.address), bound_ports[i]});
+        }
+        return !slots.empty();
+    };
     c.sdp.transports.clear();
     for (auto const t : cfg.bfcp.transports) {
         bool usable = false;
@@ -192,11 +212,11 @@ call_controller_config make_controller_config(config const& cfg, bound_listeners
             usable = use(c.sdp.tcp, cfg.bfcp.tcp, bound.tcp);
             break;
         case sdp::transport::udp:
-            usable = use(c.sdp.udp, cfg.bfcp.udp, bound.udp);
+            usable = use_all(c.sdp.udp, cfg.bfcp.udp, bound.udp);
             break;
         case sdp::transport::udp_tls:
             // RFC 8842: a DTLS answer names its certificate; without one the line is refused.
-            usable = !bound.fingerprint.empty() && use(c.sdp.dtls, cfg.bfcp.dtls, bound.dtls);
+            usable = !bound.fingerprint.empty() && use_all(c.sdp.dtls, cfg.bfcp.dtls, bound.dtls);
             break;
         case sdp::transport::tcp_dtls:
             break;
@@ -246,6 +266,11 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
     }
     scfg.log = sip_log_sink();
     auto ccfg = make_controller_config(cfg, bound_listeners_of(app));
+    ccfg.on_declined = [](sip::call_id call, std::string_view reason) {
+        log_info("SIP offer line declined",
+                 {.extra = {{"call", std::to_string(static_cast<std::uint64_t>(call))},
+                            {"reason", std::string(reason)}}});
+    };
     agent_ = std::make_unique<sip::agent>(std::move(scfg), [this](sip::event e) {
         if (controller_) controller_->on_event(e);
     });

@@ -30,6 +30,8 @@ public:
     boost::system::result<participant_grant, refusal> create(participant_request const& r) override;
     boost::system::result<std::string, refusal> renew_token(conference_id conf, user_id user,
                                                             transport_kind transport) override;
+    void expect_peer(conference_id conf, user_id user, std::string const& address,
+                     std::vector<std::string> const& fingerprints) override;
     void revoke(conference_id conf, user_id user) override;
 
     /// The identity a caller proved: the `identity` of the [[sip.user]] it authenticated as
@@ -44,12 +46,14 @@ private:
 
 /// What the SDP side needs to know of the running listeners.
 struct bound_listeners {
-    std::uint16_t ws = 0;    ///< the WebSocket port (used when public_port is 0)
-    std::uint16_t tcp = 0;   ///< first TCP/BFCP listener; 0: none
-    std::uint16_t tls = 0;   ///< first TCP/TLS/BFCP listener; 0: none
-    std::uint16_t udp = 0;   ///< first UDP/BFCP listener; 0: none (UDP lines get port 0)
-    std::uint16_t dtls = 0;  ///< first UDP/TLS/BFCP listener; 0: none
-    std::string fingerprint; ///< of the TLS certificate (application::tls_fingerprint())
+    std::uint16_t ws = 0;  ///< the WebSocket port (used when public_port is 0)
+    std::uint16_t tcp = 0; ///< first TCP/BFCP listener; 0: none
+    std::uint16_t tls = 0; ///< first TCP/TLS/BFCP listener; 0: none
+    /// Bound port of each UDP/BFCP listener in `[bfcp] udp` order; empty: none (UDP lines get
+    /// port 0).
+    std::vector<std::uint16_t> udp;
+    std::vector<std::uint16_t> dtls; ///< the same for UDP/TLS/BFCP (`[bfcp] dtls`)
+    std::string fingerprint;         ///< of the TLS certificate (application::tls_fingerprint())
 };
 
 /// The listeners of `app` as bound_listeners.

@@ -42,8 +42,9 @@ sdp::answer_params params()
     p.ws = {"bfcp.example.com", 8080, "/bfcp"};
     p.tcp = {"192.0.2.10", 5070};
     p.tls = {"192.0.2.10", 5071};
-    p.udp = {"192.0.2.10", 5072};
-    p.dtls = {"192.0.2.10", 5073};
+    p.udp = {{"192.0.2.10", 5072}};
+    p.dtls = {{"192.0.2.10", 5073}};
+    p.tls_id = "bench-tls-id-0000000";
     p.tls_fingerprint =
         "SHA-256 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB:3C:D0:25:"
         "9E:51:3D:C3:CD:B2:5C:BD:F5";

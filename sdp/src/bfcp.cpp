@@ -29,6 +29,15 @@ constexpr std::array<proto_name, 7> protos{{
     {transport::tcp_dtls, "TCP/DTLS/BFCP"},
 }};
 
+/// IPv4 or IPv6, as an SDP c= addrtype names it ("IP4", "IP6").
+enum class address_family { ip4, ip6 };
+
+// The family of an IP literal or host name: a ':' makes it IPv6; a host name counts as IPv4.
+address_family family_of(std::string_view address) noexcept
+{
+    return address.find(':') == std::string_view::npos ? address_family::ip4 : address_family::ip6;
+}
+
 bool is_websocket(transport t) noexcept
 {
     return t == transport::ws || t == transport::wss;
@@ -217,19 +226,36 @@ unsigned first_version(std::vector<unsigned> const& common) noexcept
 }
 
 // The offerer's c= address for media `index`: the media-level c=, else the session-level c=.
-std::string connection_address(description const& d, std::size_t index)
+// The c= that applies to m-line `index` (RFC 8866 §5.7): the media-level one, else the
+// session-level one; nullopt when there is neither. Views into `d`.
+std::optional<connection_data> connection_of(description const& d, std::size_t index)
 {
-    auto from = [](std::vector<field> const& fields) -> std::string {
+    auto from = [](std::vector<field> const& fields) -> std::optional<connection_data> {
         for (auto const& f : fields) {
             if (f.type != 'c') continue;
-            if (auto c = parse_connection(f.value)) return std::string(c->address);
+            if (auto c = parse_connection(f.value)) return *c;
         }
-        return {};
+        return std::nullopt;
     };
     if (index < d.media.size()) {
-        if (auto a = from(d.media[index].fields); !a.empty()) return a;
+        if (auto c = from(d.media[index].fields)) return c;
     }
     return from(d.fields);
+}
+
+std::string connection_address(description const& d, std::size_t index)
+{
+    auto const c = connection_of(d, index);
+    return c ? std::string(c->address) : std::string();
+}
+
+// The address family an offer names for m-line `index` (its c= addrtype, RFC 8866 §5.7);
+// nullopt when it has no c=.
+std::optional<address_family> offered_family(description const& d, std::size_t index)
+{
+    auto const c = connection_of(d, index);
+    if (!c) return std::nullopt;
+    return iequals(c->addrtype, "IP6") ? address_family::ip6 : address_family::ip4;
 }
 
 void inspect_attributes(media_description const& md, bfcp_media& m)
@@ -238,7 +264,9 @@ void inspect_attributes(media_description const& md, bfcp_media& m)
         if (!m.problem) m.problem = problem(error::bad_bfcp_attribute, m, what);
     };
     bool seen_setup = false, seen_connection = false, seen_confid = false, seen_userid = false,
-         seen_version = false, seen_uri = false;
+         seen_version = false, seen_uri = false, seen_tls_id = false;
+    // RFC 8842 §4: only DTLS uses a=tls-id; elsewhere a bad one harms nothing.
+    bool const tls_id_applies = m.transport_kind == transport::udp_tls;
     // What does not apply to the transport (a=setup on UDP, a=connection on UDP and DTLS) is
     // read but never refused: endpoints write them anyway (Cisco: setup:actpass on UDP).
     bool const setup_applies = !m.transport_kind || has_setup(*m.transport_kind);
@@ -293,6 +321,13 @@ void inspect_attributes(media_description const& md, bfcp_media& m)
             if (seen_uri) bad("a=websocket-uri appears twice");
             seen_uri = true;
             m.websocket_uri = std::string(a.value);
+        } else if (a.name == "tls-id" && tls_id_applies) {
+            if (seen_tls_id) bad("a=tls-id appears twice");
+            seen_tls_id = true;
+            if (!is_tls_id(a.value))
+                bad("a=tls-id must be 20 to 255 characters of A-Z a-z 0-9 + / - _ (RFC 8842)");
+            else
+                m.tls_id = std::string(a.value);
         }
     }
     // Only TLS and DTLS check the peer's certificate; elsewhere a bad fingerprint harms nothing.
@@ -339,19 +374,42 @@ std::optional<negotiation_error> check_websocket(websocket_endpoint const& e, bo
     return std::nullopt;
 }
 
-// The listener of a TCP, TLS, UDP or UDP/TLS transport.
-listener_endpoint const& listener_of(transport t, answer_params const& p) noexcept
+// The listener that serves transport `t` (TCP, TLS, UDP or UDP/TLS) to an offerer of address
+// family `wanted`: TCP and TLS have one; UDP and UDP/TLS the first of their family (any family
+// when `wanted` is nullopt, i.e. the offer has no c=). nullptr when there is none.
+listener_endpoint const* listener_of(transport t, answer_params const& p,
+                                     std::optional<address_family> wanted) noexcept
 {
     switch (t) {
     case transport::tls:
-        return p.tls;
+        return &p.tls;
+    case transport::tcp:
+        return &p.tcp;
     case transport::udp:
-        return p.udp;
-    case transport::udp_tls:
-        return p.dtls;
-    default:
-        return p.tcp;
+    case transport::udp_tls: {
+        auto const& all = t == transport::udp ? p.udp : p.dtls;
+        for (auto const& l : all) {
+            auto const family = family_of(l.address.empty() ? p.address : l.address);
+            if (!wanted || family == *wanted) return &l;
+        }
+        return nullptr;
     }
+    default:
+        return nullptr;
+    }
+}
+
+// Every listener configured for transport `t` (TCP, TLS, UDP or UDP/TLS).
+std::vector<listener_endpoint const*> listeners_of(transport t, answer_params const& p)
+{
+    std::vector<listener_endpoint const*> out;
+    if (!is_datagram(t)) {
+        out.push_back(listener_of(t, p, std::nullopt));
+        return out;
+    }
+    for (auto const& l : t == transport::udp ? p.udp : p.dtls)
+        out.push_back(&l);
+    return out;
 }
 
 std::optional<negotiation_error> check_params(answer_params const& p)
@@ -371,13 +429,24 @@ std::optional<negotiation_error> check_params(answer_params const& p)
             if (auto e = check_websocket(t == transport::wss ? p.wss : p.ws, t == transport::wss))
                 return e;
         } else {
-            auto const& l = listener_of(t, p);
-            if (l.port == 0) return param_error(std::string(to_proto(t)) + " listener port is 0");
-            if (!l.address.empty() && !detail::is_visible_ascii(l.address))
-                return param_error(std::string(to_proto(t)) + " listener address is not ASCII");
+            auto const all = listeners_of(t, p);
+            if (all.empty()) return param_error(std::string(to_proto(t)) + " has no listener");
+            for (auto const* l : all) {
+                if (l->port == 0)
+                    return param_error(std::string(to_proto(t)) + " listener port is 0");
+                if (!l->address.empty() && !detail::is_visible_ascii(l->address))
+                    return param_error(std::string(to_proto(t)) + " listener address is not ASCII");
+            }
             // RFC 8842 §5: the DTLS answerer names its certificate; the peer checks it.
             if (t == transport::udp_tls && p.tls_fingerprint.empty())
                 return param_error("UDP/TLS/BFCP needs the certificate fingerprint");
+            // RFC 8842 §5.2, §5.3: every DTLS offer and answer carries the writer's tls-id.
+            if (t == transport::udp_tls && !is_tls_id(p.tls_id))
+                return param_error("UDP/TLS/BFCP needs a tls-id of 20 to 255 characters of A-Z "
+                                   "a-z 0-9 + / - _");
+            if (t == transport::udp_tls && p.previous && !p.previous->tls_id.empty() &&
+                !is_tls_id(p.previous->tls_id))
+                return param_error("previous tls-id is not a tls-id value");
         }
     }
     if (any_websocket && !is_url_safe_token(p.token))
@@ -419,14 +488,15 @@ std::string websocket_uri(transport t, answer_params const& p, std::string_view 
     return uri;
 }
 
-std::uint16_t port_of(transport t, answer_params const& p)
+// The m= port answered or offered for `t`; `l` is its listener (nullptr for WS/WSS).
+std::uint16_t port_of(transport t, answer_params const& p, listener_endpoint const* l)
 {
     switch (t) {
     case transport::tcp:
     case transport::tls:
     case transport::udp:
     case transport::udp_tls:
-        return listener_of(t, p).port;
+        return l != nullptr ? l->port : std::uint16_t{0};
     case transport::ws:
         return p.ws.port != 0 ? p.ws.port : std::uint16_t{80};
     case transport::wss:
@@ -456,21 +526,21 @@ description skeleton(answer_params const& p)
 // The answerer's BFCP attributes, in the order of the RFC 8857 §7.2 example.
 // Setup, connection and fingerprint depend on the transport: setup:passive except on plain UDP,
 // connection only on reliable transports, fingerprint on TLS and DTLS.
+// `l` is the listener of `t` (nullptr for WS/WSS): its address goes into a media-level c=
+// when it is not the session's.
 void add_bfcp_attributes(media_description& m, transport t, answer_params const& p,
-                         connection_mode conn, std::string const& uri,
-                         std::vector<floor_binding> const& floors, std::string_view keyword,
-                         std::vector<unsigned> const& versions)
+                         listener_endpoint const* l, connection_mode conn, std::string const& uri,
+                         std::string_view tls_id, std::vector<floor_binding> const& floors,
+                         std::string_view keyword, std::vector<unsigned> const& versions)
 {
-    if (!is_websocket(t)) {
-        auto const& l = listener_of(t, p);
-        if (!l.address.empty() && l.address != p.address)
-            m.fields.push_back(field{'c', "IN " + addrtype_of(l.address) + " " + l.address});
-    }
+    if (l != nullptr && !l->address.empty() && l->address != p.address)
+        m.fields.push_back(field{'c', "IN " + addrtype_of(l->address) + " " + l->address});
     if (has_setup(t)) m.fields.push_back(field{'a', "setup:passive"});
     if (has_connection(t))
         m.fields.push_back(field{'a', "connection:" + std::string(to_string(conn))});
     if (has_fingerprint(t) && !p.tls_fingerprint.empty())
         m.fields.push_back(field{'a', "fingerprint:" + p.tls_fingerprint});
+    if (!tls_id.empty()) m.fields.push_back(field{'a', "tls-id:" + std::string(tls_id)});
     if (!uri.empty()) m.fields.push_back(field{'a', "websocket-uri:" + uri});
     m.fields.push_back(field{'a', "floorctrl:s-only"});
     m.fields.push_back(
@@ -537,7 +607,10 @@ std::vector<floor_binding> bind_floors(description const* offered,
     return out;
 }
 
-std::optional<negotiation_error> evaluate(bfcp_media const& m, answer_params const& p)
+// Why offered line `m` cannot be answered, or nullopt. `family` is the address family of its
+// c= (nullopt: none).
+std::optional<negotiation_error> evaluate(bfcp_media const& m, answer_params const& p,
+                                          std::optional<address_family> family)
 {
     if (m.port == 0) return problem(error::stream_disabled, m, "disabled by the offerer (port 0)");
     if (!m.transport_kind)
@@ -549,6 +622,13 @@ std::optional<negotiation_error> evaluate(bfcp_media const& m, answer_params con
     if (std::find(p.transports.begin(), p.transports.end(), *m.transport_kind) ==
         p.transports.end())
         return problem(error::unsupported_transport, m, "transport not enabled on this server");
+    // A datagram peer sends from the address its c= names: only a listener of that family can
+    // receive it (docs/sdp.md, "Address family").
+    if (is_datagram(*m.transport_kind) && listener_of(*m.transport_kind, p, family) == nullptr)
+        return problem(error::unsupported_transport, m,
+                       family == address_family::ip6
+                           ? "no listener for an IPv6 peer (the offer's c= is IN IP6)"
+                           : "no listener for an IPv4 peer (the offer's c= is IN IP4)");
     if (m.problem) return m.problem;
     // RFC 8856 §5.1 table: an s-only offerer needs a c-only answerer; floorctl is a server.
     if (!m.roles.c_only && !m.roles.c_s)
@@ -633,6 +713,19 @@ std::string_view to_string(connection_mode c) noexcept
     return c == connection_mode::existing ? "existing" : "new";
 }
 
+bool is_tls_id(std::string_view v) noexcept
+{
+    // RFC 8842 §4: tls-id-value = 20*255(tls-id-char); tls-id-char = ALPHA / DIGIT / "+" / "/" /
+    // "-" / "_".
+    if (v.size() < 20 || v.size() > 255) return false;
+    for (char const c : v) {
+        bool const ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || detail::is_digit(c) ||
+                        c == '+' || c == '/' || c == '-' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 bool is_ip_literal(std::string_view host) noexcept
 {
     if (host.empty()) return false;
@@ -678,7 +771,7 @@ negotiation_result<answer> make_answer(description const& offered, answer_params
     for (auto const& m : lines) {
         line_outcome o;
         o.index = m.index;
-        o.reason = evaluate(m, p);
+        o.reason = evaluate(m, p, offered_family(offered, m.index));
         if (!o.reason) {
             auto const rank = static_cast<std::size_t>(
                 std::find(p.transports.begin(), p.transports.end(), *m.transport_kind) -
@@ -714,10 +807,19 @@ negotiation_result<answer> make_answer(description const& offered, answer_params
     // transport (hence the websocket-uri) is unchanged; otherwise a new one with a new token.
     // A datagram transport has no connection to renew (a=connection is TCP's): the same
     // transport keeps the participant's binding.
+    // RFC 8842 §5.5: on UDP/TLS a re-offer keeps the DTLS association unless its tls-id differs
+    // from the one the peer gave before (an offer that never wrote one keeps it, as RFC 5763
+    // endpoints expect); a new association gets a new tls-id of ours (§5.3).
     bool const same_transport = p.previous && p.previous->kind == out.kind;
-    bool const keep =
-        same_transport && (is_datagram(out.kind) || chosen.connection == connection_mode::existing);
+    bool const same_association = out.kind != transport::udp_tls ||
+                                  (same_transport && chosen.tls_id == p.previous->peer_tls_id);
+    bool const keep = same_transport && same_association &&
+                      (is_datagram(out.kind) || chosen.connection == connection_mode::existing);
     out.connection = keep ? connection_mode::existing : connection_mode::fresh;
+    if (out.kind == transport::udp_tls) {
+        out.tls_id = keep && !p.previous->tls_id.empty() ? p.previous->tls_id : p.tls_id;
+        out.peer_tls_id = chosen.tls_id;
+    }
     if (is_websocket(out.kind)) {
         out.token = keep ? p.previous->token : p.token;
         out.websocket_uri = websocket_uri(out.kind, p, out.token);
@@ -745,9 +847,10 @@ negotiation_result<answer> make_answer(description const& offered, answer_params
         // RFC 3264 §6: a refused stream is answered with port 0; floorctl carries no media.
         m.port = 0;
         if (i == out.media_index) {
-            m.port = port_of(out.kind, p);
-            add_bfcp_attributes(m, out.kind, p, out.connection, out.websocket_uri, out.floors,
-                                keyword, versions);
+            auto const* l = listener_of(out.kind, p, offered_family(offered, out.media_index));
+            m.port = port_of(out.kind, p, l);
+            add_bfcp_attributes(m, out.kind, p, l, out.connection, out.websocket_uri, out.tls_id,
+                                out.floors, keyword, versions);
         }
         d.media.push_back(std::move(m));
     }
@@ -779,15 +882,18 @@ negotiation_result<offer> make_offer(answer_params const& p)
     description d = skeleton(p);
     media_description m;
     m.media = "application";
-    m.port = port_of(out.kind, p);
+    auto const* l = listener_of(out.kind, p, std::nullopt);
+    m.port = port_of(out.kind, p, l);
     m.proto = std::string(to_proto(out.kind));
     m.formats = {"*"};
     // RFC 8124 §4 (offerless INVITE) / RFC 8857 §7: the server's offer is setup:passive with a
     // websocket-uri.
     auto versions = supported_versions(out.kind);
     std::reverse(versions.begin(), versions.end()); // "2 1" on UDP, as endpoints write it
-    add_bfcp_attributes(m, out.kind, p, connection_mode::fresh, out.websocket_uri, out.floors,
-                        "mstrm", versions);
+    add_bfcp_attributes(m, out.kind, p, l, connection_mode::fresh, out.websocket_uri,
+                        out.kind == transport::udp_tls ? std::string_view(p.tls_id)
+                                                       : std::string_view(),
+                        out.floors, "mstrm", versions);
     d.media.push_back(std::move(m));
     out.sdp = write(d);
     return out;
@@ -836,7 +942,9 @@ negotiation_result<accepted_answer> check_answer(offer const& sent, description 
     if (versions.empty())
         return negotiation_error{error::version_mismatch,
                                  line_name(m) + ": answer bfcpver has no version floorctl speaks"};
-    return accepted_answer{sent.kind, first_version(versions)};
+    return accepted_answer{
+        sent.kind, first_version(versions), connection_address(reply, sent.media_index),
+        m.port,    m.fingerprints,          m.tls_id};
 }
 
 } // namespace sdp

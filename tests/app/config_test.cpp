@@ -85,6 +85,9 @@ tls = ["127.0.0.1:5071"]
 udp = ["127.0.0.1:5062", "[::1]:5062"]
 dtls = ["0.0.0.0:5063"]
 datagram_size = 1400
+datagram_idle_timeout = "90s"
+datagram_send_queue_bytes = 1048576
+datagram_send_queue_datagrams = 2048
 transports = ["udp", "wss", "ws", "tls", "tcp", "dtls"]
 
 [[conference]]
@@ -183,6 +186,9 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_EQ(c.bfcp.udp, (std::vector<endpoint>{{"127.0.0.1", 5062}, {"::1", 5062}}));
     EXPECT_EQ(c.bfcp.dtls, (std::vector<endpoint>{{"0.0.0.0", 5063}}));
     EXPECT_EQ(c.bfcp.datagram_size, 1400u);
+    EXPECT_EQ(c.bfcp.datagram_idle_timeout, std::chrono::seconds{90});
+    EXPECT_EQ(c.bfcp.datagram_send_queue_bytes, 1048576u);
+    EXPECT_EQ(c.bfcp.datagram_send_queue_datagrams, 2048u);
     EXPECT_EQ(c.bfcp.transports,
               (std::vector<sdp::transport>{sdp::transport::udp, sdp::transport::wss,
                                            sdp::transport::ws, sdp::transport::tls,
@@ -264,6 +270,10 @@ TEST(ConfigTest, EmbeddedDefaultHasDemoConferenceAndSip)
     EXPECT_EQ(c.bfcp.udp, (std::vector<endpoint>{{"127.0.0.1", 5062}}));
     EXPECT_TRUE(c.bfcp.dtls.empty());
     EXPECT_EQ(c.bfcp.datagram_size, 1200u);
+    // The datagram listener's own defaults (docs/datagram-transport.md, "Limits").
+    EXPECT_EQ(c.bfcp.datagram_idle_timeout, std::chrono::minutes{5});
+    EXPECT_EQ(c.bfcp.datagram_send_queue_bytes, 4u * 1024 * 1024);
+    EXPECT_EQ(c.bfcp.datagram_send_queue_datagrams, 8192u);
     EXPECT_FALSE(c.websocket.require_tls);
     EXPECT_FALSE(c.websocket.allow_plain);
     EXPECT_EQ(c.bfcp.transports,
@@ -502,6 +512,51 @@ TEST(ConfigTest, DatagramSizeIsBounded)
     }
     auto const r = parse_config("[bfcp]\ndatagram_size = 255\n");
     EXPECT_TRUE(has_error(r, 2, "bfcp.datagram_size: 255 is out of range [256, 65507]")) << dump(r);
+}
+
+// The datagram listeners' idle timeout and send queue bounds: each refused value names its key
+// and line, and the queue must hold at least one datagram of datagram_size.
+TEST(ConfigTest, DatagramListenerLimitsAreChecked)
+{
+    struct limit_case {
+        char const* lines;
+        char const* error; // nullptr: valid
+    };
+    limit_case const cases[] = {
+        {"datagram_idle_timeout = \"30s\"\n", nullptr},
+        {"datagram_idle_timeout = 1\n", nullptr},
+        {"datagram_idle_timeout = 0\n", "bfcp.datagram_idle_timeout: must be greater than 0"},
+        {"datagram_idle_timeout = \"0ms\"\n", "bfcp.datagram_idle_timeout: must be greater than 0"},
+        {"datagram_idle_timeout = \"soon\"\n", "bfcp.datagram_idle_timeout: expected a duration"},
+        {"datagram_idle_timeout = -5\n", "bfcp.datagram_idle_timeout: duration out of range"},
+        {"datagram_send_queue_bytes = 65536\n", nullptr},
+        {"datagram_send_queue_bytes = 1200\n", nullptr}, // exactly one default datagram
+        {"datagram_send_queue_bytes = 1199\n",
+         "bfcp.datagram_send_queue_bytes: 1199 is smaller than bfcp.datagram_size (1200)"},
+        {"datagram_size = 9000\ndatagram_send_queue_bytes = 4096\n",
+         "bfcp.datagram_send_queue_bytes: 4096 is smaller than bfcp.datagram_size (9000)"},
+        {"datagram_send_queue_bytes = 100\n",
+         "bfcp.datagram_send_queue_bytes: 100 is out of range [256, 1073741824]"},
+        {"datagram_send_queue_bytes = \"4MiB\"\n",
+         "bfcp.datagram_send_queue_bytes: expected an integer"},
+        {"datagram_send_queue_datagrams = 1\n", nullptr},
+        {"datagram_send_queue_datagrams = 0\n",
+         "bfcp.datagram_send_queue_datagrams: 0 is out of range [1, 1048576]"},
+        {"datagram_send_queue_datagrams = 2000000\n",
+         "bfcp.datagram_send_queue_datagrams: 2000000 is out of range [1, 1048576]"},
+    };
+    for (auto const& c : cases) {
+        auto const r = parse_config(std::string("[bfcp]\n") + c.lines);
+        if (c.error == nullptr) {
+            EXPECT_TRUE(r.ok()) << c.lines << dump(r);
+            continue;
+        }
+        ASSERT_EQ(r.errors.size(), 1u) << c.lines << dump(r);
+        std::size_t line = 1; // the [bfcp] header; the refused key is the case's last line
+        for (char const ch : std::string_view(c.lines))
+            line += ch == '\n' ? 1u : 0u;
+        EXPECT_TRUE(has_error(r, line, c.error)) << c.lines << dump(r);
+    }
 }
 
 TEST(ConfigTest, TransportPreferenceNamesAreChecked)

@@ -65,17 +65,17 @@ TEST(SipServiceTest, ControllerConfigFollowsTheTransportPreference)
     cfg.bfcp.tls = {{"127.0.0.1", 0}};
     cfg.bfcp.udp = {{"127.0.0.1", 0}, {"::1", 0}};
     cfg.bfcp.dtls = {{"::1", 0}};
-    bound_listeners bound{9443, 5070, 5071, 5072, 5073, "SHA-256 AA:BB"};
+    bound_listeners bound{9443, 5070, 5071, {5072, 5074}, {5073}, "SHA-256 AA:BB"};
     auto const all = make_controller_config(cfg, bound);
     EXPECT_EQ(all.sdp.transports, (std::vector<sdp::transport>{
                                       sdp::transport::wss, sdp::transport::tls, sdp::transport::tcp,
                                       sdp::transport::udp, sdp::transport::udp_tls}));
     EXPECT_EQ(all.sdp.tcp.address, "127.0.0.1"); // a wildcard listener: our SDP address
     EXPECT_EQ(all.sdp.tcp.port, 5070);
-    EXPECT_EQ(all.sdp.udp.address, "127.0.0.1"); // the first of the configured listeners
-    EXPECT_EQ(all.sdp.udp.port, 5072);
-    EXPECT_EQ(all.sdp.dtls.address, "::1");
-    EXPECT_EQ(all.sdp.dtls.port, 5073);
+    // Every datagram listener, in configuration order: the answer picks one of the offer's family.
+    EXPECT_EQ(all.sdp.udp,
+              (std::vector<sdp::listener_endpoint>{{"127.0.0.1", 5072}, {"::1", 5074}}));
+    EXPECT_EQ(all.sdp.dtls, (std::vector<sdp::listener_endpoint>{{"::1", 5073}}));
     EXPECT_EQ(all.sdp.tls_fingerprint, "SHA-256 AA:BB");
 
     cfg.bfcp.transports = {sdp::transport::udp, sdp::transport::udp_tls, sdp::transport::wss};
@@ -83,7 +83,7 @@ TEST(SipServiceTest, ControllerConfigFollowsTheTransportPreference)
               (std::vector<sdp::transport>{sdp::transport::udp, sdp::transport::udp_tls,
                                            sdp::transport::wss}));
 
-    bound.udp = 0;          // no UDP listener bound
+    bound.udp = {0, 0};     // no UDP listener bound
     bound.fingerprint = ""; // no certificate fingerprint: DTLS cannot be answered
     EXPECT_EQ(make_controller_config(cfg, bound).sdp.transports,
               (std::vector<sdp::transport>{sdp::transport::wss}));
@@ -133,7 +133,8 @@ TEST(SipServiceTest, FingerprintAndDatagramPortOfTheApplication)
                                        sdp::transport::udp) != c.sdp.transports.end();
     EXPECT_EQ(udp_offered, app.datagram_port(false) != 0);
     if (udp_offered) {
-        EXPECT_EQ(c.sdp.udp.port, app.datagram_port(false));
+        ASSERT_EQ(c.sdp.udp.size(), 1u);
+        EXPECT_EQ(c.sdp.udp[0].port, app.datagram_port(false));
     }
 }
 

@@ -207,6 +207,36 @@ TEST(BinaryE2E, ClientGoodbyeEndsWith1000AndAnInfoLine)
     EXPECT_EQ(p.wait_exit(10000), 0) << p.drain(100);
 }
 
+// The start banner names every bound UDP/BFCP and UDP/TLS/BFCP listener with its real port (the
+// configuration says 0), IPv6 in brackets.
+TEST(BinaryE2E, BannerListsTheDatagramListeners)
+{
+    running_binary srv("floorctl-banner-e2e", R"(
+[websocket]
+listen = "127.0.0.1:0"
+require_tls = false
+[bfcp]
+udp = ["127.0.0.1:0", "[::1]:0"]
+dtls = ["127.0.0.1:0"]
+[[conference]]
+id = 1
+[[conference.floor]]
+id = 1
+)");
+    auto& p = srv.proc();
+    ASSERT_NE(srv.port(), 0) << p.drain(100);
+    auto const port_of = [&](char const* pattern) {
+        auto const m = p.wait_for_line(std::regex(pattern));
+        EXPECT_TRUE(m) << pattern << "\n" << p.output();
+        return m ? std::stoi((*m)[1].str()) : 0;
+    };
+    EXPECT_GT(port_of(R"(^  BFCP UDP: +127\.0\.0\.1:(\d+) \(UDP/BFCP\)$)"), 0);
+    EXPECT_GT(port_of(R"(^  BFCP UDP: +\[::1\]:(\d+) \(UDP/BFCP\)$)"), 0);
+    EXPECT_GT(port_of(R"(^  BFCP DTLS: +127\.0\.0\.1:(\d+) \(UDP/TLS/BFCP\)$)"), 0);
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait_exit(10000), 0) << p.drain(500);
+}
+
 TEST(BinaryE2E, SipOfferCallCreatesAParticipantAndByeRemovesIt)
 {
     if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";

@@ -15,6 +15,7 @@
 
 #include <poll.h>
 
+#include <future>
 #include <set>
 
 using namespace e2e;
@@ -120,6 +121,21 @@ private:
     std::set<std::uint16_t> seen_;
 };
 
+/// Stops `srv` while `answer()` runs again and again (the participants receiving, which acks
+/// the server's Goodbye): the shutdown ends as soon as every datagram peer has acked, instead
+/// of waiting out test_server::shutdown_limit for acks from participants already gone. Returns
+/// how long the stop took.
+template <class Answer>
+std::chrono::steady_clock::duration stop_answering_goodbyes(test_server& srv, Answer answer)
+{
+    auto const start = std::chrono::steady_clock::now();
+    auto stopped = std::async(std::launch::async, [&] { srv.stop(); });
+    while (stopped.wait_for(std::chrono::milliseconds{0}) != std::future_status::ready)
+        answer();
+    stopped.get();
+    return std::chrono::steady_clock::now() - start;
+}
+
 TEST_P(DatagramE2E, UdpParticipantsOfBothVersionsGetTheFloorInTurn)
 {
     test_server srv(config());
@@ -166,6 +182,19 @@ TEST_P(DatagramE2E, UdpParticipantsOfBothVersionsGetTheFloorInTurn)
     EXPECT_NE(mb.find("floorctl_connections_opened_total{transport=\"udp\"} 2\n"),
               std::string::npos)
         << mb;
+
+    // Shutdown: each participant gets a Goodbye and acks it, so the stop does not wait out
+    // its limit (it used to, with the participants gone before the server).
+    bool goodbye_a = false, goodbye_b = false;
+    auto const took = stop_answering_goodbyes(srv, [&] {
+        for (auto [p, seen] : {std::pair{&pa, &goodbye_a}, std::pair{&pb, &goodbye_b}}) {
+            if (auto m = p->receive(std::chrono::milliseconds{20}))
+                *seen = *seen || std::holds_alternative<goodbye>(m->payload);
+        }
+    });
+    EXPECT_TRUE(goodbye_a);
+    EXPECT_TRUE(goodbye_b);
+    EXPECT_LT(took, test_server::shutdown_limit);
 }
 
 TEST_P(DatagramE2E, AStrangersDatagramsAreDroppedWithoutAnswer)
@@ -227,6 +256,21 @@ TEST_P(DatagramE2E, DtlsParticipantGetsTheFloor)
 
     auto const [ms, mb] = http_request(srv.port(), http::verb::get, "/metrics");
     EXPECT_NE(mb.find("floorctl_connections{transport=\"dtls\"} 1\n"), std::string::npos) << mb;
+
+    // Shutdown: the server's Goodbye is acked, so the stop ends without waiting out its limit.
+    bool said_goodbye = false;
+    auto const took = stop_answering_goodbyes(srv, [&] {
+        auto const m = receive();
+        if (!m || !std::holds_alternative<goodbye>(m->payload)) return;
+        said_goodbye = true;
+        message reply;
+        reply.header = m->header;
+        reply.header.responder = true;
+        reply.payload = goodbye_ack{};
+        send(reply);
+    });
+    EXPECT_TRUE(said_goodbye);
+    EXPECT_LT(took, test_server::shutdown_limit);
 }
 
 TEST_P(DatagramE2E, ADtlsPeerWhoseCertificateTheOfferDidNotNameIsNotBound)
@@ -319,6 +363,12 @@ TEST_P(DatagramE2E, UnderLossEveryRequestEndsInExactlyOneDecision)
         ASSERT_TRUE(relb);
     }
     EXPECT_GT(shim.count(test_support::direction::to_server, test_support::fate::drop), 0u);
+    // The Goodbyes cross the lossy channel too: retransmitted until acked (no time bound here:
+    // a lost ack costs a retransmission interval).
+    (void)stop_answering_goodbyes(srv, [&] {
+        (void)pa.receive(std::chrono::milliseconds{20});
+        (void)pb.receive(std::chrono::milliseconds{20});
+    });
 }
 
 } // namespace

@@ -84,15 +84,28 @@ public:
 
     ~test_server()
     {
+        stop();
+        app_.reset();
+    }
+
+    /// Shuts the application down as SIGTERM does (Goodbye to every participant; it waits for
+    /// the datagram peers' GoodbyeAcks at most `shutdown_limit`) and joins the io threads.
+    /// Idempotent; the destructor calls it.
+    void stop()
+    {
+        if (threads_.empty()) return;
         std::promise<void> done;
-        app_->shutdown(std::chrono::milliseconds{1500}, [&] { done.set_value(); });
+        app_->shutdown(shutdown_limit, [&] { done.set_value(); });
         done.get_future().wait_for(std::chrono::seconds{5});
         work_.reset();
         ioc_.stop();
         for (auto& t : threads_)
             t.join();
-        app_.reset();
+        threads_.clear();
     }
+
+    /// The bound stop() gives the Goodbyes.
+    static constexpr std::chrono::milliseconds shutdown_limit{1500};
 
     app::application& app() { return *app_; }
     std::uint16_t port() const { return app_->port(); }

@@ -23,9 +23,14 @@ bytes with_r(bytes m)
 TEST(UnreliableDefaults, AreRfc8855Timers)
 {
     ur::options const o;
-    EXPECT_EQ(o.t1, std::chrono::milliseconds{500});            // §8.3.3 T1
-    EXPECT_EQ(o.reply_lifetime, std::chrono::seconds{10});      // §8.3.3 T2
-    EXPECT_EQ(o.max_transmissions, 4u);                         // §8.3.1: three retransmissions
+    EXPECT_EQ(o.t1, std::chrono::milliseconds{500});       // §8.3.3 T1
+    EXPECT_EQ(o.reply_lifetime, std::chrono::seconds{10}); // §8.3.3 T2
+    EXPECT_EQ(o.max_transmissions, 4u);                    // §8.3.1: three retransmissions
+    // §8.3.3 defines T2 as (T1 * 2^4) * 1.25: a requester's whole retransmission schedule
+    // (transmissions at 0, T1, 3·T1, 7·T1, given up at 15·T1) ends inside it, so a response is
+    // cached for as long as its request can be retransmitted.
+    EXPECT_EQ(o.reply_lifetime, o.t1 * 16 * 5 / 4);
+    EXPECT_LT(o.t1 * ((1u << o.max_transmissions) - 1), o.reply_lifetime);
     EXPECT_LE(o.max_datagram + 8 + 40 + 29, std::size_t{1280}); // UDP, IPv6, DTLS overhead
 }
 
@@ -166,6 +171,76 @@ TEST(UnreliableRequests, OldestResponsesAreForgottenBeyondTheOctetBound)
     ur::options o;
     o.max_cached_reply_octets = 24; // two header-only responses
     EXPECT_EQ(cached_after_three_hellos(o), (std::vector<bool>{false, true, true}));
+}
+
+/// `size` octets: a FloorRequestStatus response (transaction `tid`) whose body is zeros, with
+/// Payload Length set to match (size - 12 must be a multiple of 4).
+bytes response_of_size(std::uint16_t tid, std::size_t size)
+{
+    auto m = header_only(4, tid);
+    m.resize(size);
+    auto const words = (size - 12) / 4;
+    m[2] = static_cast<std::byte>(words >> 8);
+    m[3] = static_cast<std::byte>(words & 0xff);
+    return m;
+}
+
+/// A flood of distinct requests (transactions 1..count, within T2), each answered with a
+/// response of `response_size` octets: after every step the cache is within both bounds; at
+/// the end the newest request's retransmission is answered from the cache (every fragment,
+/// not delivered again) and the oldest one, forgotten early, is a new request.
+void flood(ur::options const& o, std::uint16_t count, std::size_t response_size)
+{
+    peer_driver d{o};
+    for (std::uint16_t tid = 1; tid <= count; ++tid) {
+        long long const ms = tid / 10; // 10 requests a millisecond: all within T2
+        ASSERT_EQ(delivered(d.datagram(header_only(floor_request_prim, tid), ms)).size(), 1u)
+            << tid;
+        (void)d.send(response_of_size(tid, response_size), ms);
+        ASSERT_LE(d.p.cached_replies(), o.max_cached_replies) << tid;
+        ASSERT_LE(d.p.cached_reply_octets(), o.max_cached_reply_octets) << tid;
+    }
+    (void)d.notes();
+    long long const later = count / 10 + 1;
+    auto const again = d.datagram(header_only(floor_request_prim, count), later);
+    EXPECT_TRUE(delivered(again).empty());
+    auto const resent = datagrams(again);
+    std::size_t octets = 0;
+    for (auto const& g : resent)
+        octets += g.size();
+    if (response_size <= o.max_datagram) {
+        EXPECT_EQ(resent.size(), 1u);
+    } else {
+        EXPECT_GT(resent.size(), 1u); // every fragment again
+    }
+    EXPECT_GE(octets, response_size); // the whole response again (fragments add headers)
+    EXPECT_EQ(tid_of(resent.front()), count);
+    EXPECT_EQ(d.notes(), N{ur::note::duplicate_request});
+    EXPECT_EQ(delivered(d.datagram(header_only(floor_request_prim, 1), later)).size(), 1u);
+}
+
+// Thousands of distinct small answered requests: the entry bound holds.
+TEST(UnreliableRequests, FloodOfRequestsKeepsTheCacheWithinItsEntryBound)
+{
+    ur::options const o; // 1024 entries, 1 MiB
+    flood(o, 5000, 12);
+    peer_driver d{o};
+    for (std::uint16_t tid = 1; tid <= 5000; ++tid) {
+        (void)d.datagram(header_only(floor_request_prim, tid), 0);
+        (void)d.send(header_only(4, tid), 0);
+    }
+    EXPECT_EQ(d.p.cached_replies(), o.max_cached_replies); // full, never beyond
+}
+
+// Thousands of distinct requests with large (fragmented) responses: the octet bound holds
+// before the entry bound is reached.
+TEST(UnreliableRequests, FloodOfLargeResponsesKeepsTheCacheWithinItsOctetBound)
+{
+    ur::options const o;
+    flood(o, 3000, 2000); // 2,000-octet responses: 2 fragments each, ~524 fit in 1 MiB
+    ur::options small;
+    small.max_cached_reply_octets = 64 * 1024;
+    flood(small, 4000, 1200);
 }
 
 TEST(UnreliableRequests, NotesHaveNames)

@@ -25,11 +25,12 @@ sdp::answer_params const& params()
         q.ws = {"bfcp.example.com", 8080, "/bfcp"};
         q.tcp = {"192.0.2.10", 5070};
         q.tls = {"192.0.2.10", 5071};
-        q.udp = {"192.0.2.10", 5072};
-        q.dtls = {"2001:db8::10", 5073};
+        q.udp = {{"192.0.2.10", 5072}, {"2001:db8::10", 5072}};
+        q.dtls = {{"2001:db8::10", 5073}};
+        q.tls_id = "fuzz-tls-id-00000000";
         q.tls_fingerprint = "SHA-256 AA:BB:CC";
         q.token = "fuzz-token";
-        q.previous = sdp::established{sdp::transport::wss, "old-token"};
+        q.previous = sdp::established{sdp::transport::wss, "old-token", {}, {}};
         return q;
     }();
     return p;

@@ -16,6 +16,8 @@ using sdp::error;
 using sdp::transport;
 using sdp_test::crlf;
 using sdp_test::read_data;
+using sdp_test::server_floors;
+using sdp_test::server_head;
 using sdp_test::server_params;
 
 sdp::answer answer_file(std::string_view name, sdp::answer_params const& p = server_params())
@@ -25,19 +27,12 @@ sdp::answer answer_file(std::string_view name, sdp::answer_params const& p = ser
     return r ? *r : sdp::answer{};
 }
 
-// The session part every answer starts with (o= from answer_params, c= our host name).
-std::string const answer_head = "v=0\n"
-                                "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                                "s=-\n"
-                                "c=IN IP4 bfcp.example.com\n"
-                                "t=0 0\n";
-
 // RFC 8857 §7.2: the browser offers TCP/WSS/BFCP with setup:active on the discard port; the
 // server answers setup:passive with a websocket-uri, s-only, confid/userid/floorid.
 TEST(SdpAnswer, Rfc8857BrowserOffer)
 {
     auto const a = answer_file("rfc8857_browser_offer.sdp");
-    EXPECT_EQ(a.sdp, crlf(answer_head +
+    EXPECT_EQ(a.sdp, crlf(server_head +
                           "m=application 443 TCP/WSS/BFCP *\n" // RFC 4145: the port we listen on
                           "a=setup:passive\n"                  // RFC 8124 §4.6: server is passive
                           "a=connection:new\n"
@@ -85,7 +80,7 @@ TEST(SdpAnswer, Rfc8856TlsOfferWithFingerprint)
     auto p = server_params();
     p.tls_fingerprint = "SHA-256 AA:BB:CC";
     auto const a = answer_file("rfc8856_tls_offer.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5071 TCP/TLS/BFCP *\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=application 5071 TCP/TLS/BFCP *\n"
                                         "c=IN IP4 192.0.2.10\n" // listener differs from o=/c=
                                         "a=setup:passive\n"     // actpass -> passive
                                         "a=connection:new\n"
@@ -113,7 +108,7 @@ TEST(SdpAnswer, PolyTwoBfcpLines)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("poly_two_bfcp_lines.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 9 0 8 101\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=audio 0 RTP/AVP 9 0 8 101\n"
                                         "m=video 0 RTP/AVP 109 34\n"
                                         "m=application 0 UDP/BFCP *\n"
                                         "m=application 5070 TCP/BFCP *\n"
@@ -146,7 +141,7 @@ TEST(SdpAnswer, CiscoUdpOffer)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("cisco_udp_bfcp.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 101 9 0 8\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=audio 0 RTP/AVP 101 9 0 8\n"
                                         "m=video 0 RTP/AVP 97\n"
                                         "m=application 5072 UDP/BFCP *\n" // our UDP listener
                                         "c=IN IP4 192.0.2.10\n" // listener differs from o=/c=
@@ -201,10 +196,11 @@ TEST(SdpAnswer, UdpTlsOfferWithActpass)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("udp_tls_bfcp_offer.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
+    EXPECT_EQ(a.sdp, crlf(server_head + "m=application 5073 UDP/TLS/BFCP *\n"
                                         "c=IN IP4 192.0.2.10\n"
                                         "a=setup:passive\n" // RFC 8842: we are the DTLS server
                                         "a=fingerprint:SHA-256 AA:BB:CC\n" // our certificate
+                                        "a=tls-id:floorctl-tls-id-0001\n"  // RFC 8842 §5.3
                                         "a=floorctrl:s-only\n"
                                         "a=confid:4321\n"
                                         "a=userid:1234\n"
@@ -220,22 +216,83 @@ TEST(SdpAnswer, UdpTlsOfferWithActpass)
                                         "BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2"}));
 }
 
+// RFC 8842 §5.3, §5.5 (RFC 8856 for UDP/TLS/BFCP): the answer carries our tls-id; a re-offer
+// with the peer's same tls-id keeps the association and our tls-id, a changed one asks for a new
+// association, answered with a new tls-id of ours. A malformed or repeated tls-id refuses the
+// line; on other transports a=tls-id is ignored.
+TEST(SdpAnswer, UdpTlsTlsIdKeepsOrRenewsTheAssociation)
+{
+    auto const offer = [](std::string const& tls_id_lines) {
+        return crlf("v=0\no=ep 1 1 IN IP4 203.0.113.6\ns=-\nc=IN IP4 203.0.113.6\nt=0 0\n"
+                    "m=application 50010 UDP/TLS/BFCP *\n"
+                    "a=setup:actpass\n"
+                    "a=fingerprint:SHA-256 01:02:03\n" +
+                    tls_id_lines + "a=floorctrl:c-only\n");
+    };
+    auto p = server_params();
+    auto const first = sdp::answer_offer(offer("a=tls-id:peer-association-one-01\n"), p);
+    ASSERT_TRUE(first) << first.error().reason;
+    EXPECT_EQ(first->sdp, crlf(server_head +
+                               "m=application 5073 UDP/TLS/BFCP *\n"
+                               "c=IN IP4 192.0.2.10\n"
+                               "a=setup:passive\n"
+                               "a=fingerprint:SHA-256 AA:BB:CC\n"
+                               "a=tls-id:floorctl-tls-id-0001\n" + // ours
+                               server_floors()));
+    EXPECT_EQ(first->tls_id, "floorctl-tls-id-0001");
+    EXPECT_EQ(first->peer_tls_id, "peer-association-one-01");
+    EXPECT_EQ(first->connection, sdp::connection_mode::fresh);
+
+    // Re-offer, same peer tls-id: the association and our tls-id stay (a newly drawn one in
+    // the parameters is not used).
+    p.previous = sdp::established{transport::udp_tls, "", first->tls_id, first->peer_tls_id};
+    p.tls_id = "floorctl-tls-id-0002";
+    auto const same = sdp::answer_offer(offer("a=tls-id:peer-association-one-01\n"), p);
+    ASSERT_TRUE(same) << same.error().reason;
+    EXPECT_EQ(same->connection, sdp::connection_mode::existing);
+    EXPECT_EQ(same->tls_id, "floorctl-tls-id-0001");
+    EXPECT_NE(same->sdp.find("a=tls-id:floorctl-tls-id-0001\r\n"), std::string::npos);
+
+    // Re-offer with a new peer tls-id: a new association, answered with our new tls-id.
+    auto const renewed = sdp::answer_offer(offer("a=tls-id:peer-association-two-02\n"), p);
+    ASSERT_TRUE(renewed) << renewed.error().reason;
+    EXPECT_EQ(renewed->connection, sdp::connection_mode::fresh);
+    EXPECT_EQ(renewed->tls_id, "floorctl-tls-id-0002");
+    EXPECT_EQ(renewed->peer_tls_id, "peer-association-two-02");
+    EXPECT_NE(renewed->sdp.find("a=tls-id:floorctl-tls-id-0002\r\n"), std::string::npos);
+
+    // Malformed or repeated: the line is refused.
+    for (auto const* bad :
+         {"a=tls-id:short\n", "a=tls-id:has space in the middle 0000\n",
+          "a=tls-id:peer-association-one-01\na=tls-id:peer-association-one-01\n"}) {
+        auto const r = sdp::answer_offer(offer(bad), server_params());
+        ASSERT_FALSE(r) << bad;
+        EXPECT_EQ(r.error().code, error::bad_bfcp_attribute) << bad;
+    }
+    // Our tls-id is required when UDP/TLS is enabled.
+    auto no_id = server_params();
+    no_id.tls_id = "too-short";
+    auto const r = sdp::answer_offer(offer(""), no_id);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, error::bad_answer_params);
+    EXPECT_TRUE(sdp::is_tls_id(std::string(255, 'a')));
+    EXPECT_FALSE(sdp::is_tls_id(std::string(256, 'a')));
+    EXPECT_TRUE(sdp::is_tls_id("AZaz09+/-_AZaz09+/-_"));
+}
+
 // Session-level fingerprint (RFC 8122 §5), lower-case hex, IPv6 c=, setup:active, no bfcpver.
 TEST(SdpAnswer, UdpTlsOfferWithSessionFingerprintOverIpv6)
 {
     auto p = server_params();
-    p.dtls = {"2001:db8::10", 5073};
+    p.dtls = {{"2001:db8::10", 5073}};
     auto const a = answer_file("udp_tls_bfcp_ipv6.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5073 UDP/TLS/BFCP *\n"
-                                        "c=IN IP6 2001:db8::10\n"
-                                        "a=setup:passive\n" // active -> passive
-                                        "a=fingerprint:SHA-256 AA:BB:CC\n"
-                                        "a=floorctrl:s-only\n"
-                                        "a=confid:4321\n"
-                                        "a=userid:1234\n"
-                                        "a=floorid:1 mstrm:10\n"
-                                        "a=floorid:2 mstrm:11\n"
-                                        "a=bfcpver:1\n"));
+    EXPECT_EQ(a.sdp, crlf(server_head +
+                          "m=application 5073 UDP/TLS/BFCP *\n"
+                          "c=IN IP6 2001:db8::10\n"
+                          "a=setup:passive\n" // active -> passive
+                          "a=fingerprint:SHA-256 AA:BB:CC\n"
+                          "a=tls-id:floorctl-tls-id-0001\n" +
+                          server_floors()));
     EXPECT_EQ(a.bfcp_version, 1u);
     EXPECT_EQ(a.peer_address, "2001:db8::7");
     EXPECT_EQ(a.peer_port, 50020);
@@ -264,17 +321,13 @@ TEST(SdpAnswer, UdpAndTcpOfferFollowsThePreference)
     EXPECT_EQ(udp.media_index, 1u);
     EXPECT_EQ(udp.peer_port, 40010);
     EXPECT_EQ(udp.peer_address, "198.51.100.20");
-    EXPECT_EQ(udp.sdp, crlf(answer_head + "m=audio 0 RTP/AVP 0\n"
-                                          "m=application 5072 UDP/BFCP *\n"
-                                          "c=IN IP4 192.0.2.10\n"
-                                          "a=floorctrl:s-only\n"
-                                          "a=confid:4321\n"
-                                          "a=userid:1234\n"
-                                          "a=floorid:1 mstrm:10\n"
-                                          "a=floorid:2 mstrm:11\n"
-                                          "a=bfcpver:1\n"
-                                          "m=application 0 TCP/BFCP *\n"
-                                          "m=video 0 RTP/AVP 96\n"));
+    EXPECT_EQ(udp.sdp, crlf(server_head +
+                            "m=audio 0 RTP/AVP 0\n"
+                            "m=application 5072 UDP/BFCP *\n"
+                            "c=IN IP4 192.0.2.10\n" +
+                            server_floors() +
+                            "m=application 0 TCP/BFCP *\n"
+                            "m=video 0 RTP/AVP 96\n"));
     EXPECT_TRUE(udp.bfcp_lines[0].accepted);
     EXPECT_FALSE(udp.bfcp_lines[1].reason);
 
@@ -313,17 +366,70 @@ TEST(SdpAnswer, PeerAddressAndPort)
     }
 }
 
+// docs/sdp.md, "Address family": a datagram peer sends from its c= address, so the answer names
+// the listener of that family (IPv6: c=IN IP6 and that listener's port), and refuses the line
+// (port 0, with the reason) when no listener of the family is configured.
+TEST(SdpAnswer, DatagramAnswerNamesTheListenerOfTheOffersFamily)
+{
+    auto const offer = [](char const* c, char const* proto) {
+        return crlf(std::string("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nt=0 0\n"
+                                "m=application 6000 ") +
+                    proto + " *\n" + c +
+                    "a=fingerprint:SHA-256 4A:AD\na=setup:active\na=floorctrl:c-only\n");
+    };
+    auto const ipv6 =
+        sdp::answer_offer(offer("c=IN IP6 2001:db8::99\n", "UDP/BFCP"), server_params());
+    ASSERT_TRUE(ipv6) << ipv6.error().reason;
+    EXPECT_EQ(ipv6->sdp, crlf(server_head +
+                              "m=application 5074 UDP/BFCP *\n" // the IPv6 one
+                              "c=IN IP6 2001:db8::10\n" +
+                              server_floors()));
+
+    auto const ipv4 =
+        sdp::answer_offer(offer("c=IN IP4 192.0.2.99\n", "UDP/BFCP"), server_params());
+    ASSERT_TRUE(ipv4) << ipv4.error().reason;
+    EXPECT_NE(ipv4->sdp.find("m=application 5072 UDP/BFCP *\r\nc=IN IP4 192.0.2.10\r\n"),
+              std::string::npos)
+        << ipv4->sdp;
+
+    // No c= at all: the first listener (the caller binds the SIP source address).
+    auto const none = sdp::answer_offer(offer("", "UDP/BFCP"), server_params());
+    ASSERT_TRUE(none) << none.error().reason;
+    EXPECT_NE(none->sdp.find("m=application 5072 UDP/BFCP *\r\n"), std::string::npos);
+
+    // DTLS has only an IPv4 listener here: an IPv6 offer is refused, the IPv4 one answered.
+    auto const dtls_v6 =
+        sdp::answer_offer(offer("c=IN IP6 2001:db8::99\n", "UDP/TLS/BFCP"), server_params());
+    ASSERT_FALSE(dtls_v6);
+    EXPECT_EQ(dtls_v6.error().code, error::unsupported_transport);
+    EXPECT_EQ(dtls_v6.error().reason,
+              "no usable BFCP stream: m-line 1 (UDP/TLS/BFCP): no listener for an IPv6 peer "
+              "(the offer's c= is IN IP6)");
+    EXPECT_TRUE(sdp::answer_offer(offer("c=IN IP4 192.0.2.99\n", "UDP/TLS/BFCP"), server_params()));
+
+    // With another usable line the refused one is answered with port 0 and keeps its reason.
+    auto p = server_params();
+    p.udp = {{"2001:db8::10", 5074}}; // IPv6 only
+    p.transports = {transport::udp, transport::tcp};
+    auto const both = answer_file("udp_and_tcp_bfcp.sdp", p); // IPv4 offer
+    EXPECT_EQ(both.kind, transport::tcp);
+    EXPECT_NE(both.sdp.find("m=application 0 UDP/BFCP *\r\n"), std::string::npos);
+    ASSERT_TRUE(both.bfcp_lines[0].reason);
+    EXPECT_EQ(both.bfcp_lines[0].reason->reason,
+              "m-line 2 (UDP/BFCP): no listener for an IPv4 peer (the offer's c= is IN IP4)");
+}
+
 // Re-offers on UDP: a datagram transport has no connection to renew, whatever a=connection says
 // (Cisco writes connection:new on UDP): the same transport keeps the participant's binding.
 TEST(SdpAnswer, UdpReofferKeepsTheBinding)
 {
     auto p = server_params();
-    p.previous = sdp::established{transport::udp, ""};
+    p.previous = sdp::established{transport::udp, "", {}, {}};
     auto const kept = answer_file("cisco_udp_bfcp.sdp", p);
     EXPECT_EQ(kept.connection, sdp::connection_mode::existing);
     EXPECT_EQ(kept.sdp.find("a=connection"), std::string::npos);
 
-    p.previous = sdp::established{transport::tcp, ""};
+    p.previous = sdp::established{transport::tcp, "", {}, {}};
     auto const moved = answer_file("cisco_udp_bfcp.sdp", p);
     EXPECT_EQ(moved.connection, sdp::connection_mode::fresh);
 }
@@ -356,17 +462,27 @@ TEST(SdpAnswer, CiscoOfferAttributesAreRead)
 TEST(SdpAnswer, ClientServerRolesWithActpassOverTcp)
 {
     auto const a = answer_file("cs_actpass_tcp.sdp");
-    EXPECT_EQ(a.sdp, crlf(answer_head + "m=application 5070 TCP/BFCP *\n"
-                                        "c=IN IP4 192.0.2.10\n"
-                                        "a=setup:passive\n"
-                                        "a=connection:new\n"
-                                        "a=floorctrl:s-only\n"
-                                        "a=confid:4321\n"
-                                        "a=userid:1234\n"
-                                        "a=floorid:1 mstrm:10\n"
-                                        "a=floorid:2 mstrm:11\n"
-                                        "a=bfcpver:1\n"));
+    EXPECT_EQ(a.sdp, crlf(server_head +
+                          "m=application 5070 TCP/BFCP *\n"
+                          "c=IN IP4 192.0.2.10\n"
+                          "a=setup:passive\n"
+                          "a=connection:new\n" +
+                          server_floors()));
     EXPECT_EQ(a.bfcp_version, 1u);
+}
+
+/// The accepted TCP/WSS/BFCP line of a server_params() answer, as Rfc8857BrowserOffer shows it
+/// annotated, with the floor lines `floorids` (each ending in a newline).
+std::string wss_answer_line(std::string_view floorids)
+{
+    return "m=application 443 TCP/WSS/BFCP *\n"
+           "a=setup:passive\n"
+           "a=connection:new\n"
+           "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
+           "a=floorctrl:s-only\n"
+           "a=confid:4321\n"
+           "a=userid:1234\n" +
+           std::string(floorids) + "a=bfcpver:1\n";
 }
 
 // A WebRTC-ish browser offer: BUNDLEd audio/video refused, TCP/WSS/BFCP accepted.
@@ -375,18 +491,10 @@ TEST(SdpAnswer, WebRtcBrowserOffer)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{1}, "", "slides"}};
     auto const a = answer_file("webrtc_wss_offer.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head +
+    EXPECT_EQ(a.sdp, crlf(server_head +
                           "m=audio 0 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126\n"
-                          "m=video 0 UDP/TLS/RTP/SAVPF 96 97\n"
-                          "m=application 443 TCP/WSS/BFCP *\n"
-                          "a=setup:passive\n"
-                          "a=connection:new\n"
-                          "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
-                          "a=floorctrl:s-only\n"
-                          "a=confid:4321\n"
-                          "a=userid:1234\n"
-                          "a=floorid:1 mstrm:20\n"
-                          "a=bfcpver:1\n"));
+                          "m=video 0 UDP/TLS/RTP/SAVPF 96 97\n" +
+                          wss_answer_line("a=floorid:1 mstrm:20\n"))); // the video's a=label
     EXPECT_EQ(a.floors[0].media_index, std::optional<std::size_t>{1});
 }
 
@@ -397,20 +505,12 @@ TEST(SdpAnswer, PreferenceChoosesAmongSeveralBfcpLines)
     auto p = server_params();
     p.floors = {{floorctl::floor_id{7}, "", "slides"}};
     auto const a = answer_file("av_slides_two_bfcp.sdp", p);
-    EXPECT_EQ(a.sdp, crlf(answer_head +
+    EXPECT_EQ(a.sdp, crlf(server_head +
                           "m=audio 0 RTP/AVP 0\n"
                           "m=video 0 RTP/AVP 96\n"
                           "m=video 0 RTP/AVP 96\n"
-                          "m=application 0 TCP/BFCP *\n"
-                          "m=application 443 TCP/WSS/BFCP *\n"
-                          "a=setup:passive\n"
-                          "a=connection:new\n"
-                          "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
-                          "a=floorctrl:s-only\n"
-                          "a=confid:4321\n"
-                          "a=userid:1234\n"
-                          "a=floorid:7 m-stream:2\n"
-                          "a=bfcpver:1\n"));
+                          "m=application 0 TCP/BFCP *\n" +
+                          wss_answer_line("a=floorid:7 m-stream:2\n"))); // the offer's keyword
     ASSERT_EQ(a.bfcp_lines.size(), 2u);
     EXPECT_FALSE(a.bfcp_lines[0].accepted);
     EXPECT_FALSE(a.bfcp_lines[0].reason); // usable, but WSS is preferred
@@ -432,7 +532,7 @@ TEST(SdpAnswer, ReInviteConnectionDecision)
 {
     auto p = server_params();
     p.session_version = 2;
-    p.previous = sdp::established{transport::wss, "old-token-1"};
+    p.previous = sdp::established{transport::wss, "old-token-1", {}, {}};
     auto const kept = answer_file("reinvite_existing.sdp", p);
     EXPECT_EQ(kept.connection, sdp::connection_mode::existing);
     EXPECT_EQ(kept.token, "old-token-1");
@@ -441,7 +541,7 @@ TEST(SdpAnswer, ReInviteConnectionDecision)
               std::string::npos);
     EXPECT_NE(kept.sdp.find("o=floorctl 1000 2 IN IP4"), std::string::npos);
 
-    p.previous = sdp::established{transport::ws, "old-token-1"}; // transport changed
+    p.previous = sdp::established{transport::ws, "old-token-1", {}, {}}; // transport changed
     auto const changed = answer_file("reinvite_existing.sdp", p);
     EXPECT_EQ(changed.connection, sdp::connection_mode::fresh);
     EXPECT_EQ(changed.token, "tok-3170449312");
@@ -452,7 +552,7 @@ TEST(SdpAnswer, ReInviteConnectionDecision)
     EXPECT_EQ(none.connection, sdp::connection_mode::fresh);
     EXPECT_EQ(none.token, "tok-3170449312");
 
-    p.previous = sdp::established{transport::wss, "old-token-1"}; // offer asks for new
+    p.previous = sdp::established{transport::wss, "old-token-1", {}, {}}; // offer asks for new
     auto const renewed = answer_file("rfc8857_browser_offer.sdp", p);
     EXPECT_EQ(renewed.connection, sdp::connection_mode::fresh);
     EXPECT_EQ(renewed.token, "tok-3170449312");
@@ -712,14 +812,15 @@ TEST(SdpAnswerParams, UnusableParametersAreRefused)
         {"token with ampersand", [](sdp::answer_params& p) { p.token = "a&b"; }},
         {"previous token bad",
          [](sdp::answer_params& p) {
-             p.previous = sdp::established{transport::wss, "x?y"};
+             p.previous = sdp::established{transport::wss, "x?y", {}, {}};
          }},
         {"no transport", [](sdp::answer_params& p) { p.transports.clear(); }},
         {"tcp/dtls enabled", [](sdp::answer_params& p) { p.transports = {transport::tcp_dtls}; }},
         {"tcp port 0", [](sdp::answer_params& p) { p.tcp.port = 0; }},
-        {"udp port 0", [](sdp::answer_params& p) { p.udp.port = 0; }},
-        {"dtls port 0", [](sdp::answer_params& p) { p.dtls.port = 0; }},
-        {"udp address with space", [](sdp::answer_params& p) { p.udp.address = "a b"; }},
+        {"udp port 0", [](sdp::answer_params& p) { p.udp[0].port = 0; }},
+        {"dtls port 0", [](sdp::answer_params& p) { p.dtls[0].port = 0; }},
+        {"udp address with space", [](sdp::answer_params& p) { p.udp[0].address = "a b"; }},
+        {"no udp listener", [](sdp::answer_params& p) { p.udp.clear(); }},
         {"dtls without fingerprint", [](sdp::answer_params& p) { p.tls_fingerprint.clear(); }},
         {"fingerprint without hash", [](sdp::answer_params& p) { p.tls_fingerprint = "AA:BB"; }},
         {"fingerprint bad hex", [](sdp::answer_params& p) { p.tls_fingerprint = "SHA-256 AA:BG"; }},

@@ -12,6 +12,8 @@ namespace {
 using sdp::error;
 using sdp::transport;
 using sdp_test::crlf;
+using sdp_test::server_floors;
+using sdp_test::server_head;
 using sdp_test::server_params;
 
 // RFC 8124 §4.6 / RFC 8857 §7: the server's offer is setup:passive with a websocket-uri.
@@ -19,21 +21,12 @@ TEST(SdpOffer, OfferlessInviteGetsWssOffer)
 {
     auto const o = sdp::make_offer(server_params());
     ASSERT_TRUE(o) << o.error().reason;
-    EXPECT_EQ(o->sdp, crlf("v=0\n"
-                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                           "s=-\n"
-                           "c=IN IP4 bfcp.example.com\n"
-                           "t=0 0\n"
+    EXPECT_EQ(o->sdp, crlf(server_head +
                            "m=application 443 TCP/WSS/BFCP *\n"
                            "a=setup:passive\n"
                            "a=connection:new\n"
-                           "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n"
-                           "a=floorctrl:s-only\n"
-                           "a=confid:4321\n"
-                           "a=userid:1234\n"
-                           "a=floorid:1 mstrm:10\n"
-                           "a=floorid:2 mstrm:11\n"
-                           "a=bfcpver:1\n"));
+                           "a=websocket-uri:wss://bfcp.example.com/bfcp?token=tok-3170449312\n" +
+                           server_floors()));
     EXPECT_EQ(o->kind, transport::wss);
     EXPECT_EQ(o->media_index, 0u);
     EXPECT_EQ(o->token, "tok-3170449312");
@@ -48,21 +41,12 @@ TEST(SdpOffer, TcpPreferredOfferCarriesListenerAddress)
     p.transports = {transport::tcp};
     auto const o = sdp::make_offer(p);
     ASSERT_TRUE(o) << o.error().reason;
-    EXPECT_EQ(o->sdp, crlf("v=0\n"
-                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                           "s=-\n"
-                           "c=IN IP4 bfcp.example.com\n"
-                           "t=0 0\n"
+    EXPECT_EQ(o->sdp, crlf(server_head +
                            "m=application 5070 TCP/BFCP *\n"
                            "c=IN IP4 192.0.2.10\n"
                            "a=setup:passive\n"
-                           "a=connection:new\n"
-                           "a=floorctrl:s-only\n"
-                           "a=confid:4321\n"
-                           "a=userid:1234\n"
-                           "a=floorid:1 mstrm:10\n"
-                           "a=floorid:2 mstrm:11\n"
-                           "a=bfcpver:1\n"));
+                           "a=connection:new\n" +
+                           server_floors()));
     EXPECT_TRUE(o->token.empty());
 }
 
@@ -74,19 +58,10 @@ TEST(SdpOffer, UdpPreferredOffer)
     p.transports = {transport::udp};
     auto const o = sdp::make_offer(p);
     ASSERT_TRUE(o) << o.error().reason;
-    EXPECT_EQ(o->sdp, crlf("v=0\n"
-                           "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
-                           "s=-\n"
-                           "c=IN IP4 bfcp.example.com\n"
-                           "t=0 0\n"
+    EXPECT_EQ(o->sdp, crlf(server_head +
                            "m=application 5072 UDP/BFCP *\n"
-                           "c=IN IP4 192.0.2.10\n"
-                           "a=floorctrl:s-only\n"
-                           "a=confid:4321\n"
-                           "a=userid:1234\n"
-                           "a=floorid:1 mstrm:10\n"
-                           "a=floorid:2 mstrm:11\n"
-                           "a=bfcpver:2 1\n"));
+                           "c=IN IP4 192.0.2.10\n" +
+                           server_floors("2 1")));
     EXPECT_EQ(o->kind, transport::udp);
 
     // The room system's answer: no setup, version 1 only -> we speak 1.
@@ -97,6 +72,9 @@ TEST(SdpOffer, UdpPreferredOffer)
     ASSERT_TRUE(r) << r.error().reason;
     EXPECT_EQ(r->kind, transport::udp);
     EXPECT_EQ(r->bfcp_version, 1u);
+    EXPECT_EQ(r->peer_address, "192.0.2.44"); // session c=: the peer's binding
+    EXPECT_EQ(r->peer_port, 7000);
+    EXPECT_TRUE(r->peer_fingerprints.empty());
 }
 
 // UDP/TLS/BFCP offer: setup:passive (we are the DTLS server) and our fingerprint; the answer
@@ -109,6 +87,7 @@ TEST(SdpOffer, UdpTlsOfferAndItsAnswer)
     ASSERT_TRUE(o) << o.error().reason;
     EXPECT_NE(o->sdp.find("m=application 5073 UDP/TLS/BFCP *\r\nc=IN IP4 192.0.2.10\r\n"
                           "a=setup:passive\r\na=fingerprint:SHA-256 AA:BB:CC\r\n"
+                          "a=tls-id:floorctl-tls-id-0001\r\n" // RFC 8842 §5.2
                           "a=floorctrl:s-only\r\n"),
               std::string::npos)
         << o->sdp;
@@ -121,9 +100,14 @@ TEST(SdpOffer, UdpTlsOfferAndItsAnswer)
             .value();
     };
     auto const good = sdp::check_answer(*o, answer("a=setup:active\na=fingerprint:SHA-256 "
-                                                   "01:02\na=bfcpver:2 1\n"));
+                                                   "01:02\na=tls-id:answerer-tls-id-000001\n"
+                                                   "a=bfcpver:2 1\n"));
     ASSERT_TRUE(good) << good.error().reason;
     EXPECT_EQ(good->bfcp_version, 2u);
+    EXPECT_EQ(good->peer_address, "192.0.2.44");
+    EXPECT_EQ(good->peer_port, 7000);
+    EXPECT_EQ(good->peer_fingerprints, std::vector<std::string>{"SHA-256 01:02"});
+    EXPECT_EQ(good->peer_tls_id, "answerer-tls-id-000001");
     auto const no_fingerprint = sdp::check_answer(*o, answer("a=setup:active\n"));
     ASSERT_FALSE(no_fingerprint);
     EXPECT_EQ(no_fingerprint.error().reason,

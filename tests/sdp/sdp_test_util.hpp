@@ -31,7 +31,29 @@ inline std::string crlf(std::string_view text)
 }
 
 /// The server used throughout: a public host name, wss on 443, ws on 8080, TCP 5070, TLS 5071,
-/// UDP 5072, DTLS 5073, and a (short, well-formed) certificate fingerprint.
+/// UDP 5072 (IPv6: 5074), DTLS 5073, and a (short, well-formed) certificate fingerprint.
+/// The session part of every answer and offer server_params() makes (o= from its session id
+/// and version, c= its host name).
+inline std::string const server_head = "v=0\n"
+                                       "o=floorctl 1000 1 IN IP4 bfcp.example.com\n"
+                                       "s=-\n"
+                                       "c=IN IP4 bfcp.example.com\n"
+                                       "t=0 0\n";
+
+/// The floor control server's lines that close every BFCP m-line server_params() answers or
+/// offers (RFC 8856 §5): `s-only`, its conference 4321 and user 1234, its two floors with their
+/// mstrm labels 10 and 11, and `a=bfcpver:<versions>`.
+inline std::string server_floors(std::string_view versions = "1")
+{
+    return "a=floorctrl:s-only\n"
+           "a=confid:4321\n"
+           "a=userid:1234\n"
+           "a=floorid:1 mstrm:10\n"
+           "a=floorid:2 mstrm:11\n"
+           "a=bfcpver:" +
+           std::string(versions) + "\n";
+}
+
 inline sdp::answer_params server_params()
 {
     sdp::answer_params p;
@@ -46,10 +68,11 @@ inline sdp::answer_params server_params()
     p.ws = {"bfcp.example.com", 8080, "/bfcp"};
     p.tcp = {"192.0.2.10", 5070};
     p.tls = {"192.0.2.10", 5071};
-    p.udp = {"192.0.2.10", 5072};
-    p.dtls = {"192.0.2.10", 5073};
+    p.udp = {{"192.0.2.10", 5072}, {"2001:db8::10", 5074}};
+    p.dtls = {{"192.0.2.10", 5073}};
     p.tls_fingerprint = "SHA-256 AA:BB:CC";
     p.token = "tok-3170449312";
+    p.tls_id = "floorctl-tls-id-0001"; // RFC 8842 §4: 20 characters at least
     return p;
 }
 

@@ -42,12 +42,25 @@ struct fake_directory final : floorctl::app::participant_directory {
         return std::string("renewedBBBBBBBBBBBBBBBBBBBBBB");
     }
 
+    void expect_peer(conference_id, user_id u, std::string const& address,
+                     std::vector<std::string> const& fingerprints) override
+    {
+        peers.push_back({u, address, fingerprints});
+    }
+
     void revoke(conference_id c, user_id u) override { revoked.push_back({c, u}); }
+
+    struct expected_peer {
+        user_id user;
+        std::string address;
+        std::vector<std::string> fingerprints;
+    };
 
     std::vector<std::string> looked_up;
     std::vector<floorctl::app::participant_request> created;
     std::vector<std::pair<user_id, transport_kind>> renewed;
     std::vector<std::pair<conference_id, user_id>> revoked;
+    std::vector<expected_peer> peers;
     std::optional<floorctl::app::refusal> refuse;
 };
 
@@ -246,7 +259,7 @@ TEST_F(CallControllerTest, UdpOfferWithoutUdpListenerGets488With302)
 // connection:new (as Cisco writes on UDP) keeps the binding instead of renewing a token.
 TEST_F(CallControllerTest, UdpOfferIsAnsweredAndRecordsThePeerAddress)
 {
-    cfg_.sdp.udp = {"192.0.2.1", 5072};
+    cfg_.sdp.udp = {{"192.0.2.1", 5072}};
     cfg_.sdp.transports = {sdp::transport::wss, sdp::transport::tcp, sdp::transport::udp};
     make();
     auto const offer = session_head + "m=application 2439 UDP/BFCP *\r\nc=IN IP4 203.0.113.9\r\n"
@@ -271,11 +284,50 @@ TEST_F(CallControllerTest, UdpOfferIsAnsweredAndRecordsThePeerAddress)
     EXPECT_TRUE(dir_.renewed.empty());
 }
 
+// An IPv6 offer is answered with the IPv6 listener (c=IN IP6); with only an IPv4 listener it is
+// declined (488 when it was the only BFCP line) and the reason goes to on_declined (the log).
+TEST_F(CallControllerTest, UdpOfferIsAnsweredWithAListenerOfItsAddressFamily)
+{
+    std::vector<std::string> declined;
+    cfg_.on_declined = [&](sip::call_id, std::string_view reason) {
+        declined.emplace_back(reason);
+    };
+    cfg_.sdp.udp = {{"192.0.2.1", 5072}};
+    cfg_.sdp.transports = {sdp::transport::udp, sdp::transport::tcp};
+    make();
+    auto const udp_line = "m=application 2439 UDP/BFCP *\r\nc=IN IP6 2001:db8::9\r\n"
+                          "a=floorctrl:c-s\r\n";
+    controller_->on_event(invite(1, session_head + udp_line));
+    EXPECT_EQ(last().status, 488);
+    EXPECT_EQ(last().warning_code, 302);
+    ASSERT_EQ(declined.size(), 1u);
+    EXPECT_TRUE(has(declined[0], "no listener for an IPv6 peer")) << declined[0];
+
+    // Next to a usable TCP line: answered with TCP, the UDP line gets port 0 and a log line.
+    controller_->on_event(invite(2, session_head + udp_line +
+                                        "m=application 9 TCP/BFCP *\r\na=setup:active\r\n"
+                                        "a=connection:new\r\na=floorctrl:c-only\r\n"));
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 0 UDP/BFCP *\r\nm=application 5070 TCP/BFCP"))
+        << *last().sdp;
+    ASSERT_EQ(declined.size(), 2u);
+    EXPECT_TRUE(has(declined[1], "m-line 1 (UDP/BFCP): no listener for an IPv6 peer"));
+
+    cfg_.sdp.udp = {{"192.0.2.1", 5072}, {"2001:db8::1", 5074}};
+    make();
+    controller_->on_event(invite(3, session_head + udp_line));
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 5074 UDP/BFCP *\r\nc=IN IP6 2001:db8::1\r\n"))
+        << *last().sdp;
+    EXPECT_EQ(dir_.created.back().media_address, "2001:db8::9");
+    EXPECT_EQ(declined.size(), 2u);
+}
+
 // UDP/TLS/BFCP: the offer's fingerprint reaches the directory for the DTLS handshake, and the
 // answer names our certificate.
 TEST_F(CallControllerTest, UdpTlsOfferHandsThePeerFingerprintOn)
 {
-    cfg_.sdp.dtls = {"192.0.2.1", 5073};
+    cfg_.sdp.dtls = {{"192.0.2.1", 5073}};
     cfg_.sdp.tls_fingerprint = "SHA-256 AA:BB";
     cfg_.sdp.transports = {sdp::transport::wss, sdp::transport::udp_tls};
     make();
@@ -291,6 +343,57 @@ TEST_F(CallControllerTest, UdpTlsOfferHandsThePeerFingerprintOn)
     EXPECT_EQ(dir_.created[0].transport, sdp::transport::udp_tls);
     EXPECT_EQ(dir_.created[0].media_address, "192.0.2.5");
     EXPECT_EQ(dir_.created[0].peer_fingerprints, std::vector<std::string>{"SHA-256 01:02:03"});
+}
+
+// RFC 8842 §5.3, §5.5: our a=tls-id is drawn per DTLS association and stays the same across
+// re-answers of the dialog while the peer's tls-id stays; a new peer tls-id is a new association
+// (new token, the old connection revoked) with a new tls-id of ours and the re-offer's peer.
+TEST_F(CallControllerTest, UdpTlsTlsIdIsStableUntilThePeerAsksForANewAssociation)
+{
+    cfg_.sdp.dtls = {{"192.0.2.1", 5073}};
+    cfg_.sdp.tls_fingerprint = "SHA-256 AA:BB";
+    cfg_.sdp.transports = {sdp::transport::udp_tls};
+    make();
+    auto const offer = [](char const* tls_id, char const* fingerprint) {
+        return session_head + "m=application 2440 UDP/TLS/BFCP *\r\na=setup:actpass\r\n" +
+               "a=fingerprint:SHA-256 " + fingerprint + "\r\na=tls-id:" + tls_id +
+               "\r\na=floorctrl:c-only\r\n";
+    };
+    auto const our_tls_id = [&] {
+        auto const& sdp = *last().sdp;
+        auto const at = sdp.find("a=tls-id:");
+        EXPECT_NE(at, std::string::npos) << sdp;
+        auto const end = sdp.find("\r\n", at);
+        return sdp.substr(at + 9, end - at - 9);
+    };
+    controller_->on_event(invite(1, offer("peer-association-one-01", "01:02")));
+    ASSERT_EQ(last().status, 200);
+    auto const first = our_tls_id();
+    EXPECT_TRUE(sdp::is_tls_id(first)) << first;
+    EXPECT_EQ(first.size(), 24u); // 144 random bits
+
+    auto re = invite(1, offer("peer-association-one-01", "01:02"));
+    re.is_reinvite = true;
+    controller_->on_event(re);
+    ASSERT_EQ(last().status, 200);
+    EXPECT_EQ(our_tls_id(), first);
+    EXPECT_TRUE(dir_.renewed.empty());
+    EXPECT_TRUE(dir_.peers.empty());
+
+    auto renew = invite(1, offer("peer-association-two-02", "03:04"));
+    renew.is_reinvite = true;
+    controller_->on_event(renew);
+    ASSERT_EQ(last().status, 200);
+    auto const second = our_tls_id();
+    EXPECT_NE(second, first);
+    EXPECT_EQ(dir_.renewed.size(), 1u);
+    ASSERT_EQ(dir_.peers.size(), 1u);
+    EXPECT_EQ(dir_.peers[0].address, "192.0.2.5");
+    EXPECT_EQ(dir_.peers[0].fingerprints, std::vector<std::string>{"SHA-256 03:04"});
+
+    controller_->on_event(renew); // the new association is now the one kept
+    EXPECT_EQ(our_tls_id(), second);
+    EXPECT_EQ(dir_.renewed.size(), 1u);
 }
 
 TEST_F(CallControllerTest, ServerOnlyOffererGets488With305)
@@ -340,6 +443,47 @@ TEST_F(CallControllerTest, OfferlessInviteGetsAnOfferAndAGoodAnswerKeepsTheCall)
     controller_->on_event(ack);
     EXPECT_TRUE(sip_.byes.empty());
     EXPECT_EQ(controller_->stats().missing_answer, 0u);
+}
+
+// Offerless INVITE on UDP/TLS/BFCP: the participant's peer is what the ACK's answer says (its
+// c=, and its fingerprint for the DTLS handshake), not the INVITE's source address.
+TEST_F(CallControllerTest, OfferlessDatagramCallIsBoundToTheAnswerInTheAck)
+{
+    cfg_.sdp.dtls = {{"192.0.2.1", 5073}};
+    cfg_.sdp.tls_fingerprint = "SHA-256 AA:BB";
+    cfg_.sdp.transports = {sdp::transport::udp_tls};
+    make();
+    controller_->on_event(invite(1, ""));
+    ASSERT_EQ(last().status, 200);
+    EXPECT_TRUE(has(*last().sdp, "m=application 5073 UDP/TLS/BFCP *\r\n")) << *last().sdp;
+    ASSERT_EQ(dir_.created.size(), 1u);
+    EXPECT_EQ(dir_.created[0].signalling_address, "198.51.100.9");
+    EXPECT_TRUE(dir_.peers.empty()); // nothing known of the peer before the ACK
+
+    controller_->on_event(sip::ack{sip::call_id{1}, "application/sdp",
+                                   "v=0\r\no=room 1 1 IN IP4 192.0.2.5\r\ns=-\r\n"
+                                   "c=IN IP4 192.0.2.5\r\nt=0 0\r\n"
+                                   "m=application 40000 UDP/TLS/BFCP *\r\n"
+                                   "c=IN IP4 203.0.113.50\r\n" // the media address wins
+                                   "a=setup:active\r\na=fingerprint:SHA-256 01:02:03\r\n"
+                                   "a=floorctrl:c-only\r\na=bfcpver:2\r\n"});
+    EXPECT_TRUE(sip_.byes.empty());
+    ASSERT_EQ(dir_.peers.size(), 1u);
+    EXPECT_EQ(dir_.peers[0].user, user_id{101});
+    EXPECT_EQ(dir_.peers[0].address, "203.0.113.50");
+    EXPECT_EQ(dir_.peers[0].fingerprints, std::vector<std::string>{"SHA-256 01:02:03"});
+}
+
+// A WebSocket call is bound by its token: the ACK's answer announces no peer address.
+TEST_F(CallControllerTest, OfferlessWebSocketCallAnnouncesNoPeer)
+{
+    controller_->on_event(invite(1, ""));
+    controller_->on_event(sip::ack{sip::call_id{1}, "application/sdp",
+                                   session_head + "m=application 9 TCP/WSS/BFCP *\r\n"
+                                                  "a=setup:active\r\na=connection:new\r\n"
+                                                  "a=floorctrl:c-only\r\n"});
+    EXPECT_TRUE(sip_.byes.empty());
+    EXPECT_TRUE(dir_.peers.empty());
 }
 
 TEST_F(CallControllerTest, OfferlessCallWithoutAnswerInTheAckIsEndedWithBye)

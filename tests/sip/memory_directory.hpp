@@ -54,6 +54,11 @@ public:
         return it->second;
     }
 
+    void expect_peer(floorctl::conference_id, floorctl::user_id, std::string const&,
+                     std::vector<std::string> const&) override
+    {
+    }
+
     void revoke(floorctl::conference_id c, floorctl::user_id u) override
     {
         live_.erase({c, u});

@@ -55,6 +55,26 @@ TEST(DatagramListener, EchoesForSeveralPeersOnSeveralThreads)
     EXPECT_EQ(s.listener->peer_count(), 0u);
 }
 
+// The start record names our own bound address as `local`, never as `remote` (which every other
+// record uses for the peer).
+TEST(DatagramListener, BoundRecordNamesTheLocalAddress)
+{
+    struct record {
+        std::string message, remote, local;
+    };
+    std::vector<record> records;
+    net::io_context ioc;
+    auto const listener = ws::datagram_listener::create(
+        ioc, plain_options(), std::make_shared<recorder>(),
+        [&](ws::log_level, std::string_view message, ws::log_fields const& f) {
+            records.push_back({std::string(message), std::string(f.remote), std::string(f.local)});
+        });
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].message, "BFCP UDP listener bound");
+    EXPECT_EQ(records[0].local, "127.0.0.1:" + std::to_string(listener->port()));
+    EXPECT_TRUE(records[0].remote.empty());
+}
+
 TEST(DatagramListener, BindsIpv6)
 {
     auto o = plain_options();

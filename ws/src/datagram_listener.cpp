@@ -485,8 +485,13 @@ std::shared_ptr<datagram_listener> datagram_listener::create(net::io_context& io
     // Sends never wait (see state): a full send buffer is a lost datagram.
     s->socket.non_blocking(true);
     s->bound_port = s->socket.local_endpoint().port();
-    s->log(log_level::info, s->opts.dtls ? "BFCP DTLS listener bound" : "BFCP UDP listener bound",
-           std::nullopt, state::remote_of(s->socket.local_endpoint()));
+    if (s->sink) {
+        auto const local = state::remote_of(s->socket.local_endpoint());
+        ws::log_fields f;
+        f.local = local;
+        s->sink(log_level::info,
+                s->opts.dtls ? "BFCP DTLS listener bound" : "BFCP UDP listener bound", f);
+    }
     return std::shared_ptr<datagram_listener>(new datagram_listener(std::move(s)));
 }
 

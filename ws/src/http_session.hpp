@@ -78,7 +78,7 @@ public:
 private:
     static constexpr bool secure = is_tls_stream<Stream>;
 
-    log_fields fields() const { return log_fields{info_.id, {}, {}, remote_}; }
+    log_fields fields() const { return log_fields{info_.id, {}, {}, remote_, {}}; }
 
     void on_handshake(beast::error_code ec, std::size_t used)
     {

@@ -63,7 +63,7 @@ private:
         if (ec) {
             if (ec == beast::error::timeout) {
                 st_->log(log_level::warning, "handshake timeout: nothing received",
-                         log_fields{info_.id, {}, {}, remote});
+                         log_fields{info_.id, {}, {}, remote, {}});
                 st_->app->on_handshake_rejected(upgrade_failure::timeout,
                                                 http_status::request_timeout, info_.context(false));
             }
@@ -72,7 +72,7 @@ private:
         if (tls) {
             if (!st_->opts.tls) {
                 st_->log(log_level::warning, "TLS offered but no certificate configured; closing",
-                         log_fields{info_.id, {}, {}, remote});
+                         log_fields{info_.id, {}, {}, remote, {}});
                 return;
             }
             handed_over_ = true;
@@ -84,7 +84,7 @@ private:
         }
         if (!st_->opts.allow_plain) {
             st_->log(log_level::warning, "plain connection refused (TLS required); closing",
-                     log_fields{info_.id, {}, {}, remote});
+                     log_fields{info_.id, {}, {}, remote, {}});
             return;
         }
         handed_over_ = true;
@@ -127,7 +127,7 @@ void on_socket(std::shared_ptr<shared_state> const& st, tcp::socket socket)
     // answering would cost what the limit protects.
     if (auto refusal = total ? st->admit->refusal() : conn_slot{}) {
         st->log(log_level::warning, "connection limit reached (total); answering 503",
-                log_fields{info.id, {}, {}, info.remote()});
+                log_fields{info.id, {}, {}, info.remote(), {}});
         std::make_shared<detect_session>(std::move(socket), st, info, std::move(refusal), true)
             ->run();
         return;
@@ -135,7 +135,7 @@ void on_socket(std::shared_ptr<shared_state> const& st, tcp::socket socket)
     st->log(log_level::warning,
             total ? "connection limit reached (total); closing"
                   : "connection limit reached (per address); closing",
-            log_fields{info.id, {}, {}, info.remote()});
+            log_fields{info.id, {}, {}, info.remote(), {}});
     beast::error_code ignored;
     socket.close(ignored);
 }

@@ -129,7 +129,7 @@ public:
 private:
     log_fields fields() const
     {
-        return log_fields{info_.id, bound_.conference, bound_.user, remote_};
+        return log_fields{info_.id, bound_.conference, bound_.user, remote_, {}};
     }
 
     void on_accept(beast::error_code ec)
@@ -137,7 +137,7 @@ private:
         remote_ = info_.remote();
         if (ec) {
             st_->log(log_level::warning, "websocket handshake failed: " + ec.message(),
-                     log_fields{info_.id, bound_.conference, bound_.user, remote_});
+                     log_fields{info_.id, bound_.conference, bound_.user, remote_, {}});
             return;
         }
         open_ = true;

@@ -49,7 +49,8 @@ struct options {
     /// the doubling gives (8·T1), so a silent peer is given up 15·T1 = 7.5 s after the first send.
     unsigned max_transmissions = 4;
     /// How long a response stays in the reply cache: RFC 8855 §8.3.3 timer T2 (response
-    /// retransmission timer, 10 s), longer than a client retransmits a request (§8.3.2).
+    /// retransmission timer, (T1·2⁴)·1.25 = 10 s), longer than a client retransmits a request
+    /// (§8.3.2).
     clock::duration reply_lifetime = 10s;
     /// A fragment set that is not complete after this long is dropped (T2 again: a sender's
     /// retransmissions of the whole message fall inside it).
@@ -146,6 +147,14 @@ public:
 
     /// Octets held by incomplete fragment sets (never above options::max_reassembly_octets).
     [[nodiscard]] std::size_t reassembly_octets() const noexcept;
+
+    /// Requests remembered by the reply cache, answered or not (never above
+    /// options::max_cached_replies).
+    [[nodiscard]] std::size_t cached_replies() const noexcept;
+
+    /// Octets of cached responses (above options::max_cached_reply_octets only while the newest
+    /// response alone is larger).
+    [[nodiscard]] std::size_t cached_reply_octets() const noexcept;
 
     /// True once peer_lost was reported; later server-initiated messages are dropped.
     [[nodiscard]] bool lost() const noexcept;

@@ -231,6 +231,16 @@ std::size_t peer::reassembly_octets() const noexcept
     return impl_->fragments.octets();
 }
 
+std::size_t peer::cached_replies() const noexcept
+{
+    return impl_->replies.size();
+}
+
+std::size_t peer::cached_reply_octets() const noexcept
+{
+    return impl_->replies.octets();
+}
+
 bool peer::lost() const noexcept
 {
     return impl_->is_lost;

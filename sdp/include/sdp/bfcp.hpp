@@ -96,6 +96,9 @@ struct bfcp_media {
     /// a=fingerprint values as written ("SHA-256 4A:AD:..."; RFC 8122 §5), media level, else
     /// session level. Each checked: `<hash-func> 2HEX *(":" 2HEX)`.
     std::vector<std::string> fingerprints;
+    /// a=tls-id (RFC 8842 §4, media level): the DTLS association the writer means; empty when
+    /// absent. Checked on UDP/TLS/BFCP lines (is_tls_id()), ignored elsewhere.
+    std::string tls_id;
     std::optional<negotiation_error> problem; ///< Set when an attribute above is malformed.
 };
 
@@ -122,12 +125,17 @@ struct websocket_endpoint {
 struct listener_endpoint {
     std::string address;    ///< IP address or host name for c=; empty = the origin address.
     std::uint16_t port = 0; ///< Listening port; must be non-zero when the transport is enabled.
+    friend bool operator==(listener_endpoint const&, listener_endpoint const&) = default;
 };
 
 /// The connection a previous exchange set up (for re-INVITEs, RFC 4145 §5 / RFC 8124 §4.5).
 struct established {
     transport kind = transport::wss; ///< Transport of that connection.
     std::string token;               ///< Token it was given.
+    /// UDP/TLS/BFCP: our a=tls-id for the DTLS association of the dialog (answer::tls_id).
+    std::string tls_id;
+    /// UDP/TLS/BFCP: the peer's a=tls-id for it (answer::peer_tls_id); empty if it wrote none.
+    std::string peer_tls_id;
 };
 
 /// Everything make_answer() and make_offer() need besides the offer.
@@ -148,8 +156,14 @@ struct answer_params {
     websocket_endpoint ws;  ///< Used for TCP/WS/BFCP.
     listener_endpoint tcp;  ///< Used for TCP/BFCP.
     listener_endpoint tls;  ///< Used for TCP/TLS/BFCP.
-    listener_endpoint udp;  ///< Used for UDP/BFCP.
-    listener_endpoint dtls; ///< Used for UDP/TLS/BFCP (BFCP over DTLS).
+    /// UDP/BFCP listeners in order of preference. A UDP/BFCP line is answered with the first
+    /// whose address family is the offer's (the c= of the line, else the session c=: `IN IP6`
+    /// wants an IPv6 address, anything else an IPv4 one; an empty address has the family of
+    /// `address`); an offer without c= takes the first. With none of its family the line is
+    /// refused (port 0). make_offer() offers the first.
+    std::vector<listener_endpoint> udp;
+    /// UDP/TLS/BFCP (BFCP over DTLS) listeners, chosen as `udp` is.
+    std::vector<listener_endpoint> dtls;
     /// The certificate fingerprint of our TLS/DTLS certificate (RFC 8122 §5), e.g.
     /// "SHA-256 4A:AD:...". Written as `a=fingerprint:<value>` on a TCP/TLS/BFCP line when
     /// non-empty and on a UDP/TLS/BFCP line, where it is required (RFC 8842 §5). Not written for
@@ -158,6 +172,10 @@ struct answer_params {
     /// Token for a new connection: the caller draws it (>= 128 random bits, URL-safe characters
     /// A-Z a-z 0-9 - . _ ~). Needed whenever a WebSocket transport may be chosen.
     std::string token;
+    /// Our a=tls-id for a new DTLS association (RFC 8842 §4): the caller draws it (>= 120
+    /// random bits; 20 to 255 characters of A-Z a-z 0-9 + / - _). Needed whenever UDP/TLS/BFCP
+    /// may be chosen; a re-answer that keeps the association writes `previous->tls_id` instead.
+    std::string tls_id;
     std::optional<established> previous; ///< Set on a re-offer within an existing dialog.
 };
 
@@ -182,8 +200,9 @@ struct answer {
     std::string sdp;  ///< The answer text (CRLF), every offered m-line answered in order.
     transport kind{}; ///< Transport of the accepted BFCP line.
     std::size_t media_index = 0; ///< Index of the accepted m-line.
-    /// existing: keep the current connection and its token (re-offer, same transport);
-    /// fresh: a new connection; the token below is new and the old one must be revoked.
+    /// existing: keep the current connection and its token (re-offer, same transport; on
+    /// UDP/TLS/BFCP also the same peer tls-id); fresh: a new connection (a new DTLS association);
+    /// the token below is new and the old one must be revoked.
     connection_mode connection = connection_mode::fresh;
     std::string token;         ///< Token in the websocket-uri (empty for TCP/TLS).
     std::string websocket_uri; ///< The a=websocket-uri value (empty for TCP/TLS).
@@ -203,6 +222,10 @@ struct answer {
     /// The offerer's a=fingerprint values for the accepted line (UDP/TLS/BFCP: at least one): the
     /// certificate the peer presents in the DTLS (or TLS) handshake must match one of them.
     std::vector<std::string> peer_fingerprints;
+    /// UDP/TLS/BFCP: the a=tls-id written (RFC 8842 §5.3): `previous->tls_id` when the
+    /// association is kept, else answer_params::tls_id. Empty on other transports.
+    std::string tls_id;
+    std::string peer_tls_id; ///< The offer's a=tls-id for the accepted line (empty: none).
 };
 
 /// Builds the answer to `offer` (RFC 3264 §6, RFC 8856 §§5-10, RFC 8857 §7, RFC 8124 §4).
@@ -235,8 +258,9 @@ struct offer {
 
 /// Builds an offer with one BFCP m-line on the preferred transport: `setup:passive` (not on
 /// UDP/BFCP), `connection:new` (reliable transports), `fingerprint` (TLS, UDP/TLS),
-/// `websocket-uri` for WS/WSS, `floorctrl:s-only`, `confid`, `userid`, one `floorid` per floor
-/// (`mstrm:` with the floor's label), `bfcpver` (1; on UDP "2 1").
+/// `tls-id` (UDP/TLS, answer_params::tls_id), `websocket-uri` for WS/WSS, `floorctrl:s-only`,
+/// `confid`, `userid`, one `floorid` per floor (`mstrm:` with the floor's label), `bfcpver` (1;
+/// on UDP "2 1").
 /// Fails with bad_answer_params when `p` is unusable. Pure; thread-safe.
 [[nodiscard]] negotiation_result<offer> make_offer(answer_params const& p);
 
@@ -244,6 +268,14 @@ struct offer {
 struct accepted_answer {
     transport kind{};          ///< Transport of the BFCP line.
     unsigned bfcp_version = 1; ///< Version the server speaks first (as answer::bfcp_version).
+    /// The answerer's address for the BFCP line: its c=, else the session c=; empty when the
+    /// answer has neither (as answer::peer_address: datagram and TCP peers are bound to it).
+    std::string peer_address;
+    std::uint16_t peer_port = 0; ///< The answer's m= port for the BFCP line.
+    /// The answerer's a=fingerprint values (UDP/TLS/BFCP: at least one): its certificate must
+    /// match one of them (as answer::peer_fingerprints).
+    std::vector<std::string> peer_fingerprints;
+    std::string peer_tls_id; ///< The answer's a=tls-id (UDP/TLS/BFCP; empty: none).
 };
 
 /// Validates the answer that comes back (in the ACK) to an offer made by make_offer():
@@ -253,6 +285,9 @@ struct accepted_answer {
 /// An error means the SIP side ends the call with BYE. Pure; thread-safe.
 [[nodiscard]] negotiation_result<accepted_answer> check_answer(offer const& sent,
                                                                description const& reply);
+
+/// True if `v` is a tls-id value (RFC 8842 §4): 20 to 255 characters of A-Z a-z 0-9 + / - _.
+[[nodiscard]] bool is_tls_id(std::string_view v) noexcept;
 
 /// True if `host` is an IPv4 or IPv6 literal (bracketed or not) rather than a host name.
 [[nodiscard]] bool is_ip_literal(std::string_view host) noexcept;

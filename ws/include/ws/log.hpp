@@ -27,6 +27,9 @@ struct log_fields {
     std::optional<floorctl::conference_id> conference; ///< bound conference (after upgrade)
     std::optional<floorctl::user_id> user;             ///< bound user (after upgrade)
     std::string_view remote;                           ///< "address:port" of the peer, or empty
+    /// "address:port" of our own socket (a listener's bound address), or empty: never the
+    /// peer's, so that a reader does not take one for the other.
+    std::string_view local;
 };
 
 /// Receives every log record of ws/.
