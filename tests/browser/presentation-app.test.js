@@ -31,10 +31,11 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
     return m;
   }
 
-  /// Alice and Bob join `conference`; Alice presents, Bob is number 1 in line.
-  async function aliceSharesBobWaits(conference) {
-    const alice = await join(conference, 'Alice');
-    const bob = await join(conference, 'Bob');
+  /// Alice and Bob join `conference` in pages of `within`; Alice presents, Bob is number 1 in
+  /// line.
+  async function aliceSharesBobWaits(conference, within = browser) {
+    const alice = await join(conference, 'Alice', {}, undefined, within);
+    const bob = await join(conference, 'Bob', {}, undefined, within);
     await alice.connection('open');
     await bob.connection('open');
     await alice.present();
@@ -255,14 +256,7 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
         // A browser whose picker wants a fresh click, like Firefox and Safari.
         const strict = await launchBrowser(GESTURE_ARGS);
         try {
-          const alice = await join(1, 'Alice', {}, undefined, strict);
-          const bob = await join(1, 'Bob', {}, undefined, strict);
-          await alice.connection('open');
-          await bob.connection('open');
-          await alice.present();
-          await alice.sharing();
-          await bob.present();
-          await bob.myState('You are number 1 in line.');
+          const {alice, bob} = await aliceSharesBobWaits(1, strict);
           // Bob's click on Present counts for a few seconds only; the grant comes after that.
           // From here until the grant, the test does not touch Bob's page: every playwright
           // call there would count as a fresh click.
