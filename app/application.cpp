@@ -255,6 +255,16 @@ application::create_conference(conference_settings c,
     return added->id;
 }
 
+void application::read_events(conference_id conf, std::optional<std::uint64_t> last_id,
+                              std::shared_ptr<ws::http_stream> reader)
+{
+    // Subscribed first: the core's reports of changes from the next operation on find the
+    // journal. A reader that then reads the state (GET /api/conferences/{id}, on the same
+    // strand, after this) misses nothing in between.
+    journal_.subscribe(conf, last_id, std::move(reader));
+    host_->report_changes(conf);
+}
+
 bool application::delete_conference(conference_id conf, std::function<void()> done)
 {
     if (!catalog_.remove(conf)) return false;

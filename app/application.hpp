@@ -182,7 +182,12 @@ public:
     [[nodiscard]] conference_catalog& catalog() noexcept { return catalog_; }
     [[nodiscard]] token_store& tokens() noexcept { return tokens_; }
     [[nodiscard]] core_host& host() noexcept { return *host_; }
-    [[nodiscard]] event_journal& events() noexcept { return journal_; }
+    /// A new reader of conference `conf`'s event stream (event_journal::subscribe), and from
+    /// now on the core reports that conference's changes: until the conference is deleted,
+    /// so that readers can resume with Last-Event-ID. A conference nobody ever read costs
+    /// the core nothing.
+    void read_events(conference_id conf, std::optional<std::uint64_t> last_id,
+                     std::shared_ptr<ws::http_stream> reader);
     [[nodiscard]] metrics& counters() noexcept { return metrics_; }
     [[nodiscard]] config const& settings() const noexcept { return cfg_; }
 

@@ -15,8 +15,8 @@ namespace floorctl::app {
 namespace net = boost::asio;
 
 struct core_host::shard {
-    shard(net::io_context& ioc, std::uint16_t index, bool report_changes)
-        : strand(net::make_strand(ioc)), core(server_options{index, report_changes})
+    shard(net::io_context& ioc, std::uint16_t index)
+        : strand(net::make_strand(ioc)), core(server_options{index})
     {
     }
 
@@ -58,8 +58,7 @@ core_host::core_host(net::io_context& ioc, unsigned shards,
     set_connections(std::move(connections));
     if (shards == 0) shards = 1;
     for (unsigned i = 0; i < shards; ++i) {
-        shards_.push_back(
-            std::make_unique<shard>(ioc, static_cast<std::uint16_t>(i), on_change_ != nullptr));
+        shards_.push_back(std::make_unique<shard>(ioc, static_cast<std::uint16_t>(i)));
     }
 }
 
@@ -107,12 +106,21 @@ void core_host::remove_conference(conference_id id, std::function<void(bool)> do
     });
 }
 
+void core_host::report_changes(conference_id conf)
+{
+    if (!on_change_) return;
+    auto& s = shard_for(conf);
+    net::post(s.strand, [&s, conf] { s.core.report_changes(conf, true); });
+}
+
 void core_host::add_participant(conference_id conf, participant_info p,
                                 std::function<void(result<user_id>)> done)
 {
     auto& s = shard_for(conf);
-    net::post(s.strand, [&s, conf, p = std::move(p), done = std::move(done)]() mutable {
-        auto r = s.core.add_participant(conf, std::move(p));
+    net::post(s.strand, [this, &s, conf, p = std::move(p), done = std::move(done)]() mutable {
+        std::vector<action> actions;
+        auto r = s.core.add_participant(conf, std::move(p), actions);
+        execute(s, actions, nullptr, std::nullopt);
         if (done) done(r);
     });
 }

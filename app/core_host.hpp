@@ -47,8 +47,8 @@ public:
     /// the core at once instead of through the strand (see run_transport_event()). Other
     /// members may still be called from any thread.
     ///
-    /// `on_change`: when set, the core reports what changes (server_options::report_changes)
-    /// and every report_change is handed to it, on the shard's strand.
+    /// `on_change`: every report_change of a conference that report_changes() was called for is
+    /// handed to it, on the shard's strand.
     core_host(boost::asio::io_context& ioc, unsigned shards,
               std::shared_ptr<app::connections> connections, metrics& m, bool one_io_thread = false,
               std::function<void(report_change const&)> on_change = {});
@@ -65,6 +65,10 @@ public:
     void add_conference(conference_config cfg, std::function<void(result<void>)> done);
     /// Removes a conference (Goodbye + close to its connections); `done(true)` if it existed.
     void remove_conference(conference_id id, std::function<void(bool)> done);
+    /// From now on the core reports what changes in conference `conf` (server::report_changes)
+    /// to `on_change`, until the conference is removed. No-op without `on_change`, or for an
+    /// unknown conference.
+    void report_changes(conference_id conf);
     /// Adds a participant (id 0: the server picks one); `done` gets the user id.
     void add_participant(conference_id conf, participant_info p,
                          std::function<void(result<user_id>)> done);

@@ -1,8 +1,8 @@
 #include "event_journal.hpp"
+#include "http_json.hpp"
 
 #include <floorctl/to_string.hpp>
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -13,37 +13,6 @@ namespace floorctl::app {
 namespace json = boost::json;
 
 namespace {
-
-/// The `data:` of one event: {"type", "conference", "user", "display_name"} and, for floor
-/// changes, "floor", "floor_label", "request" (0 for queue_changed) and "queue".
-std::string change_to_json(report_change const& c)
-{
-    json::object o;
-    o["type"] = to_string(c.kind);
-    o["conference"] = to_underlying(c.conference);
-    bool const floor_change = c.floor != floor_id{};
-    if (floor_change) {
-        o["floor"] = to_underlying(c.floor);
-        o["floor_label"] = c.floor_label;
-    }
-    if (c.user != user_id{}) {
-        o["user"] = to_underlying(c.user);
-        o["display_name"] = c.display_name;
-    }
-    if (floor_change) {
-        if (c.request != floor_request_id{}) o["request"] = to_underlying(c.request);
-        json::array queue;
-        for (auto const& q : c.queue) {
-            json::object e;
-            e["request"] = to_underlying(q.request);
-            e["user"] = to_underlying(q.user);
-            e["display_name"] = q.display_name;
-            queue.push_back(std::move(e));
-        }
-        o["queue"] = std::move(queue);
-    }
-    return json::serialize(o);
-}
 
 // The reconnection delay EventSource clients use after the stream drops (milliseconds).
 constexpr std::string_view retry_line = "retry: 2000\n\n";
@@ -68,6 +37,11 @@ std::string format_event(std::uint64_t id, std::string_view name, std::string_vi
     return s;
 }
 
+event_journal::event_journal(std::size_t window, std::size_t max_events)
+    : window_(std::max<std::size_t>(window, 1)), max_events_(std::max<std::size_t>(max_events, 1))
+{
+}
+
 void event_journal::record(report_change const& c)
 {
     std::lock_guard lock(mutex_);
@@ -75,11 +49,24 @@ void event_journal::record(report_change const& c)
     if (it == journals_.end()) return;
     auto& j = it->second;
     auto const id = ++j.last_id;
-    j.events.push_back({id, format_event(id, to_string(c.kind), change_to_json(c))});
-    while (j.events.size() > window_)
-        j.events.pop_front();
+    j.events.push_back({id, next_order_++, format_event(id, to_string(c.kind), change_to_json(c))});
+    ++kept_;
+    if (j.events.size() == 1) oldest_.emplace(j.events.front().order, c.conference);
     auto const& text = j.events.back().text;
     std::erase_if(j.readers, [&](auto const& r) { return !r->write(text); });
+    if (j.events.size() > window_) drop_oldest(c.conference, j);
+    while (kept_ > max_events_) {
+        auto const conf = oldest_.begin()->second;
+        drop_oldest(conf, journals_.at(conf));
+    }
+}
+
+void event_journal::drop_oldest(conference_id conf, journal& j)
+{
+    oldest_.erase({j.events.front().order, conf});
+    j.events.pop_front();
+    --kept_;
+    if (!j.events.empty()) oldest_.emplace(j.events.front().order, conf);
 }
 
 void event_journal::subscribe(conference_id conf, std::optional<std::uint64_t> last_id,
@@ -120,7 +107,10 @@ void event_journal::forget(conference_id conf)
         std::lock_guard lock(mutex_);
         auto const it = journals_.find(conf);
         if (it == journals_.end()) return;
-        readers = std::move(it->second.readers);
+        auto& j = it->second;
+        readers = std::move(j.readers);
+        if (!j.events.empty()) oldest_.erase({j.events.front().order, conf});
+        kept_ -= j.events.size();
         journals_.erase(it);
     }
     for (auto const& r : readers)
@@ -132,6 +122,12 @@ std::size_t event_journal::readers(conference_id conf) const
     std::lock_guard lock(mutex_);
     auto const it = journals_.find(conf);
     return it == journals_.end() ? 0 : it->second.readers.size();
+}
+
+std::size_t event_journal::kept() const
+{
+    std::lock_guard lock(mutex_);
+    return kept_;
 }
 
 } // namespace floorctl::app

@@ -357,7 +357,7 @@ void http_api::events(ws::http_request const& req, conference_id conf, ws::http_
         return respond(json_error(http::status::internal_server_error, "cannot stream here"));
     }
     log_info("event stream opened", {.conference = conf});
-    app_.events().subscribe(conf, last_id, std::move(stream));
+    app_.read_events(conf, last_id, std::move(stream));
 }
 
 void http_api::create_conference(ws::http_request const& req, ws::http_responder respond)

@@ -1,7 +1,10 @@
 #include "http_json.hpp"
 
+#include <floorctl/to_string.hpp>
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 
@@ -10,6 +13,14 @@ namespace floorctl::app {
 namespace json = boost::json;
 
 namespace {
+
+/// The members that name a participant wherever the JSON says who: in GET /api/session, in
+/// events and in their queues.
+void put_participant(json::object& o, user_id user, std::string_view display_name)
+{
+    o["user"] = to_underlying(user);
+    o["display_name"] = display_name;
+}
 
 char const* status_name(request_status s) noexcept
 {
@@ -248,12 +259,11 @@ json::object session_to_json(session_view const& v)
     json::object o;
     o["conference"] = to_underlying(v.snapshot.id);
     o["conference_name"] = v.settings.name;
-    o["user"] = to_underlying(v.user);
-    std::string display_name;
+    std::string_view display_name;
     for (auto const& p : v.snapshot.participants) {
         if (p.id == v.user) display_name = p.display_name;
     }
-    o["display_name"] = display_name;
+    put_participant(o, v.user, display_name);
     o["websocket_uri"] = v.websocket_uri;
     // Chairs as the core has them: chair_users, and the ids reserved for chair_uris.
     auto const core = to_conference_config(v.settings, false);
@@ -327,6 +337,31 @@ json::object snapshot_to_json(conference_snapshot const& s)
     }
     o["participants"] = std::move(people);
     return o;
+}
+
+std::string change_to_json(report_change const& c)
+{
+    json::object o;
+    o["type"] = to_string(c.kind);
+    o["conference"] = to_underlying(c.conference);
+    bool const floor_change = c.floor != floor_id{};
+    if (floor_change) {
+        o["floor"] = to_underlying(c.floor);
+        o["floor_label"] = c.floor_label;
+    }
+    if (c.user != user_id{}) put_participant(o, c.user, c.display_name);
+    if (floor_change) {
+        if (c.request != floor_request_id{}) o["request"] = to_underlying(c.request);
+        json::array queue;
+        for (auto const& q : c.queue) {
+            json::object e;
+            e["request"] = to_underlying(q.request);
+            put_participant(e, q.user, q.display_name);
+            queue.push_back(std::move(e));
+        }
+        o["queue"] = std::move(queue);
+    }
+    return json::serialize(o);
 }
 
 } // namespace floorctl::app

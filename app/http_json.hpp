@@ -6,6 +6,7 @@
 #include "application.hpp"
 #include "config.hpp"
 
+#include <floorctl/action.hpp>
 #include <floorctl/config.hpp>
 #include <floorctl/server.hpp>
 
@@ -60,5 +61,11 @@ struct session_view {
 /// The floor state: {"confid", "require_tls", "floors": [{"id", "policy", "holders": [...],
 /// "queue": [...]}], "participants": [...]}.
 [[nodiscard]] boost::json::object snapshot_to_json(conference_snapshot const& s);
+
+/// The `data:` of one server-sent event (docs/http-api.md, "Events"), serialised on one line:
+/// {"type", "conference", "user", "display_name"} and, for floor changes, "floor",
+/// "floor_label", "request" (not for queue_changed) and "queue": [{"request", "user",
+/// "display_name"}].
+[[nodiscard]] std::string change_to_json(report_change const& c);
 
 } // namespace floorctl::app

@@ -72,9 +72,10 @@ std::vector<std::byte> frame_of(conference_id c, user_id u, message_body b)
 // `participants` spread evenly over `conferences` (each with one queue floor). A conference
 // holds at most 65,000 participants here (User IDs are 16 bits, RFC 8855 §5.1), so 100,000
 // participants "in one conference" really run in two; the counter "conferences" says so.
-world build(std::size_t participants, std::size_t conferences)
+// `reported`: every conference returns report_change actions (as one with an event reader).
+world build(std::size_t participants, std::size_t conferences, bool reported = false)
 {
-    world w;
+    world w{server{server_options{0, reported}}, {}};
     conferences = std::max<std::size_t>(1, std::min(conferences, participants));
     conferences = std::max(conferences, (participants + 64'999) / 65'000);
     auto const per = (participants + conferences - 1) / conferences;
@@ -93,7 +94,8 @@ world build(std::size_t participants, std::size_t conferences)
         auto const conn = connection_id{i + 1};
         participant_info p;
         p.id = u;
-        (void)w.core.add_participant(c, p);
+        std::vector<action> joined;
+        (void)w.core.add_participant(c, p, joined);
         (void)w.core.handle(connection_bound{conn, c, u, transport_kind::wss});
         floor_request r;
         r.floors.push_back(floor_id{1});
@@ -118,10 +120,11 @@ void patch_release(member& m, floor_request_id id)
 }
 
 // One iteration = one FloorRequest (Granted) + one FloorRelease (Released) = 2 decisions.
-void BM_RequestReleaseCycle(benchmark::State& state)
+// `reported`: with the report_change actions of a conference that has an event reader.
+template <bool reported> void BM_RequestReleaseCycle(benchmark::State& state)
 {
-    auto w =
-        build(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
+    auto w = build(static_cast<std::size_t>(state.range(0)),
+                   static_cast<std::size_t>(state.range(1)), reported);
     std::vector<action> out;
     out.reserve(16);
     std::size_t next = 0;
@@ -173,7 +176,8 @@ void sizes(benchmark::internal::Benchmark* b)
     b->ArgNames({"participants", "conferences"});
 }
 
-BENCHMARK(BM_RequestReleaseCycle)->Apply(sizes);
+BENCHMARK(BM_RequestReleaseCycle<false>)->Apply(sizes);
+BENCHMARK(BM_RequestReleaseCycle<true>)->Apply(sizes);
 BENCHMARK(BM_RequestReleaseCycleReturningVector)->Apply(sizes);
 
 } // namespace

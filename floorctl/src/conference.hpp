@@ -104,6 +104,8 @@ struct conference {
     std::unordered_map<user_id, connection_id> unclaimed;
     std::uint16_t next_request = 1;
     std::uint16_t next_user = 1;
+    /// Return report_change actions for this conference (server::report_changes()).
+    bool report_changes = false;
 };
 
 } // namespace floorctl::detail

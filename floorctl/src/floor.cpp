@@ -194,7 +194,7 @@ void server::impl::flush(op& o)
     flush_reports(o);
 }
 
-// ---- reports (server_options::report_changes) ----
+// ---- reports (conference::report_changes) ----
 
 namespace {
 
@@ -210,18 +210,18 @@ std::string const& display_name_of(conference const& c, user_id u)
 void server::impl::note_change(op& o, change_kind kind, floor_id f, floor_request_id request,
                                user_id user)
 {
-    if (opts.report_changes) o.reports.push_back({kind, f, user, request});
+    if (o.c.report_changes) o.reports.push_back({kind, f, user, request});
 }
 
 void server::impl::note_queue(op& o, floor_id f)
 {
-    if (opts.report_changes && std::find(o.queues.begin(), o.queues.end(), f) == o.queues.end())
+    if (o.c.report_changes && std::find(o.queues.begin(), o.queues.end(), f) == o.queues.end())
         o.queues.push_back(f);
 }
 
 void server::impl::report_participant(op& o, change_kind kind, user_id u)
 {
-    if (!opts.report_changes) return;
+    if (!o.c.report_changes) return;
     report_change r;
     r.kind = kind;
     r.conference = o.c.cfg.id;

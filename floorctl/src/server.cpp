@@ -78,6 +78,7 @@ result<void> server::add_conference(conference_config cfg)
     auto& im = *impl_;
     if (im.conferences.contains(cfg.id)) return std::make_error_code(std::errc::file_exists);
     conference c;
+    c.report_changes = im.opts.report_changes;
     for (auto const& f : cfg.floors) {
         if (f.id == floor_id{} || f.max_holders == 0 || c.floors.contains(f.id))
             return std::make_error_code(std::errc::invalid_argument);
@@ -143,7 +144,14 @@ std::vector<action> server::remove_conference(conference_id id)
     return out;
 }
 
-result<user_id> server::add_participant(conference_id conf, participant_info p)
+void server::report_changes(conference_id conf, bool on) noexcept
+{
+    if (auto it = impl_->conferences.find(conf); it != impl_->conferences.end())
+        it->second.report_changes = on;
+}
+
+result<user_id> server::add_participant(conference_id conf, participant_info p,
+                                        std::vector<action>& out)
 {
     auto& im = *impl_;
     auto it = im.conferences.find(conf);
@@ -163,12 +171,18 @@ result<user_id> server::add_participant(conference_id conf, participant_info p)
     detail::participant part;
     part.info = std::move(p);
     // A connection may have been bound before the signalling side added the user.
-    if (auto u = c.unclaimed.find(id); u != c.unclaimed.end()) {
+    auto const u = c.unclaimed.find(id);
+    bool const joined = u != c.unclaimed.end();
+    if (joined) {
         part.conn = u->second;
         c.unclaimed.erase(u);
     }
     c.participants.emplace(id, std::move(part));
     ++im.participants_total;
+    if (joined) {
+        impl::op o{c, out};
+        im.report_participant(o, change_kind::participant_joined, id);
+    }
     return id;
 }
 

@@ -45,8 +45,8 @@ struct server::impl {
         detail::conference& c;
         std::vector<action>& out;
         boost::container::small_vector<floor_id, 4> dirty{};
-        // Only with server_options::report_changes: floor changes and changed queues, reported
-        // by flush().
+        // Only for a conference that reports (conference::report_changes): floor changes and
+        // changed queues, reported by flush().
         boost::container::small_vector<pending_report, 4> reports{};
         boost::container::small_vector<floor_id, 4> queues{};
     };

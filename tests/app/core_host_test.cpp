@@ -61,7 +61,8 @@ std::uint64_t counted(metrics const& m, std::string const& prefix)
 class CoreHost : public ::testing::TestWithParam<bool> {
 protected:
     CoreHost()
-        : host_(ioc_, 1, std::make_shared<registry_connections>(registry_), metrics_, GetParam())
+        : host_(ioc_, 1, std::make_shared<registry_connections>(registry_), metrics_, GetParam(),
+                [this](report_change const& c) { changes_.push_back(c); })
     {
         conference_config c;
         c.id = conf;
@@ -98,6 +99,7 @@ protected:
     net::io_context ioc_{1};
     metrics metrics_;
     std::shared_ptr<ws::registry> registry_ = std::make_shared<ws::registry>();
+    std::vector<report_change> changes_; ///< what the core reported, in order
     core_host host_;
 };
 
@@ -210,6 +212,45 @@ TEST_P(CoreHost, ShutdownCarriesOutTheCoresGoodbyeInThePeersVersionThenClosesGoi
                                 "direction=\"out\"}"),
               1u);
     registry_->detach(conn);
+}
+
+// A connection bound before its user is a participant (e.g. the participant was added again
+// after the client reconnected) joins when add_participant claims it: the event stream must say
+// so, or integrators would miss a participant that is present.
+TEST_P(CoreHost, AConnectionThatCameBeforeItsParticipantJoinsWhenTheParticipantIsAdded)
+{
+    constexpr user_id bob{2};
+    constexpr connection_id bob_conn{43};
+    host_.report_changes(conf); // an event stream reads conference 7
+    (void)after([&] { host_.connection_opened(bob_conn, conf, bob, transport_kind::wss); });
+    EXPECT_TRUE(changes_.empty()) << "not a participant yet";
+    participant_info p;
+    p.id = bob;
+    p.display_name = "Bob";
+    auto const snap = after([&] { host_.add_participant(conf, p, {}); });
+    ASSERT_EQ(changes_.size(), 1u);
+    EXPECT_EQ(changes_[0].kind, change_kind::participant_joined);
+    EXPECT_EQ(changes_[0].conference, conf);
+    EXPECT_EQ(changes_[0].user, bob);
+    EXPECT_EQ(changes_[0].display_name, "Bob");
+    ASSERT_EQ(snap.participants.size(), 2u);
+    EXPECT_TRUE(snap.participants[1].connected);
+}
+
+// A conference nobody reads is not reported on: the core copies no names for it.
+TEST_P(CoreHost, OnlyConferencesWithAReaderAreReported)
+{
+    (void)after([&] {
+        host_.connection_opened(conn, conf, alice, transport_kind::wss);
+        host_.frame_received(conn, wire(1, request()), clock::now());
+    });
+    EXPECT_TRUE(changes_.empty());
+    host_.report_changes(conf);
+    (void)after([&] {
+        host_.frame_received(conn, wire(2, floor_release{floor_request_id{1}}), clock::now());
+    });
+    ASSERT_EQ(changes_.size(), 1u);
+    EXPECT_EQ(changes_[0].kind, change_kind::floor_released);
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, CoreHost, ::testing::Values(true, false),

@@ -184,3 +184,55 @@ TEST(EventJournalTest, ForgettingAConferenceEndsItsStreams)
     j.subscribe(conference_id{1}, 1, again);
     EXPECT_NE(again->take().find("event: reset"), std::string::npos);
 }
+
+TEST(EventJournalTest, TheCapOverAllConferencesDropsTheOldestEventsFirst)
+{
+    event_journal j(4, 6); // 4 per conference, 6 in all
+    for (std::uint32_t conf = 1; conf <= 3; ++conf)
+        j.subscribe(conference_id{conf}, std::nullopt, std::make_shared<fake_stream>());
+    for (std::uint16_t i = 1; i <= 4; ++i)
+        j.record(granted(1, i)); // conference 1: ids 1..4
+    j.record(granted(2, 5));     // conference 2: ids 1, 2
+    j.record(granted(2, 6));
+    EXPECT_EQ(j.kept(), 6u);
+    j.record(granted(3, 7)); // the 7th: conference 1's id 1, the oldest of all, goes
+    EXPECT_EQ(j.kept(), 6u);
+
+    auto const resumed = [&](std::uint32_t conf, std::uint64_t last) {
+        auto r = std::make_shared<fake_stream>();
+        j.subscribe(conference_id{conf}, last, r);
+        return r->take();
+    };
+    EXPECT_EQ(resumed(1, 1),
+              "retry: 2000\n\n" + granted_text(2, 2) + granted_text(3, 3) + granted_text(4, 4));
+    EXPECT_EQ(resumed(1, 0), "retry: 2000\n\nid: 4\nevent: reset\ndata: {\"type\":\"reset\","
+                             "\"conference\":1,\"last_id\":4}\n\n")
+        << "id 1 was dropped: the reader re-reads the state";
+
+    // Four more on conference 3: conference 1's 2..4 go for the cap; at the 4th conference 3's
+    // own window drops its id 1.
+    for (std::uint16_t i = 8; i <= 11; ++i)
+        j.record(granted(3, i));
+    EXPECT_EQ(j.kept(), 6u);
+    EXPECT_NE(resumed(1, 3).find("event: reset"), std::string::npos);
+    EXPECT_EQ(resumed(1, 4), "retry: 2000\n\n") << "up to date: nothing missed";
+    auto const three = resumed(3, 1);
+    EXPECT_EQ(three.find("event: reset"), std::string::npos);
+    EXPECT_EQ(three.find("id: 1\n"), std::string::npos);
+    EXPECT_NE(three.find("id: 5\n"), std::string::npos);
+
+    // Conference 1 again: now conference 2's id 1 is the oldest of all.
+    EXPECT_EQ(resumed(2, 0).find("event: reset"), std::string::npos);
+    j.record(granted(1, 12));
+    EXPECT_EQ(j.kept(), 6u);
+    EXPECT_NE(resumed(2, 0).find("event: reset"), std::string::npos);
+    auto const two = resumed(2, 1);
+    EXPECT_EQ(two.find("event: reset"), std::string::npos);
+    EXPECT_NE(two.find("id: 2\n"), std::string::npos);
+
+    // A deleted conference gives its share back.
+    j.forget(conference_id{3});
+    EXPECT_EQ(j.kept(), 2u);
+    j.record(granted(1, 13));
+    EXPECT_EQ(j.kept(), 3u);
+}

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 
-import {launchBrowser, openPage, screenshot} from './support/browser.js';
+import {GESTURE_ARGS, launchBrowser, openPage, screenshot} from './support/browser.js';
 import {FloorctlServer} from './support/floorctl-server.js';
 import {MeetingPage} from './support/meeting-page.js';
 import {NetworkRelay} from './support/network-relay.js';
 
 const SCENARIO_MS = 90000;
 
-describe('presentation web app in Chromium', {timeout: 8 * SCENARIO_MS}, () => {
+describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => {
   // Pages reach the server through a relay that can cut every connection (a network drop); join
   // links and websocket_uri name the relay's port.
   const relay = new NetworkRelay();
@@ -20,20 +20,22 @@ describe('presentation web app in Chromium', {timeout: 8 * SCENARIO_MS}, () => {
   let browser;
   const pages = [];
 
-  /// Joins `conference` as `name` (more participant fields in `extra`) in a new page.
-  async function join(conference, name, extra = {}, size) {
+  /// Joins `conference` as `name` (more participant fields in `extra`) in a new page of `within`
+  /// (the shared browser by default).
+  async function join(conference, name, extra = {}, size, within = browser) {
     const p = await server.participant(conference, {display_name: name, ...extra});
-    const page = await openPage(browser, p.join, size);
+    const page = await openPage(within, p.join, size);
     pages.push(page);
     const m = new MeetingPage(page);
     m.participant = p;
     return m;
   }
 
-  /// Alice and Bob join `conference`; Alice presents, Bob is number 1 in line.
-  async function aliceSharesBobWaits(conference) {
-    const alice = await join(conference, 'Alice');
-    const bob = await join(conference, 'Bob');
+  /// Alice and Bob join `conference` in pages of `within`; Alice presents, Bob is number 1 in
+  /// line.
+  async function aliceSharesBobWaits(conference, within = browser) {
+    const alice = await join(conference, 'Alice', {}, undefined, within);
+    const bob = await join(conference, 'Bob', {}, undefined, within);
     await alice.connection('open');
     await bob.connection('open');
     await alice.present();
@@ -246,6 +248,46 @@ describe('presentation web app in Chromium', {timeout: 8 * SCENARIO_MS}, () => {
         await alice.myState('You are not presenting.');
         assert.equal(await focused(), 'BUTTON:Present');
         await closeAll();
+      });
+
+  test(
+      'a grant long after Present asks for "Share my screen", which starts the preview',
+      {timeout: SCENARIO_MS}, async () => {
+        // A browser whose picker wants a fresh click, like Firefox and Safari.
+        const strict = await launchBrowser(GESTURE_ARGS);
+        try {
+          const {alice, bob} = await aliceSharesBobWaits(1, strict);
+          // Bob's click on Present counts for a few seconds only; the grant comes after that.
+          // From here until the grant, the test does not touch Bob's page: every playwright
+          // call there would count as a fresh click.
+          await bob.page.waitForFunction(
+              () => !navigator.userActivation.isActive, null, {polling: 250, timeout: 20000});
+          const granted = bob.page.waitForEvent(
+              'console', {predicate: (m) => m.text() === 'floorctl:granted', timeout: 15000});
+          await alice.press('Stop presenting');
+          await granted;
+          const share = bob.card.getByRole('button', {name: 'Share my screen'});
+          await share.waitFor();
+          await bob.myState('The floor is yours. Press “Share my screen”');
+          assert.equal(await bob.previewShown(), false, 'no capture before the click');
+          await alice.presenter('Bob');
+          await screenshot(bob.page, '17-granted-needs-click');
+          const events = await bob.events();
+          assert.ok(events.includes('floorctl:granted'), `${events}`);
+          assert.ok(!events.includes('floorctl:sharing'), `${events}`);
+
+          await share.click();
+          await bob.myState('You are presenting');
+          await bob.previewPlaying();
+          assert.equal(await share.isVisible(), false);
+          assert.ok((await bob.events()).includes('floorctl:sharing'));
+          await screenshot(bob.page, '18-shared-after-click');
+          await bob.press('Stop presenting');
+          await bob.myState('You are not presenting.');
+        } finally {
+          await closeAll();
+          await strict.close();
+        }
       });
 
   test('the meeting view fits a narrow screen', {timeout: SCENARIO_MS}, async () => {

@@ -350,24 +350,26 @@ TEST(ServerConfig, AddConferenceRejectsDuplicatesAndBadFloors)
 
 TEST(ServerConfig, AddParticipantPicksAFreeIdAndRejectsTakenOnes)
 {
+    std::vector<action> ignored; // no reports: report_changes is off
     server s;
     conference_config c;
     c.id = conference_id{1};
     ASSERT_TRUE(s.add_conference(c));
     participant_info p;
     p.id = user_id{1};
-    ASSERT_TRUE(s.add_participant(conference_id{1}, p));
-    EXPECT_FALSE(s.add_participant(conference_id{1}, p));
+    ASSERT_TRUE(s.add_participant(conference_id{1}, p, ignored));
+    EXPECT_FALSE(s.add_participant(conference_id{1}, p, ignored));
     p.id = user_id{};
-    auto const picked = s.add_participant(conference_id{1}, p);
+    auto const picked = s.add_participant(conference_id{1}, p, ignored);
     ASSERT_TRUE(picked);
     EXPECT_EQ(*picked, user_id{2});
-    EXPECT_EQ(s.add_participant(conference_id{9}, p).error(),
+    EXPECT_EQ(s.add_participant(conference_id{9}, p, ignored).error(),
               make_error_code(error::conference_does_not_exist));
 }
 
 TEST(ServerConfig, ContainsAnswersForConferencesAndParticipantsAsTheyComeAndGo)
 {
+    std::vector<action> ignored; // no reports: report_changes is off
     server s;
     conference_config c;
     c.id = conference_id{1};
@@ -377,12 +379,12 @@ TEST(ServerConfig, ContainsAnswersForConferencesAndParticipantsAsTheyComeAndGo)
     EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
     participant_info p;
     p.id = user_id{5};
-    ASSERT_TRUE(s.add_participant(conference_id{1}, p));
+    ASSERT_TRUE(s.add_participant(conference_id{1}, p, ignored));
     EXPECT_TRUE(s.contains(conference_id{1}, user_id{5}));
     EXPECT_FALSE(s.contains(conference_id{2}, user_id{5}));
     (void)s.remove_participant(conference_id{1}, user_id{5});
     EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
-    ASSERT_TRUE(s.add_participant(conference_id{1}, p));
+    ASSERT_TRUE(s.add_participant(conference_id{1}, p, ignored));
     (void)s.remove_conference(conference_id{1});
     EXPECT_FALSE(s.contains(conference_id{1}));
     EXPECT_FALSE(s.contains(conference_id{1}, user_id{5}));
@@ -390,6 +392,7 @@ TEST(ServerConfig, ContainsAnswersForConferencesAndParticipantsAsTheyComeAndGo)
 
 TEST(ServerShards, TimerIdsCarryTheShard)
 {
+    std::vector<action> ignored; // no reports: report_changes is off
     server s{server_options{3}};
     conference_config c;
     c.id = conference_id{1};
@@ -397,7 +400,7 @@ TEST(ServerShards, TimerIdsCarryTheShard)
     ASSERT_TRUE(s.add_conference(c));
     participant_info p;
     p.id = user_id{1};
-    ASSERT_TRUE(s.add_participant(conference_id{1}, p));
+    ASSERT_TRUE(s.add_participant(conference_id{1}, p, ignored));
     (void)s.handle(connection_bound{connection_id{1}, conference_id{1}, user_id{1}});
     auto const t = starts(s.handle(connection_closed{connection_id{1}}));
     ASSERT_EQ(t.size(), 1u);
@@ -414,6 +417,7 @@ using V = std::vector<sent>;
 
 TEST(ServerBinding, ABindingMadeBeforeAddParticipantIsClaimedByIt)
 {
+    std::vector<action> ignored; // no reports: report_changes is off
     server_harness h{{queue_floor(1)}};
     (void)h.bind(40, 4);
     EXPECT_EQ(sends(h.frame(40, make(server_harness::conf, user_id{4}, 1, hello{}))),
@@ -423,7 +427,7 @@ TEST(ServerBinding, ABindingMadeBeforeAddParticipantIsClaimedByIt)
                                       "user 4 is not a participant of conference 7"))}}));
     participant_info p;
     p.id = user_id{4};
-    ASSERT_TRUE(h.core.add_participant(server_harness::conf, p));
+    ASSERT_TRUE(h.core.add_participant(server_harness::conf, p, ignored));
     auto const out = sends(h.frame(40, make(server_harness::conf, user_id{4}, 2, hello{})));
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].msg.header.prim, to_underlying(primitive::hello_ack));
@@ -432,6 +436,7 @@ TEST(ServerBinding, ABindingMadeBeforeAddParticipantIsClaimedByIt)
 
 TEST(ServerBinding, ABindingMadeBeforeItsConferenceExistsIsClaimedOnceBothAreAdded)
 {
+    std::vector<action> ignored; // no reports: report_changes is off
     server_harness h{{queue_floor(1)}};
     constexpr conference_id later{9};
     (void)h.core.handle(connection_bound{connection_id{50}, later, user_id{5}});
@@ -443,7 +448,7 @@ TEST(ServerBinding, ABindingMadeBeforeItsConferenceExistsIsClaimedOnceBothAreAdd
     ASSERT_TRUE(h.core.add_conference(c));
     participant_info p;
     p.id = user_id{5};
-    ASSERT_TRUE(h.core.add_participant(later, p));
+    ASSERT_TRUE(h.core.add_participant(later, p, ignored));
     auto const out = sends(h.frame(50, make(later, user_id{5}, 2, hello{})));
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].msg.header.prim, to_underlying(primitive::hello_ack));

@@ -126,7 +126,9 @@ TEST(ServerReport, ParticipantsJoinAndLeaveWithTheirConnection)
     participant_info p;
     p.id = user_id{1};
     p.display_name = "Alice";
-    ASSERT_TRUE(h.core.add_participant(server_harness::conf, p));
+    std::vector<action> added;
+    ASSERT_TRUE(h.core.add_participant(server_harness::conf, p, added));
+    EXPECT_TRUE(added.empty()) << "no connection yet: nobody joined";
     EXPECT_EQ(reports(h.bind(1, 1)),
               (std::vector{participant_change(ck::participant_joined, 1, "Alice")}));
     // A newer connection replaces the old one: the participant never left.
@@ -139,6 +141,51 @@ TEST(ServerReport, ParticipantsJoinAndLeaveWithTheirConnection)
     EXPECT_EQ(reports(h.close(101)),
               (std::vector{participant_change(ck::participant_left, 1, "Alice"),
                            floor_change(ck::floor_released, 1, "Alice", 1)}));
+}
+
+TEST(ServerReport, AConnectionBoundBeforeItsParticipantJoinsWhenTheParticipantIsAdded)
+{
+    server_harness h{{labelled(1, "slides")}, false, {}, reporting()};
+    EXPECT_TRUE(reports(h.bind(4, 4)).empty()) << "user 4 is not a participant yet";
+    participant_info p;
+    p.id = user_id{4};
+    p.display_name = "Dana";
+    std::vector<action> added;
+    ASSERT_TRUE(h.core.add_participant(server_harness::conf, p, added));
+    EXPECT_EQ(reports(added), (std::vector{participant_change(ck::participant_joined, 4, "Dana")}));
+    // Already joined: the same connection bound again, or a newer one, is no second join.
+    EXPECT_TRUE(reports(h.bind(4, 4)).empty());
+    EXPECT_TRUE(reports(h.bind(40, 4)).empty());
+    EXPECT_EQ(reports(h.close(40)),
+              (std::vector{participant_change(ck::participant_left, 4, "Dana")}));
+}
+
+TEST(ServerReport, AClaimIsNotReportedWithoutReportChanges)
+{
+    server_harness h{{labelled(1, "slides")}};
+    (void)h.bind(4, 4);
+    participant_info p;
+    p.id = user_id{4};
+    std::vector<action> added;
+    ASSERT_TRUE(h.core.add_participant(server_harness::conf, p, added));
+    EXPECT_TRUE(added.empty());
+}
+
+TEST(ServerReport, ReportsAreTurnedOnAndOffPerConference)
+{
+    server_harness h{{labelled(1, "slides")}};
+    h.join(1, "Alice");
+    EXPECT_TRUE(reports(h.send(1, 10, make_request({1}))).empty()) << "off by default";
+    h.core.report_changes(server_harness::conf, true);
+    h.core.report_changes(conference_id{99}, true); // unknown: nothing
+    EXPECT_EQ(reports(h.send(1, 11, floor_release{floor_request_id{1}})),
+              (std::vector{floor_change(ck::floor_released, 1, "Alice", 1)}));
+    h.join(2, "Bob");
+    EXPECT_EQ(reports(h.send(2, 12, make_request({1}))),
+              (std::vector{floor_change(ck::floor_granted, 2, "Bob", 2)}));
+    h.core.report_changes(server_harness::conf, false);
+    EXPECT_TRUE(reports(h.send(2, 13, floor_release{floor_request_id{2}})).empty());
+    EXPECT_TRUE(reports(h.close(2)).empty());
 }
 
 TEST(ServerReport, GoodbyeAndRemovalAreLeaving)

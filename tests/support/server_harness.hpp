@@ -178,7 +178,8 @@ public:
         p.id = user_id{u};
         p.display_name = std::move(name);
         p.uri = std::move(uri);
-        auto const r = core.add_participant(conf, std::move(p));
+        std::vector<action> out;
+        auto const r = core.add_participant(conf, std::move(p), out);
         ASSERT_TRUE(r);
         ASSERT_EQ(*r, user_id{u});
         bind(u, u, t);

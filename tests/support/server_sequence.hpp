@@ -191,7 +191,8 @@ private:
         participant_info p;
         p.id = user_id{u};
         p.display_name = "user " + std::to_string(u);
-        (void)core_.add_participant(conf, p);
+        std::vector<action> out;
+        (void)core_.add_participant(conf, p, out);
         present_.insert(u);
         (void)run(connection_bound{next_conn(), conf, user_id{u}, transport_kind::wss});
     }

@@ -7,8 +7,10 @@ import {ErrorCode, Primitive, primitiveName, Priority, requestStatusCode} from '
 import {floorStatusDetail, requestDetail, userStatusDetail} from './details.js';
 import {BfcpClosedError, BfcpDecodeError, BfcpError} from './errors.js';
 import {DetailEvent} from './events.js';
-import {FloorRequest, isFinal} from './floor_request.js';
+import {createFloorRequest, failRequest, isFinal, updateRequest} from './floor_request.js';
 import {TransactionTable} from './transactions.js';
+
+/** @typedef {import('./floor_request.js').FloorRequest} FloorRequest */
 
 /**
  * The subset of the WebSocket API the client uses (browsers' WebSocket, Node 22's, `ws`).
@@ -116,7 +118,7 @@ export class BfcpClient extends EventTarget {
    * @returns {FloorRequest}
    */
   requestFloor(floorId, options = {}) {
-    const r = new FloorRequest(floorId, (req) => this.releaseRequest(req));
+    const r = createFloorRequest(floorId, (req) => this.releaseRequest(req));
     const priority =
         typeof options.priority === 'string' ? Priority[options.priority] : options.priority;
     if (options.priority !== undefined && priority === undefined)
@@ -135,14 +137,15 @@ export class BfcpClient extends EventTarget {
           this.unanswered.delete(r);
           const d = m.info && requestDetail(m.info, floorId);
           if (!d)
-            return r._fail(
+            return failRequest(
+                r,
                 new BfcpError(0, 'FloorRequestStatus without a status', {name: 'ProtocolError'}));
           if (!isFinal(d.status)) this.requests.set(d.requestId, r);
-          r._update(d);  // later FloorRequestStatus with the same ID: see onRequestStatus()
+          updateRequest(r, d);  // later FloorRequestStatus with the same ID: see onRequestStatus()
         },
         (e) => {
           this.unanswered.delete(r);
-          r._fail(e);
+          failRequest(r, e);
         });
     return r;
   }
@@ -364,7 +367,7 @@ export class BfcpClient extends EventTarget {
         (r.status !== d.status || r.queuePosition !== d.queuePosition ||
          r.statusInfo !== d.statusInfo)) {
       if (isFinal(d.status)) this.requests.delete(fri.id);
-      r._update(d);
+      updateRequest(r, d);
     }
     this.dispatchEvent(new DetailEvent('requeststatus', d));
   }
@@ -435,7 +438,7 @@ export class BfcpClient extends EventTarget {
    */
   dropInFlight(e) {
     this.tx.failAll(e);
-    for (const r of this.unanswered) r._fail(e);
+    for (const r of this.unanswered) failRequest(r, e);
     this.unanswered.clear();
   }
 
@@ -478,7 +481,7 @@ export class BfcpClient extends EventTarget {
       this.requestQuery(id).catch((/** @type {Error} */ e) => {
         if (e instanceof BfcpError && e.code === ErrorCode.FloorRequestIdDoesNotExist) {
           this.requests.delete(id);
-          r._update({
+          updateRequest(r, {
             requestId: id,
             status: 'cancelled',
             queuePosition: 0,
@@ -512,7 +515,8 @@ export class BfcpClient extends EventTarget {
     this.attempt = 0;
     for (const [id, r] of [...this.requests]) {
       this.requests.delete(id);
-      r._update({requestId: id, status: 'cancelled', queuePosition: 0, statusInfo: detail.reason});
+      updateRequest(
+          r, {requestId: id, status: 'cancelled', queuePosition: 0, statusInfo: detail.reason});
     }
     this.dispatchEvent(new DetailEvent('close', detail));
   }

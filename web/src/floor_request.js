@@ -15,64 +15,84 @@ export function isFinal(status) {
   return status !== null && FINAL.has(status);
 }
 
+/** @typedef {import('./details.js').RequestStatusDetail} RequestStatusDetail */
+/**
+ * @typedef {{resolve: (d: RequestStatusDetail) => void, reject: (e: Error) => void}} GrantWaiter
+ */
+/** @typedef {(r: FloorRequest) => Promise<RequestStatusDetail>} ReleaseFunction */
+
+/**
+ * What BfcpClient does to its requests, set by FloorRequest's static block: the only way in to
+ * its private members from outside the class (see createFloorRequest, updateRequest and
+ * failRequest).
+ * @type {{
+ *   create: (floor: number, release: ReleaseFunction) => FloorRequest,
+ *   update: (r: FloorRequest, d: RequestStatusDetail) => void,
+ *   fail: (r: FloorRequest, e: Error) => void
+ * }}
+ */
+let access;
+
 /**
  * A floor request (returned by BfcpClient.requestFloor). Dispatches 'status' events whose
  * detail is a RequestStatusDetail, for every FloorRequestStatus the server sends about it.
  */
 export class FloorRequest extends EventTarget {
+  /** The floor asked for. @type {number} */
+  floor = 0;
+  /** Floor request ID the server assigned (null until it answered). @type {number | null} */
+  id = null;
+  /** @type {import('./constants.js').RequestStatusName | null} */
+  status = null;
+  /** Queue position (0 when not queued). @type {number} */
+  queuePosition = 0;
+  /** STATUS-INFO of the last status. @type {string} */
+  statusInfo = '';
+  /** @type {ReleaseFunction} */
+  #release = () => Promise.reject(new Error('not a request of a BfcpClient'));
+  /** @type {GrantWaiter[]} */
+  #grantWaiters = [];
+  /** @type {(d: RequestStatusDetail) => void} */
+  #resolveSent = () => {};
+  /** @type {(e: Error) => void} */
+  #rejectSent = () => {};
   /**
-   * @internal
-   * @param {number} floor
-   * @param {(r: FloorRequest) => Promise<import('./details.js').RequestStatusDetail>} release
+   * Resolves with the first FloorRequestStatus (the server's answer), rejects with a
+   * BfcpError (an Error reply, a timeout, the connection lost).
+   * @type {Promise<RequestStatusDetail>}
    */
-  constructor(floor, release) {
-    super();
-    /** The floor asked for. @type {number} */
-    this.floor = floor;
-    /** Floor request ID the server assigned (null until it answered). @type {number | null} */
-    this.id = null;
-    /** @type {import('./constants.js').RequestStatusName | null} */
-    this.status = null;
-    /** Queue position (0 when not queued). @type {number} */
-    this.queuePosition = 0;
-    /** STATUS-INFO of the last status. @type {string} */
-    this.statusInfo = '';
-    /** @type {(r: FloorRequest) => Promise<import('./details.js').RequestStatusDetail>} */
-    this._release = release;
-    /**
-     * @type {Array<{resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
-     *     Error) => void}>}
-     */
-    this._grantWaiters = [];
-    /** @type {(d: import('./details.js').RequestStatusDetail) => void} */
-    this._resolveSent = () => {};
-    /** @type {(e: Error) => void} */
-    this._rejectSent = () => {};
-    /**
-     * Resolves with the first FloorRequestStatus (the server's answer), rejects with a
-     * BfcpError (an Error reply, a timeout, the connection lost).
-     * @type {Promise<import('./details.js').RequestStatusDetail>}
-     */
-    this.sent = new Promise((resolve, reject) => {
-      this._resolveSent = resolve;
-      this._rejectSent = reject;
-    });
-    this.sent.catch(
-        () => {});  // an application that never awaits `sent` sees no unhandled rejection
+  sent = new Promise((resolve, reject) => {
+    this.#resolveSent = resolve;
+    this.#rejectSent = reject;
+  });
+
+  static {
+    access = {
+      create: (floor, release) => {
+        const r = new FloorRequest();
+        r.floor = floor;
+        r.#release = release;
+        r.sent.catch(() => {});  // an application that never awaits `sent` sees no unhandled
+                                 // rejection
+        return r;
+      },
+      update: (r, d) => r.#update(d),
+      fail: (r, e) => r.#fail(e),
+    };
   }
 
   /**
    * Resolves when the floor is granted (at once if it is), rejects with a RequestEndedError if
    * the request is denied, revoked, cancelled or released first, or with the error of `sent`.
-   * @returns {Promise<import('./details.js').RequestStatusDetail>}
+   * @returns {Promise<RequestStatusDetail>}
    */
   granted() {
-    if (this.status === 'granted') return Promise.resolve(this._detail());
+    if (this.status === 'granted') return Promise.resolve(this.#detail());
     if (isFinal(this.status))
       return Promise.reject(
           new RequestEndedError(/** @type {string} */ (this.status), this.statusInfo));
     return new Promise((resolve, reject) => {
-      this._grantWaiters.push({resolve, reject});
+      this.#grantWaiters.push({resolve, reject});
       this.sent.catch(reject);
     });
   }
@@ -80,16 +100,16 @@ export class FloorRequest extends EventTarget {
   /**
    * Releases the floor (FloorRelease; cancels the request when not yet granted). Resolves with
    * the server's answer, at once when the request is already over.
-   * @returns {Promise<import('./details.js').RequestStatusDetail>}
+   * @returns {Promise<RequestStatusDetail>}
    */
   async release() {
     await this.sent;
-    if (isFinal(this.status)) return this._detail();
-    return this._release(this);
+    if (isFinal(this.status)) return this.#detail();
+    return this.#release(this);
   }
 
-  /** @internal @returns {import('./details.js').RequestStatusDetail} */
-  _detail() {
+  /** @returns {RequestStatusDetail} */
+  #detail() {
     return {
       requestId: this.id ?? 0,
       status: /** @type {import('./constants.js').RequestStatusName} */ (this.status),
@@ -100,43 +120,66 @@ export class FloorRequest extends EventTarget {
 
   /**
    * Applies a status from the server (the first one also resolves `sent`).
-   * @internal
-   * @param {import('./details.js').RequestStatusDetail} d
+   * @param {RequestStatusDetail} d
    */
-  _update(d) {
+  #update(d) {
     const first = this.id === null;
     this.id = d.requestId;
     this.status = d.status;
     this.queuePosition = d.queuePosition;
     this.statusInfo = d.statusInfo;
-    if (first) this._resolveSent(d);
+    if (first) this.#resolveSent(d);
     this.dispatchEvent(new DetailEvent('status', d));
     if (d.status === 'granted')
-      this._settleGrant((w) => w.resolve(d));
+      this.#settleGrant((w) => w.resolve(d));
     else if (isFinal(d.status)) {
       const e = new RequestEndedError(d.status, d.statusInfo);
-      this._settleGrant((w) => w.reject(e));
+      this.#settleGrant((w) => w.reject(e));
     }
   }
 
   /**
    * The request failed before the server answered it.
-   * @internal
    * @param {Error} e
    */
-  _fail(e) {
-    this._rejectSent(e);
-    this._settleGrant((w) => w.reject(e));
+  #fail(e) {
+    this.#rejectSent(e);
+    this.#settleGrant((w) => w.reject(e));
   }
 
-  /**
-   * @internal
-   * @param {(w: {resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
-   *     Error) => void}) => void} f
-   */
-  _settleGrant(f) {
-    const waiters = this._grantWaiters;
-    this._grantWaiters = [];
+  /** @param {(w: GrantWaiter) => void} f */
+  #settleGrant(f) {
+    const waiters = this.#grantWaiters;
+    this.#grantWaiters = [];
     for (const w of waiters) f(w);
   }
+}
+
+/**
+ * A new request on `floor` whose release() calls `release` (BfcpClient only; not exported from
+ * the package).
+ * @param {number} floor
+ * @param {ReleaseFunction} release
+ * @returns {FloorRequest}
+ */
+export function createFloorRequest(floor, release) {
+  return access.create(floor, release);
+}
+
+/**
+ * Applies a status from the server to `r` (the first one also resolves `sent`; BfcpClient only).
+ * @param {FloorRequest} r
+ * @param {RequestStatusDetail} d
+ */
+export function updateRequest(r, d) {
+  access.update(r, d);
+}
+
+/**
+ * `r` failed before the server answered it (BfcpClient only).
+ * @param {FloorRequest} r
+ * @param {Error} e
+ */
+export function failRequest(r, e) {
+  access.fail(r, e);
 }

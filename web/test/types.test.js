@@ -27,3 +27,18 @@ test('the committed .d.ts files equal a fresh tsc build', () => {
     rmSync(out, {recursive: true, force: true});
   }
 });
+
+test(
+    'the .d.ts files show no internal members: nothing _-prefixed, FloorRequest has no constructor',
+    () => {
+      const typesDir = join(webDir, 'types');
+      for (const f of readdirSync(typesDir)) {
+        const text = readFileSync(join(typesDir, f), 'utf8');
+        const internal = text.split('\n').filter((l) => /^\s+_\w*\s*[(:?]/.test(l));
+        assert.deepEqual(internal, [], `types/${f} declares internal members`);
+      }
+      const request = readFileSync(join(typesDir, 'floor_request.d.ts'), 'utf8');
+      assert.ok(!/constructor\(/.test(request), 'only BfcpClient.requestFloor makes requests');
+      const index = readFileSync(join(typesDir, 'index.d.ts'), 'utf8');
+      assert.ok(!/createFloorRequest|updateRequest|failRequest/.test(index));
+    });

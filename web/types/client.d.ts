@@ -180,6 +180,7 @@ export class BfcpClient extends EventTarget {
      */
     private emitError;
 }
+export type FloorRequest = import("./floor_request.js").FloorRequest;
 /**
  * The subset of the WebSocket API the client uses (browsers' WebSocket, Node 22's, `ws`).
  */
@@ -229,4 +230,3 @@ export type BfcpClientOptions = {
 };
 export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
 import { Priority } from './constants.js';
-import { FloorRequest } from './floor_request.js';

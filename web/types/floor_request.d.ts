@@ -4,16 +4,30 @@
  */
 export function isFinal(status: string | null): boolean;
 /**
+ * A new request on `floor` whose release() calls `release` (BfcpClient only; not exported from
+ * the package).
+ * @param {number} floor
+ * @param {ReleaseFunction} release
+ * @returns {FloorRequest}
+ */
+export function createFloorRequest(floor: number, release: ReleaseFunction): FloorRequest;
+/**
+ * Applies a status from the server to `r` (the first one also resolves `sent`; BfcpClient only).
+ * @param {FloorRequest} r
+ * @param {RequestStatusDetail} d
+ */
+export function updateRequest(r: FloorRequest, d: RequestStatusDetail): void;
+/**
+ * `r` failed before the server answered it (BfcpClient only).
+ * @param {FloorRequest} r
+ * @param {Error} e
+ */
+export function failRequest(r: FloorRequest, e: Error): void;
+/**
  * A floor request (returned by BfcpClient.requestFloor). Dispatches 'status' events whose
  * detail is a RequestStatusDetail, for every FloorRequestStatus the server sends about it.
  */
 export class FloorRequest extends EventTarget {
-    /**
-     * @internal
-     * @param {number} floor
-     * @param {(r: FloorRequest) => Promise<import('./details.js').RequestStatusDetail>} release
-     */
-    constructor(floor: number, release: (r: FloorRequest) => Promise<import("./details.js").RequestStatusDetail>);
     /** The floor asked for. @type {number} */
     floor: number;
     /** Floor request ID the server assigned (null until it answered). @type {number | null} */
@@ -24,59 +38,29 @@ export class FloorRequest extends EventTarget {
     queuePosition: number;
     /** STATUS-INFO of the last status. @type {string} */
     statusInfo: string;
-    /** @type {(r: FloorRequest) => Promise<import('./details.js').RequestStatusDetail>} */
-    _release: (r: FloorRequest) => Promise<import("./details.js").RequestStatusDetail>;
-    /**
-     * @type {Array<{resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
-     *     Error) => void}>}
-     */
-    _grantWaiters: Array<{
-        resolve: (d: import("./details.js").RequestStatusDetail) => void;
-        reject: (e: Error) => void;
-    }>;
-    /** @type {(d: import('./details.js').RequestStatusDetail) => void} */
-    _resolveSent: (d: import("./details.js").RequestStatusDetail) => void;
-    /** @type {(e: Error) => void} */
-    _rejectSent: (e: Error) => void;
     /**
      * Resolves with the first FloorRequestStatus (the server's answer), rejects with a
      * BfcpError (an Error reply, a timeout, the connection lost).
-     * @type {Promise<import('./details.js').RequestStatusDetail>}
+     * @type {Promise<RequestStatusDetail>}
      */
-    sent: Promise<import("./details.js").RequestStatusDetail>;
+    sent: Promise<RequestStatusDetail>;
     /**
      * Resolves when the floor is granted (at once if it is), rejects with a RequestEndedError if
      * the request is denied, revoked, cancelled or released first, or with the error of `sent`.
-     * @returns {Promise<import('./details.js').RequestStatusDetail>}
+     * @returns {Promise<RequestStatusDetail>}
      */
-    granted(): Promise<import("./details.js").RequestStatusDetail>;
+    granted(): Promise<RequestStatusDetail>;
     /**
      * Releases the floor (FloorRelease; cancels the request when not yet granted). Resolves with
      * the server's answer, at once when the request is already over.
-     * @returns {Promise<import('./details.js').RequestStatusDetail>}
+     * @returns {Promise<RequestStatusDetail>}
      */
-    release(): Promise<import("./details.js").RequestStatusDetail>;
-    /** @internal @returns {import('./details.js').RequestStatusDetail} */
-    _detail(): import("./details.js").RequestStatusDetail;
-    /**
-     * Applies a status from the server (the first one also resolves `sent`).
-     * @internal
-     * @param {import('./details.js').RequestStatusDetail} d
-     */
-    _update(d: import("./details.js").RequestStatusDetail): void;
-    /**
-     * The request failed before the server answered it.
-     * @internal
-     * @param {Error} e
-     */
-    _fail(e: Error): void;
-    /**
-     * @internal
-     * @param {(w: {resolve: (d: import('./details.js').RequestStatusDetail) => void, reject: (e:
-     *     Error) => void}) => void} f
-     */
-    _settleGrant(f: (w: {
-        resolve: (d: import("./details.js").RequestStatusDetail) => void;
-        reject: (e: Error) => void;
-    }) => void): void;
+    release(): Promise<RequestStatusDetail>;
+    #private;
 }
+export type RequestStatusDetail = import("./details.js").RequestStatusDetail;
+export type GrantWaiter = {
+    resolve: (d: RequestStatusDetail) => void;
+    reject: (e: Error) => void;
+};
+export type ReleaseFunction = (r: FloorRequest) => Promise<RequestStatusDetail>;

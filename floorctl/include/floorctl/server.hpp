@@ -26,7 +26,9 @@ struct server_options {
     /// Timer ids this instance issues are `(shard << 48) | n`, so a host running several
     /// instances can route timer_fired back to the instance that asked for it.
     std::uint16_t shard = 0;
-    /// Also return report_change actions: what changed on floors and who came and went.
+    /// Also return report_change actions (what changed on floors and who came and went) for
+    /// every conference from its start. Without it, server::report_changes() turns them on
+    /// per conference: they cost a copy of the names and the queue per change.
     bool report_changes = false;
 };
 
@@ -121,10 +123,18 @@ public:
     /// dropped. Unknown id: no actions.
     [[nodiscard]] std::vector<action> remove_conference(conference_id id);
 
+    /// Starts (`on`) or stops returning report_change actions for conference `conf`, from its
+    /// next operation on (server_options::report_changes: on from the start). Unknown
+    /// conference: nothing.
+    void report_changes(conference_id conf, bool on) noexcept;
+
     /// Adds a participant to a conference. `p.id == 0` picks the lowest free user id.
     /// Fails with error::conference_does_not_exist, or std::errc::file_exists when the id is
-    /// taken.
-    [[nodiscard]] result<user_id> add_participant(conference_id conf, participant_info p);
+    /// taken. A connection bound to this user before it was added (connection_bound) is its
+    /// connection from now on: the participant has joined, and with report_changes the
+    /// participant_joined report is appended to `out`.
+    [[nodiscard]] result<user_id> add_participant(conference_id conf, participant_info p,
+                                                  std::vector<action>& out);
 
     /// Removes a participant: its requests are released (Granted) or cancelled (not yet),
     /// the next in line is promoted, everybody concerned is notified; its connection (if any)

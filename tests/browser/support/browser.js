@@ -27,14 +27,25 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/// Starts the browser.
-export function launchBrowser() {
-  return chromium.launch(
-      {executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000});
+/// With these as well, getDisplayMedia() asks for a fresh click (transient user activation, as
+/// the Screen Capture spec says and Firefox and Safari do): without them headless Chromium's fake
+/// picker opens at any time, so a grant long after "Present" never needs "Share my screen".
+export const GESTURE_ARGS = ['--enable-features=GetDisplayMediaRequiresUserActivation'];
+
+/// Starts the browser, with `extraArgs` after CHROMIUM_ARGS.
+export function launchBrowser(extraArgs = []) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    timeout: 30000
+  });
 }
 
 /// Records the app's integration events in window.floorctlEvents: [{type, detail}] (streams
-/// are replaced by true, so the list stays serialisable).
+/// are replaced by true, so the list stays serialisable), and logs each type to the console:
+/// waiting for that log (page.waitForEvent('console')) does not touch the page, whereas every
+/// evaluation by playwright counts as a click there (transient user activation).
 function recordEvents() {
   window.floorctlEvents = [];
   const types =
@@ -44,6 +55,7 @@ function recordEvents() {
       const detail = {...e.detail};
       if (detail.stream) detail.stream = true;
       window.floorctlEvents.push({type: e.type, detail});
+      console.debug(e.type);
     });
   }
 }
