@@ -561,3 +561,16 @@ TEST(BinaryE2E, TokensKeptInTheStoreWorkAfterARestart)
     EXPECT_EQ(srv.proc().wait_exit(10000), 0);
     std::filesystem::remove(store);
 }
+
+TEST(BinaryE2E, AnUnusableTokenStoreStopsTheStartNamingIt)
+{
+    auto const store = std::filesystem::temp_directory_path() / "floorctl-no-such-directory" /
+                       ("tokens-" + std::to_string(::getpid()));
+    auto const path = write_temp("floorctl-bad-store", one_conference(1) + "[tokens]\nstore = \"" +
+                                                           store.string() + "\"\n");
+    process p({"--config", path});
+    auto const out = p.drain();
+    EXPECT_EQ(p.wait_exit(), 1) << out;
+    EXPECT_NE(out.find(store.string()), std::string::npos) << out;
+    std::filesystem::remove(path);
+}
