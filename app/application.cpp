@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <utility>
 
 namespace floorctl::app {
 
@@ -24,6 +26,7 @@ application::application(config cfg, net::io_context& ioc)
     : cfg_(std::move(cfg)), ioc_(ioc), tokens_(cfg_.token_lifetime),
       api_(std::make_unique<http_api>(*this))
 {
+    open_token_journal();
     // io_threads is the number of threads that run ioc_ (main.cpp): with one, the listeners
     // skip the strand per connection and the core runs transport events inline.
     bool const one_io_thread = cfg_.effective_io_threads() == 1;
@@ -142,6 +145,62 @@ application::application(config cfg, net::io_context& ioc)
     for (auto const& e : cfg_.bfcp.dtls)
         dtls_listeners_.push_back(make_datagram(e, true));
     host_->set_connections(std::make_shared<routed_connections>(std::move(all)));
+}
+
+void application::open_token_journal()
+{
+    auto const& t = cfg_.tokens;
+    if (t.store.empty()) return;
+    std::filesystem::path const path(t.store);
+    try {
+        if (t.best_effort && path.has_parent_path()) {
+            // The state directory: only its owner may read the tokens.
+            std::filesystem::create_directories(path.parent_path());
+            std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all,
+                                         std::filesystem::perm_options::replace);
+        }
+        token_journal_ = std::make_unique<token_journal>(path);
+    } catch (std::exception const& e) {
+        if (!t.best_effort) throw;
+        log_warn("token store unusable; tokens live in memory only",
+                 {.extra = {{"path", t.store}, {"error", e.what()}}});
+        return;
+    }
+    kept_participants_ =
+        token_journal_->attach(tokens_, std::chrono::system_clock::now(), clock::now());
+    log_info("token store opened",
+             {.extra = {{"path", t.store},
+                        {"participants", std::to_string(kept_participants_.size())},
+                        {"tokens", std::to_string(tokens_.size())}}});
+}
+
+void application::restore_participants()
+{
+    for (auto& p : std::exchange(kept_participants_, {})) {
+        auto const conf = p.conference;
+        auto const user = p.info.id;
+        auto const allocated = catalog_.allocate_user(conf, p.info, {p.chair});
+        if (auto const* f = std::get_if<participant_failure>(&allocated)) {
+            // Its conference was made through the API (or from the SIP template) and is gone
+            // with the old process, or the configuration changed: the tokens end (403).
+            tokens_.revoke_user(conf, user);
+            token_journal_->participant_removed(conf, user);
+            log_info("kept participant not restored",
+                     {.conference = conf,
+                      .user = user,
+                      .extra = {{"why", *f == participant_failure::no_such_conference
+                                            ? "no such conference"
+                                            : "user id not available"}}});
+            continue;
+        }
+        host_->add_participant(conf, std::move(p.info), [conf, user](result<user_id> r) {
+            if (!r) {
+                log_error(
+                    "core refused kept participant",
+                    {.conference = conf, .user = user, .extra = {{"error", r.error().message()}}});
+            }
+        });
+    }
 }
 
 std::size_t application::datagram_peers_bound() const
@@ -269,6 +328,7 @@ bool application::delete_conference(conference_id conf, std::function<void()> do
 {
     if (!catalog_.remove(conf)) return false;
     tokens_.revoke_conference(conf);
+    if (token_journal_) token_journal_->conference_removed(conf);
     journal_.forget(conf);
     host_->remove_conference(conf, [done = std::move(done)](bool) {
         if (done) done();
@@ -331,6 +391,7 @@ void application::start()
         });
         if (!added) log_error("conference id configured twice", {.conference = id});
     }
+    if (token_journal_) restore_participants();
     listener_->run();
     for (auto const& l : tcp_listeners_)
         l->run();
@@ -399,14 +460,21 @@ std::string application::join_url(std::string const& token) const
 }
 
 participant_result application::create_participant(conference_id conf, participant_info info,
-                                                   participant_claim claim, bool until_used)
+                                                   participant_claim claim, ticket_options options)
 {
     auto allocated = catalog_.allocate_user(conf, info, claim);
     if (auto const* f = std::get_if<participant_failure>(&allocated)) return {std::nullopt, *f};
     auto floors = std::move(std::get<std::vector<floor_id>>(allocated));
     auto const user = info.id;
-    auto token = tokens_.issue(conf, user, clock::now(), until_used);
+    // Written down before its token, so that a replay finds the participant first.
+    bool const kept = token_journal_ && options.survives_restart;
+    if (kept && !token_journal_->participant_added({conf, info, claim.chair})) {
+        catalog_.release_user(conf, user);
+        return {std::nullopt, participant_failure::internal};
+    }
+    auto token = tokens_.issue(conf, user, clock::now(), options.until_used);
     if (!token) {
+        if (kept) token_journal_->participant_removed(conf, user);
         catalog_.release_user(conf, user);
         return {std::nullopt, participant_failure::internal};
     }
@@ -456,6 +524,7 @@ void application::revoke_participant(conference_id conf, user_id user,
                                      std::function<void(bool)> done)
 {
     tokens_.revoke_user(conf, user);
+    if (token_journal_) token_journal_->participant_removed(conf, user);
     catalog_.release_user(conf, user);
     {
         std::lock_guard lock(mutex_);

@@ -12,6 +12,7 @@
 #include "event_journal.hpp"
 #include "metrics.hpp"
 #include "participants.hpp"
+#include "token_journal.hpp"
 
 #include <floorctl/config.hpp>
 #include <floorctl/stream_binding.hpp>
@@ -49,6 +50,15 @@ struct participant_ticket {
     std::string join_url; ///< https://host:port/join?token=...: the web app, for a browser
 };
 
+/// How create_participant() issues the token.
+struct ticket_options {
+    /// No expiry before the first use (token_store::issue()): the start banner's links.
+    bool until_used = false;
+    /// The participant and its token are kept in the token store file ([tokens] store) and
+    /// made again after a restart. False for the SIP side: its calls end with the process.
+    bool survives_restart = true;
+};
+
 /// Outcome of create_participant().
 struct participant_result {
     std::optional<participant_ticket> ticket;
@@ -71,9 +81,11 @@ public:
     application(application const&) = delete;
     application& operator=(application const&) = delete;
 
-    /// Posts the configured conferences to their shards and starts accepting. No wait is
-    /// needed: a connection's events for a conference are posted to the same strand later, so
-    /// the conference is always there first. Failures are logged.
+    /// Posts the configured conferences to their shards, makes again the participants the token
+    /// store file kept (those of a conference that no longer exists have their tokens revoked:
+    /// 403), and starts accepting. No wait is needed: a connection's events for a conference
+    /// are posted to the same strand later, so the conference is always there first. Failures
+    /// are logged.
     void start();
 
     /// The SIP side runs and listens for TCP on `port` (of the [sip] tcp listener): SIP over
@@ -114,11 +126,10 @@ public:
     /// allocated by the catalog (see participant_claim for chairs) and the core learns about the
     /// participant through a post to the conference's strand. That post is ordered before any
     /// connection that uses the token (the token does not exist before this returns, and the
-    /// connection's events go to the same strand), so no wait is needed. `until_used`: see
-    /// token_store::issue().
+    /// connection's events go to the same strand), so no wait is needed.
     [[nodiscard]] participant_result create_participant(conference_id conf, participant_info info,
                                                         participant_claim claim = {},
-                                                        bool until_used = false);
+                                                        ticket_options options = {});
 
     /// A fresh token for an existing participant (SIP re-INVITE with connection:new); the
     /// participant's older tokens are revoked. nullopt when the participant is unknown.
@@ -194,6 +205,10 @@ public:
 private:
     /// Arms keep_alive_ for the next event_journal::keep_alive().
     void schedule_keep_alive();
+    /// Opens the [tokens] store file and plays it back into tokens_ (constructor).
+    void open_token_journal();
+    /// Makes again the participants token_journal_ kept (start()).
+    void restore_participants();
     /// Datagram peers bound to a participant, every UDP/DTLS listener.
     [[nodiscard]] std::size_t datagram_peers_bound() const;
 
@@ -201,6 +216,9 @@ private:
     boost::asio::io_context& ioc_;
     metrics metrics_;
     token_store tokens_;
+    /// The file behind tokens_; null when tokens live in memory only.
+    std::unique_ptr<token_journal> token_journal_;
+    std::vector<journal_participant> kept_participants_; ///< from the file, until start()
     conference_catalog catalog_;
     event_journal journal_;
     /// Writes event_journal::keep_alive() every 15 s while the server runs.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -752,6 +753,12 @@ public:
         enum_value(lg, "format", l.format, log_format_names);
     }
 
+    void read_tokens(toml::table const& t, token_settings& k)
+    {
+        table_reader tk(*this, t, "tokens");
+        tk.string("store", k.store);
+    }
+
     void read_admin(toml::table const& t, admin_settings& a)
     {
         table_reader ad(*this, t, "admin");
@@ -782,6 +789,7 @@ public:
         if (auto const* t = r.table("timeouts")) read_timeouts(*t, cfg.timeouts);
         if (auto const* t = r.table("logging")) read_logging(*t, cfg.logging);
         if (auto const* t = r.table("admin")) read_admin(*t, cfg.admin);
+        if (auto const* t = r.table("tokens")) read_tokens(*t, cfg.tokens);
         warn_unprovable_chairs(cfg);
     }
 };
@@ -843,6 +851,25 @@ config default_config()
     cfg.bfcp.udp = {{"127.0.0.1", 5062}};
     cfg.websocket.require_tls = false;
     return cfg;
+}
+
+token_settings default_token_settings()
+{
+    auto const env = [](char const* name) -> std::string {
+        auto const* v = std::getenv(name);
+        return v == nullptr ? std::string() : std::string(v);
+    };
+    std::string dir;
+    if (auto const s = env("STATE_DIRECTORY"); !s.empty()) {
+        // systemd may list several, separated by ':'; the first is ours.
+        dir = s.substr(0, s.find(':'));
+    } else if (auto const x = env("XDG_STATE_HOME"); !x.empty()) {
+        dir = x + "/floorctl";
+    } else if (auto const h = env("HOME"); !h.empty()) {
+        dir = h + "/.local/state/floorctl";
+    }
+    if (dir.empty()) return {};
+    return {dir + "/tokens", true};
 }
 
 std::string format_error(std::string_view file, config_error const& e)

@@ -213,6 +213,21 @@ struct admin_settings {
     }
 };
 
+/// Where participant tokens are kept ([tokens]; app/token_journal.hpp).
+struct token_settings {
+    /// The token store file; empty: tokens live in memory only and end with the process.
+    std::string store;
+    /// The embedded default's state directory: the store's directory is made (0700) when
+    /// missing, and when that or the file fails the server warns and keeps tokens in memory.
+    /// A configured store that cannot be used is a start-up error instead.
+    bool best_effort = false;
+};
+
+/// The embedded default's token store (main.cpp; not part of default_config(), which tests use):
+/// `tokens` in $STATE_DIRECTORY (systemd's StateDirectory=), else in $XDG_STATE_HOME/floorctl,
+/// else in $HOME/.local/state/floorctl; best effort. An empty store when none of these is set.
+[[nodiscard]] token_settings default_token_settings();
+
 /// The whole configuration.
 struct config {
     unsigned io_threads = 0;                           ///< 0: number of cores
@@ -226,6 +241,7 @@ struct config {
     timeout_settings timeouts;
     logging_settings logging;
     admin_settings admin;
+    token_settings tokens;
 
     /// io_threads with 0 resolved to the number of cores (at least 1).
     [[nodiscard]] unsigned effective_io_threads() const noexcept;

@@ -14,6 +14,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -81,17 +82,23 @@ int check_config(char const* path)
 /// The embedded default configuration is the demo: two participants of its conference are made
 /// at start, and their join links printed, so that trying it is opening two links. Their tokens
 /// do not expire before their first use (token_store::issue, `until_used`): the links work
-/// however long after the start they are opened, and afterwards for reconnects, until the
-/// server stops.
+/// however long after the start they are opened, and afterwards for reconnects, until they are
+/// revoked. With a token store file ([tokens] store) they outlive the process: a restart prints
+/// the same links again rather than making new participants each time.
 std::vector<std::string> make_demo_links(application& app, config const& cfg)
 {
     std::vector<std::string> links;
     if (cfg.conferences.empty()) return links;
     auto const conf = floorctl::conference_id{cfg.conferences.front().id};
-    for (auto const* name : {"Alice", "Bob"}) {
+    constexpr std::array names{"Alice", "Bob"};
+    for (auto const& token : app.tokens().lasting_tokens(conf)) {
+        if (links.size() == names.size()) break;
+        links.push_back(app.join_url(token));
+    }
+    for (auto i = links.size(); i < names.size(); ++i) {
         floorctl::participant_info info;
-        info.display_name = name;
-        auto const r = app.create_participant(conf, std::move(info), {}, true);
+        info.display_name = names[i];
+        auto const r = app.create_participant(conf, std::move(info), {}, {.until_used = true});
         if (r.ticket) links.push_back(r.ticket->join_url);
     }
     return links;
@@ -216,6 +223,8 @@ int main(int argc, char** argv)
         config_warnings = std::move(r.warnings);
     } else {
         cfg = default_config();
+        // Here rather than in default_config(), which tests use: it names the user's files.
+        cfg.tokens = default_token_settings();
     }
     if (format_override) cfg.logging.format = *format_override;
     if (level_override) cfg.logging.level = *level_override;

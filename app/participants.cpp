@@ -23,12 +23,9 @@ int hex_value(char c) noexcept
     return -1;
 }
 
-} // namespace
-
-std::optional<std::string> make_token()
+/// The token's text form: 32 lowercase hex digits.
+std::string to_hex(std::array<std::uint8_t, 16> const& raw)
 {
-    std::array<unsigned char, 16> raw{};
-    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return std::nullopt;
     std::string out;
     out.reserve(raw.size() * 2);
     for (auto const b : raw) {
@@ -36,6 +33,15 @@ std::optional<std::string> make_token()
         out += hex_digits[b & 0xf];
     }
     return out;
+}
+
+} // namespace
+
+std::optional<std::string> make_token()
+{
+    std::array<std::uint8_t, 16> raw{};
+    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return std::nullopt;
+    return to_hex(raw);
 }
 
 std::size_t token_store::key_hash::operator()(key const& k) const noexcept
@@ -69,12 +75,70 @@ std::optional<std::string> token_store::issue(conference_id conf, user_id user,
     std::lock_guard lock(mutex_);
     expire_locked(now, expiry_steps_per_issue);
     // A repeated 128-bit random value means a broken RNG: refuse rather than rebind.
-    if (!tokens_.try_emplace(k, entry{{conf, user}, now, phase::unused, until_used}).second)
-        return std::nullopt;
-    live_[conf][user].push_back(k);
-    if (!until_used) by_issue_.push_back({now, k});
-    ++counts_.unused;
+    if (!insert_locked(k, *token, {conf, user}, now, until_used)) return std::nullopt;
     return token;
+}
+
+bool token_store::adopt(std::string_view token, token_owner owner, clock::time_point issued,
+                        bool until_used)
+{
+    auto const k = parse(token);
+    if (!k) return false;
+    std::lock_guard lock(mutex_);
+    return insert_locked(*k, token, owner, issued, until_used);
+}
+
+bool token_store::insert_locked(key const& k, std::string_view token, token_owner owner,
+                                clock::time_point issued, bool until_used)
+{
+    if (tokens_.contains(k)) return false;
+    if (listener_ && !listener_({token_event::issued, token, owner, issued, until_used}))
+        return false;
+    tokens_.emplace(k, entry{owner, issued, phase::unused, until_used});
+    live_[owner.conference][owner.user].push_back(k);
+    // Issue times come in order, except from a caller's clock that steps back: then this one
+    // waits for its predecessor, so the queue stays sorted (as by_forget_ in end_locked).
+    if (!until_used) {
+        auto const at = by_issue_.empty() ? issued : std::max(issued, by_issue_.back().at);
+        by_issue_.push_back({at, k});
+    }
+    ++counts_.unused;
+    return true;
+}
+
+void token_store::on_change(std::function<bool(token_change const&)> listener)
+{
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(listener);
+}
+
+bool token_store::notify_locked(token_event what, key const& k, token_owner const& owner,
+                                clock::time_point at, bool until_used) const
+{
+    if (!listener_) return true;
+    auto const text = to_hex(k);
+    return listener_({what, text, owner, at, until_used});
+}
+
+std::vector<std::string> token_store::lasting_tokens(conference_id conf) const
+{
+    std::vector<std::pair<clock::time_point, std::string>> found;
+    std::lock_guard lock(mutex_);
+    if (auto const c = live_.find(conf); c != live_.end()) {
+        for (auto const& [user, keys] : c->second) {
+            for (auto const& k : keys) {
+                auto const it = tokens_.find(k);
+                if (it != tokens_.end() && it->second.until_used)
+                    found.emplace_back(it->second.issued, to_hex(k));
+            }
+        }
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> out;
+    out.reserve(found.size());
+    for (auto& f : found)
+        out.push_back(std::move(f.second));
+    return out;
 }
 
 token_check token_store::check_locked(entry const& e, clock::time_point now) const
@@ -117,6 +181,7 @@ token_check token_store::use(std::string_view token, clock::time_point now)
         it->second.state = phase::used;
         --counts_.unused;
         ++counts_.used;
+        notify_locked(token_event::used, *k, it->second.owner, now);
     }
     return c;
 }
@@ -142,6 +207,9 @@ void token_store::end_locked(key const& k, entry& e, phase why, clock::time_poin
     e.state = why;
     // Ends come in time order; a caller's clock that steps back only makes this one wait for
     // its predecessor, so the queue stays sorted and its front is always the next one due.
+    // A revocation is forgotten one lifetime after it (the time a replay needs).
+    if (why == phase::revoked)
+        notify_locked(token_event::revoked, k, e.owner, forget_at - lifetime_);
     if (!by_forget_.empty()) forget_at = std::max(forget_at, by_forget_.back().at);
     by_forget_.push_back({forget_at, k});
 }
@@ -162,6 +230,7 @@ bool token_store::revoke(std::string_view token, clock::time_point now)
         break;
     case phase::expired:
         e.state = phase::revoked; // already queued to be forgotten
+        notify_locked(token_event::revoked, *k, e.owner, now);
         break;
     case phase::revoked:
         break;
@@ -251,7 +320,11 @@ void token_store::expire_locked(clock::time_point now, std::size_t limit)
         auto const& front = by_forget_.front();
         if (now <= front.at) break;
         ++touched_;
-        if (tokens_.erase(front.token) != 0) --counts_.ended;
+        if (auto const it = tokens_.find(front.token); it != tokens_.end()) {
+            notify_locked(token_event::forgotten, front.token, it->second.owner, now);
+            tokens_.erase(it);
+            --counts_.ended;
+        }
         by_forget_.pop_front();
     }
 }

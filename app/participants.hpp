@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -58,6 +59,25 @@ struct token_counts {
     friend bool operator==(token_counts const&, token_counts const&) = default;
 };
 
+/// What changed in a token_store (token_store::on_change): what a journal writes down so that
+/// replaying the changes in order rebuilds the table (token_journal.hpp). Expiry is not a change:
+/// it follows from the issue time and the lifetime.
+enum class token_event : std::uint8_t {
+    issued,    ///< issue() or adopt(): `owner`, `at` (issue time) and `until_used` are set
+    used,      ///< the first connection used it (it no longer expires)
+    revoked,   ///< revoked at `at`
+    forgotten, ///< dropped from the table (one lifetime after it ended): nothing to remember
+};
+
+/// One change of a token_store.
+struct token_change {
+    token_event event = token_event::issued;
+    std::string_view token; ///< the token (32 hex digits); valid during the call only
+    token_owner owner;
+    clock::time_point at{};
+    bool until_used = false;
+};
+
 /// The table of issued tokens.
 ///
 /// A token is valid from issue() until revoked; if no connection ever used it, it expires
@@ -79,9 +99,10 @@ struct token_counts {
 /// are revoked at BYE, hold `call rate × (call duration + lifetime)` (docs/performance.md).
 ///
 /// @par Thread Safety
-/// Every member function is thread-safe (one mutex; no callbacks are made while holding it).
-/// Called from the ws session strands (authenticate), the core host strands (provisioning) and
-/// the SIP side.
+/// Every member function is thread-safe (one mutex). The on_change() listener is the one
+/// callback, and it is called while the mutex is held, so that it sees the changes in the order
+/// they happened; it must not call back into the store. Called from the ws session strands
+/// (authenticate), the core host strands (provisioning) and the SIP side.
 class token_store {
 public:
     explicit token_store(std::chrono::milliseconds lifetime) : lifetime_(lifetime) {}
@@ -92,6 +113,22 @@ public:
     /// not in the expiry queue, so they are for a handful of tokens, not for every participant.
     [[nodiscard]] std::optional<std::string> issue(conference_id conf, user_id user,
                                                    clock::time_point now, bool until_used = false);
+
+    /// Takes a token issued earlier (by another run of the server: token_journal replays its
+    /// file here), as issue() at `issued` would have made it. False when `token` is malformed
+    /// or already known.
+    bool adopt(std::string_view token, token_owner owner, clock::time_point issued,
+               bool until_used);
+
+    /// Called with every change from now on, under the store's mutex (see Thread Safety).
+    /// For `issued`, a false answer refuses the token: issue() then returns nullopt (a token
+    /// the journal could not write down must not be handed out). The other answers are
+    /// ignored. Set once, before the store is shared.
+    void on_change(std::function<bool(token_change const&)> listener);
+
+    /// The live tokens of `conf` issued `until_used` (the start banner's links), oldest first.
+    /// Looks only at that conference's live tokens.
+    [[nodiscard]] std::vector<std::string> lasting_tokens(conference_id conf) const;
 
     /// Status of `token` at `now`, without changing anything.
     [[nodiscard]] token_check check(std::string_view token, clock::time_point now) const;
@@ -144,6 +181,13 @@ private:
     /// At most `limit` steps of each queue's work due at `now`.
     void expire_locked(clock::time_point now, std::size_t limit);
     [[nodiscard]] static std::optional<key> parse(std::string_view token);
+    /// Inserts a new live token (issue() and adopt()); false when `k` is known already or the
+    /// listener refuses it.
+    bool insert_locked(key const& k, std::string_view token, token_owner owner,
+                       clock::time_point issued, bool until_used);
+    /// Tells the listener, if any.
+    bool notify_locked(token_event what, key const& k, token_owner const& owner,
+                       clock::time_point at, bool until_used = false) const;
 
     std::chrono::milliseconds lifetime_;
     mutable std::mutex mutex_;
@@ -155,6 +199,7 @@ private:
     std::deque<queued> by_forget_; // ended tokens, in the order they are to be forgotten
     token_counts counts_;
     std::uint64_t touched_ = 0;
+    std::function<bool(token_change const&)> listener_;
 };
 
 } // namespace floorctl::app

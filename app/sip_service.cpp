@@ -89,7 +89,8 @@ sip_directory::create(participant_request const& r)
              .extra = {{"uri", info.uri}, {"digest_user", r.authenticated_user.value_or("")}}});
         info.uri.clear();
     }
-    auto const res = app_.create_participant(r.conference, std::move(info), claim);
+    auto const res =
+        app_.create_participant(r.conference, std::move(info), claim, {.survives_restart = false});
     if (!res.ticket) {
         switch (res.failure) {
         case participant_failure::no_such_conference:

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
 
 using namespace floorctl::app;
@@ -738,4 +740,49 @@ TEST(ConfigTest, LogLevelAndFormatNames)
     EXPECT_EQ(parse_log_format("yaml"), std::nullopt);
     EXPECT_STREQ(to_string(floorctl::policy::preempt), "preempt");
     EXPECT_STREQ(to_string(floorctl::chair_fallback::accept), "accept");
+}
+
+TEST(ConfigTest, TokensStoreIsReadAndEmptyByDefault)
+{
+    auto const r = parse_config("[tokens]\nstore = \"/var/lib/floorctl/tokens\"\n");
+    ASSERT_TRUE(r.ok()) << dump(r);
+    EXPECT_EQ(r.cfg->tokens.store, "/var/lib/floorctl/tokens");
+    EXPECT_FALSE(r.cfg->tokens.best_effort) << "a configured store must work or stop the start";
+    EXPECT_TRUE(parse_config("").cfg->tokens.store.empty());
+    EXPECT_TRUE(default_config().tokens.store.empty()) << "tests use it: no user files";
+    EXPECT_FALSE(parse_config("[tokens]\nstore = 1\n").ok());
+    EXPECT_FALSE(parse_config("[tokens]\npath = \"x\"\n").ok());
+}
+
+TEST(ConfigTest, TheEmbeddedDefaultKeepsTokensInTheStateDirectory)
+{
+    // Restores the variables it changes.
+    struct saved_env {
+        std::string name;
+        std::optional<std::string> value;
+        explicit saved_env(std::string n) : name(std::move(n))
+        {
+            if (auto const* v = std::getenv(name.c_str())) value = v;
+        }
+        ~saved_env()
+        {
+            if (value) {
+                ::setenv(name.c_str(), value->c_str(), 1);
+            } else {
+                ::unsetenv(name.c_str());
+            }
+        }
+    };
+    saved_env const a("STATE_DIRECTORY"), b("XDG_STATE_HOME"), c("HOME");
+    ::setenv("STATE_DIRECTORY", "/var/lib/floorctl:/var/lib/other", 1);
+    ::setenv("XDG_STATE_HOME", "/home/u/.state", 1);
+    ::setenv("HOME", "/home/u", 1);
+    EXPECT_EQ(default_token_settings().store, "/var/lib/floorctl/tokens");
+    EXPECT_TRUE(default_token_settings().best_effort);
+    ::unsetenv("STATE_DIRECTORY");
+    EXPECT_EQ(default_token_settings().store, "/home/u/.state/floorctl/tokens");
+    ::unsetenv("XDG_STATE_HOME");
+    EXPECT_EQ(default_token_settings().store, "/home/u/.local/state/floorctl/tokens");
+    ::unsetenv("HOME");
+    EXPECT_TRUE(default_token_settings().store.empty());
 }

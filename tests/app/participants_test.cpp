@@ -275,3 +275,52 @@ TEST(TokenStoreTest, AnUntilUsedTokenDoesNotExpireBeforeItsFirstUse)
     EXPECT_EQ(s.revoke_user(conference_id{1}, user_id{2}, t0 + 25h), 1u);
     EXPECT_EQ(s.check(*t, t0 + 25h).status, token_status::revoked);
 }
+
+TEST(TokenStoreTest, ReportsEveryChangeInOrder)
+{
+    token_store s(1min);
+    std::vector<std::pair<token_event, std::string>> seen;
+    s.on_change([&](token_change const& c) {
+        seen.emplace_back(c.event, std::string(c.token));
+        return true;
+    });
+    auto const t = *s.issue(conference_id{1}, user_id{2}, t0);
+    (void)s.use(t, t0 + 1s);
+    (void)s.use(t, t0 + 2s); // not the first use: nothing to report
+    s.revoke_user(conference_id{1}, user_id{2}, t0 + 3s);
+    s.purge(t0 + 3s + 1min + 1s);
+    using e = token_event;
+    EXPECT_EQ(seen, (std::vector<std::pair<token_event, std::string>>{
+                        {e::issued, t}, {e::used, t}, {e::revoked, t}, {e::forgotten, t}}));
+}
+
+TEST(TokenStoreTest, ATokenTheListenerRefusesIsNotIssued)
+{
+    token_store s(1min);
+    s.on_change([](token_change const& c) { return c.event != token_event::issued; });
+    EXPECT_FALSE(s.issue(conference_id{1}, user_id{2}, t0));
+    EXPECT_EQ(s.size(), 0u);
+}
+
+TEST(TokenStoreTest, AnAdoptedTokenKeepsItsIssueTime)
+{
+    token_store s(1min);
+    auto const t = *make_token();
+    EXPECT_TRUE(s.adopt(t, {conference_id{1}, user_id{2}}, t0, false));
+    EXPECT_FALSE(s.adopt(t, {conference_id{1}, user_id{3}}, t0, false)) << "known already";
+    EXPECT_FALSE(s.adopt("not-a-token", {conference_id{1}, user_id{3}}, t0, false));
+    EXPECT_EQ(s.check(t, t0 + 30s).status, token_status::valid);
+    EXPECT_EQ(s.check(t, t0 + 1min).status, token_status::expired);
+}
+
+TEST(TokenStoreTest, LastingTokensAreTheUntilUsedOnesOfAConference)
+{
+    token_store s(1min);
+    auto const first = *s.issue(conference_id{1}, user_id{1}, t0, true);
+    (void)s.issue(conference_id{1}, user_id{2}, t0 + 1s); // expires: not lasting
+    auto const second = *s.issue(conference_id{1}, user_id{3}, t0 + 2s, true);
+    (void)s.issue(conference_id{2}, user_id{1}, t0, true); // another conference
+    EXPECT_EQ(s.lasting_tokens(conference_id{1}), (std::vector<std::string>{first, second}));
+    s.revoke(first, t0 + 3s);
+    EXPECT_EQ(s.lasting_tokens(conference_id{1}), std::vector<std::string>{second});
+}

@@ -1,6 +1,7 @@
 // The presentation web app in headless Chromium against the real floorctl binary on loopback:
 // presenting and the queue, the chair's decisions, a dropped connection, a server restart and a
-// bad join link. Screenshots of every state go to FLOORCTL_SCREENSHOT_DIR.
+// crash (tokens kept in the store file), revoked and bad join links. Screenshots of every state go
+// to FLOORCTL_SCREENSHOT_DIR.
 
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
@@ -164,9 +165,13 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
       });
 
   test(
-      'after a server restart the pages end the meeting and the old link says it expired',
+      'after a server restart the links still work and nobody presents; a revoked one expired',
       {timeout: SCENARIO_MS}, async () => {
         const {alice, bob} = await aliceSharesBobWaits(1);
+        const gone = await server.participant(1, {display_name: 'Gone'});
+        const removed =
+            await server.api('DELETE', `/api/conferences/1/participants/${gone.userid}`);
+        assert.equal(removed.status, 204);
 
         const stopped = await server.restart('SIGTERM');
         assert.equal(stopped.code, 0);
@@ -178,21 +183,31 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
         assert.equal(await alice.captureLive(), false, 'the capture ends with the meeting');
         assert.ok((await alice.events()).includes('floorctl:released'));
         await screenshot(alice.page, '10-server-said-goodbye');
-        // The restarted server does not know the old tokens.
-        await alice.page.getByRole('button', {name: 'Join again'}).click();
-        await alice.notice('This join link has expired — ask for a new one.');
-        await screenshot(alice.page, '11-rejoin-old-link');
+        // The restarted server kept the tokens (same store file): the same links join again.
+        // The floor state went with the old process: nobody presents, nobody waits.
+        for (const m of [alice, bob]) {
+          await m.page.getByRole('button', {name: 'Join again'}).click();
+          await m.connection('open');
+          await m.presenter(null);
+          await m.myState('You are not presenting.');
+        }
+        assert.deepEqual(await alice.waiting(), []);
+        await screenshot(alice.page, '11-joined-again-after-restart');
 
-        // A new link to the restarted server works on the same port.
-        const carol = await join(1, 'Carol');
-        await carol.connection('open');
-        await carol.present();
-        await carol.sharing();
+        // A link revoked before the restart stays revoked.
+        const page = await openPage(browser, gone.join);
+        pages.push(page);
+        await new MeetingPage(page).notice('This join link has expired — ask for a new one.');
+        await screenshot(page, '11-revoked-link-after-restart');
+
+        await bob.present();
+        await bob.sharing();
+        await alice.presenter('Bob');
         await closeAll();
       });
 
   test(
-      'after a server crash the pages try to reconnect, then say their link expired',
+      'after a server crash the pages reconnect by themselves and show the floor is free',
       {timeout: SCENARIO_MS}, async () => {
         const {alice, bob} = await aliceSharesBobWaits(1);
 
@@ -201,13 +216,23 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
         await bob.connection('reconnecting');
         await screenshot(bob.page, '12-reconnecting-to-crashed-server');
         await server.start();
-        // The new process does not know the tokens: asked about the link, it answers 401.
+        // The new process knows the tokens (same store file): the pages connect again on their
+        // own. It does not know the floor requests: each page says its request ended, the
+        // presenter's capture stops, and nobody presents.
+        const ended = 'The connection dropped and your request ended. Press Present to ask again.';
         for (const m of [alice, bob]) {
-          await m.notice('This join link has expired — ask for a new one.');
-          await m.connection('closed');
+          await m.connection('open');
+          await m.myState(ended);
+          await m.presenter(null);
         }
-        assert.equal(await alice.captureLive(), false, 'the capture ends with the meeting');
+        assert.equal(await alice.captureLive(), false, 'the capture ends with the request');
+        assert.equal(await alice.previewShown(), false);
         await screenshot(alice.page, '13-after-crash');
+
+        // And the floor works again for anyone who asks.
+        await bob.present();
+        await bob.sharing();
+        await alice.presenter('Bob');
         await closeAll();
       });
 

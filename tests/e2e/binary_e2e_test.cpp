@@ -516,3 +516,91 @@ TEST(EventsE2E, ReaderSeesFloorChangesAndResumesWithExactlyTheMissedEvents)
     EXPECT_EQ(p.wait_exit(10000), 0) << p.drain(100);
     std::filesystem::remove(path);
 }
+
+TEST(BinaryE2E, TokensKeptInTheStoreWorkAfterARestart)
+{
+    auto const store = std::filesystem::temp_directory_path() /
+                       ("floorctl-tokens-e2e-" + std::to_string(::getpid()));
+    std::filesystem::remove(store);
+    auto const text = one_conference(1) + "[tokens]\nstore = \"" + store.string() + "\"\n";
+    auto const post = [](std::uint16_t port, std::string const& target, std::string body) {
+        auto const [status, answer] = http_request(port, http::verb::post, target, std::move(body));
+        EXPECT_EQ(status, 201u) << answer;
+        return boost::json::parse(answer).as_object();
+    };
+    auto const session = [](std::uint16_t port, std::string const& token) {
+        return http_request(port, http::verb::get, "/api/session?token=" + token);
+    };
+
+    std::string used;    // connected before the restart
+    std::string unused;  // never connected
+    std::string removed; // its participant was deleted: revoked
+    std::string orphan;  // of a conference made through the API: gone with the process
+    std::uint16_t used_user = 0;
+    {
+        running_binary srv("floorctl-tokens-e2e", text);
+        ASSERT_NE(srv.port(), 0) << srv.proc().drain(100);
+        auto const a =
+            post(srv.port(), "/api/conferences/1/participants", R"({"display_name":"Ann"})");
+        used = std::string(a.at("token").as_string());
+        used_user = static_cast<std::uint16_t>(a.at("userid").as_int64());
+        {
+            client c(srv.port(), used);
+            c.send(hello_msg(1, used_user, 1));
+            ASSERT_TRUE(c.read());
+        }
+        unused = std::string(
+            post(srv.port(), "/api/conferences/1/participants", "{}").at("token").as_string());
+        auto const r = post(srv.port(), "/api/conferences/1/participants", "{}");
+        removed = std::string(r.at("token").as_string());
+        auto const [deleted, body] = http_request(srv.port(), http::verb::delete_,
+                                                  "/api/conferences/1/participants/" +
+                                                      std::to_string(r.at("userid").as_int64()));
+        EXPECT_EQ(deleted, 204u) << body;
+        (void)post(srv.port(), "/api/conferences", R"({"id":9})");
+        orphan = std::string(
+            post(srv.port(), "/api/conferences/9/participants", "{}").at("token").as_string());
+        srv.proc().signal(SIGTERM);
+        EXPECT_EQ(srv.proc().wait_exit(10000), 0) << srv.proc().drain(100);
+    }
+
+    running_binary srv("floorctl-tokens-e2e", text);
+    ASSERT_NE(srv.port(), 0) << srv.proc().drain(100);
+    // The used token upgrades a WebSocket, and the participant is back in the core: HelloAck.
+    {
+        client c(srv.port(), used);
+        c.send(hello_msg(1, used_user, 2));
+        auto const ack = c.read();
+        ASSERT_TRUE(ack);
+        EXPECT_TRUE(std::holds_alternative<hello_ack>(ack->payload));
+    }
+    auto const [ok, body] = session(srv.port(), unused);
+    EXPECT_EQ(ok, 200u) << body;
+    EXPECT_NE(body.find("\"display_name\""), std::string::npos) << body;
+    for (auto const& token : {removed, orphan}) {
+        // Revoked (403 at the upgrade), not unknown: the page says the link expired.
+        EXPECT_THROW(client(srv.port(), token), boost::system::system_error);
+        auto const [status, answer] = session(srv.port(), token);
+        EXPECT_EQ(status, 401u);
+        EXPECT_NE(answer.find("token_expired"), std::string::npos) << answer;
+    }
+    // A new participant does not get the id of a kept one.
+    auto const fresh = post(srv.port(), "/api/conferences/1/participants", "{}");
+    EXPECT_NE(fresh.at("userid").as_int64(), used_user);
+    srv.proc().signal(SIGTERM);
+    EXPECT_EQ(srv.proc().wait_exit(10000), 0);
+    std::filesystem::remove(store);
+}
+
+TEST(BinaryE2E, AnUnusableTokenStoreStopsTheStartNamingIt)
+{
+    auto const store = std::filesystem::temp_directory_path() / "floorctl-no-such-directory" /
+                       ("tokens-" + std::to_string(::getpid()));
+    auto const path = write_temp("floorctl-bad-store", one_conference(1) + "[tokens]\nstore = \"" +
+                                                           store.string() + "\"\n");
+    process p({"--config", path});
+    auto const out = p.drain();
+    EXPECT_EQ(p.wait_exit(), 1) << out;
+    EXPECT_NE(out.find(store.string()), std::string::npos) << out;
+    std::filesystem::remove(path);
+}

@@ -1,6 +1,7 @@
 /// The real floorctl binary for browser tests: started on 127.0.0.1 (port 0 the first time, the
-/// same port after a restart), its port read from the start banner ("(port N)"), participants
-/// provisioned through the HTTP API. Every wait is bounded; stop() kills what is left.
+/// same port and the same token store file after a restart), its port read from the start
+/// banner ("(port N)"), participants provisioned through the HTTP API. Every wait is bounded;
+/// stop() kills what is left.
 
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -18,7 +19,8 @@ export function floorctlBinary() {
 }
 
 /// The configuration of the browser tests: links and websocket_uri name @PUBLIC_PORT@ (0: the
-/// listening port). Conferences:
+/// listening port); tokens are kept in @STORE@ (a file in the server's temporary directory), so
+/// they survive a restart. Conferences:
 ///   1 "demo"  floor 1 "Slides" (queue)
 ///   2 "board" floor 1 "Main screen" (chair decides; user 100 chairs it)
 ///   3 "team"  floor 1 "Slides" (queue), requests survive a 30 s reconnect
@@ -51,6 +53,8 @@ id = 1
 label = "Slides"
 [logging]
 level = "info"
+[tokens]
+store = "@STORE@"
 `;
 
 export class FloorctlServer {
@@ -66,13 +70,15 @@ export class FloorctlServer {
     this.#publicPort = publicPort;
   }
 
-  /// Starts the binary with `config` (its @PORT@ replaced by the port: 0 the first time).
+  /// Starts the binary with `config` (its @PORT@ replaced by the port: 0 the first time;
+  /// @STORE@ by the token store file, the same for every start).
   async start(config = TEST_CONFIG) {
     const path = join(this.#dir, 'floorctl.conf');
     writeFileSync(
         path,
         config.replace('@PORT@', String(this.port))
-            .replace('@PUBLIC_PORT@', String(this.#publicPort)));
+            .replace('@PUBLIC_PORT@', String(this.#publicPort))
+            .replace('@STORE@', join(this.#dir, 'tokens')));
     const child = spawn(floorctlBinary(), ['--config', path], {stdio: ['ignore', 'pipe', 'pipe']});
     this.#child = child;
     this.#exited =
