@@ -197,6 +197,33 @@ struct run_state {
     std::string first_error;                       // guarded by m
 };
 
+/// One connection's round-trip latencies, merged into the run's when the connection ends.
+class latency_log {
+public:
+    explicit latency_log(run_state& st) : st_(st) {}
+
+    /// Counts one round trip whose request was sent at `sent_at`, while the run is measuring.
+    void record(clock_type::time_point sent_at)
+    {
+        if (!st_.measuring.load()) return;
+        auto const us =
+            std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - sent_at);
+        lat_.push_back(static_cast<std::uint32_t>(us.count()));
+        st_.round_trips.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void flush()
+    {
+        std::lock_guard l(st_.m);
+        st_.latencies_us.insert(st_.latencies_us.end(), lat_.begin(), lat_.end());
+        lat_.clear();
+    }
+
+private:
+    run_state& st_;
+    std::vector<std::uint32_t> lat_;
+};
+
 template <bool TLS> class connection : public std::enable_shared_from_this<connection<TLS>> {
     using next_layer =
         std::conditional_t<TLS, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
@@ -297,7 +324,7 @@ private:
 
     void send_request()
     {
-        if (st_.stopping.load()) return flush_latencies();
+        if (st_.stopping.load()) return lat_.flush();
         if (st_.mode == "bfcp" && state_ == state::granted && frid_) {
             state_ = state::releasing;
             send(bfcp_message(2, id_, next_txid(), attr16(3, *frid_))); // FloorRelease
@@ -333,7 +360,7 @@ private:
         auto const n = buf_.size();
         if (st_.mode != "bfcp") {
             if (n != out_.size()) st_.errors.fetch_add(1);
-            record();
+            lat_.record(sent_at_);
             return send_request();
         }
         auto const r = parse_reply(p, n);
@@ -345,37 +372,21 @@ private:
         case state::hello:
             return send_request();
         case state::requesting:
-            record();
+            lat_.record(sent_at_);
             frid_ = r->floor_request_id;
             state_ = r->primitive == 4 && frid_ ? state::granted : state::idle;
             return send_request();
         default:
-            record();
+            lat_.record(sent_at_);
             state_ = state::idle;
             frid_.reset();
             return send_request();
         }
     }
 
-    void record()
-    {
-        if (!st_.measuring.load()) return;
-        auto const us =
-            std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - sent_at_);
-        lat_.push_back(static_cast<std::uint32_t>(us.count()));
-        st_.round_trips.fetch_add(1, std::memory_order_relaxed);
-    }
-
-    void flush_latencies()
-    {
-        std::lock_guard l(st_.m);
-        st_.latencies_us.insert(st_.latencies_us.end(), lat_.begin(), lat_.end());
-        lat_.clear();
-    }
-
     void fail(char const* what, beast::error_code ec)
     {
-        if (st_.stopping.load()) return flush_latencies();
+        if (st_.stopping.load()) return lat_.flush();
         {
             std::lock_guard l(st_.m);
             if (st_.first_error.empty()) st_.first_error = std::string{what} + ": " + ec.message();
@@ -386,7 +397,7 @@ private:
         } else {
             st_.errors.fetch_add(1);
         }
-        flush_latencies();
+        lat_.flush();
     }
 
     enum class state { connecting, hello, requesting, granted, releasing, idle };
@@ -401,7 +412,7 @@ private:
     std::uint16_t txid_ = 0;
     std::optional<std::uint16_t> frid_;
     state state_ = state::connecting;
-    std::vector<std::uint32_t> lat_;
+    latency_log lat_{st_};
 };
 
 /// One UDP/BFCP peer (RFC 8855 unreliable transport, version 2): one socket connected to the
@@ -436,7 +447,7 @@ public:
         net::post(socket_.get_executor(), [self = shared_from_this()] {
             boost::system::error_code ec;
             self->socket_.close(ec);
-            self->flush_latencies();
+            self->lat_.flush();
         });
     }
 
@@ -522,7 +533,7 @@ private:
             if (st_.idle) return;
             return send_request();
         }
-        record();
+        lat_.record(sent_at_);
         if (st_.mode == "bfcp" && !releasing_ && r && r->primitive == 4)
             frid_ = r->floor_request_id; // FloorRequestStatus: release it next
         send_request();
@@ -554,22 +565,6 @@ private:
         socket_.send(net::buffer(a), 0, ec);
     }
 
-    void record()
-    {
-        if (!st_.measuring.load()) return;
-        auto const us =
-            std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - sent_at_);
-        lat_.push_back(static_cast<std::uint32_t>(us.count()));
-        st_.round_trips.fetch_add(1, std::memory_order_relaxed);
-    }
-
-    void flush_latencies()
-    {
-        std::lock_guard l(st_.m);
-        st_.latencies_us.insert(st_.latencies_us.end(), lat_.begin(), lat_.end());
-        lat_.clear();
-    }
-
     void fail(char const* what, boost::system::error_code ec)
     {
         {
@@ -592,7 +587,7 @@ private:
     bool waiting_ = false;
     bool opened_ = false;
     bool releasing_ = false;
-    std::vector<std::uint32_t> lat_;
+    latency_log lat_{st_};
 };
 
 long rss_kb(int pid)
