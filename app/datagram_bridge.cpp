@@ -71,14 +71,16 @@ void datagram_bridge::on_open(ws::datagram_peer const& peer)
 void datagram_bridge::on_datagram(connection_id conn, std::span<std::byte const> payload)
 {
     actions todo;
+    bool closing = false;
     {
         std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
         if (it == conns_.end()) return;
         it->second->peer.on_datagram(payload, clock::now(), todo);
         arm(conn, *it->second);
+        closing = it->second->closing;
     }
-    run(conn, todo);
+    run(conn, todo, closing);
 }
 
 void datagram_bridge::on_close(connection_id conn, ws::close_info const& info)
@@ -115,14 +117,16 @@ void datagram_bridge::on_rejected(ws::datagram_source const& source, std::string
 bool datagram_bridge::send(connection_id conn, std::span<std::byte const> message)
 {
     actions todo;
+    bool closing = false;
     {
         std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
         if (it == conns_.end()) return false;
         it->second->peer.on_send(message, clock::now(), todo);
         arm(conn, *it->second);
+        closing = it->second->closing;
     }
-    run(conn, todo);
+    run(conn, todo, closing);
     return true;
 }
 
@@ -142,7 +146,7 @@ bool datagram_bridge::close(connection_id conn, close_reason why)
     return true;
 }
 
-void datagram_bridge::run(connection_id conn, actions& todo)
+void datagram_bridge::run(connection_id conn, actions& todo, bool closing)
 {
     auto const l = listener_.lock();
     for (auto& a : todo) {
@@ -155,7 +159,10 @@ void datagram_bridge::run(connection_id conn, actions& todo)
             if (l) l->close(conn, "peer stopped acknowledging");
         }
     }
-    // A close the core asked for goes ahead once nothing awaits an ack.
+    // A close the core asked for goes ahead once nothing awaits an ack. `closing` was read under
+    // the same lock as the step that made these actions: a close() after it saw the acks still
+    // awaited then, and the step that completes them will see `closing` set.
+    if (!closing) return;
     bool close_now = false;
     {
         std::lock_guard lock(mutex_);
@@ -173,19 +180,20 @@ void datagram_bridge::run(connection_id conn, actions& todo)
 // connection with its first message, then hands messages to the core.
 void datagram_bridge::deliver(connection_id conn, std::span<std::byte const> message)
 {
-    bool bound = false;
     std::string address;
     std::string fingerprint;
+    auto const now = clock::now();
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
         if (it == conns_.end()) return;
-        bound = it->second->bound;
+        if (it->second->bound) { // the usual case: nothing to copy
+            lock.unlock();
+            return app_.host().frame_received(conn, message, now);
+        }
         address = it->second->address;
         fingerprint = it->second->fingerprint;
     }
-    auto const now = clock::now();
-    if (bound) return app_.host().frame_received(conn, message, now);
     auto verdict = app_.decide_stream(message, address);
     if (auto* r = std::get_if<stream_refused>(&verdict)) return refuse(conn, address, *r, now);
     auto const accepted = std::get<stream_accepted>(verdict);
@@ -225,7 +233,7 @@ void datagram_bridge::refuse(connection_id conn, std::string const& address,
             if (it == conns_.end()) return;
             it->second->peer.on_send(r.reply, now, more);
         }
-        run(conn, more);
+        run(conn, more, false); // the listener is told to forget it just below
     }
     if (auto l = listener_.lock()) l->close(conn, r.reason);
 }
@@ -250,6 +258,7 @@ void datagram_bridge::arm(connection_id conn, conn_state& s)
 void datagram_bridge::on_timer(connection_id conn)
 {
     actions todo;
+    bool closing = false;
     {
         std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
@@ -258,8 +267,9 @@ void datagram_bridge::on_timer(connection_id conn)
         s.armed.reset();
         s.peer.on_tick(clock::now(), todo);
         arm(conn, s);
+        closing = s.closing;
     }
-    run(conn, todo);
+    run(conn, todo, closing);
 }
 
 unreliable::counters datagram_bridge::totals() const

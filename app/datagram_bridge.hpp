@@ -74,7 +74,9 @@ private:
     struct conn_state;
     using actions = std::vector<unreliable::action>;
 
-    void run(connection_id conn, actions& todo);
+    /// Carries out `todo`; `closing`: the connection's `closing` when `todo` was made (then a
+    /// close waiting for the last ack may go ahead).
+    void run(connection_id conn, actions& todo, bool closing);
     void deliver(connection_id conn, std::span<std::byte const> message);
     void refuse(connection_id conn, std::string const& address, stream_refused const& r,
                 clock::time_point now);

@@ -6,6 +6,10 @@
 // floorctl adds.
 //
 //   floorctl_echo_server [--address A] [--port P] [--threads N] [--strand] [--no-keepalive]
+//   floorctl_echo_server --udp [--address A] [--port P]
+// --udp: a bare UDP echo instead, the baseline for BFCP over UDP: one socket on one thread,
+// like one datagram listener of floorctl (one receive buffer of 65,535 octets, SO_RCVBUF 4 MiB,
+// each datagram sent back to its source at once from the receive handler, non-blocking).
 // --strand: a strand per connection even with one thread (as Beast's example servers do; the
 // baseline of the measurements before floorctl dropped the strand at one io thread).
 // Keep-alive is Beast's own (timeout::idle_timeout 60 s with pings), which re-arms a timer on
@@ -20,6 +24,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -27,6 +32,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -170,6 +176,37 @@ void do_accept(net::io_context& ioc, tcp::acceptor& acc, ssl::context& ctx, bool
     });
 }
 
+/// The UDP echo: receive any datagram, send it back to its source.
+class udp_echo {
+public:
+    udp_echo(net::io_context& ioc, net::ip::udp::endpoint const& ep) : socket_(ioc, ep)
+    {
+        socket_.non_blocking(true);
+        // As ws::datagram_listener_options::receive_buffer_bytes (capped by net.core.rmem_max).
+        socket_.set_option(net::socket_base::receive_buffer_size(4 * 1024 * 1024));
+    }
+
+    std::uint16_t port() const { return socket_.local_endpoint().port(); }
+
+    void receive()
+    {
+        socket_.async_receive_from(
+            net::buffer(buf_), from_, [this](beast::error_code ec, std::size_t n) {
+                if (ec == net::error::operation_aborted) return;
+                if (!ec) {
+                    beast::error_code e; // a full buffer drops it
+                    socket_.send_to(net::buffer(buf_.data(), n), from_, 0, e);
+                }
+                receive();
+            });
+    }
+
+private:
+    net::ip::udp::socket socket_;
+    net::ip::udp::endpoint from_;
+    std::array<char, 65'535> buf_{};
+};
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -178,6 +215,7 @@ int main(int argc, char** argv)
     unsigned short port = 0;
     int threads = 1;
     bool force_strand = false;
+    bool udp = false;
     for (int i = 1; i < argc; ++i) {
         std::string const a = argv[i];
         auto next = [&]() -> std::string {
@@ -197,11 +235,23 @@ int main(int argc, char** argv)
             force_strand = true;
         else if (a == "--no-keepalive")
             keepalive = false;
+        else if (a == "--udp")
+            udp = true;
         else {
             std::cerr << "usage: floorctl_echo_server [--address A] [--port P] [--threads N] "
-                         "[--strand] [--no-keepalive]\n";
+                         "[--strand] [--no-keepalive] [--udp]\n";
             return a == "--help" ? 0 : 2;
         }
+    }
+    if (udp) {
+        net::io_context ioc{1};
+        udp_echo echo(ioc, {net::ip::make_address(address), port});
+        std::cout << "PORT " << echo.port() << std::endl;
+        net::signal_set signals{ioc, SIGINT, SIGTERM};
+        signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
+        echo.receive();
+        ioc.run();
+        return 0;
     }
     auto ctx = ws::make_server_context(ws::make_self_signed());
     net::io_context ioc{threads};

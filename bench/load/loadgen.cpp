@@ -1,11 +1,24 @@
-// Load generator for BFCP over WebSocket (issue 4, docs/performance.md). Opens N WS or WSS
-// connections and runs round trips on each, one outstanding request per connection:
-//   --mode echo : sends a 16-octet FloorRequest and expects it back (floorctl_echo_server)
+// Load generator for BFCP over WebSocket (issue 4) and over UDP (issue 12), docs/performance.md.
+// Opens N WS or WSS connections, or N UDP peers (--url udp://host:port), and runs round trips on
+// each, one outstanding request per connection:
+//   --mode echo : WS: sends a 16-octet FloorRequest and expects it back (floorctl_echo_server);
+//                 UDP: a 12-octet Hello (BFCP version 2), expected back (floorctl_echo_server
+//                 --udp)
 //   --mode bfcp : Hello once, then FloorRequest -> FloorRequestStatus, FloorRelease ->
 //                 FloorRequestStatus against a real floorctl server (each reply is one round trip)
+//   --mode hello: UDP only: Hello -> HelloAck round trips against a real floorctl server
 //   --idle      : only opens the connections and holds them, for server memory per connection
 // Reports round trips/s, p50/p99 latency (request written -> matching reply read) and, with
-// --server-pid, the server's VmRSS before and after the connections were opened.
+// --server-pid, the server's VmRSS before and after the connections were opened. --interval S
+// also prints one line per S seconds of the measurement (rate, server RSS and CPU per round
+// trip), to show a steady state.
+//
+// UDP peers against floorctl are negotiated over SIP first (--sip HOST:PORT, bench/load/sip_uac):
+// one INVITE per peer to sip:<--sip-prefix><i>@HOST offering UDP/BFCP from the peer's own port,
+// the answer gives the BFCP port, conference, user and floor; BYE on every call at the end. The
+// peers speak RFC 8855's unreliable transport: they acknowledge the server's own requests and
+// send a request again, with its transaction ID, when unanswered for a second (counted in
+// "retransmissions").
 //
 // Tokens (bfcp mode needs one participant per connection: a second connection with the same
 // token supersedes the first):
@@ -16,11 +29,14 @@
 //                        gives token, confid, userid, floors[0]
 //   --token T --conference C --user U --floor F   one identity for all (echo mode)
 
+#include "sip_uac.hpp"
+
 #include <ws/tls.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -31,6 +47,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -45,6 +62,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -52,6 +71,7 @@ namespace http = beast::http;
 namespace ssl = net::ssl;
 namespace json = boost::json;
 using tcp = net::ip::tcp;
+using udp = net::ip::udp;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
@@ -65,6 +85,7 @@ struct identity {
 
 struct url_parts {
     bool tls = false;
+    bool udp = false;
     std::string host;
     std::string port;
     std::string target; // path + optional query
@@ -79,6 +100,9 @@ std::optional<url_parts> parse_url(std::string const& u)
         rest = u.substr(u.find("://") + 3);
     } else if (u.rfind("ws://", 0) == 0 || u.rfind("http://", 0) == 0) {
         rest = u.substr(u.find("://") + 3);
+    } else if (u.rfind("udp://", 0) == 0) {
+        p.udp = true;
+        rest = u.substr(6);
     } else {
         return std::nullopt;
     }
@@ -96,7 +120,7 @@ std::optional<url_parts> parse_url(std::string const& u)
     return p;
 }
 
-// --- BFCP bytes (RFC 8855 §5.1, §5.2), version 1 for reliable transports ------------------------
+// --- BFCP bytes (RFC 8855 §5.1, §5.2): version 1 for reliable transports, 2 for UDP -------------
 
 void put16(std::vector<std::uint8_t>& v, unsigned x)
 {
@@ -105,10 +129,11 @@ void put16(std::vector<std::uint8_t>& v, unsigned x)
 }
 
 std::vector<std::uint8_t> bfcp_message(std::uint8_t primitive, identity const& id,
-                                       std::uint16_t txid, std::vector<std::uint8_t> attrs)
+                                       std::uint16_t txid, std::vector<std::uint8_t> attrs,
+                                       std::uint8_t version = 1)
 {
     std::vector<std::uint8_t> m;
-    m.push_back(0x20); // Ver=1, R=0, F=0
+    m.push_back(static_cast<std::uint8_t>(version << 5)); // Ver, R=0, F=0
     m.push_back(primitive);
     put16(m, static_cast<unsigned>(attrs.size() / 4)); // payload length in 4-octet units
     put16(m, id.conference >> 16);
@@ -167,7 +192,36 @@ struct run_state {
     std::mutex m;
     std::vector<std::uint32_t> latencies_us; // guarded by m (merged per connection)
     std::atomic<std::uint64_t> round_trips{0};
-    std::string first_error; // guarded by m
+    std::atomic<std::uint64_t> retransmissions{0}; // UDP requests sent again
+    std::atomic<std::size_t> in_flight{0};         // UDP requests not answered yet
+    std::string first_error;                       // guarded by m
+};
+
+/// One connection's round-trip latencies, merged into the run's when the connection ends.
+class latency_log {
+public:
+    explicit latency_log(run_state& st) : st_(st) {}
+
+    /// Counts one round trip whose request was sent at `sent_at`, while the run is measuring.
+    void record(clock_type::time_point sent_at)
+    {
+        if (!st_.measuring.load()) return;
+        auto const us =
+            std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - sent_at);
+        lat_.push_back(static_cast<std::uint32_t>(us.count()));
+        st_.round_trips.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void flush()
+    {
+        std::lock_guard l(st_.m);
+        st_.latencies_us.insert(st_.latencies_us.end(), lat_.begin(), lat_.end());
+        lat_.clear();
+    }
+
+private:
+    run_state& st_;
+    std::vector<std::uint32_t> lat_;
 };
 
 template <bool TLS> class connection : public std::enable_shared_from_this<connection<TLS>> {
@@ -270,7 +324,7 @@ private:
 
     void send_request()
     {
-        if (st_.stopping.load()) return flush_latencies();
+        if (st_.stopping.load()) return lat_.flush();
         if (st_.mode == "bfcp" && state_ == state::granted && frid_) {
             state_ = state::releasing;
             send(bfcp_message(2, id_, next_txid(), attr16(3, *frid_))); // FloorRelease
@@ -306,7 +360,7 @@ private:
         auto const n = buf_.size();
         if (st_.mode != "bfcp") {
             if (n != out_.size()) st_.errors.fetch_add(1);
-            record();
+            lat_.record(sent_at_);
             return send_request();
         }
         auto const r = parse_reply(p, n);
@@ -318,37 +372,21 @@ private:
         case state::hello:
             return send_request();
         case state::requesting:
-            record();
+            lat_.record(sent_at_);
             frid_ = r->floor_request_id;
             state_ = r->primitive == 4 && frid_ ? state::granted : state::idle;
             return send_request();
         default:
-            record();
+            lat_.record(sent_at_);
             state_ = state::idle;
             frid_.reset();
             return send_request();
         }
     }
 
-    void record()
-    {
-        if (!st_.measuring.load()) return;
-        auto const us =
-            std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - sent_at_);
-        lat_.push_back(static_cast<std::uint32_t>(us.count()));
-        st_.round_trips.fetch_add(1, std::memory_order_relaxed);
-    }
-
-    void flush_latencies()
-    {
-        std::lock_guard l(st_.m);
-        st_.latencies_us.insert(st_.latencies_us.end(), lat_.begin(), lat_.end());
-        lat_.clear();
-    }
-
     void fail(char const* what, beast::error_code ec)
     {
-        if (st_.stopping.load()) return flush_latencies();
+        if (st_.stopping.load()) return lat_.flush();
         {
             std::lock_guard l(st_.m);
             if (st_.first_error.empty()) st_.first_error = std::string{what} + ": " + ec.message();
@@ -359,7 +397,7 @@ private:
         } else {
             st_.errors.fetch_add(1);
         }
-        flush_latencies();
+        lat_.flush();
     }
 
     enum class state { connecting, hello, requesting, granted, releasing, idle };
@@ -374,7 +412,182 @@ private:
     std::uint16_t txid_ = 0;
     std::optional<std::uint16_t> frid_;
     state state_ = state::connecting;
-    std::vector<std::uint32_t> lat_;
+    latency_log lat_{st_};
+};
+
+/// One UDP/BFCP peer (RFC 8855 unreliable transport, version 2): one socket connected to the
+/// server, one outstanding request. It acknowledges the server's own requests (FloorRequestStatus,
+/// FloorStatus, Goodbye) and sends a request again, same transaction ID, when it was unanswered
+/// for a second (`resend_overdue`). All peers run on one thread (the io_context of one thread).
+class udp_peer : public std::enable_shared_from_this<udp_peer> {
+public:
+    udp_peer(net::io_context& ioc, run_state& st, std::function<void(bool)> done)
+        : socket_(ioc), st_(st), done_(std::move(done))
+    {
+        socket_.open(udp::v4());
+        socket_.bind(udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+        socket_.non_blocking(true);
+    }
+
+    std::uint16_t local_port() const { return socket_.local_endpoint().port(); }
+
+    /// Sends the first Hello to `server` as `id`; the peer counts as connected when it is answered.
+    void start(identity id, udp::endpoint const& server)
+    {
+        id_ = std::move(id);
+        boost::system::error_code ec;
+        socket_.connect(server, ec);
+        if (ec) return fail("connect", ec);
+        do_read();
+        send(bfcp_message(11, id_, next_txid(), {}, 2)); // Hello
+    }
+
+    void stop()
+    {
+        net::post(socket_.get_executor(), [self = shared_from_this()] {
+            boost::system::error_code ec;
+            self->socket_.close(ec);
+            self->lat_.flush();
+        });
+    }
+
+    /// Called every 200 ms on the peers' thread: a request unanswered for a second goes again.
+    void resend_overdue(clock_type::time_point now)
+    {
+        if (!waiting_ || now - last_sent_ < std::chrono::seconds(1)) return;
+        st_.retransmissions.fetch_add(1, std::memory_order_relaxed);
+        transmit();
+    }
+
+private:
+    std::uint16_t next_txid()
+    {
+        if (++txid_ == 0) ++txid_;
+        return txid_;
+    }
+
+    void send(std::vector<std::uint8_t> msg)
+    {
+        out_ = std::move(msg);
+        sent_at_ = clock_type::now();
+        if (!waiting_) st_.in_flight.fetch_add(1);
+        waiting_ = true;
+        transmit();
+    }
+
+    void transmit()
+    {
+        last_sent_ = clock_type::now();
+        boost::system::error_code ec; // a full send buffer loses it: resent after a second
+        socket_.send(net::buffer(out_), 0, ec);
+    }
+
+    void send_request()
+    {
+        if (st_.stopping.load()) return; // still reading: Goodbyes after the BYEs are acked
+        if (st_.mode == "hello") {
+            send(bfcp_message(11, id_, next_txid(), {}, 2));
+        } else if (st_.mode == "echo") {
+            send(bfcp_message(11, id_, next_txid(), {}, 2)); // the same 12 octets as "hello"
+        } else if (frid_) {
+            send(bfcp_message(2, id_, next_txid(), attr16(3, *frid_), 2)); // FloorRelease
+            frid_.reset();
+            releasing_ = true;
+        } else {
+            send(bfcp_message(1, id_, next_txid(), attr16(2, id_.floor), 2)); // FloorRequest
+            releasing_ = false;
+        }
+    }
+
+    void do_read()
+    {
+        socket_.async_receive(net::buffer(in_), [self = shared_from_this()](
+                                                    boost::system::error_code ec, std::size_t n) {
+            if (ec == net::error::operation_aborted || !self->socket_.is_open()) return;
+            if (!ec) self->on_datagram(n); // ICMP errors (connection_refused) just read on
+            self->do_read();
+        });
+    }
+
+    void on_datagram(std::size_t n)
+    {
+        if (n < 12) return;
+        bool const responder = (in_[0] & 0x10) != 0;
+        auto const txid = static_cast<std::uint16_t>(in_[8] << 8 | in_[9]);
+        if (st_.mode != "echo" && !responder) return acknowledge(n);
+        if (!waiting_ || txid != txid_) return; // a late copy of an answered request
+        waiting_ = false;
+        st_.in_flight.fetch_sub(1);
+        auto const r = parse_reply(in_.data(), n);
+        if (st_.mode != "echo" && r && r->primitive == 13) { // Error: ERROR-CODE first
+            st_.errors.fetch_add(1);
+            std::lock_guard l(st_.m);
+            if (st_.first_error.empty() && n >= 15)
+                st_.first_error = "BFCP Error " + std::to_string(in_[14]) + " to primitive " +
+                                  std::to_string(out_[1]) + (opened_ ? "" : " (first message)");
+        }
+        if (!opened_) {
+            opened_ = true;
+            st_.connected.fetch_add(1);
+            done_(true);
+            if (st_.idle) return;
+            return send_request();
+        }
+        lat_.record(sent_at_);
+        if (st_.mode == "bfcp" && !releasing_ && r && r->primitive == 4)
+            frid_ = r->floor_request_id; // FloorRequestStatus: release it next
+        send_request();
+    }
+
+    /// RFC 8855 §8.3.1: the server's requests are acknowledged, same transaction ID, R set.
+    void acknowledge(std::size_t n)
+    {
+        std::uint8_t ack = 0;
+        switch (in_[1]) {
+        case 4: // FloorRequestStatus
+            ack = 14;
+            break;
+        case 9: // FloorStatus
+            ack = 15;
+            break;
+        case 16: // Goodbye
+            ack = 17;
+            break;
+        default:
+            return;
+        }
+        std::array<std::uint8_t, 12> a{};
+        std::copy_n(in_.data(), std::min<std::size_t>(n, 12), a.data());
+        a[0] = static_cast<std::uint8_t>((a[0] & 0xe0) | 0x10); // same version, R=1, F=0
+        a[1] = ack;
+        a[2] = a[3] = 0; // no attributes
+        boost::system::error_code ec;
+        socket_.send(net::buffer(a), 0, ec);
+    }
+
+    void fail(char const* what, boost::system::error_code ec)
+    {
+        {
+            std::lock_guard l(st_.m);
+            if (st_.first_error.empty()) st_.first_error = std::string{what} + ": " + ec.message();
+        }
+        st_.failed.fetch_add(1);
+        done_(false);
+    }
+
+    udp::socket socket_;
+    run_state& st_;
+    std::function<void(bool)> done_;
+    identity id_;
+    std::array<std::uint8_t, 65'535> in_{};
+    std::vector<std::uint8_t> out_;
+    clock_type::time_point sent_at_, last_sent_;
+    std::uint16_t txid_ = 0;
+    std::optional<std::uint16_t> frid_;
+    bool waiting_ = false;
+    bool opened_ = false;
+    bool releasing_ = false;
+    latency_log lat_{st_};
 };
 
 long rss_kb(int pid)
@@ -459,6 +672,65 @@ std::vector<identity> provision(std::string const& url, std::string const& key, 
     return out;
 }
 
+/// A process's user and system CPU seconds (/proc/<pid>/stat utime and stime).
+struct cpu_times {
+    double user = 0;
+    double system = 0;
+};
+
+cpu_times cpu_of(int pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    auto const paren = stat.rfind(')');
+    if (paren == std::string::npos) return {};
+    std::istringstream rest(stat.substr(paren + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) { // fields 14, 15 (1-based)
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    auto const hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return {static_cast<double>(utime) / hz, static_cast<double>(stime) / hz};
+}
+
+/// --interval: one JSON line per `interval` seconds of the measurement: the rate in that
+/// interval, the server's RSS at its end and its CPU microseconds per round trip in it.
+void print_intervals(run_state& st, std::string const& label, clock_type::time_point t0,
+                     double duration, double interval, int server_pid)
+{
+    auto last_t = t0;
+    auto last_n = st.round_trips.load();
+    auto const total = [](cpu_times c) { return c.user + c.system; };
+    double last_cpu = server_pid ? total(cpu_of(server_pid)) : 0;
+    for (;;) {
+        double const elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
+        if (elapsed >= duration - 1e-3) break;
+        std::this_thread::sleep_for(
+            std::chrono::duration<double>(std::min(interval, duration - elapsed)));
+        auto const t = clock_type::now();
+        auto const trips = st.round_trips.load();
+        double const secs = std::chrono::duration<double>(t - last_t).count();
+        json::object line;
+        line["label"] = label;
+        line["at_seconds"] = std::chrono::duration<double>(t - t0).count();
+        line["round_trips_per_second"] = static_cast<double>(trips - last_n) / secs;
+        if (server_pid) {
+            double const cpu = total(cpu_of(server_pid));
+            line["server_rss_kb"] = rss_kb(server_pid);
+            if (trips > last_n)
+                line["server_cpu_us_per_round_trip"] =
+                    (cpu - last_cpu) * 1e6 / static_cast<double>(trips - last_n);
+            last_cpu = cpu;
+        }
+        std::cout << json::serialize(line) << std::endl;
+        last_t = t;
+        last_n = trips;
+    }
+}
+
 std::uint32_t percentile(std::vector<std::uint32_t>& v, double p)
 {
     if (v.empty()) return 0;
@@ -470,9 +742,12 @@ std::uint32_t percentile(std::vector<std::uint32_t>& v, double p)
 int usage(int code)
 {
     std::cerr
-        << "usage: floorctl_loadgen --url ws[s]://host:port/path [--connections N]\n"
-           "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp] [--idle]\n"
+        << "usage: floorctl_loadgen --url ws[s]://host:port/path|udp://host:port [--connections "
+           "N]\n"
+           "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp|hello] [--idle]\n"
            "         [--server-pid PID] [--threads N] [--connect-concurrency N] [--label TEXT]\n"
+           "         [--interval SECONDS]\n"
+           "         [--sip HOST:PORT [--sip-user PREFIX | --sip-user NAME --sip-one-conference]]\n"
            "         [--user-base B] [--dump-tokens FILE (write the identities and exit)]\n"
            "         [--conference-per-connection (--provision URL is /api/conferences)]\n"
            "         [--tokens FILE | --provision URL --api-key KEY |\n"
@@ -494,6 +769,10 @@ int main(int argc, char** argv)
     std::size_t user_base = 100;
     std::string dump_tokens;
     bool own_conferences = false;
+    double interval = 0;
+    std::string sip;                    // UDP: negotiate every peer over SIP at HOST:PORT
+    std::string sip_user = "udp-load-"; // sip:<sip_user><i>@HOST, a conference per peer
+    bool sip_one_conference = false;    // sip:<sip_user>@HOST for every peer
     std::string url, tokens_file, provision_url, api_key, label;
     identity single{"load", 1, 1, 1};
     try {
@@ -535,6 +814,14 @@ int main(int argc, char** argv)
                 dump_tokens = next();
             else if (a == "--conference-per-connection")
                 own_conferences = true;
+            else if (a == "--interval")
+                interval = std::stod(next());
+            else if (a == "--sip")
+                sip = next();
+            else if (a == "--sip-user")
+                sip_user = next();
+            else if (a == "--sip-one-conference")
+                sip_one_conference = true;
             else if (a == "--token")
                 single.token = next();
             else if (a == "--conference")
@@ -549,7 +836,10 @@ int main(int argc, char** argv)
                 return usage(2);
         }
         auto const u = parse_url(url);
-        if (!u || (st.mode != "echo" && st.mode != "bfcp")) return usage(2);
+        if (!u || (st.mode != "echo" && st.mode != "bfcp" && st.mode != "hello") ||
+            (st.mode == "hello" && !u->udp) || (u->udp && threads != 1))
+            return usage(2); // the UDP peers share one thread
+
         st.url = *u;
         st.tls = ws::make_client_context();
         {
@@ -591,8 +881,12 @@ int main(int argc, char** argv)
             pool.emplace_back([&] { ioc.run(); });
 
         long const rss_before = server_pid ? rss_kb(server_pid) : -1;
+        long rss_negotiated = -1;
+        double sip_seconds = 0;
         std::vector<std::shared_ptr<void>> conns;
         std::vector<std::function<void()>> stoppers;
+        std::function<void()> before_stop; // UDP with SIP: the BYEs
+        std::atomic<bool> sweeping{false};
         std::mutex launch_m;
         std::size_t launched = 0;
         std::atomic<std::size_t> finished{0};
@@ -619,21 +913,95 @@ int main(int argc, char** argv)
             }
         };
         auto const t_connect = clock_type::now();
-        for (std::size_t i = 0; i < std::min(concurrency, n); ++i)
-            launch_next();
+        std::vector<bench::sip_call> calls;
+        if (st.url.udp) {
+            std::vector<std::shared_ptr<udp_peer>> peers;
+            std::vector<std::uint16_t> ports;
+            for (std::size_t i = 0; i < n; ++i) {
+                peers.push_back(
+                    std::make_shared<udp_peer>(ioc, st, [&](bool) { finished.fetch_add(1); }));
+                ports.push_back(peers.back()->local_port());
+                stoppers.emplace_back([p = peers.back()] { p->stop(); });
+            }
+            udp::endpoint const server(st.endpoint.address(), st.endpoint.port());
+            std::vector<std::pair<identity, udp::endpoint>> targets(n, {single, server});
+            if (!sip.empty()) {
+                auto const colon = sip.rfind(':');
+                auto const sip_host = sip.substr(0, colon);
+                auto const sip_port = static_cast<std::uint16_t>(std::stoul(sip.substr(colon + 1)));
+                calls = bench::invite_all(sip_host, sip_port, sip_user, !sip_one_conference, ports,
+                                          concurrency, std::chrono::seconds(60));
+                sip_seconds = std::chrono::duration<double>(clock_type::now() - t_connect).count();
+                rss_negotiated = server_pid ? rss_kb(server_pid) : -1;
+                for (std::size_t i = 0; i < n; ++i) {
+                    auto const& c = calls[i];
+                    targets[i] = {identity{"", c.conference, c.user, c.floor},
+                                  udp::endpoint(server.address(), c.bfcp_port)};
+                }
+                before_stop = [&, sip_host, sip_port] {
+                    // The last requests are answered first: a BYE ends the participant, and a
+                    // request still queued at the server would get Error 2 (no such user).
+                    auto const until = clock_type::now() + std::chrono::seconds(3);
+                    while (st.in_flight.load() > 0 && clock_type::now() < until)
+                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                    // The peers read on: the Goodbye each BYE brings is acknowledged.
+                    bench::bye_all(sip_host, sip_port, calls, concurrency,
+                                   std::chrono::seconds(20));
+                    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                };
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!calls.empty() && !calls[i].established) {
+                    st.failed.fetch_add(1);
+                    finished.fetch_add(1);
+                    continue;
+                }
+                net::post(ioc, [p = peers[i], t = targets[i]] { p->start(t.first, t.second); });
+            }
+            sweeping = true;
+            auto sweep = std::make_shared<net::steady_timer>(ioc);
+            auto tick = std::make_shared<std::function<void(boost::system::error_code)>>();
+            *tick = [&, sweep, tick, peers](boost::system::error_code) {
+                if (!sweeping.load()) return;
+                auto const now = clock_type::now();
+                for (auto const& p : peers)
+                    p->resend_overdue(now);
+                sweep->expires_after(std::chrono::milliseconds(200));
+                sweep->async_wait(*tick);
+            };
+            net::post(ioc, [tick] { (*tick)({}); });
+            stoppers.emplace_back([&sweeping, tick] {
+                sweeping = false;
+                *tick = [](boost::system::error_code) {}; // drops the cycle of shared pointers
+            });
+        } else {
+            for (std::size_t i = 0; i < std::min(concurrency, n); ++i)
+                launch_next();
+        }
         while (finished.load() < n && clock_type::now() - t_connect < std::chrono::seconds(120))
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         double const connect_s =
             std::chrono::duration<double>(clock_type::now() - t_connect).count();
+        auto const shut_down = [&] {
+            st.stopping = true;
+            if (before_stop) before_stop();
+            for (auto& s : stoppers)
+                s();
+            guard.reset();
+            for (auto& t : pool)
+                t.join();
+            pool.clear();
+        };
 
         json::object result;
         result["label"] = label;
         result["mode"] = st.idle ? "idle" : st.mode;
-        result["transport"] = st.url.tls ? "wss" : "ws";
+        result["transport"] = st.url.udp ? "udp" : st.url.tls ? "wss" : "ws";
         result["connections"] = n;
         result["connected"] = st.connected.load();
         result["failed"] = st.failed.load();
         result["connect_seconds"] = connect_s;
+        if (!calls.empty()) result["sip_seconds"] = sip_seconds;
 
         if (st.idle) {
             std::this_thread::sleep_for(std::chrono::duration<double>(duration));
@@ -645,22 +1013,36 @@ int main(int argc, char** argv)
                     result["server_bytes_per_connection"] =
                         static_cast<double>(rss_after - rss_before) * 1024.0 /
                         static_cast<double>(st.connected.load());
+                if (rss_negotiated >= 0 && st.connected.load() > 0) {
+                    // Negotiated participants without peers, then the peers alone.
+                    result["server_rss_negotiated_kb"] = rss_negotiated;
+                    result["server_bytes_per_peer"] =
+                        static_cast<double>(rss_after - rss_negotiated) * 1024.0 /
+                        static_cast<double>(st.connected.load());
+                }
             }
         } else {
             std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
+            auto const cpu0 = server_pid ? cpu_of(server_pid) : cpu_times{};
             st.measuring = true;
             auto const t0 = clock_type::now();
-            std::this_thread::sleep_for(std::chrono::duration<double>(duration));
+            if (interval > 0) {
+                print_intervals(st, label, t0, duration, interval, server_pid);
+            } else {
+                std::this_thread::sleep_for(std::chrono::duration<double>(duration));
+            }
             st.measuring = false;
             double const secs = std::chrono::duration<double>(clock_type::now() - t0).count();
-            st.stopping = true;
-            if (server_pid) result["server_rss_kb"] = rss_kb(server_pid);
-            for (auto& s : stoppers)
-                s();
-            guard.reset();
-            for (auto& t : pool)
-                t.join();
-            pool.clear();
+            if (server_pid && st.round_trips.load() > 0) {
+                // The server's CPU over the measured window only (not the set-up).
+                auto const cpu1 = cpu_of(server_pid);
+                auto const trips = static_cast<double>(st.round_trips.load());
+                result["server_rss_kb"] = rss_kb(server_pid);
+                result["server_user_us_per_round_trip"] = (cpu1.user - cpu0.user) * 1e6 / trips;
+                result["server_system_us_per_round_trip"] =
+                    (cpu1.system - cpu0.system) * 1e6 / trips;
+            }
+            shut_down();
             std::lock_guard l(st.m);
             auto& lat = st.latencies_us;
             result["round_trips"] = st.round_trips.load();
@@ -669,19 +1051,14 @@ int main(int argc, char** argv)
             result["p50_us"] = percentile(lat, 0.50);
             result["p99_us"] = percentile(lat, 0.99);
             result["errors"] = st.errors.load();
+            if (st.url.udp) result["retransmissions"] = st.retransmissions.load();
         }
+        if (!pool.empty()) shut_down();
         {
             std::lock_guard l(st.m);
             if (!st.first_error.empty()) result["first_error"] = st.first_error;
         }
         std::cout << json::serialize(result) << std::endl;
-        if (!pool.empty()) {
-            for (auto& s : stoppers)
-                s();
-            guard.reset();
-            for (auto& t : pool)
-                t.join();
-        }
         return st.connected.load() == n ? 0 : 1;
     } catch (std::exception const& e) {
         std::cerr << "floorctl_loadgen: " << e.what() << "\n";

@@ -39,12 +39,12 @@ inline std::optional<socket_buffers> udp_socket_buffers(std::uint16_t port)
         sockaddr_storage addr{};
         len = sizeof addr;
         if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
-        std::uint16_t bound = 0;
+        std::uint16_t bound_port = 0;
         if (addr.ss_family == AF_INET)
-            bound = ntohs(reinterpret_cast<sockaddr_in const*>(&addr)->sin_port);
+            bound_port = ntohs(reinterpret_cast<sockaddr_in const*>(&addr)->sin_port);
         else if (addr.ss_family == AF_INET6)
-            bound = ntohs(reinterpret_cast<sockaddr_in6 const*>(&addr)->sin6_port);
-        if (bound != port) continue;
+            bound_port = ntohs(reinterpret_cast<sockaddr_in6 const*>(&addr)->sin6_port);
+        if (bound_port != port) continue;
         socket_buffers b;
         int v = 0;
         len = sizeof v;

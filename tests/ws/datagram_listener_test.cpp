@@ -4,6 +4,8 @@
 
 #include "datagram_harness.hpp"
 
+#include <support/udp_socket_buffers.hpp>
+
 #include <atomic>
 #include <set>
 
@@ -223,6 +225,35 @@ TEST(DatagramListener, LargestUdpDatagramFitsTheOneReceiveBuffer)
     auto const echoed = c.receive();
     ASSERT_TRUE(echoed);
     EXPECT_EQ(*echoed, big);
+}
+
+// Every peer's datagrams wait in the socket's one kernel buffer while the strand works. The
+// system default (208 KiB) held a few hundred small datagrams, fewer than one outstanding request
+// from each of 1,000 peers: the load benchmark lost datagrams at 1,000 peers and the peers waited
+// out retransmission timers (docs/performance.md, "BFCP over UDP").
+TEST(DatagramListener, SocketGetsTheConfiguredReceiveBuffer)
+{
+    long const requested = 1024 * 1024;
+    auto const defaults = test_support::default_udp_buffers();
+    long const want = test_support::expected_at_least(requested, "net/core/rmem_max");
+    if (want <= defaults.receive)
+        GTEST_SKIP() << "net.core.rmem_max allows no more than the default";
+    auto o = plain_options();
+    o.receive_buffer_bytes = requested;
+    server s(o);
+    auto const got = test_support::udp_socket_buffers(s.listener->port());
+    ASSERT_TRUE(got.has_value());
+    EXPECT_GE(got->receive, want);
+}
+
+TEST(DatagramListener, ZeroReceiveBufferKeepsTheSystemDefault)
+{
+    auto o = plain_options();
+    o.receive_buffer_bytes = 0;
+    server s(o);
+    auto const got = test_support::udp_socket_buffers(s.listener->port());
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->receive, test_support::default_udp_buffers().receive);
 }
 
 TEST(DatagramListener, RateLimitDropsTheExcessAndKeepsThePeer)

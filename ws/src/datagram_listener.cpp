@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -482,6 +483,15 @@ std::shared_ptr<datagram_listener> datagram_listener::create(net::io_context& io
     // "[::]:P" next to "0.0.0.0:P" (both configured): the IPv6 socket takes IPv6 only.
     if (ep.address().is_v6()) s->socket.set_option(net::ip::v6_only(true));
     s->socket.bind(ep);
+    if (s->opts.receive_buffer_bytes != 0) {
+        // Best effort: the kernel caps it (net.core.rmem_max); smaller is no reason not to run.
+        boost::system::error_code ec;
+        s->socket.set_option(
+            net::socket_base::receive_buffer_size(static_cast<int>(
+                std::min<std::size_t>(s->opts.receive_buffer_bytes,
+                                      static_cast<std::size_t>(std::numeric_limits<int>::max())))),
+            ec);
+    }
     // Sends never wait (see state): a full send buffer is a lost datagram.
     s->socket.non_blocking(true);
     s->bound_port = s->socket.local_endpoint().port();

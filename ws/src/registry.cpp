@@ -33,7 +33,14 @@ frame_ptr make_frame(std::span<std::byte const> bytes)
 
 bool registry::send(floorctl::connection_id conn, std::span<std::byte const> frame)
 {
-    return send(conn, make_frame(frame));
+    if (detail::current_reader != nullptr && detail::current_reader_id == conn)
+        return send(conn, make_frame(frame));
+    // Looked up before the copy is made: app::routed_connections asks here first for every
+    // connection, UDP peers included, and a miss must cost no allocation.
+    auto s = find(conn);
+    if (!s) return false;
+    s->deliver(make_frame(frame));
+    return true;
 }
 
 bool registry::close(floorctl::connection_id conn, close_code code, std::string reason)

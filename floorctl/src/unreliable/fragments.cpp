@@ -21,6 +21,7 @@ std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
     auto const chunk_words = room / 4;
     auto const payload = message.subspan(common_header::size);
     auto const total_words = payload.size() / 4;
+    out.reserve((total_words + chunk_words - 1) / chunk_words);
     for (std::size_t word = 0; word < total_words; word += chunk_words) {
         auto const words = std::min(chunk_words, total_words - word);
         std::vector<std::byte> d(fragment_header_size + 4 * words);

@@ -128,11 +128,11 @@ void peer::impl::on_message(common_header const& h, std::vector<std::byte> messa
 void peer::impl::send_response(std::span<std::byte const> message, std::uint16_t transaction,
                                clock::time_point now, detail::outbox& box)
 {
-    std::vector<std::byte> copy(message.begin(), message.end());
-    if (transaction != 0) copy[0] |= detail::responder_bit; // RFC 8855 §5.1 R: a response
-    auto datagrams = detail::split(copy, opts.max_datagram);
-    for (auto const& d : datagrams)
+    auto datagrams = detail::split(message, opts.max_datagram);
+    for (auto& d : datagrams) {
+        if (transaction != 0) d[0] |= detail::responder_bit; // RFC 8855 §5.1 R: a response
         box.send(d);
+    }
     if (datagrams.size() > 1) {
         totals.fragments_sent += datagrams.size();
         box.note(note::fragments_sent, "a response went out in fragments");

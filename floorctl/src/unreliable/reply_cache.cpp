@@ -38,9 +38,13 @@ void reply_cache::response_sent(std::uint16_t transaction,
         it = index_.emplace(transaction, std::prev(entries_.end())).first;
     }
     auto& e = *it->second;
-    for (auto& d : datagrams) {
+    for (auto const& d : datagrams)
         octets_ += d.size();
-        e.datagrams.push_back(std::move(d));
+    if (e.datagrams.empty()) {
+        e.datagrams = std::move(datagrams); // the usual case: no second allocation
+    } else {
+        for (auto& d : datagrams)
+            e.datagrams.push_back(std::move(d));
     }
     // RFC 8855 §8.3.2: the response is kept for T2 from when it was sent.
     e.expires = now + lifetime_;

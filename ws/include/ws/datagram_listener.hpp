@@ -143,6 +143,13 @@ struct datagram_listener_options {
     std::size_t max_send_queue_datagrams = 8192;
     /// Answers to cleartext BFCP at a DTLS port (datagram_handler::on_cleartext) per second.
     std::uint32_t max_cleartext_replies_per_second = 10;
+    /// SO_RCVBUF of the socket. Every peer's datagrams wait in this one kernel buffer until the
+    /// strand reads them; what does not fit is dropped unseen and costs the sender a
+    /// retransmission timer (RFC 8855 T1, 500 ms). The system default (208 KiB on Linux) holds
+    /// a few hundred small datagrams: less than one outstanding request from each of 1,000 peers.
+    /// Linux caps it at net.core.rmem_max unless the process has CAP_NET_ADMIN. 0: the system
+    /// default.
+    std::size_t receive_buffer_bytes = 4 * 1024 * 1024;
 };
 
 /// A UDP socket carrying datagrams to and from peers, plain or DTLS.
