@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -133,6 +135,27 @@ std::string config_text(server_setup const& s)
            "[sip]\nudp = [\"127.0.0.1:0\"]\ntcp = [\"127.0.0.1:0\"]\n" + s.after_sip +
            "[[conference]]\nid = 4321\nsip_uris = [\"sip:demo@127.0.0.1\"]\n" + s.conference +
            "[[conference.floor]]\nid = 1\n" + s.floor + "[logging]\nformat = \"json\"\n";
+}
+
+/// The setup of the BFCP transport tests: a [bfcp] table with a listener on 127.0.0.1 port 0 for
+/// each of `listeners` ("tcp", "udp", "dtls"), the answer preference `transports` when given, and
+/// require_tls off (else the core answers every message on plain TCP/BFCP or UDP/BFCP with
+/// Error 9, Use TLS).
+server_setup bfcp_setup(std::vector<std::string> const& listeners,
+                        std::vector<std::string> const& transports = {})
+{
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = "[bfcp]\n";
+    for (auto const& l : listeners)
+        setup.after_sip += l + " = [\"127.0.0.1:0\"]\n";
+    if (!transports.empty()) {
+        setup.after_sip += "transports = [";
+        for (std::size_t i = 0; i < transports.size(); ++i)
+            setup.after_sip += (i == 0 ? "\"" : ", \"") + transports[i] + "\"";
+        setup.after_sip += "]\n";
+    }
+    return setup;
 }
 
 /// The binary started with config_text(`setup`) (a temporary file named after `name`, removed
@@ -293,12 +316,7 @@ std::string const loopback_offer_head =
 
 TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedParticipant)
 {
-    // Plain TCP/BFCP is offered in the SDP answer; with require_tls the core would answer every
-    // message on it with Error 9 (Use TLS).
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = "[bfcp]\ntcp = [\"127.0.0.1:0\"]\n";
-    running_server server("floorctl-sip-tcp-e2e", setup);
+    running_server server("floorctl-sip-tcp-e2e", bfcp_setup({"tcp"}));
     ASSERT_TRUE(server.ready()) << server.log();
 
     // A room system offering RFC 8856 TCP/BFCP as the active side (field offer: floorctrl:c-s).
@@ -354,14 +372,8 @@ TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedPartici
 // the other gets port 0. TCP first here, so this holds with or without a UDP listener.
 TEST(SipBinaryE2E, OfferWithTcpAndUdpBfcpFollowsTheTransportPreference)
 {
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = R"([bfcp]
-tcp = ["127.0.0.1:0"]
-udp = ["127.0.0.1:0"]
-transports = ["tcp", "udp", "wss"]
-)";
-    running_server server("floorctl-sip-pref-e2e", setup);
+    running_server server("floorctl-sip-pref-e2e",
+                          bfcp_setup({"tcp", "udp"}, {"tcp", "udp", "wss"}));
     ASSERT_TRUE(server.ready()) << server.log();
     auto const sip_port = server.sip_port();
     uac phone(sip_port);
@@ -384,14 +396,8 @@ transports = ["tcp", "udp", "wss"]
 TEST(SipBinaryE2E, UdpBfcpFieldOffersGetTheUdpListener)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = R"([bfcp]
-tcp = ["127.0.0.1:0"]
-udp = ["127.0.0.1:0"]
-transports = ["udp", "wss", "tcp"]
-)";
-    running_server server("floorctl-sip-udp-e2e", setup);
+    running_server server("floorctl-sip-udp-e2e",
+                          bfcp_setup({"tcp", "udp"}, {"udp", "wss", "tcp"}));
     ASSERT_TRUE(server.ready()) << server.log();
     auto const sip_port = server.sip_port();
     for (char const* scenario : {"uac_udp_bfcp_cisco.xml", "uac_udp_bfcp_poly.xml"}) {
@@ -405,12 +411,7 @@ transports = ["udp", "wss", "tcp"]
 TEST(SipBinaryE2E, UdpTlsBfcpOfferGetsTheDtlsListenerAndFingerprint)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = R"([bfcp]
-dtls = ["127.0.0.1:0"]
-)";
-    running_server server("floorctl-sip-dtls-e2e", setup);
+    running_server server("floorctl-sip-dtls-e2e", bfcp_setup({"dtls"}));
     ASSERT_TRUE(server.ready()) << server.log();
     auto const sip_port = server.sip_port();
     auto const r = sip_test::run_sipp("uac_udp_tls_bfcp.xml", "demo", sip_port);
