@@ -4,7 +4,7 @@
 // provisioning API, read while WebSocket participants use a floor.
 
 #include "e2e_support.hpp"
-#include "sip/sipp_runner.hpp"
+#include "support/sipp_runner.hpp"
 #include "support/child_process.hpp"
 #include "support/client_io.hpp"
 

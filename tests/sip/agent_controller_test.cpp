@@ -7,7 +7,7 @@
 
 #include "call_controller.hpp"
 #include "memory_directory.hpp"
-#include "sipp_runner.hpp"
+#include "support/sipp_runner.hpp"
 
 #include <gtest/gtest.h>
 

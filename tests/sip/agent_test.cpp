@@ -4,7 +4,7 @@
 
 #include <sip/agent.hpp>
 
-#include "sipp_runner.hpp"
+#include "support/sipp_runner.hpp"
 #include "support/udp_socket_buffers.hpp"
 
 #include <gtest/gtest.h>

@@ -5,7 +5,7 @@
 // Every wait is bounded (socket receive timeouts, poll on the binary's output).
 
 #include "e2e_support.hpp"
-#include "sipp_runner.hpp"
+#include "support/sipp_runner.hpp"
 #include "support/child_process.hpp"
 
 #include <gtest/gtest.h>
