@@ -4,9 +4,9 @@
 // close on the WSS connection) and frees the floor, which goes to the next in the queue.
 // Every wait is bounded (socket receive timeouts, poll on the binary's output).
 
+#include "binary_process.hpp"
 #include "e2e_support.hpp"
 #include "support/sipp_runner.hpp"
-#include "support/child_process.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,16 +24,6 @@
 namespace {
 
 using namespace e2e;
-
-/// The binary with `config`; killed (SIGKILL) if still running at the end.
-class server_process : public test_support::child_process {
-public:
-    explicit server_process(std::string const& config)
-        : child_process({FLOORCTL_BINARY, "--config", config})
-    {
-    }
-    std::string const& log() const { return output(); }
-};
 
 /// A minimal SIP UAC over UDP: just enough for INVITE / ACK / BYE of one dialog.
 class uac {
@@ -160,40 +150,22 @@ server_setup bfcp_setup(std::vector<std::string> const& listeners,
 
 /// The binary started with config_text(`setup`) (a temporary file named after `name`, removed
 /// at the end), and the WebSocket and SIP ports it logged (0 when it did not).
-class running_server {
+class running_server : public configured_binary {
 public:
     running_server(std::string const& name, server_setup const& setup)
-        : path_(std::filesystem::temp_directory_path() /
-                (name + "-" + std::to_string(::getpid()) + ".conf")),
-          process_(write(path_, config_text(setup)))
+        : configured_binary(name, config_text(setup)),
+          ws_port_(port_in(std::regex(R"re("msg":"listening".*"port":"(\d+)")re"))),
+          sip_port_(port_in(std::regex(R"re("msg":"SIP listening".*"port":"(\d+)")re")))
     {
-        ws_port_ = port_in(R"re("msg":"listening".*"port":"(\d+)")re");
-        sip_port_ = port_in(R"re("msg":"SIP listening".*"port":"(\d+)")re");
     }
-    ~running_server() { std::filesystem::remove(path_); }
-    running_server(running_server const&) = delete;
-    running_server& operator=(running_server const&) = delete;
 
     /// Both ports were logged.
     [[nodiscard]] bool ready() const { return ws_port_ != 0 && sip_port_ != 0; }
     [[nodiscard]] std::uint16_t ws_port() const { return ws_port_; }
     [[nodiscard]] std::uint16_t sip_port() const { return sip_port_; }
-    [[nodiscard]] std::string const& log() const { return process_.log(); }
+    [[nodiscard]] std::string const& log() const { return proc().output(); }
 
 private:
-    static std::string write(std::filesystem::path const& path, std::string const& text)
-    {
-        std::ofstream(path) << text;
-        return path.string();
-    }
-    std::uint16_t port_in(char const* line)
-    {
-        auto const port = process_.capture(std::regex(line));
-        return port ? static_cast<std::uint16_t>(std::stoi(*port)) : std::uint16_t{0};
-    }
-
-    std::filesystem::path path_;
-    server_process process_;
     std::uint16_t ws_port_ = 0;
     std::uint16_t sip_port_ = 0;
 };
