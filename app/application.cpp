@@ -8,6 +8,7 @@
 
 #include <sip/websocket_alias.hpp>
 #include <ws/dtls.hpp>
+#include <ws/fingerprint.hpp>
 #include <ws/tls.hpp>
 
 #include <boost/asio/steady_timer.hpp>
@@ -56,7 +57,8 @@ application::application(config cfg, net::io_context& ioc)
         pem = ws::load_pem_pair(cfg_.tls.certificate, cfg_.tls.private_key);
     }
     tls_context_ = ws::make_server_context(pem);
-    tls_fingerprint_ = ws::certificate_fingerprint(*tls_context_);
+    tls_fingerprint_ = "SHA-256 " + ws::sha256_fingerprint(
+                                        SSL_CTX_get0_certificate(tls_context_->native_handle()));
     o.tls = tls_context_;
     o.allow_plain = cfg_.websocket.allow_plain;
     o.upgrade.path = cfg_.websocket.path;

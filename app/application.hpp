@@ -175,8 +175,9 @@ public:
     /// order (`[bfcp] udp` / `dtls`).
     [[nodiscard]] std::vector<std::uint16_t> datagram_ports(bool dtls) const;
 
-    /// The SHA-256 fingerprint of the certificate the TLS listeners present ("SHA-256 4A:AD:…",
-    /// RFC 8122 §5), written into SDP answers for TCP/TLS/BFCP and UDP/TLS/BFCP.
+    /// The SHA-256 fingerprint of the certificate the TLS listeners present with its hash name
+    /// ("SHA-256 " + ws::sha256_fingerprint(), RFC 8122 §5), written into SDP answers for
+    /// TCP/TLS/BFCP and UDP/TLS/BFCP.
     [[nodiscard]] std::string const& tls_fingerprint() const noexcept { return tls_fingerprint_; }
 
     /// Gauges for /metrics: the core's, plus connection and token counts.

@@ -6,7 +6,8 @@
 #include "log.hpp"
 #include "web_files.hpp"
 
-#include <boost/asio/executor_work_guard.hpp>
+#include "support/app_fixture.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -14,13 +15,13 @@
 
 #include <atomic>
 #include <future>
+#include <optional>
 #include <set>
 #include <thread>
 
 using namespace floorctl;
 using namespace floorctl::app;
 namespace http = boost::beast::http;
-namespace net = boost::asio;
 
 namespace {
 
@@ -28,40 +29,21 @@ class HttpApiTest : public ::testing::Test {
 protected:
     void start(config c)
     {
-        c.websocket.listen = {"127.0.0.1", 0};
-        c.io_threads = 1;
         c.logging.level = log_level::off;
-        logger::global().configure(log_level::off, log_format::text);
-        app_ = std::make_unique<application>(std::move(c), ioc_);
-        app_->start();
-        thread_ = std::thread([this] { ioc_.run(); });
+        server_.emplace(std::move(c));
+        app_ = &server_->app();
     }
 
     void SetUp() override
     {
-        auto c = parse_config("").cfg.value();
-        conference_settings conf;
-        conf.id = 1;
-        conf.name = "one";
-        conf.chair_uris = {"sip:chair@example.com"};
-        conf.floors.push_back(floor_settings{});
-        c.conferences.push_back(conf);
-        cfg_ = c;
+        cfg_ = test_support::test_config(1, "one");
+        cfg_.conferences[0].chair_uris = {"sip:chair@example.com"};
     }
 
     void TearDown() override
     {
-        if (app_) {
-            std::promise<void> done;
-            app_->shutdown(std::chrono::milliseconds{500}, [&] { done.set_value(); });
-            done.get_future().wait_for(std::chrono::seconds{5});
-        }
-        work_.reset();
-        ioc_.stop();
-        if (thread_.joinable()) thread_.join();
-        for (auto& t : extra_threads_)
-            t.join();
-        app_.reset();
+        app_ = nullptr;
+        server_.reset();
     }
 
     ws::http_response call(http::verb method, std::string target, std::string body = {},
@@ -93,11 +75,8 @@ protected:
     }
 
     config cfg_;
-    net::io_context ioc_;
-    net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(ioc_);
-    std::unique_ptr<application> app_;
-    std::thread thread_;
-    std::vector<std::thread> extra_threads_;
+    std::optional<test_support::test_server> server_;
+    application* app_ = nullptr; ///< server_'s, once started
 };
 
 } // namespace
@@ -384,18 +363,7 @@ TEST_F(HttpApiTest, RemovedUserIdsAreHandedOutAgainLowestFirst)
 TEST_F(HttpApiTest, ConcurrentConferenceCreationsEachGetTheirOwnConference)
 {
     cfg_.io_threads = 4;
-    if (!app_) {
-        // call() starts with one io thread; this test wants the core on several.
-        auto c = cfg_;
-        c.websocket.listen = {"127.0.0.1", 0};
-        c.logging.level = log_level::off;
-        logger::global().configure(log_level::off, log_format::text);
-        app_ = std::make_unique<application>(std::move(c), ioc_);
-        app_->start();
-        for (int i = 0; i < 3; ++i)
-            extra_threads_.emplace_back([this] { ioc_.run(); });
-        thread_ = std::thread([this] { ioc_.run(); });
-    }
+    start(cfg_); // the core and the io_context on four threads
     constexpr std::size_t threads = 8;
     constexpr int per_thread = 40;
     std::vector<std::vector<std::int64_t>> ids(threads);

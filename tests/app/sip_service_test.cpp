@@ -1,9 +1,9 @@
 #include "sip_service.hpp"
 
 #include "log.hpp"
+#include "support/app_fixture.hpp"
 #include "support/udp_socket_buffers.hpp"
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
-#include <thread>
+#include <optional>
 #include <unistd.h>
 
 using namespace floorctl::app;
@@ -142,6 +142,7 @@ TEST(SipServiceTest, FingerprintAndDatagramPortOfTheApplication)
 TEST(SipServiceTest, UdpListenerGetsTheConfiguredBuffers)
 {
     auto cfg = default_config();
+    test_support::use_free_ports(cfg); // the application binds its listeners
     cfg.sip.udp = {{"127.0.0.1", 0}};
     cfg.sip.tcp.clear();
     cfg.sip.udp_receive_buffer_bytes = 1024 * 1024;
@@ -191,24 +192,15 @@ class SipChairTest : public ::testing::Test {
 protected:
     SipChairTest()
     {
-        cfg_ = parse_config("").cfg.value();
-        cfg_.websocket.listen = {"127.0.0.1", 0};
-        cfg_.io_threads = 1;
+        cfg_ = test_support::test_config(1, "board");
         cfg_.logging.level = log_level::off;
-        conference_settings conf;
-        conf.id = 1;
-        conf.name = "board";
-        conf.chair_uris = {moderator};
-        conf.floors.push_back(floor_settings{});
-        cfg_.conferences.push_back(conf);
+        cfg_.conferences[0].chair_uris = {moderator};
     }
 
     void start()
     {
-        logger::global().configure(log_level::off, log_format::text);
-        app_ = std::make_unique<application>(cfg_, ioc_);
-        app_->start();
-        thread_ = std::thread([this] { ioc_.run(); });
+        server_.emplace(cfg_);
+        app_ = &server_->app();
         directory_ = std::make_unique<sip_directory>(*app_, cfg_.sip);
         controller_ = std::make_unique<floorctl::app::call_controller>(
             make_controller_config(cfg_, bound_listeners_of(*app_)), *directory_, sip_);
@@ -218,14 +210,8 @@ protected:
     {
         controller_.reset();
         directory_.reset();
-        if (app_) {
-            std::promise<void> done;
-            app_->shutdown(std::chrono::milliseconds{500}, [&] { done.set_value(); });
-            done.get_future().wait_for(std::chrono::seconds{5});
-        }
-        work_.reset();
-        ioc_.stop();
-        if (thread_.joinable()) thread_.join();
+        app_ = nullptr;
+        server_.reset();
     }
 
     /// An initial INVITE to sip:board@ from `from` (authenticated as `digest_user` if set);
@@ -280,11 +266,8 @@ protected:
     }
 
     config cfg_;
-    boost::asio::io_context ioc_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
-        boost::asio::make_work_guard(ioc_);
-    std::unique_ptr<application> app_;
-    std::thread thread_;
+    std::optional<test_support::test_server> server_;
+    application* app_ = nullptr; ///< server_'s, once started
     std::unique_ptr<sip_directory> directory_;
     recorded_sip sip_;
     std::unique_ptr<floorctl::app::call_controller> controller_;

@@ -3,10 +3,10 @@
 // wait is bounded (poll() on its output, a bounded waitpid loop). Also the event stream of the
 // provisioning API, read while WebSocket participants use a floor.
 
+#include "binary_process.hpp"
 #include "e2e_support.hpp"
-#include "sip/sipp_runner.hpp"
-#include "support/child_process.hpp"
 #include "support/client_io.hpp"
+#include "support/sipp_runner.hpp"
 
 #include <array>
 #include <csignal>
@@ -21,27 +21,6 @@ using namespace e2e;
 
 namespace {
 
-/// The floorctl binary run with `args`.
-class process : public test_support::child_process {
-public:
-    explicit process(std::vector<std::string> args) : child_process(with_binary(std::move(args))) {}
-
-private:
-    static std::vector<std::string> with_binary(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), FLOORCTL_BINARY);
-        return args;
-    }
-};
-
-std::string write_temp(std::string const& name, std::string const& text)
-{
-    auto const path = std::filesystem::temp_directory_path() /
-                      (name + "-" + std::to_string(::getpid()) + ".conf");
-    std::ofstream(path) << text;
-    return path.string();
-}
-
 /// A participant made through the provisioning API, and a WebSocket client connected with its
 /// token.
 struct api_participant {
@@ -51,19 +30,12 @@ struct api_participant {
 
 /// The binary started with the configuration `text` (a temporary file named after `name`,
 /// removed at the end), and the WebSocket port it printed at start (0 when it did not).
-class running_binary {
+class running_binary : public configured_binary {
 public:
     running_binary(std::string const& name, std::string const& text)
-        : path_(write_temp(name, text)), process_({"--config", path_})
+        : configured_binary(name, text), port_(port_in(std::regex(R"(\(port (\d+)\))")))
     {
-        if (auto const m = process_.wait_for_line(std::regex(R"(\(port (\d+)\))")))
-            port_ = static_cast<std::uint16_t>(std::stoi((*m)[1].str()));
     }
-    ~running_binary() { std::filesystem::remove(path_); }
-    running_binary(running_binary const&) = delete;
-    running_binary& operator=(running_binary const&) = delete;
-
-    process& proc() { return process_; }
 
     /// A participant of conference 1 made through the binary's provisioning API, connected;
     /// none when the binary did not start or the API refused.
@@ -82,8 +54,6 @@ public:
     [[nodiscard]] std::uint16_t port() const { return port_; }
 
 private:
-    std::string path_;
-    process process_;
     std::uint16_t port_ = 0;
 };
 
@@ -239,7 +209,7 @@ id = 1
 
 TEST(BinaryE2E, SipOfferCallCreatesAParticipantAndByeRemovesIt)
 {
-    if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
+    ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
     running_binary srv("floorctl-sip-e2e", R"(io_threads = 2
 [websocket]
 listen = "127.0.0.1:0"

@@ -1,17 +1,14 @@
 #pragma once
-// End-to-end helpers: an in-process floorctl (app::application on 127.0.0.1:0 with N io
-// threads), and blocking HTTP, BFCP-over-WebSocket and TCP/TLS BFCP clients built on the shared
+// End-to-end helpers: the in-process floorctl (test_server, tests/support/app_fixture.hpp), and
+// blocking HTTP, BFCP-over-WebSocket and TCP/TLS BFCP clients built on the shared
 // test clients (tests/support), whose every step is bounded: a broken server fails the test
 // instead of hanging it.
-
-#include "application.hpp"
-#include "config.hpp"
-#include "log.hpp"
 
 #include <floorctl/codec.hpp>
 
 #include <ws/tls.hpp>
 
+#include "support/app_fixture.hpp"
 #include "support/bfcp_stream_client.hpp"
 #include "support/client_io.hpp"
 #include "support/ws_client.hpp"
@@ -53,79 +50,8 @@ using namespace floorctl;
 
 using test_support::await_op;
 
-/// A configuration for tests: listener on 127.0.0.1:0, conference 1 (floor 1, queue), no SIP.
-inline app::config test_config(unsigned threads)
-{
-    auto c = app::parse_config("").cfg.value();
-    c.io_threads = threads;
-    c.websocket.listen = {"127.0.0.1", 0};
-    app::conference_settings conf;
-    conf.id = 1;
-    conf.name = "e2e";
-    conf.floors.push_back(app::floor_settings{});
-    c.conferences.push_back(conf);
-    c.logging.level = app::log_level::warn;
-    return c;
-}
-
-/// floorctl in this process, with its io_context on `threads` threads.
-class test_server {
-public:
-    explicit test_server(app::config cfg) : ioc_(static_cast<int>(cfg.effective_io_threads()))
-    {
-        app::logger::global().configure(cfg.logging.level, cfg.logging.format);
-        auto const n = cfg.effective_io_threads();
-        app_ = std::make_unique<app::application>(std::move(cfg), ioc_);
-        app_->start();
-        work_.emplace(net::make_work_guard(ioc_));
-        for (unsigned i = 0; i < n; ++i)
-            threads_.emplace_back([this] { ioc_.run(); });
-    }
-
-    ~test_server()
-    {
-        stop();
-        app_.reset();
-    }
-
-    /// Shuts the application down as SIGTERM does (Goodbye to every participant; it waits for
-    /// the datagram peers' GoodbyeAcks at most `shutdown_limit`) and joins the io threads.
-    /// Idempotent; the destructor calls it.
-    void stop()
-    {
-        if (threads_.empty()) return;
-        std::promise<void> done;
-        app_->shutdown(shutdown_limit, [&] { done.set_value(); });
-        done.get_future().wait_for(std::chrono::seconds{5});
-        work_.reset();
-        ioc_.stop();
-        for (auto& t : threads_)
-            t.join();
-        threads_.clear();
-    }
-
-    /// The bound stop() gives the Goodbyes.
-    static constexpr std::chrono::milliseconds shutdown_limit{1500};
-
-    app::application& app() { return *app_; }
-    std::uint16_t port() const { return app_->port(); }
-
-    /// A participant of `conf` and its token, straight from the participant service.
-    app::participant_ticket participant(std::uint32_t conf = 1, std::uint16_t user = 0)
-    {
-        participant_info info;
-        info.id = user_id{user};
-        auto r = app_->create_participant(conference_id{conf}, info);
-        EXPECT_TRUE(r.ticket.has_value());
-        return r.ticket.value_or(app::participant_ticket{});
-    }
-
-private:
-    net::io_context ioc_;
-    std::unique_ptr<app::application> app_;
-    std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
-    std::vector<std::thread> threads_;
-};
+using test_support::test_config;
+using test_support::test_server;
 
 /// An HTTPS (or HTTP) request to 127.0.0.1:`port`, every step bounded; returns status and
 /// body. Throws boost::system::system_error when a step fails.

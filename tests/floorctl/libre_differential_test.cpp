@@ -8,6 +8,8 @@
 #include <floorctl/codec.hpp>
 #include <floorctl/to_string.hpp>
 
+#include "golden_messages.hpp"
+
 #include <support/wire.hpp>
 
 #include <gtest/gtest.h>
@@ -28,6 +30,8 @@
 
 using namespace floorctl;
 using floorctl::test::bytes;
+using floorctl::test::golden_message;
+using floorctl::test::hdr;
 
 namespace {
 
@@ -261,19 +265,8 @@ message from_libre(bfcp_msg const& m)
     return out;
 }
 
-// ---- the shared cases: a libre encoder call and the typed message it stands for ----
-
-common_header hdr(std::uint32_t conf, std::uint16_t tid, std::uint16_t user, std::uint8_t v = 1,
-                  bool r = false)
-{
-    common_header h;
-    h.version = v;
-    h.responder = r;
-    h.conference = conference_id{conf};
-    h.transaction = transaction_id{tid};
-    h.user = user_id{user};
-    return h;
-}
+// ---- the shared cases: a libre encoder call and the typed message it stands for (most of them
+// a golden vector's, golden_messages.hpp) ----
 
 // Values libre's varargs point to; they must outlive the call only.
 std::uint16_t const id1 = 1, id2 = 2, id3 = 3, id5 = 5, id7 = 7, id9 = 9, id42 = 42;
@@ -296,12 +289,7 @@ std::vector<diff_case> const& cases()
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_REQUEST, 0x01020304, 0x1234, 42, 2,
                                     BFCP_FLOOR_ID | M, 0u, &id7, BFCP_PRIORITY, 0u, &prio_normal);
          },
-         [] {
-             floor_request b;
-             b.floors.push_back(floor_id{7});
-             b.prio = priority::normal;
-             return message{hdr(0x01020304, 0x1234, 42), b};
-         }},
+         [] { return golden_message("floor_request.hex"); }},
         {"FloorRequestFull",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_REQUEST, 1, 2, 3, 5, BFCP_FLOOR_ID | M,
@@ -309,31 +297,19 @@ std::vector<diff_case> const& cases()
                                     0u, &id9, BFCP_PART_PROV_INFO, 0u, "hi!", BFCP_PRIORITY, 0u,
                                     &prio_highest);
          },
-         [] {
-             floor_request b;
-             b.floors.push_back(floor_id{1});
-             b.floors.push_back(floor_id{2});
-             b.beneficiary = user_id{9};
-             b.participant_info.emplace("hi!");
-             b.prio = priority::highest;
-             return message{hdr(1, 2, 3), b};
-         }},
+         [] { return golden_message("floor_request_full.hex"); }},
         {"FloorRelease",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_RELEASE, 7, 11, 5, 1,
                                     BFCP_FLOOR_REQUEST_ID | M, 0u, &id42);
          },
-         [] {
-             return message{hdr(7, 11, 5), floor_release{floor_request_id{42}}};
-         }},
+         [] { return golden_message("floor_release.hex"); }},
         {"FloorRequestQuery",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_REQUEST_QUERY, 7, 12, 5, 1,
                                     BFCP_FLOOR_REQUEST_ID | M, 0u, &id42);
          },
-         [] {
-             return message{hdr(7, 12, 5), floor_request_query{floor_request_id{42}}};
-         }},
+         [] { return golden_message("floor_request_query.hex"); }},
         {"FloorRequestStatusAllNested",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_REQUEST_STATUS, 1, 0, 3, 1, //
@@ -350,20 +326,7 @@ std::vector<diff_case> const& cases()
                                     BFCP_PRIORITY, 0u, &prio_high,                       //
                                     BFCP_PART_PROV_INFO, 0u, "go");
          },
-         [] {
-             floor_request_status b;
-             auto& i = b.info;
-             i.id = floor_request_id{5};
-             i.overall = overall_request_status_group{
-                 floor_request_id{5}, request_status_value{request_status::granted, 0}, "ok"};
-             i.floors.push_back(
-                 {floor_id{1}, request_status_value{request_status::granted, 0}, {}});
-             i.beneficiary = user_information{user_id{9}, "Bob", "sip:b@x"};
-             i.requested_by = user_information{user_id{3}, {}, {}};
-             i.prio = priority::high;
-             i.participant_info = "go";
-             return message{hdr(1, 0, 3), b};
-         }},
+         [] { return golden_message("floor_request_status.hex"); }},
         {"FloorRequestStatusOddNestedText",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_REQUEST_STATUS, 1, 0, 3, 1,
@@ -384,9 +347,7 @@ std::vector<diff_case> const& cases()
              return bfcp_msg_encode(mb, 1, false, BFCP_USER_QUERY, 1, 13, 3, 1,
                                     BFCP_BENEFICIARY_ID | M, 0u, &id9);
          },
-         [] {
-             return message{hdr(1, 13, 3), user_query{user_id{9}}};
-         }},
+         [] { return golden_message("user_query.hex"); }},
         {"UserStatus",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_USER_STATUS, 1, 13, 3, 3,
@@ -400,32 +361,13 @@ std::vector<diff_case> const& cases()
                                     BFCP_REQUEST_STATUS | M, 0u, &accepted, //
                                     BFCP_FLOOR_REQ_STATUS | M, 0u, &id1);
          },
-         [] {
-             user_status b;
-             b.beneficiary = user_information{user_id{9}, "Al", {}};
-             floor_request_information r1;
-             r1.id = floor_request_id{1};
-             r1.floors.push_back(
-                 {floor_id{1}, request_status_value{request_status::pending, 2}, {}});
-             floor_request_information r2;
-             r2.id = floor_request_id{2};
-             r2.overall = overall_request_status_group{
-                 floor_request_id{2}, request_status_value{request_status::accepted, 0}, {}};
-             r2.floors.push_back({floor_id{1}, {}, {}});
-             b.requests = {r1, r2};
-             return message{hdr(1, 13, 3), b};
-         }},
+         [] { return golden_message("user_status.hex"); }},
         {"FloorQuery",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_QUERY, 1, 14, 3, 2, BFCP_FLOOR_ID | M,
                                     0u, &id1, BFCP_FLOOR_ID | M, 0u, &id2);
          },
-         [] {
-             floor_query b;
-             b.floors.push_back(floor_id{1});
-             b.floors.push_back(floor_id{2});
-             return message{hdr(1, 14, 3), b};
-         }},
+         [] { return golden_message("floor_query.hex"); }},
         {"FloorStatus",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_FLOOR_STATUS, 1, 0, 3, 2, BFCP_FLOOR_ID | M,
@@ -435,16 +377,7 @@ std::vector<diff_case> const& cases()
                                     BFCP_REQUEST_STATUS | M, 0u, &granted, //
                                     BFCP_STATUS_INFO, 0u, "x");
          },
-         [] {
-             floor_status b;
-             b.floor = floor_id{1};
-             floor_request_information r;
-             r.id = floor_request_id{5};
-             r.floors.push_back(
-                 {floor_id{1}, request_status_value{request_status::granted, 0}, "x"});
-             b.requests.push_back(r);
-             return message{hdr(1, 0, 3), b};
-         }},
+         [] { return golden_message("floor_status.hex"); }},
         {"ChairAction",
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 1, false, BFCP_CHAIR_ACTION, 1, 15, 1, 1,
@@ -452,22 +385,12 @@ std::vector<diff_case> const& cases()
                                     BFCP_FLOOR_REQ_STATUS | M, 1u, &id1, //
                                     BFCP_REQUEST_STATUS | M, 0u, &revoked);
          },
-         [] {
-             chair_action b;
-             b.info.id = floor_request_id{5};
-             b.info.floors.push_back(
-                 {floor_id{1}, request_status_value{request_status::revoked, 0}, {}});
-             return message{hdr(1, 15, 1), b};
-         }},
+         [] { return golden_message("chair_action.hex"); }},
         {"ChairActionAck",
          [](mbuf* mb) { return bfcp_msg_encode(mb, 1, false, BFCP_CHAIR_ACTION_ACK, 1, 15, 1, 0); },
-         [] {
-             return message{hdr(1, 15, 1), chair_action_ack{}};
-         }},
+         [] { return golden_message("chair_action_ack.hex"); }},
         {"Hello", [](mbuf* mb) { return bfcp_msg_encode(mb, 1, false, BFCP_HELLO, 1, 16, 3, 0); },
-         [] {
-             return message{hdr(1, 16, 3), hello{}};
-         }},
+         [] { return golden_message("hello.hex"); }},
         {"HelloAck",
          [](mbuf* mb) {
              static bfcp_prim prims[17];
@@ -482,14 +405,7 @@ std::vector<diff_case> const& cases()
                                     BFCP_SUPPORTED_PRIMS | M, 0u, &sp, BFCP_SUPPORTED_ATTRS | M, 0u,
                                     &sa);
          },
-         [] {
-             hello_ack b;
-             for (std::uint8_t p = 1; p <= 17; ++p)
-                 b.supported_primitives.push_back(p);
-             for (std::uint8_t a = 1; a <= 18; ++a)
-                 b.supported_attributes.push_back(a);
-             return message{hdr(1, 16, 3), b};
-         }},
+         [] { return golden_message("hello_ack.hex"); }},
         {"ErrorUnknownMandatory",
          [](mbuf* mb) {
              static std::uint8_t details[] = {40 << 1, 100 << 1};
@@ -497,13 +413,7 @@ std::vector<diff_case> const& cases()
              return bfcp_msg_encode(mb, 1, false, BFCP_ERROR, 1, 17, 3, 2, BFCP_ERROR_CODE | M, 0u,
                                     &ec, BFCP_ERROR_INFO, 0u, "bad");
          },
-         [] {
-             error_reply b;
-             b.code = error_code::unknown_mandatory_attribute;
-             b.unknown_attributes = {40, 100};
-             b.info = "bad";
-             return message{hdr(1, 17, 3), b};
-         }},
+         [] { return golden_message("error.hex"); }},
         {"ErrorParse",
          [](mbuf* mb) {
              static bfcp_errcode const ec{BFCP_PARSE_ERROR, nullptr, 0};
@@ -519,24 +429,16 @@ std::vector<diff_case> const& cases()
          [](mbuf* mb) {
              return bfcp_msg_encode(mb, 2, true, BFCP_FLOOR_REQ_STATUS_ACK, 1, 256, 3, 0);
          },
-         [] {
-             return message{hdr(1, 256, 3, 2, true), floor_request_status_ack{}};
-         }},
+         [] { return golden_message("floor_request_status_ack.hex"); }},
         {"FloorStatusAckV2",
          [](mbuf* mb) { return bfcp_msg_encode(mb, 2, true, BFCP_FLOOR_STATUS_ACK, 1, 257, 3, 0); },
-         [] {
-             return message{hdr(1, 257, 3, 2, true), floor_status_ack{}};
-         }},
+         [] { return golden_message("floor_status_ack.hex"); }},
         {"Goodbye",
          [](mbuf* mb) { return bfcp_msg_encode(mb, 1, false, BFCP_GOODBYE, 1, 18, 3, 0); },
-         [] {
-             return message{hdr(1, 18, 3), goodbye{}};
-         }},
+         [] { return golden_message("goodbye.hex"); }},
         {"GoodbyeAck",
          [](mbuf* mb) { return bfcp_msg_encode(mb, 1, false, BFCP_GOODBYE_ACK, 1, 18, 3, 0); },
-         [] {
-             return message{hdr(1, 18, 3), goodbye_ack{}};
-         }},
+         [] { return golden_message("goodbye_ack.hex"); }},
     };
     return all;
 }

@@ -30,8 +30,8 @@
 
 namespace {
 
-using sip_test::running_server;
-using sip_test::server_setup;
+using e2e::running_server;
+using e2e::server_setup;
 using test_support::child_process;
 
 /// libre_bfcp_client with `transport` ("udp" or "dtls") bound to `address` port 0: its port

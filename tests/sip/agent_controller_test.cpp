@@ -7,7 +7,7 @@
 
 #include "call_controller.hpp"
 #include "memory_directory.hpp"
-#include "sipp_runner.hpp"
+#include "support/sipp_runner.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ class AgentControllerTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
+        ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
         dir_.add_conference("demo", 4321);
         floorctl::app::call_controller_config cfg;
         cfg.sdp.address = "127.0.0.1";

@@ -4,7 +4,7 @@
 
 #include <sip/agent.hpp>
 
-#include "sipp_runner.hpp"
+#include "support/sipp_runner.hpp"
 #include "support/udp_socket_buffers.hpp"
 
 #include <gtest/gtest.h>
@@ -101,7 +101,7 @@ protected:
 
     void SetUp() override
     {
-        if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
+        ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
     }
 
     std::unique_ptr<sip::agent> agent_;

@@ -44,15 +44,11 @@ ws::datagram_listener_options dtls_options()
 
 TEST(Dtls, ContextFingerprintIsTheCertificatesSha256InRfc8122Form)
 {
+    // The format itself is Tls.Sha256FingerprintIsTheDigestOfTheDerInRfc8122Form's.
     auto const& fp = server_context()->fingerprint();
-    ASSERT_EQ(fp.size(), 95u); // 32 octets: "XX" and 31 ":XX"
-    for (std::size_t i = 0; i < fp.size(); ++i) {
-        if (i % 3 == 2)
-            EXPECT_EQ(fp[i], ':');
-        else
-            EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(fp[i])) && !std::islower(fp[i]));
-    }
-    EXPECT_EQ(ws::sha256_fingerprint(nullptr), "");
+    EXPECT_EQ(fp.size(), 95u);
+    EXPECT_EQ(fp,
+              ws::sha256_fingerprint(SSL_CTX_get0_certificate(server_context()->native_handle())));
     EXPECT_THROW((void)ws::dtls_context::create({"not PEM", "not PEM"}), std::runtime_error);
 }
 

@@ -1,12 +1,16 @@
-// The self-signed certificate maker and the RFC 9325 context builders.
+// The self-signed certificate maker, the RFC 9325 context builders and the certificate
+// fingerprint of both secure transports.
+#include <ws/fingerprint.hpp>
 #include <ws/tls.hpp>
 
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -68,6 +72,36 @@ TEST(Tls, ContextFromFiles)
                  std::runtime_error);
     std::filesystem::remove(cert);
     std::filesystem::remove(key);
+}
+
+// RFC 8122 §5: the SHA-256 digest of the certificate's DER form, upper-case hex octets joined by
+// colons. The oracle digests the DER itself and formats it another way.
+TEST(Tls, Sha256FingerprintIsTheDigestOfTheDerInRfc8122Form)
+{
+    auto ctx = ws::make_server_context(ws::make_self_signed());
+    X509 const* cert = SSL_CTX_get0_certificate(ctx->native_handle());
+    ASSERT_NE(cert, nullptr);
+
+    unsigned char* der = nullptr;
+    int const der_size = i2d_X509(cert, &der);
+    ASSERT_GT(der_size, 0);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_size = 0;
+    ASSERT_EQ(
+        EVP_Digest(der, static_cast<std::size_t>(der_size), md, &md_size, EVP_sha256(), nullptr),
+        1);
+    OPENSSL_free(der);
+    ASSERT_EQ(md_size, 32u);
+    std::string expected;
+    for (unsigned int i = 0; i < md_size; ++i) {
+        char octet[4];
+        std::snprintf(octet, sizeof octet, "%s%02X", i == 0 ? "" : ":", md[i]);
+        expected += octet;
+    }
+
+    EXPECT_EQ(ws::sha256_fingerprint(cert), expected);
+    EXPECT_EQ(ws::sha256_fingerprint(cert).size(), 95u); // "XX" and 31 ":XX"
+    EXPECT_EQ(ws::sha256_fingerprint(nullptr), "");
 }
 
 } // namespace

@@ -68,22 +68,6 @@ struct pkey_deleter {
 
 } // namespace
 
-std::string sha256_fingerprint(X509* certificate)
-{
-    if (certificate == nullptr) return {};
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (X509_digest(certificate, EVP_sha256(), md, &n) != 1) return {};
-    std::string out;
-    out.reserve(n * 3);
-    for (unsigned int i = 0; i < n; ++i) {
-        char hex[4];
-        std::snprintf(hex, sizeof hex, i == 0 ? "%02X" : ":%02X", md[i]);
-        out += hex;
-    }
-    return out;
-}
-
 std::shared_ptr<dtls_context> dtls_context::create(pem_pair const& pem,
                                                    bool require_client_certificate)
 {

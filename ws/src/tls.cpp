@@ -186,23 +186,6 @@ std::shared_ptr<ssl::context> make_server_context(std::filesystem::path const& c
     return make_server_context(load_pem_pair(certificate_file, private_key_file));
 }
 
-std::string certificate_fingerprint(ssl::context& ctx)
-{
-    X509 const* cert = SSL_CTX_get0_certificate(ctx.native_handle());
-    if (cert == nullptr) throw std::runtime_error("certificate_fingerprint: no certificate");
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (X509_digest(cert, EVP_sha256(), md, &len) != 1) throw_openssl("X509_digest");
-    constexpr char hex[] = "0123456789ABCDEF";
-    std::string out = "SHA-256 ";
-    for (unsigned int i = 0; i < len; ++i) {
-        if (i != 0) out += ':';
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 0x0F];
-    }
-    return out;
-}
-
 std::shared_ptr<ssl::context> make_client_context(std::string const& trusted_ca_pem)
 {
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);

@@ -6,6 +6,7 @@
 /// offer's a=fingerprint, RFC 8122 §5), and the secret of the stateless cookie exchange
 /// (RFC 6347 §4.2.1) that keeps a spoofed source from costing more than one HMAC.
 
+#include <ws/fingerprint.hpp>
 #include <ws/tls.hpp>
 
 #include <openssl/ssl.h>
@@ -16,10 +17,6 @@
 #include <string_view>
 
 namespace ws {
-
-/// The SHA-256 fingerprint of a certificate's DER encoding in RFC 8122 form: upper-case hex
-/// octets separated by colons ("AB:01:..."), 95 characters. Empty for a null certificate.
-[[nodiscard]] std::string sha256_fingerprint(X509* certificate);
 
 /// A DTLS 1.2 server context (DTLS_server_method) for ws::datagram_listener.
 /// @par Thread Safety

@@ -67,13 +67,6 @@ void apply_cipher_policy(SSL_CTX* ctx);
 make_server_context(std::filesystem::path const& certificate_file,
                     std::filesystem::path const& private_key_file);
 
-/// The SHA-256 fingerprint of the certificate `ctx` presents, as SDP writes it (RFC 8122 §5,
-/// RFC 8856 §8): "SHA-256 " followed by the 32 octets in upper-case hex separated by colons.
-/// @throws std::runtime_error when `ctx` holds no certificate.
-/// @par Thread Safety
-/// Safe to call while no other thread changes `ctx`'s certificate.
-[[nodiscard]] std::string certificate_fingerprint(boost::asio::ssl::context& ctx);
-
 /// A client context for tests, tools and the load generator: apply_modern_policy(), and peer
 /// verification against `trusted_ca_pem` when non-empty (else verification is off).
 /// @throws std::runtime_error on invalid PEM.

@@ -6,7 +6,7 @@
 
 #include "e2e_support.hpp"
 #include "running_server.hpp"
-#include "sipp_runner.hpp"
+#include "support/sipp_runner.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,12 +18,12 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <string>
+#include <vector>
 
 namespace {
 
 using namespace e2e;
-using sip_test::running_server;
-using sip_test::server_setup;
 
 /// A minimal SIP UAC over UDP: just enough for INVITE / ACK / BYE of one dialog.
 class uac {
@@ -106,6 +106,27 @@ private:
     std::uint16_t server_port_ = 0, port_ = 0;
     std::string from_, call_id_, to_, remote_target_;
 };
+
+/// The setup of the BFCP transport tests: a [bfcp] table with a listener on 127.0.0.1 port 0 for
+/// each of `listeners` ("tcp", "udp", "dtls"), the answer preference `transports` when given, and
+/// require_tls off (else the core answers every message on plain TCP/BFCP or UDP/BFCP with
+/// Error 9, Use TLS).
+server_setup bfcp_setup(std::vector<std::string> const& listeners,
+                        std::vector<std::string> const& transports = {})
+{
+    server_setup setup;
+    setup.websocket = "require_tls = false\n";
+    setup.after_sip = "[bfcp]\n";
+    for (auto const& l : listeners)
+        setup.after_sip += l + " = [\"127.0.0.1:0\"]\n";
+    if (!transports.empty()) {
+        setup.after_sip += "transports = [";
+        for (std::size_t i = 0; i < transports.size(); ++i)
+            setup.after_sip += (i == 0 ? "\"" : ", \"") + transports[i] + "\"";
+        setup.after_sip += "]\n";
+    }
+    return setup;
+}
 
 /// The room system's offer: BFCP over WSS, as the active side (RFC 8856, RFC 8124).
 constexpr char const* wss_offer = "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
@@ -203,7 +224,7 @@ TEST(SipBinaryE2E, SpoofedChairFromHeaderJoinsAsAnOrdinaryParticipant)
 // requires a=userid:65535, the chair's reserved user ID, in the answer.
 TEST(SipBinaryE2E, DigestUserProvingTheChairUriIsTheChair)
 {
-    if (!sip_test::have_sipp()) GTEST_SKIP() << "sipp not installed";
+    ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
     server_setup setup;
     setup.io_threads = 1;
     setup.after_sip = "digest_auth = true\n[[sip.user]]\nname = \"moderator\"\n"
@@ -225,12 +246,7 @@ std::string const loopback_offer_head =
 
 TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedParticipant)
 {
-    // Plain TCP/BFCP is offered in the SDP answer; with require_tls the core would answer every
-    // message on it with Error 9 (Use TLS).
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = "[bfcp]\ntcp = [\"127.0.0.1:0\"]\n";
-    running_server server("floorctl-sip-tcp-e2e", setup);
+    running_server server("floorctl-sip-tcp-e2e", bfcp_setup({"tcp"}));
     ASSERT_TRUE(server.ready()) << server.log();
 
     // A room system offering RFC 8856 TCP/BFCP as the active side (field offer: floorctrl:c-s).
@@ -286,14 +302,8 @@ TEST(SipBinaryE2E, TcpBfcpCallGetsTheFloorOverTcpAndOnlyFromTheNegotiatedPartici
 // the other gets port 0. TCP first here, so this holds with or without a UDP listener.
 TEST(SipBinaryE2E, OfferWithTcpAndUdpBfcpFollowsTheTransportPreference)
 {
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = R"([bfcp]
-tcp = ["127.0.0.1:0"]
-udp = ["127.0.0.1:0"]
-transports = ["tcp", "udp", "wss"]
-)";
-    running_server server("floorctl-sip-pref-e2e", setup);
+    running_server server("floorctl-sip-pref-e2e",
+                          bfcp_setup({"tcp", "udp"}, {"tcp", "udp", "wss"}));
     ASSERT_TRUE(server.ready()) << server.log();
     auto const sip_port = server.sip_port();
     uac phone(sip_port);
@@ -316,14 +326,8 @@ transports = ["tcp", "udp", "wss"]
 TEST(SipBinaryE2E, UdpBfcpFieldOffersGetTheUdpListener)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = R"([bfcp]
-tcp = ["127.0.0.1:0"]
-udp = ["127.0.0.1:0"]
-transports = ["udp", "wss", "tcp"]
-)";
-    running_server server("floorctl-sip-udp-e2e", setup);
+    running_server server("floorctl-sip-udp-e2e",
+                          bfcp_setup({"tcp", "udp"}, {"udp", "wss", "tcp"}));
     ASSERT_TRUE(server.ready()) << server.log();
     auto const sip_port = server.sip_port();
     for (char const* scenario : {"uac_udp_bfcp_cisco.xml", "uac_udp_bfcp_poly.xml"}) {
@@ -337,12 +341,7 @@ transports = ["udp", "wss", "tcp"]
 TEST(SipBinaryE2E, UdpTlsBfcpOfferGetsTheDtlsListenerAndFingerprint)
 {
     ASSERT_TRUE(sip_test::have_sipp()) << "sipp is installed by scripts/install-deps.sh";
-    server_setup setup;
-    setup.websocket = "require_tls = false\n";
-    setup.after_sip = R"([bfcp]
-dtls = ["127.0.0.1:0"]
-)";
-    running_server server("floorctl-sip-dtls-e2e", setup);
+    running_server server("floorctl-sip-dtls-e2e", bfcp_setup({"dtls"}));
     ASSERT_TRUE(server.ready()) << server.log();
     auto const sip_port = server.sip_port();
     auto const r = sip_test::run_sipp("uac_udp_tls_bfcp.xml", "demo", sip_port);
