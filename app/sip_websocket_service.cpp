@@ -101,12 +101,14 @@ public:
     {
         net::post(socket_.get_executor(), [self = shared_from_this()] {
             self->closed_ = true;
-            // The client is gone: its calls end (docs/sip-over-websocket.md, §5).
-            if (self->connected_)
-                self->peers_->closed(self->peer_.alias_host, self->peer_.alias_port);
             boost::system::error_code ignored;
             self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
             self->socket_.close(ignored);
+            // The client is gone: its calls end (docs/sip-over-websocket.md, §5). After the
+            // flow is closed, so that floorctl's BYE for them cannot go down the flow and wait
+            // for an answer that never comes: it fails at once (§5).
+            if (self->connected_)
+                self->peers_->closed(self->peer_.alias_host, self->peer_.alias_port);
         });
     }
 

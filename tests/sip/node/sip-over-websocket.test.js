@@ -89,24 +89,39 @@ after(async () => {
       ended, {code: 0, signal: null}, server.output);  // clean exit, no sanitizer report
 });
 
+/// A SIP.js user agent `user`@example.org that calls floorctl over WSS and is in the call
+/// (bounded); returns it, the session and the SDP answer.
+async function callOverWss(user) {
+  let handler = null;
+  const ua = new UserAgent({
+    uri: UserAgent.makeURI(`sip:${user}@example.org`),
+    transportOptions: {server: `wss://127.0.0.1:${server.port}/bfcp`},
+    sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
+    logBuiltinEnabled: false,
+  });
+  await ua.start();
+  const inviter = new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1'));
+  const established = reach(inviter, SessionState.Established);
+  await inviter.invite();
+  await established;
+  return {ua, inviter, answer: handler.remote};
+}
+
+/// web/src's BfcpClient for the websocket-uri, conference and user of an SDP answer.
+function bfcpFor(answer) {
+  return new BfcpClient({
+    url: /^a=websocket-uri:(\S+)\r$/m.exec(answer)[1],
+    conference: Number(/^a=confid:(\d+)\r$/m.exec(answer)[1]),
+    user: Number(/^a=userid:(\d+)\r$/m.exec(answer)[1]),
+    reconnect: {maxAttempts: 0},
+  });
+}
+
 test(
     'SIP.js calls over WSS, gets the BFCP answer and takes the floor over its websocket-uri',
     async () => {
-      let handler = null;
-      const ua = new UserAgent({
-        uri: UserAgent.makeURI('sip:alice@example.org'),
-        transportOptions: {server: `wss://127.0.0.1:${server.port}/bfcp`},
-        sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
-        logBuiltinEnabled: false,
-      });
-      await ua.start();
+      const {ua, inviter, answer} = await callOverWss('alice');
       try {
-        const inviter = new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1'));
-        const established = reach(inviter, SessionState.Established);
-        await inviter.invite();
-        await established;
-
-        const answer = handler.remote;
         assert.match(answer, /^m=application \d+ TCP\/WSS\/BFCP \*\r$/m, answer);
         assert.match(
             answer, /^a=websocket-uri:wss:\/\/localhost:\d+\/bfcp\?token=[A-Za-z0-9_-]+\r$/m);
@@ -117,13 +132,7 @@ test(
         await logged(/msg="SIP participant" .*signalling=wss peer=127\.0\.0\.1/);
 
         // Take the floor over the websocket-uri of the answer (RFC 8124, RFC 8857).
-        const uri = /^a=websocket-uri:(\S+)\r$/m.exec(answer)[1];
-        const bfcp = new BfcpClient({
-          url: uri,
-          conference: Number(/^a=confid:(\d+)\r$/m.exec(answer)[1]),
-          user: Number(/^a=userid:(\d+)\r$/m.exec(answer)[1]),
-          reconnect: {maxAttempts: 0},
-        });
+        const bfcp = bfcpFor(answer);
         await bfcp.connect();
         const granted = await bfcp.requestFloor(1).granted();
         assert.equal(granted.status, 'granted');
@@ -147,25 +156,8 @@ test(
     });
 
 test('a call whose WebSocket closes without BYE ends: its BFCP connection is closed', async () => {
-  let handler = null;
-  const ua = new UserAgent({
-    uri: UserAgent.makeURI('sip:bob@example.org'),
-    transportOptions: {server: `wss://127.0.0.1:${server.port}/bfcp`},
-    sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
-    logBuiltinEnabled: false,
-  });
-  await ua.start();
-  const inviter = new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1'));
-  const established = reach(inviter, SessionState.Established);
-  await inviter.invite();
-  await established;
-  const answer = handler.remote;
-  const bfcp = new BfcpClient({
-    url: /^a=websocket-uri:(\S+)\r$/m.exec(answer)[1],
-    conference: Number(/^a=confid:(\d+)\r$/m.exec(answer)[1]),
-    user: Number(/^a=userid:(\d+)\r$/m.exec(answer)[1]),
-    reconnect: {maxAttempts: 0},
-  });
+  const {ua, answer} = await callOverWss('bob');
+  const bfcp = bfcpFor(answer);
   await bfcp.connect();
   assert.equal((await bfcp.requestFloor(1).granted()).status, 'granted');
   const bfcpClosed = new Promise((resolve, reject) => {
