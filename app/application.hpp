@@ -92,6 +92,12 @@ public:
     /// WebSocket (docs/sip-over-websocket.md) connects its flows there from now on.
     void sip_started(std::uint16_t port);
 
+    /// The `sip` WebSocket service (SIP over WebSocket), or null when SIP is off.
+    [[nodiscard]] sip_websocket_service* sip_websocket() const noexcept
+    {
+        return sip_websocket_.get();
+    }
+
     /// The bound WebSocket/HTTP port.
     [[nodiscard]] std::uint16_t port() const noexcept;
 

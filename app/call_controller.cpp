@@ -228,6 +228,9 @@ void call_controller::on_initial_invite(sip::invite const& inv)
     c.conference = info->id;
     c.conference_data = std::move(*info);
     c.conference_name = *name;
+    c.signalling = inv.transport;
+    c.peer_address = inv.peer_address;
+    c.peer_port = inv.peer_port;
 
     participant_request req;
     req.conference = c.conference;
@@ -235,6 +238,7 @@ void call_controller::on_initial_invite(sip::invite const& inv)
     req.user_uri = inv.from_uri;
     req.display_name = inv.from_display;
     req.signalling_address = inv.peer_address;
+    req.signalling_transport = inv.transport;
     req.authenticated_user = inv.authenticated_user;
     req.call = inv.call;
 
@@ -404,6 +408,21 @@ void call_controller::end_call(sip::call_id id)
         ++stats_.revoked;
     }
     calls_.erase(it);
+}
+
+std::size_t call_controller::end_calls_of(sip::signalling_transport transport,
+                                          std::string const& address, std::uint16_t port)
+{
+    std::vector<sip::call_id> ended;
+    for (auto const& [id, c] : calls_) {
+        if (c.signalling == transport && c.peer_address == address && c.peer_port == port)
+            ended.push_back(static_cast<sip::call_id>(id));
+    }
+    for (auto const id : ended) {
+        end_call(id);
+        sip_.bye(id);
+    }
+    return ended.size();
 }
 
 } // namespace floorctl::app

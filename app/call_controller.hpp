@@ -49,6 +49,8 @@ struct participant_request {
     /// BFCP peer must come from `media_address` if set, else from this address (RFC 8856 §7
     /// binding, any port; app's hook).
     std::string signalling_address;
+    /// How the SIP request came (a WebSocket client's ws or wss once the app mapped its flow).
+    sip::signalling_transport signalling_transport = sip::signalling_transport::udp;
     /// The offerer's address for the accepted BFCP m-line (sdp::answer::peer_address); may be
     /// empty (offerless INVITE, or an offer without c=).
     std::string media_address;
@@ -189,6 +191,13 @@ public:
 
     [[nodiscard]] call_controller_stats const& stats() const noexcept { return stats_; }
 
+    /// The connection of a signalling peer is gone (a SIP-over-WebSocket client's WebSocket
+    /// closed): its calls end as a BYE of its own would end them (the participant is revoked),
+    /// and floorctl sends BYE for each so that the agent closes the dialog too. Returns how many
+    /// calls ended.
+    std::size_t end_calls_of(sip::signalling_transport transport, std::string const& address,
+                             std::uint16_t port);
+
 private:
     struct call_state {
         bool has_participant = false;
@@ -202,6 +211,10 @@ private:
         std::string peer_tls_id; ///< UDP/TLS/BFCP: the peer's a=tls-id; empty if it wrote none
         std::uint64_t session_version = 0;
         std::optional<sdp::offer> pending_offer; ///< our offer awaiting the answer in the ACK
+        /// Who sent the initial INVITE (for end_calls_of).
+        sip::signalling_transport signalling = sip::signalling_transport::udp;
+        std::string peer_address;
+        std::uint16_t peer_port = 0;
     };
 
     void on_invite(sip::invite const& inv);

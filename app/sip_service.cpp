@@ -1,6 +1,7 @@
 #include "sip_service.hpp"
 
 #include "log.hpp"
+#include "sip_websocket_service.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -116,10 +117,12 @@ sip_directory::create(participant_request const& r)
         app_.expect_connection(res.ticket->conference, res.ticket->user, addr);
         app_.expect_fingerprints(res.ticket->conference, res.ticket->user, r.peer_fingerprints);
     }
-    log_info("SIP participant",
-             {.conference = res.ticket->conference,
-              .user = res.ticket->user,
-              .extra = {{"uri", r.user_uri}, {"identity", proven.value_or("")}}});
+    log_info("SIP participant", {.conference = res.ticket->conference,
+                                 .user = res.ticket->user,
+                                 .extra = {{"uri", r.user_uri},
+                                           {"identity", proven.value_or("")},
+                                           {"signalling", sip::to_string(r.signalling_transport)},
+                                           {"peer", r.signalling_address}}});
     return participant_grant{res.ticket->user, res.ticket->token};
 }
 
@@ -272,7 +275,13 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
                  {.extra = {{"call", std::to_string(static_cast<std::uint64_t>(call))},
                             {"reason", std::string(reason)}}});
     };
+    // A SIP-over-WebSocket caller reaches sofia over a loopback flow of the edge: the controller
+    // sees the WebSocket client instead (docs/sip-over-websocket.md, §8).
+    auto* const websocket = app.sip_websocket();
+    websocket_peers_ = websocket != nullptr ? &websocket->peers() : nullptr;
     agent_ = std::make_unique<sip::agent>(std::move(scfg), [this](sip::event e) {
+        if (auto* inv = std::get_if<sip::invite>(&e); inv != nullptr && websocket_peers_ != nullptr)
+            websocket_peers_->resolve(*inv);
         if (controller_) controller_->on_event(e);
     });
     commands_ = std::make_unique<agent_commands>(*agent_);
@@ -280,6 +289,20 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
     // retransmits (UDP) and nothing can have arrived on a port nobody knows yet in tests.
     auto controller = std::make_unique<call_controller>(std::move(ccfg), directory_, *commands_);
     agent_->post([this, c = controller.release()] { controller_.reset(c); });
+    if (websocket_peers_ != nullptr) {
+        websocket_peers_->set_closed_callback([this](websocket_client const& client) {
+            agent_->post([this, client] {
+                if (!controller_) return;
+                auto const n =
+                    controller_->end_calls_of(client.transport, client.address, client.port);
+                if (n == 0) return;
+                log_info("SIP over WebSocket client gone; its calls end",
+                         {.extra = {{"peer", client.address + ":" + std::to_string(client.port)},
+                                    {"signalling", sip::to_string(client.transport)},
+                                    {"calls", std::to_string(n)}}});
+            });
+        });
+    }
     log_info("SIP listening",
              {.extra = {{"url", sip_url("sip", ep)}, {"port", std::to_string(agent_->port())}}});
 }
@@ -295,6 +318,7 @@ sip_service::~sip_service()
 
 void sip_service::stop()
 {
+    if (websocket_peers_ != nullptr) websocket_peers_->set_closed_callback({});
     if (agent_) agent_->stop();
 }
 

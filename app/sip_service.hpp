@@ -7,6 +7,7 @@
 #include "application.hpp"
 #include "call_controller.hpp"
 #include "config.hpp"
+#include "sip_websocket_peers.hpp"
 
 #include <sip/agent.hpp>
 
@@ -94,6 +95,7 @@ private:
     std::unique_ptr<sip::agent> agent_;
     std::unique_ptr<agent_commands> commands_;
     std::unique_ptr<call_controller> controller_;
+    sip_websocket_peers* websocket_peers_ = nullptr; ///< the application's; null without `sip` WS
 };
 
 } // namespace floorctl::app

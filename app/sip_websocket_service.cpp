@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 
+#include <sip/fault_run.hpp>
 #include <sip/stream_reader.hpp>
 #include <sip/websocket_alias.hpp>
 
@@ -10,6 +11,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <chrono>
 #include <deque>
 #include <random>
 #include <string>
@@ -65,10 +67,10 @@ std::span<std::byte const> bytes_of(std::string const& s)
 /// One WebSocket client's TCP connection to sofia. Everything runs on its strand.
 class sip_websocket_service::flow : public std::enable_shared_from_this<flow> {
 public:
-    flow(net::io_context& ioc, ws::registry& registry, floorctl::connection_id conn,
-         sip::websocket_peer peer)
-        : socket_(net::make_strand(ioc)), registry_(registry), conn_(conn), peer_(std::move(peer)),
-          reader_(max_from_sip)
+    flow(net::io_context& ioc, ws::registry& registry, std::shared_ptr<sip_websocket_peers> peers,
+         floorctl::connection_id conn, sip::websocket_peer peer)
+        : socket_(net::make_strand(ioc)), registry_(registry), peers_(std::move(peers)),
+          conn_(conn), peer_(std::move(peer)), reader_(max_from_sip)
     {
     }
 
@@ -102,6 +104,11 @@ public:
             boost::system::error_code ignored;
             self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
             self->socket_.close(ignored);
+            // The client is gone: its calls end (docs/sip-over-websocket.md, §5). After the
+            // flow is closed, so that floorctl's BYE for them cannot go down the flow and wait
+            // for an answer that never comes: it fails at once (§5).
+            if (self->connected_)
+                self->peers_->closed(self->peer_.alias_host, self->peer_.alias_port);
         });
     }
 
@@ -119,6 +126,11 @@ private:
         auto const local = socket_.local_endpoint(e);
         peer_.alias_host = local.address().to_string();
         peer_.alias_port = local.port();
+        peers_->opened(peer_.alias_host, peer_.alias_port,
+                       {peer_.address, peer_.port,
+                        peer_.transport == sip::websocket_transport::wss
+                            ? sip::signalling_transport::wss
+                            : sip::signalling_transport::ws});
         connected_ = true;
         do_read();
         for (auto const& m : pending_)
@@ -131,6 +143,12 @@ private:
         // Beast has already checked text frames for UTF-8 (RFC 6455 §8.1), so the frame type
         // no longer matters here.
         auto const d = sip::from_websocket(message, false, peer_);
+        if (faults_.record(d, std::chrono::steady_clock::now())) {
+            log_warn("sip over websocket: too many bad messages in a row; closing",
+                     {.conn = conn_, .extra = {{"faults", std::to_string(faults_.count())}}});
+            registry_.close(conn_, ws::close_code::policy_violation, "too many bad SIP messages");
+            return;
+        }
         if (auto const* f = std::get_if<sip::forward_to_sip>(&d)) {
             write(f->bytes);
         } else if (auto const* a = std::get_if<sip::answer_client>(&d)) {
@@ -213,9 +231,11 @@ private:
 
     tcp::socket socket_;
     ws::registry& registry_;
+    std::shared_ptr<sip_websocket_peers> peers_;
     floorctl::connection_id conn_;
     sip::websocket_peer peer_;
     sip::stream_reader reader_;
+    sip::fault_run faults_;
     std::array<char, 16 * 1024> buffer_{};
     std::vector<std::string> pending_;
     std::deque<std::string> writes_;
@@ -264,7 +284,7 @@ void sip_websocket_service::on_open(floorctl::connection_id conn, ws::binding co
                                                                 : sip::websocket_transport::ws;
     std::tie(peer.address, peer.port) = split_remote(remote);
     peer.connection = alias_name();
-    auto f = std::make_shared<flow>(ioc_, *registry, conn, std::move(peer));
+    auto f = std::make_shared<flow>(ioc_, *registry, peers_, conn, std::move(peer));
     {
         std::lock_guard lock(mutex_);
         flows_[conn] = f;

@@ -6,6 +6,8 @@
 /// <sip/websocket_alias.hpp> in both directions (docs/sip-over-websocket.md). It decides
 /// nothing about calls: the one SIP stack behind the flows does.
 
+#include "sip_websocket_peers.hpp"
+
 #include <ws/registry.hpp>
 #include <ws/service.hpp>
 
@@ -37,6 +39,10 @@ public:
     /// Where sofia's TCP listener is, once the SIP side runs. Until then upgrades get 503.
     void set_sip_endpoint(boost::asio::ip::tcp::endpoint endpoint);
 
+    /// Which client each flow stands for; the SIP side resolves its events with it and learns
+    /// of closed clients from it.
+    [[nodiscard]] sip_websocket_peers& peers() noexcept { return *peers_; }
+
     [[nodiscard]] ws::auth_result authenticate(std::string const& token,
                                                ws::http_request const& req,
                                                ws::request_context const& ctx) override;
@@ -50,6 +56,7 @@ public:
 private:
     boost::asio::io_context& ioc_;
     std::atomic<ws::registry*> registry_{nullptr};
+    std::shared_ptr<sip_websocket_peers> peers_ = std::make_shared<sip_websocket_peers>();
     std::mutex mutex_;
     std::optional<boost::asio::ip::tcp::endpoint> sip_;                        // guarded by mutex_
     std::unordered_map<floorctl::connection_id, std::shared_ptr<flow>> flows_; // guarded

@@ -530,12 +530,12 @@ client_decision from_websocket(std::string_view message, bool text, websocket_pe
 {
     // RFC 6455 §8.1: a text message that is not UTF-8 fails the connection with 1007.
     if (text && !valid_utf8(message)) return close_client{1007, "text message is not UTF-8"};
-    if (message.empty()) return drop_message{"empty message"};
+    if (message.empty()) return drop_message{"empty message", true};
     if (message.find_first_not_of("\r\n") == std::string_view::npos) {
         // RFC 5626 §4.4.1 keep-alive: a CRLF CRLF "ping" is answered with a CRLF "pong"
         // (RFC 7118 §6 allows it next to WebSocket pings); a lone CRLF is a pong.
         if (message.find("\r\n\r\n") != std::string_view::npos) return answer_client{"\r\n"};
-        return drop_message{"keep-alive pong"};
+        return drop_message{"keep-alive pong", true};
     }
 
     auto const scanned = detail::scan_head(message, limits.max_headers);

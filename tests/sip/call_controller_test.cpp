@@ -629,3 +629,37 @@ TEST(CallControllerMapping, WarningCodesFollowRfc3261)
 }
 
 } // namespace
+
+TEST_F(CallControllerTest, CallsOfAGoneWebSocketClientEndAsItsByeWouldAndOnlyThose)
+{
+    auto from_client = [&](std::uint64_t id, sip::signalling_transport t, std::uint16_t port) {
+        auto inv = invite(id, wss_offer());
+        inv.transport = t;
+        inv.peer_address = "198.51.100.7";
+        inv.peer_port = port;
+        controller_->on_event(inv);
+        ASSERT_EQ(last().status, 200);
+    };
+    from_client(1, sip::signalling_transport::wss, 53124);
+    from_client(2, sip::signalling_transport::wss, 53124); // a second call on the same socket
+    from_client(3, sip::signalling_transport::wss, 53125); // another client of the same host
+    from_client(4, sip::signalling_transport::udp, 53124); // same address and port, over UDP
+    ASSERT_EQ(dir_.created.size(), 4u);
+    EXPECT_EQ(dir_.created[0].signalling_transport, sip::signalling_transport::wss);
+    EXPECT_EQ(dir_.created[0].signalling_address, "198.51.100.7");
+
+    EXPECT_EQ(controller_->end_calls_of(sip::signalling_transport::wss, "198.51.100.7", 53124), 2u);
+    // The participants are revoked at once, and the agent is told to end the dialogs.
+    ASSERT_EQ(dir_.revoked.size(), 2u);
+    EXPECT_EQ(sip_.byes.size(), 2u);
+    EXPECT_EQ(controller_->active_calls(), 2u);
+    EXPECT_FALSE(controller_->participant_of(sip::call_id{1}));
+    EXPECT_FALSE(controller_->participant_of(sip::call_id{2}));
+    EXPECT_TRUE(controller_->participant_of(sip::call_id{3}));
+    EXPECT_TRUE(controller_->participant_of(sip::call_id{4}));
+
+    // The terminated events of those BYEs find nothing left to revoke; a second close is a no-op.
+    controller_->on_event(sip::terminated{sip::call_id{1}, sip::end_reason::local_bye, 503});
+    EXPECT_EQ(dir_.revoked.size(), 2u);
+    EXPECT_EQ(controller_->end_calls_of(sip::signalling_transport::wss, "198.51.100.7", 53124), 0u);
+}

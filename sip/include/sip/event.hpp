@@ -16,8 +16,32 @@ namespace sip {
 /// command that arrives after the call is gone is simply dropped.
 enum class call_id : std::uint64_t {};
 
-/// The transport the SIP request arrived on (from the top Via).
-enum class signalling_transport : std::uint8_t { udp, tcp, tls, other };
+/// The transport the SIP request arrived on (from the top Via). `ws`/`wss`: SIP over WebSocket (RFC
+/// 7118); the agent itself never reports them (sofia sees the edge's loopback TCP flow), the
+/// application does once it has mapped the flow back to its WebSocket client
+/// (app/sip_websocket_peers.hpp).
+enum class signalling_transport : std::uint8_t { udp, tcp, tls, other, ws, wss };
+
+/// Name of a signalling transport for logs and metrics ("udp", "tcp", "tls", "ws", "wss",
+/// "other").
+[[nodiscard]] constexpr char const* to_string(signalling_transport t) noexcept
+{
+    switch (t) {
+    case signalling_transport::udp:
+        return "udp";
+    case signalling_transport::tcp:
+        return "tcp";
+    case signalling_transport::tls:
+        return "tls";
+    case signalling_transport::ws:
+        return "ws";
+    case signalling_transport::wss:
+        return "wss";
+    case signalling_transport::other:
+        break;
+    }
+    return "other";
+}
 
 /// An INVITE arrived: a new call (`is_reinvite == false`) or a re-INVITE within the dialog of
 /// `call`. The agent has already sent 100 Trying. The application must answer it with

@@ -83,6 +83,8 @@ struct send_to_client {
 /// malformed message that cannot be answered: RFC 3261 §18.3 discards those).
 struct drop_message {
     std::string reason;
+    /// A keep-alive pong or an empty message: nothing wrong with the client.
+    bool keep_alive = false;
 };
 
 /// Close the WebSocket with `code` (RFC 6455 §7.4.1: 1007 invalid UTF-8 in a text message,

@@ -69,6 +69,15 @@ function reach(session, state) {
   });
 }
 
+/// Resolves when floorctl's output matches `pattern` (its log reaches us through a pipe, a little
+/// after the event it reports); fails after 5 s.
+async function logged(pattern) {
+  for (let waited = 0; !pattern.test(server.output); waited += 20) {
+    if (waited >= 5000) assert.match(server.output, pattern);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const server = new FloorctlServer();
 before(async () => {
   await server.start(CONFIG);
@@ -80,39 +89,50 @@ after(async () => {
       ended, {code: 0, signal: null}, server.output);  // clean exit, no sanitizer report
 });
 
+/// A SIP.js user agent `user`@example.org that calls floorctl over WSS and is in the call
+/// (bounded); returns it, the session and the SDP answer.
+async function callOverWss(user) {
+  let handler = null;
+  const ua = new UserAgent({
+    uri: UserAgent.makeURI(`sip:${user}@example.org`),
+    transportOptions: {server: `wss://127.0.0.1:${server.port}/bfcp`},
+    sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
+    logBuiltinEnabled: false,
+  });
+  await ua.start();
+  const inviter = new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1'));
+  const established = reach(inviter, SessionState.Established);
+  await inviter.invite();
+  await established;
+  return {ua, inviter, answer: handler.remote};
+}
+
+/// web/src's BfcpClient for the websocket-uri, conference and user of an SDP answer.
+function bfcpFor(answer) {
+  return new BfcpClient({
+    url: /^a=websocket-uri:(\S+)\r$/m.exec(answer)[1],
+    conference: Number(/^a=confid:(\d+)\r$/m.exec(answer)[1]),
+    user: Number(/^a=userid:(\d+)\r$/m.exec(answer)[1]),
+    reconnect: {maxAttempts: 0},
+  });
+}
+
 test(
     'SIP.js calls over WSS, gets the BFCP answer and takes the floor over its websocket-uri',
     async () => {
-      let handler = null;
-      const ua = new UserAgent({
-        uri: UserAgent.makeURI('sip:alice@example.org'),
-        transportOptions: {server: `wss://127.0.0.1:${server.port}/bfcp`},
-        sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
-        logBuiltinEnabled: false,
-      });
-      await ua.start();
+      const {ua, inviter, answer} = await callOverWss('alice');
       try {
-        const inviter = new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1'));
-        const established = reach(inviter, SessionState.Established);
-        await inviter.invite();
-        await established;
-
-        const answer = handler.remote;
         assert.match(answer, /^m=application \d+ TCP\/WSS\/BFCP \*\r$/m, answer);
         assert.match(
             answer, /^a=websocket-uri:wss:\/\/localhost:\d+\/bfcp\?token=[A-Za-z0-9_-]+\r$/m);
         assert.match(answer, /^a=floorctrl:s-only\r$/m);
         assert.match(answer, /^a=confid:4321\r$/m);
         assert.match(answer, /^a=floorid:1/m);
+        // The call controller saw the WebSocket client, not the edge's loopback TCP flow.
+        await logged(/msg="SIP participant" .*signalling=wss peer=127\.0\.0\.1/);
 
         // Take the floor over the websocket-uri of the answer (RFC 8124, RFC 8857).
-        const uri = /^a=websocket-uri:(\S+)\r$/m.exec(answer)[1];
-        const bfcp = new BfcpClient({
-          url: uri,
-          conference: Number(/^a=confid:(\d+)\r$/m.exec(answer)[1]),
-          user: Number(/^a=userid:(\d+)\r$/m.exec(answer)[1]),
-          reconnect: {maxAttempts: 0},
-        });
+        const bfcp = bfcpFor(answer);
         await bfcp.connect();
         const granted = await bfcp.requestFloor(1).granted();
         assert.equal(granted.status, 'granted');
@@ -134,6 +154,27 @@ test(
         await ua.stop();
       }
     });
+
+test('a call whose WebSocket closes without BYE ends: its BFCP connection is closed', async () => {
+  const {ua, answer} = await callOverWss('bob');
+  const bfcp = bfcpFor(answer);
+  await bfcp.connect();
+  assert.equal((await bfcp.requestFloor(1).granted()).status, 'granted');
+  const bfcpClosed = new Promise((resolve, reject) => {
+    const timer = setTimeout(
+        () => reject(new Error('BFCP connection still open 10 s after the SIP WebSocket closed')),
+        10000);
+    bfcp.addEventListener('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  // The signalling connection goes away (a tab closed, a network change): no BYE is sent.
+  await ua.transport.disconnect();
+  await bfcpClosed;
+  await logged(/msg="SIP over WebSocket client gone; its calls end" .*calls=1/);
+  await ua.stop().catch(() => {});
+});
 
 /// A raw `sip` WebSocket: send(text) resolves with the next message as text (bounded).
 async function rawSip() {
@@ -192,4 +233,22 @@ test('a request with a short body is answered 400 and the connection keeps servi
       /\r\nVia: SIP\/2\.0\/WSS x1y2z3\.invalid;branch=z9hG4bKshort;received=127\.0\.0\.1\r\n/);
   assert.equal(await c.exchange('\r\n\r\n'), '\r\n');
   c.ws.close();
+});
+
+test('a client that sends only bad messages is closed with 1008 after ten in a row', async () => {
+  const c = await rawSip();
+  const closed = new Promise((resolve, reject) => {
+    const timer = setTimeout(
+        () => reject(new Error(`still open 10 s after ten bad messages:\n${server.output}`)), 10000);
+    c.ws.onclose = (e) => {
+      clearTimeout(timer);
+      resolve(e.code);
+    };
+  });
+  // A keep-alive in between neither counts nor breaks the run.
+  for (let i = 0; i < 9; ++i) c.ws.send(`not SIP at all ${i}\r\n\r\n`);
+  assert.equal(await c.exchange('\r\n\r\n'), '\r\n');
+  c.ws.send('still not SIP\r\n\r\n');
+  assert.equal(await closed, 1008);
+  await logged(/sip over websocket: too many bad messages in a row; closing.* faults=10/);
 });
