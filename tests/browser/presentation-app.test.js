@@ -173,11 +173,19 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
             await server.api('DELETE', `/api/conferences/1/participants/${gone.userid}`);
         assert.equal(removed.status, 204);
 
-        const stopped = await server.restart('SIGTERM');
+        const stopped = await server.stop('SIGTERM');
         assert.equal(stopped.code, 0);
         // SIGTERM sends Goodbye and closes with 1001 (Going Away): the server is going away, the
-        // participants are not done. The restarted server kept the tokens (same store file): the
-        // pages reconnect by themselves with the same links. The floor state went with the old
+        // participants are not done. The pages keep the meeting and try again.
+        for (const m of [alice, bob]) {
+          await m.connection('reconnecting');
+          await m.notice('The server is restarting. This page reconnects by itself.');
+        }
+        assert.equal(await alice.page.getByRole('button', {name: 'Join again'}).count(), 0);
+        await screenshot(alice.page, '10-server-restarting');
+        await server.start();
+        // The restarted server kept the tokens (same store file): the pages reconnect by
+        // themselves with the same links. The floor state went with the old
         // process: each page says its request ended, the presenter's capture stops, nobody
         // presents, nobody waits.
         const ended = 'The server restarted and your request ended. Press Present to ask again.';
@@ -193,8 +201,9 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
         assert.equal(
             await alice.page.getByRole('button', {name: 'Join again'}).count(), 0,
             'no "Join again": the meeting did not end');
-        await screenshot(alice.page, '10-reconnected-after-restart');
-        await screenshot(bob.page, '10-reconnected-after-restart-was-waiting');
+        assert.equal(await alice.page.locator('#notice').isHidden(), true, 'back: no notice');
+        await screenshot(alice.page, '11-reconnected-after-restart');
+        await screenshot(bob.page, '11-reconnected-after-restart-was-waiting');
 
         // A link revoked before the restart stays revoked.
         const page = await openPage(browser, gone.join);
