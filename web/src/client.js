@@ -421,6 +421,8 @@ export class BfcpClient extends EventTarget {
   onGoodbye(tid) {
     const ws = this.ws;
     if (!ws || this.goodbyeTimer !== null) return;
+    // During a Hello the close that follows fails the attempt, as any close would.
+    const waitForClose = this.currentState === 'open';
     try {
       ws.send(encode({
         primitive: Primitive.GoodbyeAck,
@@ -431,6 +433,7 @@ export class BfcpClient extends EventTarget {
     } catch {
       // closing anyway
     }
+    if (!waitForClose) return;
     this.dropInFlight(new BfcpClosedError('the server said Goodbye'));
     this.goodbyeTimer = this.timers.setTimeout(() => {
       this.goodbyeTimer = null;

@@ -196,3 +196,20 @@ test('a Goodbye without a close ends the client after a short wait', async () =>
   clock.advance(60000);
   assert.equal(FakeWebSocket.instances.length, 1, 'no reconnection');
 });
+
+test('a Goodbye during a reconnection\'s Hello fails that attempt only', async () => {
+  const {client, ws, clock, events} = await connected();
+  ws.serverClose(1006);
+  clock.advance(375);
+  const attempt = FakeWebSocket.last;
+  attempt.serverOpen();
+  attempt.serverSend({primitive: 16, conference: 1, user: 3, transaction: 4});
+  assert.equal(attempt.lastSent.primitive, 17, 'GoodbyeAck');
+  attempt.serverClose(1000);
+  await flush();
+  assert.equal(client.state, 'reconnecting');
+  assert.deepEqual(events.at(-1)?.detail, {attempt: 2, delayMs: 750, goingAway: false});
+  clock.advance(60000);
+  assert.equal(client.state, 'reconnecting', 'no Goodbye wait left behind');
+  await client.close();
+});
