@@ -165,7 +165,7 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
       });
 
   test(
-      'after a server restart the links still work and nobody presents; a revoked one expired',
+      'after a server restart the pages reconnect by themselves and nobody presents; a revoked link expired',
       {timeout: SCENARIO_MS}, async () => {
         const {alice, bob} = await aliceSharesBobWaits(1);
         const gone = await server.participant(1, {display_name: 'Gone'});
@@ -173,26 +173,37 @@ describe('presentation web app in Chromium', {timeout: 10 * SCENARIO_MS}, () => 
             await server.api('DELETE', `/api/conferences/1/participants/${gone.userid}`);
         assert.equal(removed.status, 204);
 
-        const stopped = await server.restart('SIGTERM');
+        const stopped = await server.stop('SIGTERM');
         assert.equal(stopped.code, 0);
-        // SIGTERM sends Goodbye: the pages end the meeting at once and offer to join again.
+        // SIGTERM sends Goodbye and closes with 1001 (Going Away): the server is going away, the
+        // participants are not done. The pages keep the meeting and try again.
         for (const m of [alice, bob]) {
-          await m.notice('The connection to the meeting ended.');
-          await m.connection('closed');
+          await m.connection('reconnecting');
+          await m.notice('The server is restarting. This page reconnects by itself.');
         }
-        assert.equal(await alice.captureLive(), false, 'the capture ends with the meeting');
-        assert.ok((await alice.events()).includes('floorctl:released'));
-        await screenshot(alice.page, '10-server-said-goodbye');
-        // The restarted server kept the tokens (same store file): the same links join again.
-        // The floor state went with the old process: nobody presents, nobody waits.
+        assert.equal(await alice.page.getByRole('button', {name: 'Join again'}).count(), 0);
+        await screenshot(alice.page, '10-server-restarting');
+        await server.start();
+        // The restarted server kept the tokens (same store file): the pages reconnect by
+        // themselves with the same links. The floor state went with the old
+        // process: each page says its request ended, the presenter's capture stops, nobody
+        // presents, nobody waits.
+        const ended = 'The server restarted and your request ended. Press Present to ask again.';
         for (const m of [alice, bob]) {
-          await m.page.getByRole('button', {name: 'Join again'}).click();
           await m.connection('open');
+          await m.myState(ended);
           await m.presenter(null);
-          await m.myState('You are not presenting.');
         }
+        assert.equal(await alice.captureLive(), false, 'the capture ends with the request');
+        assert.equal(await alice.previewShown(), false);
+        assert.ok((await alice.events()).includes('floorctl:released'));
         assert.deepEqual(await alice.waiting(), []);
-        await screenshot(alice.page, '11-joined-again-after-restart');
+        assert.equal(
+            await alice.page.getByRole('button', {name: 'Join again'}).count(), 0,
+            'no "Join again": the meeting did not end');
+        assert.equal(await alice.page.locator('#notice').isHidden(), true, 'back: no notice');
+        await screenshot(alice.page, '11-reconnected-after-restart');
+        await screenshot(bob.page, '11-reconnected-after-restart-was-waiting');
 
         // A link revoked before the restart stays revoked.
         const page = await openPage(browser, gone.join);

@@ -181,6 +181,18 @@ test(
       assert.deepEqual(announced.at(-1), ['released', 'disconnected']);
     });
 
+test('after the server restarted, a request it forgot ends with the note given', async () => {
+  const done = presenter.present();
+  client.requests[0].answer('granted');
+  await done;
+  await settle();
+  presenter.reconnected('The server restarted and your request ended.');
+  presenter.observe({floor: 1, holders: [], queue: []});
+  assert.equal(presenter.phase, 'idle');
+  assert.equal(share.stream, null);
+  assert.equal(presenter.note, 'The server restarted and your request ended.');
+});
+
 test('a request the server refuses leaves you idle with the reason', async () => {
   const done = presenter.present();
   client.requests[0].rejectSent(Object.assign(

@@ -18,6 +18,9 @@ const CONNECTION_TEXT = {
   closed: 'Offline',
 };
 
+/// What a presenter's page says when its request did not survive the server's restart.
+const RESTARTED_NOTE = 'The server restarted and your request ended. Press Present to ask again.';
+
 const $ = (id) => document.getElementById(id);
 
 function showConnection(state) {
@@ -111,10 +114,16 @@ async function main() {
     chair.showStatus(status.floor, status);
     announce('floorstatus', status);
   });
-  client.addEventListener('reconnecting', async () => {
+  // The server said Goodbye and went away (stopping or restarting): the page reconnects by itself.
+  let serverWentAway = false;
+  client.addEventListener('reconnecting', async (e) => {
     if (ended) return;
     showConnection('reconnecting');
     setConnected(false);
+    if (e.detail?.goingAway && !serverWentAway) {
+      serverWentAway = true;
+      showNotice('The server is restarting. This page reconnects by itself.');
+    }
     // A server that restarted forgets its tokens: ask once per attempt whether the link still
     // works, and stop trying when it does not.
     if (checkingLink) return;
@@ -138,7 +147,12 @@ async function main() {
     // The client subscribes again by itself; the first FloorStatus then tells each presenter
     // whether its request survived the drop.
     if (e.detail?.reconnected)
-      for (const p of presenters.values()) p.reconnected();
+      for (const p of presenters.values())
+        p.reconnected(serverWentAway ? RESTARTED_NOTE : undefined);
+    if (serverWentAway) {
+      serverWentAway = false;
+      showNotice('');
+    }
   });
   client.addEventListener('close', () => {
     if (ended) return;

@@ -5,6 +5,9 @@
 import {announce} from './integration-events.js';
 import {needsClick, wasCancelled} from './screen-share.js';
 
+/// What the page says when a request did not survive a dropped connection.
+const DROPPED_NOTE = 'The connection dropped and your request ended. Press Present to ask again.';
+
 /// Phases of your request on a floor:
 ///   idle        no request
 ///   requesting  FloorRequest sent, no answer yet
@@ -17,6 +20,7 @@ export class Presenter extends EventTarget {
   #share;
   #request = null;
   #awaitingReconcile = false;
+  #reconcileNote = DROPPED_NOTE;
   phase = 'idle';
   /// While waiting: 'pending' (not decided yet) or 'accepted' (a chair said yes).
   waitingAs = '';
@@ -85,9 +89,11 @@ export class Presenter extends EventTarget {
   }
 
   /// After a reconnection: the next FloorStatus of this floor tells whether the request
-  /// survived (the server keeps it only within its reconnect grace).
-  reconnected() {
+  /// survived (the server keeps it only within its reconnect grace); `endedNote` is shown if it
+  /// did not.
+  reconnected(endedNote = DROPPED_NOTE) {
     this.#awaitingReconcile = this.#request !== null;
+    this.#reconcileNote = endedNote;
   }
 
   /// The connection ended for good: nothing is held any more.
@@ -106,9 +112,7 @@ export class Presenter extends EventTarget {
     if (this.#awaitingReconcile) {
       this.#awaitingReconcile = false;
       if (!queued && !held) {
-        this.#finish(
-            request, 'disconnected',
-            'The connection dropped and your request ended. Press Present to ask again.');
+        this.#finish(request, 'disconnected', this.#reconcileNote);
         return;
       }
     }

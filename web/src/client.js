@@ -46,10 +46,17 @@ import {TransactionTable} from './transactions.js';
 /** WebSocket readyState OPEN. */
 const OPEN = 1;
 
+/** WebSocket close code 1001 Going Away (RFC 6455 §7.4.1). */
+const GOING_AWAY = 1001;
+
+/** How long after the server's Goodbye the client waits for the close that says why. */
+const GOODBYE_CLOSE_WAIT_MS = 2000;
+
 /**
  * A BFCP client. Events: 'open' (detail {reconnected}), 'close' (detail {code, reason}),
- * 'reconnecting' (detail {attempt, delayMs}), 'error' (detail: the Error: a frame that is not
- * BFCP, an Error reply no request waits for, a failed restore), 'floorstatus' (detail:
+ * 'reconnecting' (detail {attempt, delayMs, goingAway}: goingAway when the server said Goodbye
+ * and closed with 1001, i.e. it is stopping or restarting), 'error' (detail: the Error: a frame
+ * that is not BFCP, an Error reply no request waits for, a failed restore), 'floorstatus' (detail:
  * FloorStatusDetail), 'requeststatus' (detail: RequestStatusDetail).
  */
 export class BfcpClient extends EventTarget {
@@ -82,6 +89,10 @@ export class BfcpClient extends EventTarget {
     /** @private @type {number[]} */ this.subscriptions = [];
     /** @private */ this.attempt = 0;
     /** @private @type {unknown} */ this.reconnectTimer = null;
+    /** @private @type {unknown} set between the server's Goodbye and the close that follows */
+    this.goodbyeTimer = null;
+    /** @private the connection dropped after the server's Goodbye and a 1001 close */
+    this.goingAway = false;
   }
 
   /** @returns {ClientState} */
@@ -299,6 +310,10 @@ export class BfcpClient extends EventTarget {
    */
   send(what, body, answer, fail) {
     const ws = this.ws;
+    if (this.goodbyeTimer !== null) {
+      fail(new BfcpClosedError('the server said Goodbye'));
+      return;
+    }
     if (!ws || ws.readyState !== OPEN) {
       fail(new BfcpClosedError(`not connected (${this.currentState})`));
       return;
@@ -396,39 +411,62 @@ export class BfcpClient extends EventTarget {
   }
 
   /**
-   * The server ends the association: GoodbyeAck, then closed for good.
+   * The server ends the association: GoodbyeAck, then the WebSocket close decides. A close with
+   * 1001 (Going Away) means the server is stopping or restarting, not that this participant is
+   * done: onDrop() reconnects as for any drop. Any other close, or none within
+   * GOODBYE_CLOSE_WAIT_MS, closes the client for good.
    * @private
    * @param {number} tid
    */
   onGoodbye(tid) {
     const ws = this.ws;
-    if (ws) {
-      try {
-        ws.send(encode({
-          primitive: Primitive.GoodbyeAck,
-          conference: this.conference,
-          user: this.user,
-          transaction: tid
-        }));
-      } catch {
-        // closing anyway
-      }
+    if (!ws || this.goodbyeTimer !== null) return;
+    // During a Hello the close that follows fails the attempt, as any close would.
+    const waitForClose = this.currentState === 'open';
+    try {
+      ws.send(encode({
+        primitive: Primitive.GoodbyeAck,
+        conference: this.conference,
+        user: this.user,
+        transaction: tid
+      }));
+    } catch {
+      // closing anyway
     }
-    this.finish({code: 1000, reason: 'the server said Goodbye'});
+    if (!waitForClose) return;
+    this.dropInFlight(new BfcpClosedError('the server said Goodbye'));
+    this.goodbyeTimer = this.timers.setTimeout(() => {
+      this.goodbyeTimer = null;
+      this.finish({code: 1000, reason: 'the server said Goodbye'});
+    }, GOODBYE_CLOSE_WAIT_MS);
   }
 
   /**
-   * The connection dropped after the handshake: reconnect (unless reconnection is off).
+   * The connection dropped after the handshake: reconnect (unless reconnection is off). After
+   * the server's Goodbye only a 1001 close reconnects.
    * @private
    * @param {{code?: number, reason?: string}} e
    */
   onDrop(e) {
+    const saidGoodbye = this.goodbyeTimer !== null;
+    this.cancelGoodbyeWait();
+    if (saidGoodbye && e.code !== GOING_AWAY) {
+      this.finish({code: 1000, reason: 'the server said Goodbye'});
+      return;
+    }
+    this.goingAway = saidGoodbye;
     this.ws = null;
     this.dropInFlight(new BfcpClosedError(`connection lost (${e.code ?? 0})`));
     if (this.reconnectOptions.maxAttempts > 0)
       this.scheduleReconnect();
     else
       this.finish({code: e.code ?? 1006, reason: e.reason ?? 'connection lost'});
+  }
+
+  /** @private */
+  cancelGoodbyeWait() {
+    if (this.goodbyeTimer !== null) this.timers.clearTimeout(this.goodbyeTimer);
+    this.goodbyeTimer = null;
   }
 
   /**
@@ -451,13 +489,15 @@ export class BfcpClient extends EventTarget {
     }
     const delayMs = backoffDelay(this.attempt, this.reconnectOptions, this.random);
     this.setState('reconnecting');
-    this.dispatchEvent(new DetailEvent('reconnecting', {attempt: this.attempt, delayMs}));
+    this.dispatchEvent(new DetailEvent(
+        'reconnecting', {attempt: this.attempt, delayMs, goingAway: this.goingAway}));
     this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = null;
       this.dial().then(
           () => {
             if (this.currentState !== 'reconnecting') return;  // closed while dialling
             this.attempt = 0;
+            this.goingAway = false;
             this.setState('open');
             this.dispatchEvent(new DetailEvent('open', {reconnected: true}));
             this.restore();
@@ -507,6 +547,8 @@ export class BfcpClient extends EventTarget {
    */
   finish(detail) {
     this.cancelReconnect();
+    this.cancelGoodbyeWait();
+    this.goingAway = false;
     const ws = this.ws;
     this.ws = null;
     if (ws) safeClose(ws, 1000);

@@ -45,7 +45,9 @@ test(
       ws.serverClose(1006);
       assert.equal(client.state, 'reconnecting');
       await assert.rejects(inFlight, {name: 'ConnectionClosed'});
-      assert.deepEqual(events.at(-1), {type: 'reconnecting', detail: {attempt: 1, delayMs: 375}});
+      assert.deepEqual(
+          events.at(-1),
+          {type: 'reconnecting', detail: {attempt: 1, delayMs: 375, goingAway: false}});
 
       clock.advance(374);
       assert.equal(FakeWebSocket.instances.length, 1, 'not before the delay');
@@ -54,7 +56,9 @@ test(
       // The first attempt fails: the next waits twice as long.
       FakeWebSocket.last.serverClose(1006);
       await flush();
-      assert.deepEqual(events.at(-1), {type: 'reconnecting', detail: {attempt: 2, delayMs: 750}});
+      assert.deepEqual(
+          events.at(-1),
+          {type: 'reconnecting', detail: {attempt: 2, delayMs: 750, goingAway: false}});
       clock.advance(750);
       const ws3 = FakeWebSocket.last;
       assert.equal(FakeWebSocket.instances.length, 3);
@@ -127,4 +131,85 @@ test('close() while a reconnection completes its Hello leaves the client closed'
   await flush();
   assert.equal(client.state, 'closed');
   assert.notEqual(FakeWebSocket.last.readyState, 1, 'the new WebSocket is not left open');
+});
+
+test(
+    'a Goodbye then a 1001 close (the server stopping) reconnects with the same token',
+    async () => {
+      const {client, ws, clock, events} = await connected();
+      const sub = client.subscribe([1]);
+      ws.serverSend(reply(ws.lastSent, 8, {floor: 1, requests: []}));
+      await sub;
+      const r = client.requestFloor(1);
+      ws.serverSend(frs(ws.lastSent.transaction, 5, 3));
+      await r.sent;
+
+      ws.serverSend({primitive: 16, conference: 1, user: 3, transaction: 9});
+      assert.deepEqual([ws.lastSent.primitive, ws.lastSent.transaction], [17, 9], 'GoodbyeAck');
+      // Between the Goodbye and the close nothing more is sent.
+      await assert.rejects(client.userQuery(), {name: 'ConnectionClosed'});
+      ws.serverClose(1001);
+      assert.equal(client.state, 'reconnecting');
+      assert.deepEqual(
+          events.at(-1),
+          {type: 'reconnecting', detail: {attempt: 1, delayMs: 375, goingAway: true}});
+      assert.equal(r.status, 'granted', 'the request waits for the new server to say');
+
+      clock.advance(375);
+      assert.equal(FakeWebSocket.last.url, ws.url, 'same URL and token');
+      acceptHandshake();
+      await flush();
+      assert.equal(client.state, 'open');
+      const [, floorQuery, q5] = FakeWebSocket.last.sent;
+      assert.deepEqual([floorQuery.primitive, q5.primitive, q5.requestId], [7, 3, 5]);
+      // The restarted server does not know request 5.
+      FakeWebSocket.last.serverSend(reply(q5, 13, {code: 7, errorInfo: 'no request 5'}));
+      await flush();
+      assert.equal(r.status, 'cancelled');
+      assert.equal(events.filter((e) => e.type === 'close').length, 0);
+      // A later plain drop is not "going away".
+      FakeWebSocket.last.serverClose(1006);
+      assert.equal(events.at(-1)?.detail.goingAway, false);
+      await client.close();
+    });
+
+test('a Goodbye then a 1000 close ends the client for good', async () => {
+  const {client, ws, clock, events} = await connected();
+  ws.serverSend({primitive: 16, conference: 1, user: 3, transaction: 9});
+  ws.serverClose(1000);
+  assert.equal(client.state, 'closed');
+  assert.deepEqual(
+      events.at(-1), {type: 'close', detail: {code: 1000, reason: 'the server said Goodbye'}});
+  clock.advance(60000);
+  assert.equal(FakeWebSocket.instances.length, 1, 'no reconnection');
+});
+
+test('a Goodbye without a close ends the client after a short wait', async () => {
+  const {client, ws, clock, events} = await connected();
+  ws.serverSend({primitive: 16, conference: 1, user: 3, transaction: 9});
+  clock.advance(1999);
+  assert.equal(client.state, 'open', 'still waiting for the close');
+  clock.advance(1);
+  assert.equal(client.state, 'closed');
+  assert.equal(ws.closeCode, 1000);
+  assert.equal(events.at(-1)?.type, 'close');
+  clock.advance(60000);
+  assert.equal(FakeWebSocket.instances.length, 1, 'no reconnection');
+});
+
+test('a Goodbye during a reconnection\'s Hello fails that attempt only', async () => {
+  const {client, ws, clock, events} = await connected();
+  ws.serverClose(1006);
+  clock.advance(375);
+  const attempt = FakeWebSocket.last;
+  attempt.serverOpen();
+  attempt.serverSend({primitive: 16, conference: 1, user: 3, transaction: 4});
+  assert.equal(attempt.lastSent.primitive, 17, 'GoodbyeAck');
+  attempt.serverClose(1000);
+  await flush();
+  assert.equal(client.state, 'reconnecting');
+  assert.deepEqual(events.at(-1)?.detail, {attempt: 2, delayMs: 750, goingAway: false});
+  clock.advance(60000);
+  assert.equal(client.state, 'reconnecting', 'no Goodbye wait left behind');
+  await client.close();
 });

@@ -1,6 +1,7 @@
 // The library against the real server: floorctl (FLOORCTL_BINARY, set by CTest) on loopback
 // port 0, clients on the small Node WebSocket of node_websocket.js. A floor request's life,
-// an Error reply, a dropped connection restored, a chair's revocation, the server's Goodbye.
+// an Error reply, a dropped connection restored, a chair's revocation, the server's Goodbye
+// (removal: closed for good; shutdown: reconnecting).
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -207,6 +208,13 @@ test(
             (await api(port, 'DELETE', `/api/conferences/1/participants/${bob.user}`)).status, 204);
         assert.match((await closed).reason, /Goodbye/);
         assert.equal(bob.client.state, 'closed');
+
+        // The server stops (SIGTERM): Goodbye, then a 1001 close. The server is going away, not
+        // done with Alice: her client tries again instead of closing.
+        const goingAway = next(alice.client, 'reconnecting');
+        await server.stop();
+        assert.equal((await goingAway).goingAway, true);
+        assert.equal(alice.client.state, 'reconnecting');
 
         await alice.client.close();
         await chair.client.close();

@@ -1,7 +1,8 @@
 /**
  * A BFCP client. Events: 'open' (detail {reconnected}), 'close' (detail {code, reason}),
- * 'reconnecting' (detail {attempt, delayMs}), 'error' (detail: the Error: a frame that is not
- * BFCP, an Error reply no request waits for, a failed restore), 'floorstatus' (detail:
+ * 'reconnecting' (detail {attempt, delayMs, goingAway}: goingAway when the server said Goodbye
+ * and closed with 1001, i.e. it is stopping or restarting), 'error' (detail: the Error: a frame
+ * that is not BFCP, an Error reply no request waits for, a failed restore), 'floorstatus' (detail:
  * FloorStatusDetail), 'requeststatus' (detail: RequestStatusDetail).
  */
 export class BfcpClient extends EventTarget {
@@ -26,6 +27,10 @@ export class BfcpClient extends EventTarget {
     /** @private @type {number[]} */ private subscriptions;
     /** @private */ private attempt;
     /** @private @type {unknown} */ private reconnectTimer;
+    /** @private @type {unknown} set between the server's Goodbye and the close that follows */
+    private goodbyeTimer;
+    /** @private the connection dropped after the server's Goodbye and a 1001 close */
+    private goingAway;
     /** @returns {ClientState} */
     get state(): ClientState;
     /**
@@ -141,17 +146,23 @@ export class BfcpClient extends EventTarget {
      */
     private releaseRequest;
     /**
-     * The server ends the association: GoodbyeAck, then closed for good.
+     * The server ends the association: GoodbyeAck, then the WebSocket close decides. A close with
+     * 1001 (Going Away) means the server is stopping or restarting, not that this participant is
+     * done: onDrop() reconnects as for any drop. Any other close, or none within
+     * GOODBYE_CLOSE_WAIT_MS, closes the client for good.
      * @private
      * @param {number} tid
      */
     private onGoodbye;
     /**
-     * The connection dropped after the handshake: reconnect (unless reconnection is off).
+     * The connection dropped after the handshake: reconnect (unless reconnection is off). After
+     * the server's Goodbye only a 1001 close reconnects.
      * @private
      * @param {{code?: number, reason?: string}} e
      */
     private onDrop;
+    /** @private */
+    private cancelGoodbyeWait;
     /**
      * Fails the outstanding transactions; requests the server never answered fail with them.
      * @private
