@@ -2,6 +2,7 @@
 #include "codec/attributes.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace floorctl::detail {
 
@@ -190,8 +191,16 @@ void put_octets(byte_writer& w, attribute_type t, std::span<std::uint8_t const> 
     std::size_t const n = std::min<std::size_t>(v.size(), 253);
     w.u8(attribute_head(t));
     w.u8(static_cast<std::uint8_t>(n + 2));
-    for (std::size_t i = 0; i < n; ++i)
-        w.u8(static_cast<std::uint8_t>(v[i] << shift));
+    if (shift == 0) {
+        w.bytes(v.data(), n);
+    } else {
+        // Shifted into a local buffer, then one copy: octet-wise stores through the writer
+        // reload its position after every octet (byte_writer::u16).
+        std::array<std::uint8_t, 253> shifted;
+        for (std::size_t i = 0; i < n; ++i)
+            shifted[i] = static_cast<std::uint8_t>(v[i] << shift);
+        w.bytes(shifted.data(), n);
+    }
     w.zeros(pad4(n + 2));
 }
 

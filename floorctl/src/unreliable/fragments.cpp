@@ -12,6 +12,7 @@ std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
 {
     std::vector<std::vector<std::byte>> out;
     if (message.size() <= max_datagram || message.size() <= common_header::size) {
+        out.reserve(1); // the usual case: one allocation of one element, no growth path
         out.emplace_back(message.begin(), message.end());
         return out;
     }

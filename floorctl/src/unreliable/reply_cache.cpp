@@ -14,30 +14,41 @@ reply_cache::entry const* reply_cache::find(std::uint16_t transaction, std::uint
 void reply_cache::request_delivered(std::uint16_t transaction, std::uint8_t prim,
                                     clock::time_point now)
 {
-    if (auto const it = index_.find(transaction); it != index_.end()) {
-        for (auto const& d : it->second->datagrams)
-            octets_ -= d.size();
-        entries_.erase(it->second);
-        index_.erase(it);
-    }
+    if (auto const it = index_.find(transaction); it != index_.end()) forget(it->second);
+    add(transaction, prim, now + lifetime_);
+}
+
+reply_cache::entry_list::iterator reply_cache::add(std::uint16_t transaction, std::uint8_t prim,
+                                                   clock::time_point expires)
+{
     make_room();
-    entries_.push_back(entry{transaction, prim, {}, now + lifetime_});
-    index_.emplace(transaction, std::prev(entries_.end()));
+    if (spare_entry_.empty())
+        entries_.emplace_back();
+    else
+        entries_.splice(entries_.end(), spare_entry_);
+    auto const it = std::prev(entries_.end());
+    it->transaction = transaction;
+    it->prim = prim;
+    it->expires = expires; // datagrams: empty (forget() released them)
+    if (spare_index_.empty()) {
+        index_.emplace(transaction, it);
+    } else {
+        spare_index_.key() = transaction;
+        spare_index_.mapped() = it;
+        index_.insert(std::move(spare_index_));
+    }
+    return it;
 }
 
 void reply_cache::response_sent(std::uint16_t transaction,
                                 std::vector<std::vector<std::byte>> datagrams,
                                 clock::time_point now)
 {
-    auto it = index_.find(transaction);
-    if (it == index_.end()) {
-        // An answer to a request this layer did not see (the entry was forgotten early): keep
-        // it for any primitive, so a retransmission still gets it.
-        make_room();
-        entries_.push_back(entry{transaction, 0, {}, {}});
-        it = index_.emplace(transaction, std::prev(entries_.end())).first;
-    }
-    auto& e = *it->second;
+    auto const found = index_.find(transaction);
+    // An answer to a request this layer did not see (the entry was forgotten early): keep it
+    // for any primitive, so a retransmission still gets it.
+    auto const pos = found != index_.end() ? found->second : add(transaction, 0, {});
+    auto& e = *pos;
     for (auto const& d : datagrams)
         octets_ += d.size();
     if (e.datagrams.empty()) {
@@ -48,17 +59,23 @@ void reply_cache::response_sent(std::uint16_t transaction,
     }
     // RFC 8855 §8.3.2: the response is kept for T2 from when it was sent.
     e.expires = now + lifetime_;
-    entries_.splice(entries_.end(), entries_, it->second);
+    entries_.splice(entries_.end(), entries_, pos);
     while (octets_ > max_octets_ && entries_.size() > 1)
         forget_oldest();
 }
 
-void reply_cache::forget_oldest()
+void reply_cache::forget(entry_list::iterator it)
 {
-    for (auto const& d : entries_.front().datagrams)
+    for (auto const& d : it->datagrams)
         octets_ -= d.size();
-    index_.erase(entries_.front().transaction);
-    entries_.pop_front();
+    it->datagrams = {}; // the memory goes now, whether or not the nodes are kept
+    auto node = index_.extract(it->transaction);
+    if (!spare_entry_.empty()) {
+        entries_.erase(it);
+        return;
+    }
+    spare_entry_.splice(spare_entry_.end(), entries_, it);
+    spare_index_ = std::move(node);
 }
 
 void reply_cache::make_room()
