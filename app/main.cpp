@@ -234,6 +234,10 @@ int main(int argc, char** argv)
 
     try {
         net::io_context ioc{static_cast<int>(cfg.effective_io_threads())};
+        // Before anything is bound or printed: a SIGTERM that follows the banner at once must
+        // find the handler installed (it waits in the set until async_wait below), not end the
+        // process by the default action.
+        net::signal_set signals(ioc, SIGINT, SIGTERM);
         application app(cfg, ioc);
         app.start();
         std::unique_ptr<sip_service> sip;
@@ -244,7 +248,6 @@ int main(int argc, char** argv)
         print_banner(app, cfg, sip ? sip->port() : 0, join_links);
 
         std::thread sip_stopper;
-        net::signal_set signals(ioc, SIGINT, SIGTERM);
         net::steady_timer fallback(ioc);
         signals.async_wait([&](boost::system::error_code ec, int sig) {
             if (ec) return;
