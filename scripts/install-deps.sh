@@ -25,7 +25,7 @@ fi
 
 # The npm development dependencies, each exactly as its package-lock.json pins them: web/'s
 # (typescript), tests/browser's (playwright-core, which drives /usr/bin/chromium: no browser
-# download) and tests/sip/node's (sip.js, the SIP over WebSocket client). A copy of the lock file in node_modules marks what was installed, so a changed lock
+# download; jssip, whose browser bundle a test page loads) and tests/sip/node's (sip.js, the SIP over WebSocket client). A copy of the lock file in node_modules marks what was installed, so a changed lock
 # file is installed again and an unchanged one is skipped.
 npm_deps() {
   local root dir stamp
