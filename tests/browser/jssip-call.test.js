@@ -11,34 +11,11 @@ import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
 import {launchBrowser, openPage, screenshot} from './support/browser.js';
-import {FloorctlServer} from './support/floorctl-server.js';
+import {FloorctlServer, SIP_CONFIG} from './support/floorctl-server.js';
 
 const SCENARIO_MS = 60000;
 const JSSIP = createRequire(import.meta.url).resolve('jssip/dist/jssip.min.js');
 const SOFTPHONE = fileURLToPath(new URL('./support/jssip-softphone.js', import.meta.url));
-
-/// SIP on (the `sip` sub-protocol needs a TCP listener to hand the calls to); websocket-uri names
-/// localhost, which the page's certificate check accepts (Chromium ignores the self-signed
-/// certificate's errors).
-const CONFIG = `io_threads = 1
-[websocket]
-listen = "127.0.0.1:@PORT@"
-public_port = @PUBLIC_PORT@
-public_host = "localhost"
-[sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
-[[conference]]
-id = 4321
-sip_uris = ["sip:demo@127.0.0.1"]
-[[conference.floor]]
-id = 1
-label = "Slides"
-[logging]
-level = "debug"
-[tokens]
-store = "@STORE@"
-`;
 
 describe('JsSIP in Chromium calls over SIP over WebSocket', {timeout: 3 * SCENARIO_MS}, () => {
   const server = new FloorctlServer();
@@ -66,7 +43,7 @@ describe('JsSIP in Chromium calls over SIP over WebSocket', {timeout: 3 * SCENAR
   }
 
   before(async () => {
-    await server.start(CONFIG);
+    await server.start(SIP_CONFIG);
     browser = await launchBrowser();
   });
 

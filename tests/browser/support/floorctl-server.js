@@ -57,6 +57,27 @@ level = "info"
 store = "@STORE@"
 `;
 
+/// A configuration with SIP on, for SIP over WebSocket (RFC 7118): the `sip` sub-protocol on the
+/// WebSocket port hands calls to the TCP listener; websocket-uri names localhost (a host name, as
+/// wss needs). Conference 4321 is `sip:demo@127.0.0.1`, floor 1 "Slides" (queue).
+export const SIP_CONFIG = `io_threads = 1
+[websocket]
+listen = "127.0.0.1:@PORT@"
+public_port = @PUBLIC_PORT@
+public_host = "localhost"
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+[[conference.floor]]
+id = 1
+label = "Slides"
+[logging]
+level = "debug"
+`;
+
 export class FloorctlServer {
   #dir = mkdtempSync(join(tmpdir(), 'floorctl-browser-'));
   #child = null;

@@ -9,25 +9,7 @@ import {after, before, test} from 'node:test';
 import {Inviter, SessionState, UserAgent} from 'sip.js';
 
 import {BfcpClient} from '../../../web/src/index.js';
-import {FloorctlServer} from '../../browser/support/floorctl-server.js';
-
-const CONFIG = `io_threads = 1
-[websocket]
-listen = "127.0.0.1:@PORT@"
-public_port = @PUBLIC_PORT@
-public_host = "localhost"
-[sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
-[[conference]]
-id = 4321
-sip_uris = ["sip:demo@127.0.0.1"]
-[[conference.floor]]
-id = 1
-label = "Slides"
-[logging]
-level = "debug"
-`;
+import {FloorctlServer, SIP_CONFIG} from '../../browser/support/floorctl-server.js';
 
 /// The softphone's offer: BFCP over WSS only (RFC 8857, RFC 8856), as a web client makes it.
 const OFFER = [
@@ -80,7 +62,7 @@ async function logged(pattern) {
 
 const server = new FloorctlServer();
 before(async () => {
-  await server.start(CONFIG);
+  await server.start(SIP_CONFIG);
 });
 after(async () => {
   const ended = await server.stop();
@@ -239,7 +221,8 @@ test('a client that sends only bad messages is closed with 1008 after ten in a r
   const c = await rawSip();
   const closed = new Promise((resolve, reject) => {
     const timer = setTimeout(
-        () => reject(new Error(`still open 10 s after ten bad messages:\n${server.output}`)), 10000);
+        () => reject(new Error(`still open 10 s after ten bad messages:\n${server.output}`)),
+        10000);
     c.ws.onclose = (e) => {
       clearTimeout(timer);
       resolve(e.code);
