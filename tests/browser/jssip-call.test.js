@@ -3,7 +3,8 @@
 // WebSocket port, with an offer that JsSIP builds from an RTCPeerConnection plus a TCP/WSS/BFCP
 // m-line the page adds (tests/browser/support/jssip-softphone.js). The page then opens the
 // answered websocket-uri with the BFCP client floorctl serves, takes the floor, shares its screen
-// and releases; a BYE from JsSIP ends the call and floorctl closes the BFCP connection.
+// and releases; a BYE from JsSIP ends the call and floorctl closes the BFCP connection. When the
+// signalling WebSocket drops instead, floorctl ends the call itself.
 
 import assert from 'node:assert/strict';
 import {createRequire} from 'node:module';
@@ -12,6 +13,7 @@ import {fileURLToPath} from 'node:url';
 
 import {launchBrowser, openPage, screenshot} from './support/browser.js';
 import {FloorctlServer, SIP_CONFIG} from './support/floorctl-server.js';
+import {NetworkRelay} from './support/network-relay.js';
 
 const SCENARIO_MS = 60000;
 const JSSIP = createRequire(import.meta.url).resolve('jssip/dist/jssip.min.js');
@@ -19,6 +21,8 @@ const SOFTPHONE = fileURLToPath(new URL('./support/jssip-softphone.js', import.m
 
 describe('JsSIP in Chromium calls over SIP over WebSocket', {timeout: 3 * SCENARIO_MS}, () => {
   const server = new FloorctlServer();
+  // The second call's signalling goes through a relay that can take the network away.
+  const relay = new NetworkRelay();
   let browser;
 
   /// A page of the server's origin (its landing page, which runs no script of its own: the
@@ -43,12 +47,14 @@ describe('JsSIP in Chromium calls over SIP over WebSocket', {timeout: 3 * SCENAR
   }
 
   before(async () => {
-    await server.start(SIP_CONFIG);
+    relay.target = await server.start(SIP_CONFIG);
+    await relay.listen();
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
+    relay.close();
     const ended = await server.stop();
     await server.dispose();
     assert.deepEqual(ended, {code: 0, signal: null}, server.output);  // no sanitizer report
@@ -107,6 +113,40 @@ describe('JsSIP in Chromium calls over SIP over WebSocket', {timeout: 3 * SCENAR
               page.consoleLog.join('\n'));
           await page.evaluate(() => softphone.stop());
         } finally {
+          await page.context().close();
+        }
+      });
+
+  test(
+      'the signalling WebSocket drops while presenting: floorctl ends the call and closes BFCP',
+      {timeout: SCENARIO_MS}, async () => {
+        const page = await softphonePage();
+        try {
+          // JsSIP reaches floorctl through the relay; the answered websocket-uri names floorctl.
+          const bfcp = await page.evaluate(
+              ([server, target]) => softphone.call(server, target, 'bob'),
+              [`wss://127.0.0.1:${relay.port}/bfcp`, 'sip:demo@127.0.0.1']);
+          assert.match(bfcp.websocketUri, new RegExp(`^wss://localhost:${server.port}/`));
+          assert.equal((await page.evaluate(() => softphone.present())).status, 'granted');
+
+          // A network change: the SIP WebSocket is cut, no BYE is sent. floorctl ends the call
+          // of that client itself: Goodbye and close on BFCP, and the capture stops.
+          relay.down();
+          await page.evaluate(() => softphone.bfcpClosed());
+          await logged(/msg="SIP over WebSocket client gone; its calls end" .*calls=1/);
+          // JsSIP's loss of its WebSocket and the server's close of BFCP come over two
+          // connections, in no fixed order; the capture stops after the close.
+          const log = await page.evaluate(() => softphone.log);
+          const tail = log.slice(log.indexOf('sharing video live') + 1);
+          const closed = 'bfcp:close 1000 the server said Goodbye';
+          assert.deepEqual(
+              [...tail].sort(), [closed, 'sharing stopped', 'ua:disconnected'],
+              page.consoleLog.join('\n'));
+          assert.ok(tail.indexOf('sharing stopped') > tail.indexOf(closed), tail.join(', '));
+          await screenshot(page, 'jssip-02-signalling-lost');
+          await page.evaluate(() => softphone.stop());
+        } finally {
+          relay.up();
           await page.context().close();
         }
       });

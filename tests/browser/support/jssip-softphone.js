@@ -93,7 +93,13 @@
       connection_recovery_min_interval: 2,
       connection_recovery_max_interval: 4,
     });
-    ua.on('disconnected', () => log.push('ua:disconnected'));
+    // JsSIP says 'disconnected' again for every failed reconnection: only the loss is logged.
+    let up = false;
+    ua.on('connected', () => (up = true));
+    ua.on('disconnected', () => {
+      if (up) log.push('ua:disconnected');
+      up = false;
+    });
     const connected = once(ua, 'connected');
     ua.start();
     await connected;
@@ -138,8 +144,15 @@
       user: answered.user,
       reconnect: {maxAttempts: 0},
     });
-    bfcp.addEventListener(
-        'close', (e) => log.push(`bfcp:close ${e.detail.code} ${e.detail.reason}`));
+    // Floor control is over for good (the call ended): a sharing page stops its capture.
+    bfcp.addEventListener('close', (e) => {
+      log.push(`bfcp:close ${e.detail.code} ${e.detail.reason}`);
+      const preview = document.getElementById('preview');
+      if (!preview) return;
+      preview.srcObject.getTracks().forEach((t) => t.stop());
+      preview.remove();
+      log.push('sharing stopped');
+    });
     await bfcp.connect();
     log.push('bfcp:open');
     request = bfcp.requestFloor(answered.floors[0]);
@@ -149,6 +162,7 @@
     const preview = document.body.appendChild(document.createElement('video'));
     preview.id = 'preview';
     preview.muted = true;
+    preview.style.width = '480px';
     preview.srcObject = stream;
     await preview.play();
     await new Promise((resolve, reject) => {
