@@ -124,11 +124,17 @@
     session.on('accepted', (e) => log.push(`accepted ${e.response.status_code}`));
     session.on('ended', (e) => log.push(`ended ${e.originator} ${e.cause}`));
     session.on('failed', (e) => log.push(`failed ${e.originator} ${e.cause}`));
-    const confirmed = once(session, 'confirmed');
-    const failed = once(session, 'failed', 20000).then((e) => {
-      throw new Error(`call failed: ${e.originator} ${e.cause}`);
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('call not confirmed in 15 s')), 15000);
+      session.once('confirmed', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      session.once('failed', (e) => {
+        clearTimeout(timer);
+        reject(new Error(`call failed: ${e.originator} ${e.cause}`));
+      });
     });
-    await Promise.race([confirmed, failed]);
     log.push('confirmed');
     return answered;
   }
@@ -147,11 +153,7 @@
     // Floor control is over for good (the call ended): a sharing page stops its capture.
     bfcp.addEventListener('close', (e) => {
       log.push(`bfcp:close ${e.detail.code} ${e.detail.reason}`);
-      const preview = document.getElementById('preview');
-      if (!preview) return;
-      preview.srcObject.getTracks().forEach((t) => t.stop());
-      preview.remove();
-      log.push('sharing stopped');
+      if (stopCapture()) log.push('sharing stopped');
     });
     await bfcp.connect();
     log.push('bfcp:open');
@@ -177,11 +179,18 @@
     return {status: granted.status, track: track.readyState, width: preview.videoWidth};
   }
 
-  /// Stops sharing and releases the floor; resolves with the released request's status.
-  async function stopPresenting() {
+  /// Ends the capture and removes its preview; false when nothing was shared.
+  function stopCapture() {
     const preview = document.getElementById('preview');
+    if (!preview) return false;
     preview.srcObject.getTracks().forEach((t) => t.stop());
     preview.remove();
+    return true;
+  }
+
+  /// Stops sharing and releases the floor; resolves with the released request's status.
+  async function stopPresenting() {
+    stopCapture();
     const released = await request.release();
     log.push(`bfcp:${released.status}`);
     return released.status;
@@ -192,12 +201,6 @@
     const ended = once(session, 'ended');
     session.terminate();
     await ended;
-  }
-
-  /// Resolves once the call ended, by either side (bounded).
-  async function ended() {
-    if (session.isEnded()) return;
-    await once(session, 'ended', 15000);
   }
 
   /// Resolves once the BFCP client is closed for good (bounded).
@@ -218,16 +221,6 @@
     ua?.stop();
   }
 
-  window.softphone = {
-    call,
-    present,
-    stopPresenting,
-    hangUp,
-    ended,
-    bfcpClosed,
-    stop,
-    log,
-    withBfcpLine,
-    takeBfcpLine
-  };
+  window.softphone =
+      {call, present, stopPresenting, hangUp, bfcpClosed, stop, log, withBfcpLine, takeBfcpLine};
 })();
