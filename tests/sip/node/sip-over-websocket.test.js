@@ -5,7 +5,7 @@
 /// CRLF keep-alive and a malformed request.
 
 import assert from 'node:assert/strict';
-import {after, before, test} from 'node:test';
+import {after, before, describe, test} from 'node:test';
 import {Inviter, SessionState, UserAgent} from 'sip.js';
 
 import {BfcpClient} from '../../../web/src/index.js';
@@ -69,11 +69,11 @@ function reach(session, state) {
   });
 }
 
-/// Resolves when floorctl's output matches `pattern` (its log reaches us through a pipe, a little
+/// Resolves when `srv`'s output matches `pattern` (its log reaches us through a pipe, a little
 /// after the event it reports); fails after 5 s.
-async function logged(pattern) {
-  for (let waited = 0; !pattern.test(server.output); waited += 20) {
-    if (waited >= 5000) assert.match(server.output, pattern);
+async function logged(pattern, srv = server) {
+  for (let waited = 0; !pattern.test(srv.output); waited += 20) {
+    if (waited >= 5000) assert.match(srv.output, pattern);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -90,17 +90,26 @@ after(async () => {
 });
 
 /// A SIP.js user agent `user`@example.org that calls floorctl over WSS and is in the call
-/// (bounded); returns it, the session and the SDP answer.
-async function callOverWss(user) {
+/// (bounded); returns it, the session and the SDP answer. `options`: `host` of the WebSocket
+/// URI (default 127.0.0.1), `target` Request-URI, `srv`, and any more UserAgent options
+/// (credentials).
+async function callOverWss(user, options = {}) {
+  const {
+    host = '127.0.0.1',
+    target = 'sip:demo@127.0.0.1',
+    srv = server,
+    ...more
+  } = options;
   let handler = null;
   const ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${user}@example.org`),
-    transportOptions: {server: `wss://127.0.0.1:${server.port}/bfcp`},
+    transportOptions: {server: `wss://${host}:${srv.port}/bfcp`},
     sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
     logBuiltinEnabled: false,
+    ...more,
   });
   await ua.start();
-  const inviter = new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1'));
+  const inviter = new Inviter(ua, UserAgent.makeURI(target));
   const established = reach(inviter, SessionState.Established);
   await inviter.invite();
   await established;
@@ -177,8 +186,8 @@ test('a call whose WebSocket closes without BYE ends: its BFCP connection is clo
 });
 
 /// A raw `sip` WebSocket: send(text) resolves with the next message as text (bounded).
-async function rawSip() {
-  const ws = new WebSocket(`wss://127.0.0.1:${server.port}/bfcp`, 'sip');
+async function rawSip(url = `wss://127.0.0.1:${server.port}/bfcp`) {
+  const ws = new WebSocket(url, 'sip');
   ws.binaryType = 'arraybuffer';
   const queue = [];
   let waiting = null;
@@ -251,4 +260,133 @@ test('a client that sends only bad messages is closed with 1008 after ten in a r
   c.ws.send('still not SIP\r\n\r\n');
   assert.equal(await closed, 1008);
   await logged(/sip over websocket: too many bad messages in a row; closing.* faults=10/);
+});
+
+/// Resolves after `ms` (waits for sofia's idle timeout, which is real time in the binary).
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/// A second floorctl, on the IPv6 loopback only, with digest authentication and a short SIP TCP
+/// idle timeout: a client at ::1, credentials over a `transport=ws` Request-URI, and flows that
+/// outlive sofia's idle timeout.
+describe('over IPv6, with digest authentication and a 1 s SIP idle timeout', () => {
+  const IDLE_MS = 1000;
+  const v6 = new FloorctlServer();
+  before(async () => {
+    await v6.start(`io_threads = 1
+[websocket]
+listen = "[::1]:@PORT@"
+public_port = @PUBLIC_PORT@
+public_host = "localhost"
+[sip]
+udp = ["127.0.0.1:0"]
+tcp = ["127.0.0.1:0"]
+digest_auth = true
+realm = "floorctl.test"
+tcp_idle_timeout = "${IDLE_MS}ms"
+[[sip.user]]
+name = "alice"
+password = "secret"
+[[conference]]
+id = 4321
+sip_uris = ["sip:demo@127.0.0.1"]
+[[conference.floor]]
+id = 1
+label = "Slides"
+[logging]
+level = "debug"
+`);
+  });
+  after(async () => {
+    const ended = await v6.stop();
+    await v6.dispose();
+    assert.deepEqual(ended, {code: 0, signal: null}, v6.output);
+  });
+
+  test('a client at ::1 authenticates over transport=ws, calls, and stays in the call past ' +
+           'three idle timeouts',
+       async () => {
+         // SIP.js computes the digest over the Request-URI as it wrote it, transport=ws included.
+         const {ua, inviter, answer} = await callOverWss('alice', {
+           host: '[::1]',
+           target: 'sip:demo@127.0.0.1;transport=ws',
+           srv: v6,
+           authorizationUsername: 'alice',
+           authorizationPassword: 'secret',
+         });
+         try {
+           assert.match(answer, /^a=confid:4321\r$/m);
+           // The controller saw the IPv6 client (received/rport of a bracket-less address).
+           await logged(/msg="SIP participant" .*signalling=wss peer=::1/, v6);
+           // The floor, over the answer's websocket-uri pointed at the IPv6 loopback.
+           const bfcp = bfcpFor(answer.replace(/wss:\/\/localhost:/, 'wss://[::1]:'));
+           await bfcp.connect();
+           assert.equal((await bfcp.requestFloor(1).granted()).status, 'granted');
+           let bfcpClosed = false;
+           bfcp.addEventListener('close', () => (bfcpClosed = true));
+
+           // Quiet for three of sofia's idle timeouts (no CRLF keep-alive from this client):
+           // the edge's keep-alive keeps the loopback flow, so the call and its floor stay.
+           await pause(3.5 * IDLE_MS);
+           assert.equal(bfcpClosed, false, v6.output);
+           assert.equal(inviter.state, SessionState.Established);
+           assert.doesNotMatch(v6.output, /flow to the SIP side ended/);
+
+           const terminated = reach(inviter, SessionState.Terminated);
+           await inviter.bye();
+           await terminated;
+         } finally {
+           await ua.stop();
+         }
+       });
+
+  test('a wrong password over transport=ws is refused and reaches no conference', async () => {
+    let handler = null;
+    const ua = new UserAgent({
+      uri: UserAgent.makeURI('sip:alice@example.org'),
+      transportOptions: {server: `wss://[::1]:${v6.port}/bfcp`},
+      sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
+      logBuiltinEnabled: false,
+      authorizationUsername: 'alice',
+      authorizationPassword: 'not-the-secret',
+    });
+    await ua.start();
+    try {
+      const inviter =
+          new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1;transport=ws'));
+      const rejected = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no final response in 15 s')), 15000);
+        inviter.invite({
+          requestDelegate: {
+            onReject: (response) => {
+              clearTimeout(timer);
+              resolve(response.message.statusCode);
+            },
+            onAccept: () => reject(new Error('accepted with a wrong password')),
+          },
+        });
+      });
+      // Challenged, answered with the wrong credentials, challenged again: SIP.js gives up.
+      assert.ok([401, 403].includes(await rejected));
+      assert.equal(handler?.remote ?? null, null);
+    } finally {
+      await ua.stop();
+    }
+  });
+
+  test('a raw client idle past three idle timeouts keeps its flow to the SIP side', async () => {
+    const c = await rawSip(`wss://[::1]:${v6.port}/bfcp`);
+    let closed = null;
+    c.ws.onclose = (e) => (closed = e.code);
+    await pause(3.5 * IDLE_MS);
+    assert.equal(closed, null, v6.output);
+    // OPTIONS is answered by sofia, so this proves the flow, not only the WebSocket.
+    const answer = await c.exchange([
+      'OPTIONS sip:127.0.0.1 SIP/2.0', 'Via: SIP/2.0/WSS i6le.invalid;branch=z9hG4bKidle1',
+      'From: <sip:probe@example.org>;tag=p1', 'To: <sip:127.0.0.1>', 'Call-ID: idle-options',
+      'CSeq: 1 OPTIONS', 'Max-Forwards: 70', '', ''
+    ].join('\r\n'));
+    assert.match(answer, /^SIP\/2\.0 200 /);
+    assert.match(answer, /\r\nVia: SIP\/2\.0\/WSS i6le\.invalid;branch=z9hG4bKidle1;.*received=::1/);
+    c.ws.close();
+  });
 });
