@@ -11,14 +11,19 @@ import {Inviter, SessionState, UserAgent} from 'sip.js';
 import {BfcpClient} from '../../../web/src/index.js';
 import {FloorctlServer} from '../../browser/support/floorctl-server.js';
 
-const CONFIG = `io_threads = 1
+/// floorctl's configuration for these tests: the WebSocket port on `listen`, SIP over UDP and
+/// TCP on 127.0.0.1 (port 0), conference 4321 as sip:demo@127.0.0.1; `sip` is appended to the
+/// [sip] table (more keys, then [[sip.user]] tables).
+function configFor({listen = '127.0.0.1:@PORT@', sip = ''} = {}) {
+  return `io_threads = 1
 [websocket]
-listen = "127.0.0.1:@PORT@"
+listen = "${listen}"
 public_port = @PUBLIC_PORT@
 public_host = "localhost"
 [sip]
 udp = ["127.0.0.1:0"]
 tcp = ["127.0.0.1:0"]
+${sip}
 [[conference]]
 id = 4321
 sip_uris = ["sip:demo@127.0.0.1"]
@@ -28,6 +33,9 @@ label = "Slides"
 [logging]
 level = "debug"
 `;
+}
+
+const CONFIG = configFor();
 
 /// The softphone's offer: BFCP over WSS only (RFC 8857, RFC 8856), as a web client makes it.
 const OFFER = [
@@ -89,31 +97,31 @@ after(async () => {
       ended, {code: 0, signal: null}, server.output);  // clean exit, no sanitizer report
 });
 
-/// A SIP.js user agent `user`@example.org that calls floorctl over WSS and is in the call
-/// (bounded); returns it, the session and the SDP answer. `options`: `host` of the WebSocket
-/// URI (default 127.0.0.1), `target` Request-URI, `srv`, and any more UserAgent options
-/// (credentials).
-async function callOverWss(user, options = {}) {
-  const {
-    host = '127.0.0.1',
-    target = 'sip:demo@127.0.0.1',
-    srv = server,
-    ...more
-  } = options;
-  let handler = null;
+/// A started SIP.js user agent `user`@example.org whose server is floorctl's WebSocket URI at
+/// `host` (default 127.0.0.1) of `srv`, with any more UserAgent options (credentials);
+/// `calls.handler` is the description handler of its latest call.
+async function startUserAgent(user, {host = '127.0.0.1', srv = server, ...more} = {}) {
+  const calls = {handler: null};
   const ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${user}@example.org`),
     transportOptions: {server: `wss://${host}:${srv.port}/bfcp`},
-    sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
+    sessionDescriptionHandlerFactory: () => (calls.handler = new BfcpDescriptionHandler()),
     logBuiltinEnabled: false,
     ...more,
   });
   await ua.start();
+  return {ua, calls};
+}
+
+/// A SIP.js user agent that calls `target` (default sip:demo@127.0.0.1) over WSS and is in the
+/// call (bounded); returns it, the session and the SDP answer. `options` as startUserAgent's.
+async function callOverWss(user, {target = 'sip:demo@127.0.0.1', ...options} = {}) {
+  const {ua, calls} = await startUserAgent(user, options);
   const inviter = new Inviter(ua, UserAgent.makeURI(target));
   const established = reach(inviter, SessionState.Established);
   await inviter.invite();
   await established;
-  return {ua, inviter, answer: handler.remote};
+  return {ua, inviter, answer: calls.handler.remote};
 }
 
 /// web/src's BfcpClient for the websocket-uri, conference and user of an SDP answer.
@@ -248,7 +256,8 @@ test('a client that sends only bad messages is closed with 1008 after ten in a r
   const c = await rawSip();
   const closed = new Promise((resolve, reject) => {
     const timer = setTimeout(
-        () => reject(new Error(`still open 10 s after ten bad messages:\n${server.output}`)), 10000);
+        () => reject(new Error(`still open 10 s after ten bad messages:\n${server.output}`)),
+        10000);
     c.ws.onclose = (e) => {
       clearTimeout(timer);
       resolve(e.code);
@@ -272,29 +281,15 @@ describe('over IPv6, with digest authentication and a 1 s SIP idle timeout', () 
   const IDLE_MS = 1000;
   const v6 = new FloorctlServer();
   before(async () => {
-    await v6.start(`io_threads = 1
-[websocket]
-listen = "[::1]:@PORT@"
-public_port = @PUBLIC_PORT@
-public_host = "localhost"
-[sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
-digest_auth = true
+    await v6.start(configFor({
+      listen: '[::1]:@PORT@',
+      sip: `digest_auth = true
 realm = "floorctl.test"
 tcp_idle_timeout = "${IDLE_MS}ms"
 [[sip.user]]
 name = "alice"
-password = "secret"
-[[conference]]
-id = 4321
-sip_uris = ["sip:demo@127.0.0.1"]
-[[conference.floor]]
-id = 1
-label = "Slides"
-[logging]
-level = "debug"
-`);
+password = "secret"`,
+    }));
   });
   after(async () => {
     const ended = await v6.stop();
@@ -302,57 +297,53 @@ level = "debug"
     assert.deepEqual(ended, {code: 0, signal: null}, v6.output);
   });
 
-  test('a client at ::1 authenticates over transport=ws, calls, and stays in the call past ' +
-           'three idle timeouts',
-       async () => {
-         // SIP.js computes the digest over the Request-URI as it wrote it, transport=ws included.
-         const {ua, inviter, answer} = await callOverWss('alice', {
-           host: '[::1]',
-           target: 'sip:demo@127.0.0.1;transport=ws',
-           srv: v6,
-           authorizationUsername: 'alice',
-           authorizationPassword: 'secret',
-         });
-         try {
-           assert.match(answer, /^a=confid:4321\r$/m);
-           // The controller saw the IPv6 client (received/rport of a bracket-less address).
-           await logged(/msg="SIP participant" .*signalling=wss peer=::1/, v6);
-           // The floor, over the answer's websocket-uri pointed at the IPv6 loopback.
-           const bfcp = bfcpFor(answer.replace(/wss:\/\/localhost:/, 'wss://[::1]:'));
-           await bfcp.connect();
-           assert.equal((await bfcp.requestFloor(1).granted()).status, 'granted');
-           let bfcpClosed = false;
-           bfcp.addEventListener('close', () => (bfcpClosed = true));
+  test(
+      'a client at ::1 authenticates over transport=ws, calls, and stays in the call past ' +
+          'three idle timeouts',
+      async () => {
+        // SIP.js computes the digest over the Request-URI as it wrote it, transport=ws included.
+        const {ua, inviter, answer} = await callOverWss('alice', {
+          host: '[::1]',
+          target: 'sip:demo@127.0.0.1;transport=ws',
+          srv: v6,
+          authorizationUsername: 'alice',
+          authorizationPassword: 'secret',
+        });
+        try {
+          assert.match(answer, /^a=confid:4321\r$/m);
+          // The controller saw the IPv6 client (received/rport of a bracket-less address).
+          await logged(/msg="SIP participant" .*signalling=wss peer=::1/, v6);
+          // The floor, over the answer's websocket-uri pointed at the IPv6 loopback.
+          const bfcp = bfcpFor(answer.replace(/wss:\/\/localhost:/, 'wss://[::1]:'));
+          await bfcp.connect();
+          assert.equal((await bfcp.requestFloor(1).granted()).status, 'granted');
+          let bfcpClosed = false;
+          bfcp.addEventListener('close', () => (bfcpClosed = true));
 
-           // Quiet for three of sofia's idle timeouts (no CRLF keep-alive from this client):
-           // the edge's keep-alive keeps the loopback flow, so the call and its floor stay.
-           await pause(3.5 * IDLE_MS);
-           assert.equal(bfcpClosed, false, v6.output);
-           assert.equal(inviter.state, SessionState.Established);
-           assert.doesNotMatch(v6.output, /flow to the SIP side ended/);
+          // Quiet for three of sofia's idle timeouts (no CRLF keep-alive from this client):
+          // the edge's keep-alive keeps the loopback flow, so the call and its floor stay.
+          await pause(3.5 * IDLE_MS);
+          assert.equal(bfcpClosed, false, v6.output);
+          assert.equal(inviter.state, SessionState.Established);
+          assert.doesNotMatch(v6.output, /flow to the SIP side ended/);
 
-           const terminated = reach(inviter, SessionState.Terminated);
-           await inviter.bye();
-           await terminated;
-         } finally {
-           await ua.stop();
-         }
-       });
+          const terminated = reach(inviter, SessionState.Terminated);
+          await inviter.bye();
+          await terminated;
+        } finally {
+          await ua.stop();
+        }
+      });
 
   test('a wrong password over transport=ws is refused and reaches no conference', async () => {
-    let handler = null;
-    const ua = new UserAgent({
-      uri: UserAgent.makeURI('sip:alice@example.org'),
-      transportOptions: {server: `wss://[::1]:${v6.port}/bfcp`},
-      sessionDescriptionHandlerFactory: () => (handler = new BfcpDescriptionHandler()),
-      logBuiltinEnabled: false,
+    const {ua, calls} = await startUserAgent('alice', {
+      host: '[::1]',
+      srv: v6,
       authorizationUsername: 'alice',
       authorizationPassword: 'not-the-secret',
     });
-    await ua.start();
     try {
-      const inviter =
-          new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1;transport=ws'));
+      const inviter = new Inviter(ua, UserAgent.makeURI('sip:demo@127.0.0.1;transport=ws'));
       const rejected = new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no final response in 15 s')), 15000);
         inviter.invite({
@@ -367,7 +358,7 @@ level = "debug"
       });
       // Challenged, answered with the wrong credentials, challenged again: SIP.js gives up.
       assert.ok([401, 403].includes(await rejected));
-      assert.equal(handler?.remote ?? null, null);
+      assert.equal(calls.handler?.remote ?? null, null);
     } finally {
       await ua.stop();
     }
@@ -386,7 +377,8 @@ level = "debug"
       'CSeq: 1 OPTIONS', 'Max-Forwards: 70', '', ''
     ].join('\r\n'));
     assert.match(answer, /^SIP\/2\.0 200 /);
-    assert.match(answer, /\r\nVia: SIP\/2\.0\/WSS i6le\.invalid;branch=z9hG4bKidle1;.*received=::1/);
+    assert.match(
+        answer, /\r\nVia: SIP\/2\.0\/WSS i6le\.invalid;branch=z9hG4bKidle1;.*received=::1/);
     c.ws.close();
   });
 });
