@@ -12,17 +12,17 @@ import {BfcpClient} from '../../../web/src/index.js';
 import {FloorctlServer} from '../../browser/support/floorctl-server.js';
 
 /// floorctl's configuration for these tests: the WebSocket port on `listen`, SIP over UDP and
-/// TCP on 127.0.0.1 (port 0), conference 4321 as sip:demo@127.0.0.1; `sip` is appended to the
+/// TCP on `sipHost` (port 0), conference 4321 as sip:demo@127.0.0.1; `sip` is appended to the
 /// [sip] table (more keys, then [[sip.user]] tables).
-function configFor({listen = '127.0.0.1:@PORT@', sip = ''} = {}) {
+function configFor({listen = '127.0.0.1:@PORT@', sipHost = '127.0.0.1', sip = ''} = {}) {
   return `io_threads = 1
 [websocket]
 listen = "${listen}"
 public_port = @PUBLIC_PORT@
 public_host = "localhost"
 [sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
+udp = ["${sipHost}:0"]
+tcp = ["${sipHost}:0"]
 ${sip}
 [[conference]]
 id = 4321
@@ -43,13 +43,16 @@ const OFFER = [
   'm=application 9 TCP/WSS/BFCP *', 'a=setup:active', 'a=connection:new', 'a=floorctrl:c-only', ''
 ].join('\r\n');
 
-/// SIP.js's session description handler, reduced to what a BFCP-only call needs: our offer out,
-/// the answer kept.
+/// SIP.js's session description handler, reduced to what a BFCP-only call needs: our offer (or
+/// answer) out, floorctl's kept.
 class BfcpDescriptionHandler {
   remote = null;
+  constructor(body = OFFER) {
+    this.body = body;
+  }
   close() {}
   getDescription() {
-    return Promise.resolve({body: OFFER, contentType: 'application/sdp'});
+    return Promise.resolve({body: this.body, contentType: 'application/sdp'});
   }
   hasDescription(contentType) {
     return contentType === 'application/sdp';
@@ -100,12 +103,13 @@ after(async () => {
 /// A started SIP.js user agent `user`@example.org whose server is floorctl's WebSocket URI at
 /// `host` (default 127.0.0.1) of `srv`, with any more UserAgent options (credentials);
 /// `calls.handler` is the description handler of its latest call.
-async function startUserAgent(user, {host = '127.0.0.1', srv = server, ...more} = {}) {
+async function startUserAgent(
+    user, {host = '127.0.0.1', srv = server, body = OFFER, ...more} = {}) {
   const calls = {handler: null};
   const ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${user}@example.org`),
     transportOptions: {server: `wss://${host}:${srv.port}/bfcp`},
-    sessionDescriptionHandlerFactory: () => (calls.handler = new BfcpDescriptionHandler()),
+    sessionDescriptionHandlerFactory: () => (calls.handler = new BfcpDescriptionHandler(body)),
     logBuiltinEnabled: false,
     ...more,
   });
@@ -274,15 +278,16 @@ test('a client that sends only bad messages is closed with 1008 after ten in a r
 /// Resolves after `ms` (waits for sofia's idle timeout, which is real time in the binary).
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/// A second floorctl, on the IPv6 loopback only, with digest authentication and a short SIP TCP
-/// idle timeout: a client at ::1, credentials over a `transport=ws` Request-URI, and flows that
-/// outlive sofia's idle timeout.
+/// A second floorctl, on the IPv6 loopback only (WebSocket and SIP: the flows and their aliases
+/// are IPv6 too), with digest authentication and a short SIP TCP idle timeout: a client at ::1,
+/// credentials over a `transport=ws` Request-URI, and flows that outlive sofia's idle timeout.
 describe('over IPv6, with digest authentication and a 1 s SIP idle timeout', () => {
   const IDLE_MS = 1000;
   const v6 = new FloorctlServer();
   before(async () => {
     await v6.start(configFor({
       listen: '[::1]:@PORT@',
+      sipHost: '[::1]',
       sip: `digest_auth = true
 realm = "floorctl.test"
 tcp_idle_timeout = "${IDLE_MS}ms"
@@ -359,6 +364,42 @@ password = "secret"`,
       // Challenged, answered with the wrong credentials, challenged again: SIP.js gives up.
       assert.ok([401, 403].includes(await rejected));
       assert.equal(calls.handler?.remote ?? null, null);
+    } finally {
+      await ua.stop();
+    }
+  });
+
+  test('floorctl\'s BYE reaches the client at ::1 through its IPv6 alias', async () => {
+    // An offerless INVITE whose ACK answers with port 0: floorctl ends the call with its own BYE
+    // (docs/sip.md, "Offerless INVITE"), which sofia sends to the alias [::1]:<flow port> and the
+    // edge gives back the client's own Request-URI.
+    const answer = OFFER.replace('m=application 9 ', 'm=application 0 ');
+    const {ua} = await startUserAgent('alice', {
+      host: '[::1]',
+      srv: v6,
+      body: answer,
+      authorizationUsername: 'alice',
+      authorizationPassword: 'secret',
+    });
+    try {
+      const inviter = new Inviter(
+          ua, UserAgent.makeURI('sip:demo@127.0.0.1;transport=ws'), {inviteWithoutSdp: true});
+      let bye = null;
+      inviter.delegate = {
+        onBye: (b) => {
+          bye = b.request;
+          b.accept();
+        },
+      };
+      const ended = reach(inviter, SessionState.Terminated);
+      await inviter.invite();
+      await ended;
+      assert.ok(bye, 'the call ended without a BYE from floorctl');
+      // The client's own Contact URI (as it sent it, with ;ob), given back by the edge from the
+      // alias sofia used.
+      assert.equal(bye.ruri.toString(), `${ua.contact.uri.toString()};ob`);
+      assert.match(bye.ruri.toString(), /\.invalid;transport=ws;ob$/);
+      assert.match(bye.getHeader('Via'), /^SIP\/2\.0\/WSS \[::1\]:\d+;/);
     } finally {
       await ua.stop();
     }
