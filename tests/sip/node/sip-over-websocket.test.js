@@ -176,6 +176,21 @@ test(
       }
     });
 
+test('SIP.js with a preloaded Route to floorctl over ws is answered by floorctl', async () => {
+  // SIP.js configured with an outbound proxy (JsSIP: use_preloaded_route) names the server's
+  // WebSocket URI in a Route; sofia is a user agent and answers, it forwards nothing.
+  const route = `sip:127.0.0.1:${server.port};transport=ws;lr`;
+  const {ua, inviter, answer} = await callOverWss('dave', {preloadedRouteSet: [route]});
+  try {
+    assert.match(answer, /^a=websocket-uri:wss:\/\/localhost:\d+\/bfcp\?token=/m);
+    const terminated = reach(inviter, SessionState.Terminated);
+    await inviter.bye();
+    await terminated;
+  } finally {
+    await ua.stop();
+  }
+});
+
 test('a call whose WebSocket closes without BYE ends: its BFCP connection is closed', async () => {
   const {ua, answer} = await callOverWss('bob');
   const bfcp = bfcpFor(answer);
