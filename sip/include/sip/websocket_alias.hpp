@@ -119,7 +119,8 @@ using sip_decision = std::variant<send_to_client, answer_sip, drop_message>;
 /// What the edge writes to a connection's loopback stream, past the rewriting, so that sofia's
 /// idle timeout (sip::config::tcp_idle_timeout) never closes it under a live WebSocket: a dialog
 /// holds no reference to its connection, and the client's own keep-alives stop at the edge. It
-/// is RFC 5626 §4.4.1's CRLF CRLF ping; sofia answers CRLF, which sip::stream_reader skips.
+/// is RFC 5626 §4.4.1's CRLF CRLF ping; a CRLF answer from sofia, if any, is skipped by
+/// sip::stream_reader.
 inline constexpr std::string_view flow_keep_alive = "\r\n\r\n";
 
 /// How often the edge writes flow_keep_alive when sofia closes idle connections after
