@@ -378,7 +378,8 @@ void application::sip_started(std::uint16_t port)
                  {.extra = {{"address", host}}});
         return;
     }
-    sip_websocket_->set_sip_endpoint({address, port});
+    sip_websocket_->set_sip_endpoint({address, port},
+                                     sip::flow_keep_alive_interval(cfg_.sip.tcp_idle_timeout));
 }
 
 void application::start()

@@ -537,6 +537,10 @@ public:
                    std::numeric_limits<int>::max());
         sr.integer("udp_send_buffer_bytes", s.udp_send_buffer_bytes, 0,
                    std::numeric_limits<int>::max());
+        sr.duration("tcp_idle_timeout", s.tcp_idle_timeout);
+        if (auto const* n = t.get("tcp_idle_timeout"); n && s.tcp_idle_timeout.count() == 0) {
+            error_at(n->source(), "sip.tcp_idle_timeout: must be greater than 0");
+        }
         for (auto const* ut : sr.tables("user"))
             s.users.push_back(read_sip_user(*ut));
         if (s.digest_auth && s.users.empty()) {

@@ -133,6 +133,8 @@ struct sip_settings {
     /// unless the process may force it); 0: the system default. See sip::config.
     std::uint32_t udp_receive_buffer_bytes = 4 * 1024 * 1024;
     std::uint32_t udp_send_buffer_bytes = 4 * 1024 * 1024;
+    /// How long sofia keeps a TCP/TLS connection that carries no message (sip::config).
+    std::chrono::milliseconds tcp_idle_timeout{std::chrono::minutes(30)};
     conference_template auto_create;
 };
 

@@ -254,6 +254,7 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
     scfg.max_calls = cfg.sip.load_limit;
     scfg.udp_receive_buffer_bytes = cfg.sip.udp_receive_buffer_bytes;
     scfg.udp_send_buffer_bytes = cfg.sip.udp_send_buffer_bytes;
+    scfg.tcp_idle_timeout = cfg.sip.tcp_idle_timeout;
     if (cfg.sip.digest_auth) {
         // sofia's auth module reads credentials from a file; write one only we can read.
         char tmpl[] = "/tmp/floorctl-sip-passwd-XXXXXX";

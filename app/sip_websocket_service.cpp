@@ -7,6 +7,7 @@
 #include <sip/websocket_alias.hpp>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
@@ -68,9 +69,11 @@ std::span<std::byte const> bytes_of(std::string const& s)
 class sip_websocket_service::flow : public std::enable_shared_from_this<flow> {
 public:
     flow(net::io_context& ioc, ws::registry& registry, std::shared_ptr<sip_websocket_peers> peers,
-         floorctl::connection_id conn, sip::websocket_peer peer)
-        : socket_(net::make_strand(ioc)), registry_(registry), peers_(std::move(peers)),
-          conn_(conn), peer_(std::move(peer)), reader_(max_from_sip)
+         floorctl::connection_id conn, sip::websocket_peer peer,
+         std::chrono::milliseconds keep_alive_every)
+        : socket_(net::make_strand(ioc)), keep_alive_(socket_.get_executor()), registry_(registry),
+          peers_(std::move(peers)), conn_(conn), peer_(std::move(peer)), reader_(max_from_sip),
+          keep_alive_every_(keep_alive_every)
     {
     }
 
@@ -101,6 +104,7 @@ public:
     {
         net::post(socket_.get_executor(), [self = shared_from_this()] {
             self->closed_ = true;
+            self->keep_alive_.cancel();
             boost::system::error_code ignored;
             self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
             self->socket_.close(ignored);
@@ -133,9 +137,24 @@ private:
                             : sip::signalling_transport::ws});
         connected_ = true;
         do_read();
+        do_keep_alive();
         for (auto const& m : pending_)
             translate(m);
         pending_.clear();
+    }
+
+    /// sofia closes a connection that carries nothing for its idle timeout, dialog or not, and
+    /// the client's own keep-alives stop at the edge: without this a quiet call would lose its
+    /// flow, then its WebSocket and its dialogs (docs/sip-over-websocket.md, "Long-lived
+    /// flows").
+    void do_keep_alive()
+    {
+        keep_alive_.expires_after(keep_alive_every_);
+        keep_alive_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (ec || self->closed_) return;
+            self->write(std::string(sip::flow_keep_alive));
+            self->do_keep_alive();
+        });
     }
 
     void translate(std::string const& message)
@@ -224,12 +243,14 @@ private:
     {
         if (closed_) return;
         closed_ = true;
+        keep_alive_.cancel();
         log_info("sip over websocket: flow to the SIP side ended",
                  {.conn = conn_, .extra = {{"op", what}, {"error", ec.message()}}});
         registry_.close(conn_, ws::close_code::internal_error, "SIP side closed");
     }
 
     tcp::socket socket_;
+    net::steady_timer keep_alive_;
     ws::registry& registry_;
     std::shared_ptr<sip_websocket_peers> peers_;
     floorctl::connection_id conn_;
@@ -239,6 +260,7 @@ private:
     std::array<char, 16 * 1024> buffer_{};
     std::vector<std::string> pending_;
     std::deque<std::string> writes_;
+    std::chrono::milliseconds keep_alive_every_;
     bool connected_ = false;
     bool closed_ = false;
 };
@@ -252,10 +274,12 @@ void sip_websocket_service::set_registry(ws::registry& registry) noexcept
     registry_.store(&registry);
 }
 
-void sip_websocket_service::set_sip_endpoint(tcp::endpoint endpoint)
+void sip_websocket_service::set_sip_endpoint(tcp::endpoint endpoint,
+                                             std::chrono::milliseconds keep_alive_every)
 {
     std::lock_guard lock(mutex_);
     sip_ = endpoint;
+    keep_alive_every_ = keep_alive_every;
 }
 
 ws::auth_result sip_websocket_service::authenticate(std::string const&, ws::http_request const&,
@@ -274,9 +298,11 @@ void sip_websocket_service::on_open(floorctl::connection_id conn, ws::binding co
 {
     auto* registry = registry_.load();
     std::optional<tcp::endpoint> sip;
+    std::chrono::milliseconds keep_alive_every{0};
     {
         std::lock_guard lock(mutex_);
         sip = sip_;
+        keep_alive_every = keep_alive_every_;
     }
     if (registry == nullptr || !sip) return;
     sip::websocket_peer peer;
@@ -284,7 +310,8 @@ void sip_websocket_service::on_open(floorctl::connection_id conn, ws::binding co
                                                                 : sip::websocket_transport::ws;
     std::tie(peer.address, peer.port) = split_remote(remote);
     peer.connection = alias_name();
-    auto f = std::make_shared<flow>(ioc_, *registry, peers_, conn, std::move(peer));
+    auto f =
+        std::make_shared<flow>(ioc_, *registry, peers_, conn, std::move(peer), keep_alive_every);
     {
         std::lock_guard lock(mutex_);
         flows_[conn] = f;

@@ -15,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,8 +37,11 @@ public:
     /// The registry of the listener this service is registered with (sends and closes).
     void set_registry(ws::registry& registry) noexcept;
 
-    /// Where sofia's TCP listener is, once the SIP side runs. Until then upgrades get 503.
-    void set_sip_endpoint(boost::asio::ip::tcp::endpoint endpoint);
+    /// Where sofia's TCP listener is, once the SIP side runs, and how often each flow writes
+    /// sip::flow_keep_alive to it so that sofia's idle timeout never closes a flow under a live
+    /// WebSocket (sip::flow_keep_alive_interval). Until then upgrades get 503.
+    void set_sip_endpoint(boost::asio::ip::tcp::endpoint endpoint,
+                          std::chrono::milliseconds keep_alive_every);
 
     /// Which client each flow stands for; the SIP side resolves its events with it and learns
     /// of closed clients from it.
@@ -59,6 +63,7 @@ private:
     std::shared_ptr<sip_websocket_peers> peers_ = std::make_shared<sip_websocket_peers>();
     std::mutex mutex_;
     std::optional<boost::asio::ip::tcp::endpoint> sip_;                        // guarded by mutex_
+    std::chrono::milliseconds keep_alive_every_{0};                            // guarded by mutex_
     std::unordered_map<floorctl::connection_id, std::shared_ptr<flow>> flows_; // guarded
 };
 

@@ -65,6 +65,15 @@ unsigned socket_buffer_bytes(std::size_t bytes)
         std::min<std::size_t>(bytes, static_cast<std::size_t>(std::numeric_limits<int>::max())));
 }
 
+// TPTAG_IDLE is in milliseconds; UINT_MAX means never, so anything at or above it is capped
+// just below (a configured duration always closes eventually).
+unsigned idle_milliseconds(std::chrono::milliseconds idle)
+{
+    auto const ms = std::max<std::chrono::milliseconds::rep>(idle.count(), 0);
+    return static_cast<unsigned>(
+        std::min<std::chrono::milliseconds::rep>(ms, std::numeric_limits<unsigned>::max() - 1));
+}
+
 std::string url_text(url_t const* url)
 {
     if (url == nullptr) return {};
@@ -309,7 +318,8 @@ private:
             NTATAG_MAXSIZE(static_cast<usize_t>(cfg_.max_message_bytes)),
             // 0 leaves the system default (sofia skips the setsockopt).
             TPTAG_UDP_RMEM(detail::socket_buffer_bytes(cfg_.udp_receive_buffer_bytes)),
-            TPTAG_UDP_WMEM(detail::socket_buffer_bytes(cfg_.udp_send_buffer_bytes)), TAG_NULL());
+            TPTAG_UDP_WMEM(detail::socket_buffer_bytes(cfg_.udp_send_buffer_bytes)),
+            TPTAG_IDLE(detail::idle_milliseconds(cfg_.tcp_idle_timeout)), TAG_NULL());
         if (nua_ == nullptr) {
             su_root_destroy(root_);
             root_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include "message_head.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <vector>
@@ -519,6 +520,11 @@ length_check check_length(message_head const& head, std::size_t available)
 }
 
 } // namespace
+
+std::chrono::milliseconds flow_keep_alive_interval(std::chrono::milliseconds sip_idle) noexcept
+{
+    return std::max(sip_idle / 3, std::chrono::milliseconds{1});
+}
 
 std::string_view to_string(websocket_transport t) noexcept
 {

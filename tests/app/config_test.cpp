@@ -66,6 +66,7 @@ realm = "example.com"
 load_limit = 500
 udp_receive_buffer_bytes = 8388608
 udp_send_buffer_bytes = 0
+tcp_idle_timeout = "45s"
 
 [[sip.user]]
 name = "alice"
@@ -173,6 +174,7 @@ TEST(ConfigTest, EveryKeyIsRead)
     EXPECT_EQ(c.sip.load_limit, 500u);
     EXPECT_EQ(c.sip.udp_receive_buffer_bytes, 8388608u);
     EXPECT_EQ(c.sip.udp_send_buffer_bytes, 0u);
+    EXPECT_EQ(c.sip.tcp_idle_timeout, std::chrono::seconds{45});
     ASSERT_EQ(c.sip.users.size(), 2u);
     EXPECT_EQ(c.sip.users[0].name, "alice");
     EXPECT_EQ(c.sip.users[0].password, "wonderland");
@@ -266,6 +268,7 @@ TEST(ConfigTest, EmbeddedDefaultHasDemoConferenceAndSip)
     EXPECT_EQ(c.sip.tcp, (std::vector<endpoint>{{"127.0.0.1", 5060}}));
     EXPECT_EQ(c.sip.udp_receive_buffer_bytes, 4u * 1024 * 1024);
     EXPECT_EQ(c.sip.udp_send_buffer_bytes, 4u * 1024 * 1024);
+    EXPECT_EQ(c.sip.tcp_idle_timeout, std::chrono::minutes{30}); // nta's own default
     EXPECT_TRUE(c.admin.loopback_only());
     // UDP/BFCP for room systems, on loopback; plain UDP needs require_tls off (the WebSocket
     // port still takes TLS only: allow_plain is off).
@@ -514,6 +517,27 @@ TEST(ConfigTest, DatagramSizeIsBounded)
     }
     auto const r = parse_config("[bfcp]\ndatagram_size = 255\n");
     EXPECT_TRUE(has_error(r, 2, "bfcp.datagram_size: 255 is out of range [256, 65507]")) << dump(r);
+}
+
+// sofia's idle timeout for SIP TCP/TLS connections: a duration greater than 0 (0 would make
+// sofia close every connection at once).
+TEST(ConfigTest, SipTcpIdleTimeoutIsAPositiveDuration)
+{
+    auto const sip = [](std::string const& value) {
+        return parse_config("[sip]\ntcp = [\"127.0.0.1:5060\"]\ntcp_idle_timeout = " + value +
+                            "\n");
+    };
+    auto const ms = sip("\"1500ms\"");
+    ASSERT_TRUE(ms.ok()) << dump(ms);
+    EXPECT_EQ(ms.cfg->sip.tcp_idle_timeout, std::chrono::milliseconds{1500});
+    auto const seconds = sip("600");
+    ASSERT_TRUE(seconds.ok()) << dump(seconds);
+    EXPECT_EQ(seconds.cfg->sip.tcp_idle_timeout, std::chrono::minutes{10});
+    for (auto const* value : {"0", "\"0s\""}) {
+        EXPECT_TRUE(has_error(sip(value), 3, "sip.tcp_idle_timeout: must be greater than 0"))
+            << value << dump(sip(value));
+    }
+    EXPECT_TRUE(has_error(sip("\"later\""), 3, "sip.tcp_idle_timeout: expected a duration"));
 }
 
 // The datagram listeners' idle timeout and send queue bounds: each refused value names its key

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <chrono>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -133,6 +134,61 @@ TEST(WebSocketAliasTest, AckToFloorctlsWebSocketContactGoesToSofiaOverTcp)
                    "f: <sip:alice@floorctl.test>;tag=u7bi8bg5ro",
                    "t: <sip:demo@floorctl.test>;tag=Q1pearBX4c20m", "i: 9n1ib0p0m7s0nglnn0ej",
                    "CSeq: 2741 ACK", "Content-Length: 0"}));
+}
+
+TEST(WebSocketAliasTest, DigestCredentialsKeepTheClientsUriWhileTheRequestUriBecomesTcp)
+{
+    // The response hash covers the uri= the client wrote (RFC 2617 §3.2.2.2: H(method ":"
+    // digest-uri)), and sofia's digest check computes it from that parameter, not from the
+    // Request-URI: rewriting uri= would break every credential, keeping it verifies.
+    // (AgentWebSocketDigestTest proves it against sofia.)
+    std::string const authorization =
+        "Authorization: Digest algorithm=MD5, username=\"alice\", realm=\"floorctl.test\", "
+        "nonce=\"Z2bOkH5fs\", uri=\"sip:demo@floorctl.test;transport=ws\", "
+        "response=\"0c7d1bd2f6a94ebc5ac7d5b8b86d5d69\", qop=auth, cnonce=\"0a4f113b\", nc=00000001";
+    std::string const proxy_authorization =
+        "Proxy-Authorization: Digest username=\"alice\", realm=\"floorctl.test\", "
+        "nonce=\"Q1w2\", uri=\"sip:demo@floorctl.test;transport=ws\", response=\"00\"";
+    auto const in =
+        msg({"INVITE sip:demo@floorctl.test;transport=ws SIP/2.0",
+             "Via: SIP/2.0/WSS 5hq0ne7c2l9a.invalid;branch=z9hG4bK-auth-2",
+             "To: <sip:demo@floorctl.test>", "From: <sip:alice@floorctl.test>;tag=a1",
+             "Call-ID: digest-over-ws", "CSeq: 2 INVITE", authorization, proxy_authorization});
+    auto const out = forwarded(sip::from_websocket(in, true, wss_peer()));
+    EXPECT_TRUE(out.starts_with("INVITE sip:demo@floorctl.test;transport=tcp SIP/2.0\r\n")) << out;
+    EXPECT_NE(out.find("\r\n" + authorization + "\r\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("\r\n" + proxy_authorization + "\r\n"), std::string::npos) << out;
+}
+
+TEST(WebSocketAliasTest, PreloadedRouteIsForwardedAsTheClientWroteIt)
+{
+    // JsSIP's use_preloaded_route and SIP.js's outbound proxy name floorctl's WebSocket URI in a
+    // Route. sofia, a user agent, answers the request whatever its Route says
+    // (AgentWebSocketAliasTest.PreloadedRouteToFloorctlOverWsIsAnsweredNotForwarded), so the
+    // edge leaves it alone.
+    auto const in =
+        msg({"INVITE sip:demo@floorctl.test SIP/2.0",
+             "Via: SIP/2.0/WSS 9rt2xq4v.invalid;branch=z9hG4bK-route-1",
+             "Route: <sip:floorctl.test:443;transport=ws;lr>", "To: <sip:demo@floorctl.test>",
+             "From: <sip:carol@example.org>;tag=c4", "Call-ID: preloaded-route", "CSeq: 1 INVITE"});
+    auto const out = forwarded(sip::from_websocket(in, true, wss_peer()));
+    EXPECT_NE(out.find("\r\nRoute: <sip:floorctl.test:443;transport=ws;lr>\r\n"), std::string::npos)
+        << out;
+}
+
+TEST(WebSocketAliasTest, FlowKeepAliveIsTheDoubleCrlfPingEveryThirdOfSofiasIdleTimeout)
+{
+    using std::chrono::milliseconds;
+    EXPECT_EQ(sip::flow_keep_alive, "\r\n\r\n"); // RFC 5626 §4.4.1 ping
+    EXPECT_EQ(sip::flow_keep_alive_interval(milliseconds{30 * 60 * 1000}),
+              milliseconds{10 * 60 * 1000}); // sofia's default 30 min: every 10 min
+    EXPECT_EQ(sip::flow_keep_alive_interval(milliseconds{1000}), milliseconds{333});
+    EXPECT_EQ(sip::flow_keep_alive_interval(milliseconds{2}), milliseconds{1}); // never 0
+    EXPECT_EQ(sip::flow_keep_alive_interval(milliseconds{0}), milliseconds{1});
+    // sofia's CRLF pong between messages is skipped by the reader of the flow.
+    sip::stream_reader reader;
+    reader.append("\r\n");
+    EXPECT_EQ(reader.next().what, sip::stream_item::kind::need_more);
 }
 
 TEST(WebSocketAliasTest, RequestUriTransportOtherThanWebSocketIsLeftAlone)

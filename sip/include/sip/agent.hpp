@@ -59,6 +59,11 @@ struct config {
     /// system default.
     std::size_t udp_receive_buffer_bytes = 4 * 1024 * 1024;
     std::size_t udp_send_buffer_bytes = 4 * 1024 * 1024;
+    /// How long sofia keeps a TCP or TLS connection that carries no message (TPTAG_IDLE; nta's
+    /// own default is 30 minutes). A connection still used by a transaction is kept; a dialog
+    /// does not keep it. The SIP-over-WebSocket flows are kept open past it by the edge's
+    /// keep-alive (docs/sip-over-websocket.md, "Long-lived flows").
+    std::chrono::milliseconds tcp_idle_timeout{std::chrono::minutes(30)};
     /// Longest wait for sofia's orderly shutdown (nua gives up after about 30 s itself).
     std::chrono::seconds shutdown_timeout{35};
     /// Receives sofia's own log lines and the agent's. Called on the SIP thread. May be empty.

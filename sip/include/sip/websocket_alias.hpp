@@ -18,6 +18,7 @@
 ///
 /// Pure: no I/O, no clock, no state between calls. Thread-safe.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -114,6 +115,19 @@ using sip_decision = std::variant<send_to_client, answer_sip, drop_message>;
 /// Translates one complete SIP message sofia wrote to this connection's loopback stream (framed
 /// by sip::stream_reader).
 [[nodiscard]] sip_decision to_websocket(std::string_view message, websocket_peer const& peer);
+
+/// What the edge writes to a connection's loopback stream, past the rewriting, so that sofia's
+/// idle timeout (sip::config::tcp_idle_timeout) never closes it under a live WebSocket: a dialog
+/// holds no reference to its connection, and the client's own keep-alives stop at the edge. It
+/// is RFC 5626 §4.4.1's CRLF CRLF ping; a CRLF answer from sofia, if any, is skipped by
+/// sip::stream_reader.
+inline constexpr std::string_view flow_keep_alive = "\r\n\r\n";
+
+/// How often the edge writes flow_keep_alive when sofia closes idle connections after
+/// `sip_idle`: a third of it (at least 1 ms), so that one late or lost write still leaves a
+/// margin.
+[[nodiscard]] std::chrono::milliseconds
+flow_keep_alive_interval(std::chrono::milliseconds sip_idle) noexcept;
 
 /// "ws" or "wss".
 [[nodiscard]] std::string_view to_string(websocket_transport t) noexcept;

@@ -57,17 +57,20 @@ level = "info"
 store = "@STORE@"
 `;
 
-/// A configuration with SIP on, for SIP over WebSocket (RFC 7118): the `sip` sub-protocol on the
-/// WebSocket port hands calls to the TCP listener; websocket-uri names localhost (a host name, as
-/// wss needs). Conference 4321 is `sip:demo@127.0.0.1`, floor 1 "Slides" (queue).
-export const SIP_CONFIG = `io_threads = 1
+/// floorctl's configuration for the SIP tests: the WebSocket port on `listen`, SIP over UDP and
+/// TCP on `sipHost` (port 0), conference 4321 as sip:demo@127.0.0.1; `sip` is appended to the
+/// [sip] table (more keys, then [[sip.user]] tables). The `sip` sub-protocol on the WebSocket port
+/// hands calls to the TCP listener (RFC 7118); websocket-uri names localhost (a host name, as wss needs).
+export function sipConfig({listen = '127.0.0.1:@PORT@', sipHost = '127.0.0.1', sip = ''} = {}) {
+  return `io_threads = 1
 [websocket]
-listen = "127.0.0.1:@PORT@"
+listen = "${listen}"
 public_port = @PUBLIC_PORT@
 public_host = "localhost"
 [sip]
-udp = ["127.0.0.1:0"]
-tcp = ["127.0.0.1:0"]
+udp = ["${sipHost}:0"]
+tcp = ["${sipHost}:0"]
+${sip}
 [[conference]]
 id = 4321
 sip_uris = ["sip:demo@127.0.0.1"]
@@ -77,6 +80,10 @@ label = "Slides"
 [logging]
 level = "debug"
 `;
+}
+
+/// The SIP tests' default configuration.
+export const SIP_CONFIG = sipConfig();
 
 export class FloorctlServer {
   #dir = mkdtempSync(join(tmpdir(), 'floorctl-browser-'));
