@@ -286,6 +286,31 @@ private:
     clock_type::time_point started_;
 };
 
+/// Messages waiting to be written on one connection, one write at a time (--mode sip).
+class message_queue {
+public:
+    /// Queues `messages`; true when the queue was idle and now has one: start writing.
+    bool push(std::vector<std::string> messages)
+    {
+        bool const idle = queue_.empty();
+        for (auto& m : messages)
+            queue_.push_back(std::move(m));
+        return idle && !queue_.empty();
+    }
+
+    [[nodiscard]] std::string const& front() const { return queue_.front(); }
+
+    /// Drops the message just written; true when another waits.
+    bool pop()
+    {
+        queue_.pop_front();
+        return !queue_.empty();
+    }
+
+private:
+    std::deque<std::string> queue_;
+};
+
 /// "<16 hex digits>.invalid": the host an RFC 7118 client puts in its Via and Contact.
 std::string invalid_host()
 {
@@ -426,10 +451,7 @@ private:
 
     void sip_write(std::vector<std::string> messages)
     {
-        bool const idle = sip_out_.empty();
-        for (auto& m : messages)
-            sip_out_.push_back(std::move(m));
-        if (idle && !sip_out_.empty()) sip_write_next();
+        if (sip_out_.push(std::move(messages))) sip_write_next();
     }
 
     void sip_write_next()
@@ -437,8 +459,7 @@ private:
         ws_.async_write(net::buffer(sip_out_.front()),
                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                             if (ec) return self->fail("write", ec);
-                            self->sip_out_.pop_front();
-                            if (!self->sip_out_.empty()) self->sip_write_next();
+                            if (self->sip_out_.pop()) self->sip_write_next();
                         });
     }
 
@@ -534,8 +555,8 @@ private:
     std::optional<std::uint16_t> frid_;
     state state_ = state::connecting;
     latency_log lat_{st_};
-    std::optional<sip_calls> sip_;    // --mode sip
-    std::deque<std::string> sip_out_; // --mode sip: messages waiting to be written
+    std::optional<sip_calls> sip_; // --mode sip
+    message_queue sip_out_;        // --mode sip
 };
 
 /// --mode sip over TCP (--url tcp://HOST:PORT): one connection to the SIP listener, messages framed
@@ -601,10 +622,7 @@ private:
 
     void write(std::vector<std::string> messages)
     {
-        bool const idle = out_.empty();
-        for (auto& m : messages)
-            out_.push_back(std::move(m));
-        if (idle && !out_.empty()) write_next();
+        if (out_.push(std::move(messages))) write_next();
     }
 
     void write_next()
@@ -612,8 +630,7 @@ private:
         net::async_write(socket_, net::buffer(out_.front()),
                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              if (ec) return self->fail("write", ec);
-                             self->out_.pop_front();
-                             if (!self->out_.empty()) self->write_next();
+                             if (self->out_.pop()) self->write_next();
                          });
     }
 
@@ -641,7 +658,7 @@ private:
     std::optional<sip_calls> sip_;
     sip::stream_reader reader_;
     std::array<char, 16 * 1024> in_{};
-    std::deque<std::string> out_;
+    message_queue out_;
     bool opened_ = false;
 };
 
@@ -1268,6 +1285,7 @@ int main(int argc, char** argv)
         } else {
             std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
             auto const cpu0 = server_pid ? cpu_of(server_pid) : cpu_times{};
+            auto const own0 = cpu_of(static_cast<int>(::getpid()));
             st.measuring = true;
             auto const t0 = clock_type::now();
             if (interval > 0) {
@@ -1277,6 +1295,14 @@ int main(int argc, char** argv)
             }
             st.measuring = false;
             double const secs = std::chrono::duration<double>(clock_type::now() - t0).count();
+            if (st.round_trips.load() > 0) {
+                // The load generator's own CPU: on a machine it shares with the server, a client
+                // that costs more per round trip leaves the server less.
+                auto const own1 = cpu_of(static_cast<int>(::getpid()));
+                result["client_us_per_round_trip"] =
+                    (own1.user + own1.system - own0.user - own0.system) * 1e6 /
+                    static_cast<double>(st.round_trips.load());
+            }
             if (server_pid && st.round_trips.load() > 0) {
                 // The server's CPU over the measured window only (not the set-up).
                 auto const cpu1 = cpu_of(server_pid);

@@ -48,11 +48,11 @@ struct sip_response {
 std::optional<sip_response> parse_response(std::string_view m);
 
 /// An INVITE for `c` whose SDP offers a video line and then `application_lines` (the BFCP
-/// m-line and its attributes, CRLF-terminated).
+/// m-line and its attributes, CRLF-terminated). `branch` follows the magic cookie `z9hG4bK-`.
 std::string invite_request(sip_caller const& from, sip_call const& c, std::string_view branch,
                            std::string_view application_lines);
 
-/// ACK or BYE within `c`'s dialog (to its remote_uri, with its To tag).
+/// ACK or BYE within `c`'s dialog (to its remote_uri, with its To tag); `branch` as above.
 std::string in_dialog_request(sip_caller const& from, sip_call const& c, std::string_view method,
                               int cseq, std::string_view branch);
 
