@@ -7,6 +7,12 @@
 //   --mode bfcp : Hello once, then FloorRequest -> FloorRequestStatus, FloorRelease ->
 //                 FloorRequestStatus against a real floorctl server (each reply is one round trip)
 //   --mode hello: UDP only: Hello -> HelloAck round trips against a real floorctl server
+//   --mode sip  : SIP call set-ups (issue 14): full calls one after another on each connection,
+//                 INVITE with a TCP/WSS/BFCP offer, 200, ACK, BYE, 200 (bench/load/sip_uac), over
+//                 TCP to the SIP listener (--url tcp://host:port) or over WS/WSS with sub-protocol
+//                 `sip` (RFC 7118: Via SIP/2.0/WSS <random>.invalid, Contact ;transport=ws); each
+//                 completed call is one "round trip". Request-URI sip:<--sip-user><i>@host (one
+//                 conference per connection with [sip.auto_create]).
 //   --idle      : only opens the connections and holds them, for server memory per connection
 // Reports round trips/s, p50/p99 latency (request written -> matching reply read) and, with
 // --server-pid, the server's VmRSS before and after the connections were opened. --interval S
@@ -31,6 +37,7 @@
 
 #include "sip_uac.hpp"
 
+#include <sip/stream_reader.hpp>
 #include <ws/tls.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -52,6 +59,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -86,6 +94,7 @@ struct identity {
 struct url_parts {
     bool tls = false;
     bool udp = false;
+    bool tcp = false; ///< tcp://: a plain TCP connection (--mode sip)
     std::string host;
     std::string port;
     std::string target; // path + optional query
@@ -102,6 +111,9 @@ std::optional<url_parts> parse_url(std::string const& u)
         rest = u.substr(u.find("://") + 3);
     } else if (u.rfind("udp://", 0) == 0) {
         p.udp = true;
+        rest = u.substr(6);
+    } else if (u.rfind("tcp://", 0) == 0) {
+        p.tcp = true;
         rest = u.substr(6);
     } else {
         return std::nullopt;
@@ -193,7 +205,8 @@ struct run_state {
     std::vector<std::uint32_t> latencies_us; // guarded by m (merged per connection)
     std::atomic<std::uint64_t> round_trips{0};
     std::atomic<std::uint64_t> retransmissions{0}; // UDP requests sent again
-    std::atomic<std::size_t> in_flight{0};         // UDP requests not answered yet
+    std::atomic<std::size_t> in_flight{0};         // UDP requests, SIP calls not finished yet
+    std::string sip_user = "udp-load-";            // --sip-user: sip:<sip_user><i>@host
     std::string first_error;                       // guarded by m
 };
 
@@ -224,13 +237,102 @@ private:
     std::vector<std::uint32_t> lat_;
 };
 
+/// The SIP side of a connection in --mode sip: full calls through bench::call_loop. A call counts
+/// as one round trip, timed from its INVITE to the BYE's 200; a failed call is an error. Once the
+/// run stops, the call under way is finished (ACK, BYE) but no new one starts.
+class sip_calls {
+public:
+    sip_calls(run_state& st, latency_log& lat, bench::sip_caller caller, std::size_t index)
+        : st_(st), lat_(lat),
+          loop_(std::move(caller),
+                "sip:" + st.sip_user + std::to_string(index) + "@" + st.url.host +
+                    (st.url.tcp ? ":" + st.url.port : std::string()),
+                std::to_string(index) + "-" + std::to_string(::getpid()))
+    {
+    }
+
+    /// The first INVITE.
+    std::string start()
+    {
+        started_ = clock_type::now();
+        st_.in_flight.fetch_add(1);
+        return loop_.start_call();
+    }
+
+    /// What to write after `message` (a response read from the connection).
+    std::vector<std::string> on_message(std::string_view message)
+    {
+        auto step = loop_.on_message(message);
+        if (!step.call_ended) return std::move(step.send);
+        if (step.failed) {
+            st_.errors.fetch_add(1);
+            std::lock_guard l(st_.m);
+            if (st_.first_error.empty()) st_.first_error = step.failure;
+        } else {
+            lat_.record(started_);
+        }
+        started_ = clock_type::now();
+        if (st_.stopping.load()) { // the last element is the next call's INVITE
+            step.send.pop_back();
+            st_.in_flight.fetch_sub(1);
+        }
+        return std::move(step.send);
+    }
+
+private:
+    run_state& st_;
+    latency_log& lat_;
+    bench::call_loop loop_;
+    clock_type::time_point started_;
+};
+
+/// Messages waiting to be written on one connection, one write at a time (--mode sip).
+class message_queue {
+public:
+    /// Queues `messages`; true when the queue was idle and now has one: start writing.
+    bool push(std::vector<std::string> messages)
+    {
+        bool const idle = queue_.empty();
+        for (auto& m : messages)
+            queue_.push_back(std::move(m));
+        return idle && !queue_.empty();
+    }
+
+    [[nodiscard]] std::string const& front() const { return queue_.front(); }
+
+    /// Drops the message just written; true when another waits.
+    bool pop()
+    {
+        queue_.pop_front();
+        return !queue_.empty();
+    }
+
+private:
+    std::deque<std::string> queue_;
+};
+
+/// "<16 hex digits>.invalid": the host an RFC 7118 client puts in its Via and Contact.
+std::string invalid_host()
+{
+    static std::atomic<std::uint64_t> counter{0};
+    auto v =
+        (static_cast<std::uint64_t>(::getpid()) << 32) ^ counter.fetch_add(1) * 0x9e3779b97f4a7c15u;
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 16; ++i, v >>= 4)
+        out += hex[v & 0xf];
+    return out + ".invalid";
+}
+
 template <bool TLS> class connection : public std::enable_shared_from_this<connection<TLS>> {
     using next_layer =
         std::conditional_t<TLS, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
 public:
-    connection(net::io_context& ioc, run_state& st, identity id, std::function<void(bool)> done)
-        : ws_(make(ioc, st)), st_(st), id_(std::move(id)), done_(std::move(done))
+    /// `index`: the connection's number (--mode sip: its Request-URI).
+    connection(net::io_context& ioc, run_state& st, identity id, std::size_t index,
+               std::function<void(bool)> done)
+        : ws_(make(ioc, st)), st_(st), id_(std::move(id)), index_(index), done_(std::move(done))
     {
     }
 
@@ -273,18 +375,22 @@ private:
     void upgrade()
     {
         beast::get_lowest_layer(ws_).expires_never();
-        ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-            req.set(http::field::sec_websocket_protocol, "BFCP");
+        bool const sip = st_.mode == "sip";
+        if (sip) // both SIP clients write ACK and BYE back to back: no Nagle delay on the BYE
+            beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true));
+        ws_.set_option(websocket::stream_base::decorator([sip](websocket::request_type& req) {
+            req.set(http::field::sec_websocket_protocol, sip ? "sip" : "BFCP");
         }));
         websocket::stream_base::timeout t{};
         t.handshake_timeout = std::chrono::seconds(30);
         t.idle_timeout = websocket::stream_base::none();
         t.keep_alive_pings = false;
         ws_.set_option(t);
-        ws_.binary(true);
+        ws_.binary(!sip); // SIP in text frames, as browsers send it (RFC 7118 §5.1)
         ws_.auto_fragment(false);
         std::string target = st_.url.target;
-        target += (target.find('?') == std::string::npos ? "?token=" : "&token=") + id_.token;
+        if (!sip) // SIP authenticates in SIP (digest), not with a token
+            target += (target.find('?') == std::string::npos ? "?token=" : "&token=") + id_.token;
         ws_.async_handshake(st_.url.host + ":" + st_.url.port, target,
                             [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) return self->fail("websocket handshake", ec);
@@ -298,6 +404,14 @@ private:
         state_ = state::idle; // no longer connecting: a later failure is not a connect failure
         done_(true);
         if (st_.idle) return do_idle_read();
+        if (st_.mode == "sip") {
+            auto const host = invalid_host();
+            bench::sip_caller caller{TLS ? "WSS" : "WS", host,
+                                     "sip:room@" + host + ";transport=ws"};
+            sip_.emplace(st_, lat_, std::move(caller), index_);
+            sip_write({sip_->start()});
+            return do_sip_read();
+        }
         if (st_.mode == "bfcp") {
             send(bfcp_message(11, id_, next_txid(), {})); // Hello
             state_ = state::hello;
@@ -320,6 +434,33 @@ private:
     {
         if (++txid_ == 0) ++txid_;
         return txid_;
+    }
+
+    // --mode sip: one read always outstanding, writes queued (Beast allows one of each at once).
+    void do_sip_read()
+    {
+        ws_.async_read(buf_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->fail("read", ec);
+            auto const data = self->buf_.cdata();
+            self->sip_write(self->sip_->on_message(
+                std::string_view(static_cast<char const*>(data.data()), data.size())));
+            self->buf_.clear();
+            self->do_sip_read();
+        });
+    }
+
+    void sip_write(std::vector<std::string> messages)
+    {
+        if (sip_out_.push(std::move(messages))) sip_write_next();
+    }
+
+    void sip_write_next()
+    {
+        ws_.async_write(net::buffer(sip_out_.front()),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->fail("write", ec);
+                            if (self->sip_out_.pop()) self->sip_write_next();
+                        });
     }
 
     void send_request()
@@ -405,6 +546,7 @@ private:
     websocket::stream<next_layer> ws_;
     run_state& st_;
     identity id_;
+    std::size_t index_;
     std::function<void(bool)> done_;
     beast::flat_buffer buf_;
     std::vector<std::uint8_t> out_;
@@ -413,6 +555,111 @@ private:
     std::optional<std::uint16_t> frid_;
     state state_ = state::connecting;
     latency_log lat_{st_};
+    std::optional<sip_calls> sip_; // --mode sip
+    message_queue sip_out_;        // --mode sip
+};
+
+/// --mode sip over TCP (--url tcp://HOST:PORT): one connection to the SIP listener, messages framed
+/// by Content-Length (sip::stream_reader, the framing floorctl's WebSocket edge uses on its flows).
+class sip_tcp_connection : public std::enable_shared_from_this<sip_tcp_connection> {
+public:
+    sip_tcp_connection(net::io_context& ioc, run_state& st, std::size_t index,
+                       std::function<void(bool)> done)
+        : socket_(net::make_strand(ioc)), st_(st), index_(index), done_(std::move(done))
+    {
+    }
+
+    void start()
+    {
+        socket_.async_connect(st_.endpoint, [self = shared_from_this()](beast::error_code ec) {
+            if (ec) return self->fail("connect", ec);
+            self->on_open();
+        });
+    }
+
+    void stop()
+    {
+        net::post(socket_.get_executor(), [self = shared_from_this()] {
+            beast::error_code ignored;
+            self->socket_.close(ignored);
+        });
+    }
+
+private:
+    void on_open()
+    {
+        beast::error_code ec;
+        socket_.set_option(tcp::no_delay(true), ec);
+        auto const local = socket_.local_endpoint(ec);
+        if (ec) return fail("local address", ec);
+        auto const sent_by = local.address().to_string() + ":" + std::to_string(local.port());
+        opened_ = true;
+        st_.connected.fetch_add(1);
+        done_(true);
+        sip_.emplace(st_, lat_,
+                     bench::sip_caller{"TCP", sent_by, "sip:room@" + sent_by + ";transport=tcp"},
+                     index_);
+        write({sip_->start()});
+        do_read();
+    }
+
+    void do_read()
+    {
+        socket_.async_read_some(
+            net::buffer(in_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                if (ec) return self->fail("read", ec);
+                self->reader_.append(std::string_view(self->in_.data(), n));
+                for (;;) {
+                    auto item = self->reader_.next();
+                    if (item.what == sip::stream_item::kind::need_more) break;
+                    if (item.what == sip::stream_item::kind::broken)
+                        return self->fail("framing", net::error::invalid_argument);
+                    self->write(self->sip_->on_message(item.message));
+                }
+                self->do_read();
+            });
+    }
+
+    void write(std::vector<std::string> messages)
+    {
+        if (out_.push(std::move(messages))) write_next();
+    }
+
+    void write_next()
+    {
+        net::async_write(socket_, net::buffer(out_.front()),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->fail("write", ec);
+                             if (self->out_.pop()) self->write_next();
+                         });
+    }
+
+    void fail(char const* what, beast::error_code ec)
+    {
+        lat_.flush();
+        if (st_.stopping.load()) return;
+        {
+            std::lock_guard l(st_.m);
+            if (st_.first_error.empty()) st_.first_error = std::string{what} + ": " + ec.message();
+        }
+        if (!opened_) {
+            st_.failed.fetch_add(1);
+            done_(false);
+        } else {
+            st_.errors.fetch_add(1);
+        }
+    }
+
+    tcp::socket socket_;
+    run_state& st_;
+    std::size_t index_;
+    std::function<void(bool)> done_;
+    latency_log lat_{st_};
+    std::optional<sip_calls> sip_;
+    sip::stream_reader reader_;
+    std::array<char, 16 * 1024> in_{};
+    message_queue out_;
+    bool opened_ = false;
 };
 
 /// One UDP/BFCP peer (RFC 8855 unreliable transport, version 2): one socket connected to the
@@ -742,9 +989,10 @@ std::uint32_t percentile(std::vector<std::uint32_t>& v, double p)
 int usage(int code)
 {
     std::cerr
-        << "usage: floorctl_loadgen --url ws[s]://host:port/path|udp://host:port [--connections "
-           "N]\n"
-           "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp|hello] [--idle]\n"
+        << "usage: floorctl_loadgen --url ws[s]://host:port/path|udp://host:port|tcp://host:port\n"
+           "         [--connections N]\n"
+           "         [--duration SECONDS] [--warmup SECONDS] [--mode echo|bfcp|hello|sip] "
+           "[--idle]\n"
            "         [--server-pid PID] [--threads N] [--connect-concurrency N] [--label TEXT]\n"
            "         [--interval SECONDS]\n"
            "         [--sip HOST:PORT [--sip-user PREFIX | --sip-user NAME --sip-one-conference]]\n"
@@ -770,9 +1018,8 @@ int main(int argc, char** argv)
     std::string dump_tokens;
     bool own_conferences = false;
     double interval = 0;
-    std::string sip;                    // UDP: negotiate every peer over SIP at HOST:PORT
-    std::string sip_user = "udp-load-"; // sip:<sip_user><i>@HOST, a conference per peer
-    bool sip_one_conference = false;    // sip:<sip_user>@HOST for every peer
+    std::string sip;                 // UDP: negotiate every peer over SIP at HOST:PORT
+    bool sip_one_conference = false; // sip:<sip_user>@HOST for every peer
     std::string url, tokens_file, provision_url, api_key, label;
     identity single{"load", 1, 1, 1};
     try {
@@ -819,7 +1066,7 @@ int main(int argc, char** argv)
             else if (a == "--sip")
                 sip = next();
             else if (a == "--sip-user")
-                sip_user = next();
+                st.sip_user = next();
             else if (a == "--sip-one-conference")
                 sip_one_conference = true;
             else if (a == "--token")
@@ -836,9 +1083,11 @@ int main(int argc, char** argv)
                 return usage(2);
         }
         auto const u = parse_url(url);
-        if (!u || (st.mode != "echo" && st.mode != "bfcp" && st.mode != "hello") ||
-            (st.mode == "hello" && !u->udp) || (u->udp && threads != 1))
-            return usage(2); // the UDP peers share one thread
+        if (!u ||
+            (st.mode != "echo" && st.mode != "bfcp" && st.mode != "hello" && st.mode != "sip") ||
+            (st.mode == "hello" && !u->udp) || (u->udp && threads != 1) ||
+            (u->tcp && st.mode != "sip") || (st.mode == "sip" && (u->udp || st.idle)))
+            return usage(2); // the UDP peers share one thread; tcp:// is for SIP only
 
         st.url = *u;
         st.tls = ws::make_client_context();
@@ -899,14 +1148,19 @@ int main(int argc, char** argv)
             std::lock_guard l(launch_m);
             if (launched >= n) return;
             auto const& id = ids[launched % ids.size()];
-            ++launched;
-            if (st.url.tls) {
-                auto c = std::make_shared<connection<true>>(ioc, st, id, on_done);
+            auto const index = launched++;
+            if (st.url.tcp) {
+                auto c = std::make_shared<sip_tcp_connection>(ioc, st, index, on_done);
+                stoppers.emplace_back([c] { c->stop(); });
+                conns.push_back(c);
+                c->start();
+            } else if (st.url.tls) {
+                auto c = std::make_shared<connection<true>>(ioc, st, id, index, on_done);
                 stoppers.emplace_back([c] { c->stop(); });
                 conns.push_back(c);
                 c->start();
             } else {
-                auto c = std::make_shared<connection<false>>(ioc, st, id, on_done);
+                auto c = std::make_shared<connection<false>>(ioc, st, id, index, on_done);
                 stoppers.emplace_back([c] { c->stop(); });
                 conns.push_back(c);
                 c->start();
@@ -929,8 +1183,8 @@ int main(int argc, char** argv)
                 auto const colon = sip.rfind(':');
                 auto const sip_host = sip.substr(0, colon);
                 auto const sip_port = static_cast<std::uint16_t>(std::stoul(sip.substr(colon + 1)));
-                calls = bench::invite_all(sip_host, sip_port, sip_user, !sip_one_conference, ports,
-                                          concurrency, std::chrono::seconds(60));
+                calls = bench::invite_all(sip_host, sip_port, st.sip_user, !sip_one_conference,
+                                          ports, concurrency, std::chrono::seconds(60));
                 sip_seconds = std::chrono::duration<double>(clock_type::now() - t_connect).count();
                 rss_negotiated = server_pid ? rss_kb(server_pid) : -1;
                 for (std::size_t i = 0; i < n; ++i) {
@@ -975,6 +1229,13 @@ int main(int argc, char** argv)
                 *tick = [](boost::system::error_code) {}; // drops the cycle of shared pointers
             });
         } else {
+            if (st.mode == "sip") {
+                before_stop = [&] { // the calls under way end with their BYE
+                    auto const until = clock_type::now() + std::chrono::seconds(5);
+                    while (st.in_flight.load() > 0 && clock_type::now() < until)
+                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                };
+            }
             for (std::size_t i = 0; i < std::min(concurrency, n); ++i)
                 launch_next();
         }
@@ -996,7 +1257,7 @@ int main(int argc, char** argv)
         json::object result;
         result["label"] = label;
         result["mode"] = st.idle ? "idle" : st.mode;
-        result["transport"] = st.url.udp ? "udp" : st.url.tls ? "wss" : "ws";
+        result["transport"] = st.url.udp ? "udp" : st.url.tcp ? "tcp" : st.url.tls ? "wss" : "ws";
         result["connections"] = n;
         result["connected"] = st.connected.load();
         result["failed"] = st.failed.load();
@@ -1024,6 +1285,7 @@ int main(int argc, char** argv)
         } else {
             std::this_thread::sleep_for(std::chrono::duration<double>(warmup));
             auto const cpu0 = server_pid ? cpu_of(server_pid) : cpu_times{};
+            auto const own0 = cpu_of(static_cast<int>(::getpid()));
             st.measuring = true;
             auto const t0 = clock_type::now();
             if (interval > 0) {
@@ -1033,6 +1295,14 @@ int main(int argc, char** argv)
             }
             st.measuring = false;
             double const secs = std::chrono::duration<double>(clock_type::now() - t0).count();
+            if (st.round_trips.load() > 0) {
+                // The load generator's own CPU: on a machine it shares with the server, a client
+                // that costs more per round trip leaves the server less.
+                auto const own1 = cpu_of(static_cast<int>(::getpid()));
+                result["client_us_per_round_trip"] =
+                    (own1.user + own1.system - own0.user - own0.system) * 1e6 /
+                    static_cast<double>(st.round_trips.load());
+            }
             if (server_pid && st.round_trips.load() > 0) {
                 // The server's CPU over the measured window only (not the set-up).
                 auto const cpu1 = cpu_of(server_pid);
@@ -1052,6 +1322,7 @@ int main(int argc, char** argv)
             result["p99_us"] = percentile(lat, 0.99);
             result["errors"] = st.errors.load();
             if (st.url.udp) result["retransmissions"] = st.retransmissions.load();
+            if (st.mode == "sip") result["calls_unfinished"] = st.in_flight.load();
         }
         if (!pool.empty()) shut_down();
         {

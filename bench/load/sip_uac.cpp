@@ -40,45 +40,6 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
-/// A received SIP response: status code, the headers it needs, the body.
-struct response {
-    int status = 0;
-    std::string_view call_id, cseq_method, to, contact, body;
-};
-
-/// Parses a response; headers by full or compact name (RFC 3261 §7.3.3). nullopt for requests
-/// and junk.
-std::optional<response> parse_response(std::string_view m)
-{
-    if (m.rfind("SIP/2.0 ", 0) != 0 || m.size() < 12) return std::nullopt;
-    response r;
-    r.status = std::atoi(std::string(m.substr(8, 3)).c_str());
-    auto const end_of_headers = m.find("\r\n\r\n");
-    if (end_of_headers == std::string_view::npos) return std::nullopt;
-    r.body = m.substr(end_of_headers + 4);
-    auto pos = m.find("\r\n") + 2;
-    while (pos < end_of_headers) {
-        auto const eol = m.find("\r\n", pos);
-        auto const line = m.substr(pos, eol - pos);
-        pos = eol + 2;
-        auto const colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        auto const name = trim(line.substr(0, colon));
-        auto const value = trim(line.substr(colon + 1));
-        if (iequals(name, "Call-ID") || iequals(name, "i"))
-            r.call_id = value;
-        else if (iequals(name, "To") || iequals(name, "t"))
-            r.to = value;
-        else if (iequals(name, "Contact") || iequals(name, "m"))
-            r.contact = value;
-        else if (iequals(name, "CSeq")) {
-            auto const sp = value.find(' ');
-            if (sp != std::string_view::npos) r.cseq_method = trim(value.substr(sp + 1));
-        }
-    }
-    return r;
-}
-
 /// The URI inside <...> of a Contact value, or the value up to its first ';'.
 std::string contact_uri(std::string_view v)
 {
@@ -132,10 +93,11 @@ public:
         socket_.open(udp::v4());
         socket_.bind(udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
         socket_.set_option(net::socket_base::receive_buffer_size(4 << 20));
-        local_ = "127.0.0.1:" + std::to_string(socket_.local_endpoint().port());
+        auto const local = "127.0.0.1:" + std::to_string(socket_.local_endpoint().port());
+        caller_ = {"UDP", local, "sip:room@" + local};
     }
 
-    std::string const& local() const { return local_; }
+    sip_caller const& caller() const { return caller_; }
 
     void send(std::string const& bytes)
     {
@@ -200,25 +162,85 @@ private:
     net::io_context ioc_;
     udp::socket socket_;
     udp::endpoint server_;
-    std::string local_;
+    sip_caller caller_;
 };
 
-std::string ack_or_bye(uac const& u, sip_call const& c, char const* method, int cseq,
-                       unsigned long branch)
+} // namespace
+
+std::optional<sip_response> parse_response(std::string_view m)
 {
-    std::string m;
-    m += std::string(method) + " " + c.remote_uri + " SIP/2.0\r\n";
-    m += "Via: SIP/2.0/UDP " + u.local() + ";branch=z9hG4bK-" + method + "-" +
-         std::to_string(branch) + "\r\n";
-    m += "From: <sip:room@127.0.0.1>;tag=" + c.from_tag + "\r\n";
-    m += "To: " + c.to + "\r\n";
+    if (m.rfind("SIP/2.0 ", 0) != 0 || m.size() < 12) return std::nullopt;
+    sip_response r;
+    r.status = std::atoi(std::string(m.substr(8, 3)).c_str());
+    auto const end_of_headers = m.find("\r\n\r\n");
+    if (end_of_headers == std::string_view::npos) return std::nullopt;
+    r.body = m.substr(end_of_headers + 4);
+    auto pos = m.find("\r\n") + 2;
+    while (pos < end_of_headers) {
+        auto const eol = m.find("\r\n", pos);
+        auto const line = m.substr(pos, eol - pos);
+        pos = eol + 2;
+        auto const colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        auto const name = trim(line.substr(0, colon));
+        auto const value = trim(line.substr(colon + 1));
+        if (iequals(name, "Call-ID") || iequals(name, "i"))
+            r.call_id = value;
+        else if (iequals(name, "To") || iequals(name, "t"))
+            r.to = value;
+        else if (iequals(name, "Contact") || iequals(name, "m"))
+            r.contact = value;
+        else if (iequals(name, "CSeq")) {
+            auto const sp = value.find(' ');
+            if (sp != std::string_view::npos) r.cseq_method = trim(value.substr(sp + 1));
+        }
+    }
+    return r;
+}
+
+std::string invite_request(sip_caller const& from, sip_call const& c, std::string_view branch,
+                           std::string_view application_lines)
+{
+    std::string sdp = "v=0\r\n"
+                      "o=room 1 1 IN IP4 127.0.0.1\r\n"
+                      "s=-\r\n"
+                      "c=IN IP4 127.0.0.1\r\n"
+                      "t=0 0\r\n"
+                      "m=video 49170 RTP/AVP 96\r\n"
+                      "a=rtpmap:96 H264/90000\r\n"
+                      "a=content:slides\r\n"
+                      "a=label:10\r\n"
+                      "a=sendrecv\r\n";
+    sdp += application_lines;
+    std::string m = "INVITE " + c.request_uri + " SIP/2.0\r\n";
+    m += "Via: SIP/2.0/" + from.via_transport + " " + from.sent_by + ";branch=z9hG4bK-";
+    m += branch;
+    m += "\r\nFrom: <sip:room@127.0.0.1>;tag=" + c.from_tag + "\r\n";
+    m += "To: <" + c.request_uri + ">\r\n";
     m += "Call-ID: " + c.call_id + "\r\n";
-    m += "CSeq: " + std::to_string(cseq) + " " + method + "\r\n";
-    m += "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+    m += "CSeq: 1 INVITE\r\n";
+    m += "Contact: <" + from.contact + ">\r\n";
+    m += "Max-Forwards: 70\r\nContent-Type: application/sdp\r\n";
+    m += "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
     return m;
 }
 
-} // namespace
+std::string in_dialog_request(sip_caller const& from, sip_call const& c, std::string_view method,
+                              int cseq, std::string_view branch)
+{
+    std::string m;
+    m.reserve(512);
+    m.append(method).append(" ").append(c.remote_uri).append(" SIP/2.0\r\n");
+    m += "Via: SIP/2.0/" + from.via_transport + " " + from.sent_by + ";branch=z9hG4bK-";
+    m.append(branch).append("\r\n");
+    m += "From: <sip:room@127.0.0.1>;tag=" + c.from_tag + "\r\n";
+    m += "To: " + c.to + "\r\n";
+    m += "Call-ID: " + c.call_id + "\r\n";
+    m += "CSeq: " + std::to_string(cseq) + " ";
+    m.append(method).append("\r\n");
+    m += "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+    return m;
+}
 
 std::vector<sip_call> invite_all(std::string const& host, std::uint16_t port,
                                  std::string const& user, bool numbered,
@@ -241,37 +263,19 @@ std::vector<sip_call> invite_all(std::string const& host, std::uint16_t port,
     }
     auto const invite = [&](sip_call const& c) {
         auto const i = static_cast<std::size_t>(&c - calls.data());
-        std::string sdp = "v=0\r\n"
-                          "o=room 1 1 IN IP4 127.0.0.1\r\n"
-                          "s=-\r\n"
-                          "c=IN IP4 127.0.0.1\r\n"
-                          "t=0 0\r\n"
-                          "m=video 49170 RTP/AVP 96\r\n"
-                          "a=rtpmap:96 H264/90000\r\n"
-                          "a=content:slides\r\n"
-                          "a=label:10\r\n"
-                          "a=sendrecv\r\n"
-                          "m=application " +
-                          std::to_string(ports[i]) +
-                          " UDP/BFCP *\r\n"
-                          "a=floorctrl:c-only\r\n"
-                          "a=bfcpver:2\r\n";
-        std::string m = "INVITE " + c.request_uri + " SIP/2.0\r\n";
-        m += "Via: SIP/2.0/UDP " + u.local() + ";branch=z9hG4bK-inv-" + std::to_string(i) + "\r\n";
-        m += "From: <sip:room@127.0.0.1>;tag=" + c.from_tag + "\r\n";
-        m += "To: <" + c.request_uri + ">\r\n";
-        m += "Call-ID: " + c.call_id + "\r\n";
-        m += "CSeq: 1 INVITE\r\n";
-        m += "Contact: <sip:room@" + u.local() + ">\r\n";
-        m += "Max-Forwards: 70\r\nContent-Type: application/sdp\r\n";
-        m += "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
-        return m;
+        return invite_request(u.caller(), c, "inv-" + std::to_string(i),
+                              "m=application " + std::to_string(ports[i]) +
+                                  " UDP/BFCP *\r\n"
+                                  "a=floorctrl:c-only\r\n"
+                                  "a=bfcpver:2\r\n");
     };
     unsigned long branch = 0;
-    auto const ack = [&](sip_call& c) { u.send(ack_or_bye(u, c, "ACK", 1, ++branch)); };
+    auto const ack = [&](sip_call& c) {
+        u.send(in_dialog_request(u.caller(), c, "ACK", 1, "ACK-" + std::to_string(++branch)));
+    };
     u.transact(
         calls, todo, "INVITE", window, timeout, invite,
-        [&](sip_call& c, response const& r) {
+        [&](sip_call& c, sip_response const& r) {
             c.to = std::string(r.to);
             c.remote_uri = r.contact.empty() ? c.request_uri : contact_uri(r.contact);
             if (r.status / 100 == 2) {
@@ -280,7 +284,7 @@ std::vector<sip_call> invite_all(std::string const& host, std::uint16_t port,
             }
             return true;
         },
-        [&](sip_call& c, response const& r) {
+        [&](sip_call& c, sip_response const& r) {
             if (r.cseq_method == "INVITE" && r.status / 100 == 2 && !c.to.empty())
                 ack(c); // a retransmitted 200: our ACK was lost
         });
@@ -299,14 +303,76 @@ std::size_t bye_all(std::string const& host, std::uint16_t port, std::vector<sip
     std::size_t answered = 0;
     u.transact(
         calls, todo, "BYE", window, timeout,
-        [&](sip_call const& c) { return ack_or_bye(u, c, "BYE", 2, ++branch); },
-        [&](sip_call& c, response const& r) {
+        [&](sip_call const& c) {
+            return in_dialog_request(u.caller(), c, "BYE", 2, "BYE-" + std::to_string(++branch));
+        },
+        [&](sip_call& c, sip_response const& r) {
             if (r.status / 100 == 2) ++answered;
             c.established = false;
             return true;
         },
-        [](sip_call&, response const&) {});
+        [](sip_call&, sip_response const&) {});
     return answered;
+}
+
+call_loop::call_loop(sip_caller caller, std::string request_uri, std::string tag)
+    : caller_(std::move(caller)), tag_(std::move(tag))
+{
+    call_.request_uri = std::move(request_uri);
+    call_.from_tag = "t" + tag_;
+}
+
+std::string call_loop::start_call()
+{
+    ++calls_;
+    auto const n = std::to_string(calls_);
+    call_.call_id = "call-" + tag_ + "-" + n + "@127.0.0.1";
+    call_.to.clear();
+    call_.remote_uri.clear();
+    state_ = state::inviting;
+    answer_ok_ = false;
+    return invite_request(caller_, call_, "inv-" + tag_ + "-" + n,
+                          "m=application 9 TCP/WSS/BFCP *\r\n"
+                          "a=setup:active\r\n"
+                          "a=connection:new\r\n"
+                          "a=floorctrl:c-only\r\n");
+}
+
+call_loop::step call_loop::on_message(std::string_view message)
+{
+    step out;
+    auto const r = parse_response(message);
+    if (!r || r->call_id != call_.call_id || r->status < 200) return out; // 1xx, junk, late
+    auto const n = std::to_string(calls_);
+    if (state_ == state::inviting && r->cseq_method == "INVITE") {
+        call_.to = std::string(r->to);
+        if (r->status / 100 != 2) { // the transaction's ACK (RFC 3261 §17.1.1.3), then next call
+            call_.remote_uri = call_.request_uri;
+            out.send.push_back(
+                in_dialog_request(caller_, call_, "ACK", 1, "inv-" + tag_ + "-" + n));
+            out.call_ended = out.failed = true;
+            out.failure = "INVITE answered " + std::to_string(r->status);
+            out.send.push_back(start_call());
+            return out;
+        }
+        call_.remote_uri = r->contact.empty() ? call_.request_uri : contact_uri(r->contact);
+        answer_ok_ = r->body.find("a=websocket-uri:") != std::string_view::npos &&
+                     r->body.find("token=") != std::string_view::npos;
+        out.send.push_back(in_dialog_request(caller_, call_, "ACK", 1, "ack-" + tag_ + "-" + n));
+        out.send.push_back(in_dialog_request(caller_, call_, "BYE", 2, "bye-" + tag_ + "-" + n));
+        state_ = state::ending;
+        return out;
+    }
+    if (state_ == state::ending && r->cseq_method == "BYE") {
+        out.call_ended = true;
+        if (!answer_ok_ || r->status / 100 != 2) {
+            out.failed = true;
+            out.failure = answer_ok_ ? "BYE answered " + std::to_string(r->status)
+                                     : std::string("200 without a websocket-uri answer");
+        }
+        out.send.push_back(start_call());
+    }
+    return out;
 }
 
 } // namespace bench

@@ -1,5 +1,8 @@
 #include "message_head.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace sip::detail {
 
 namespace {
@@ -31,6 +34,25 @@ bool is_token(std::string_view s) noexcept
     for (char const c : s)
         if (!is_token_char(c)) return false;
     return true;
+}
+
+/// Eight bytes as one word, in memory order (the tests below do not depend on byte order).
+std::uint64_t load8(char const* p) noexcept
+{
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/// True when some byte of `w` is below 0x20 (CR, LF, HTAB, other controls) or is 0x7f: the
+/// bytes the line scanner must look at one by one. Exact: a byte is flagged only when it is
+/// one of them (a borrow starts only at such a byte, and bytes of 0x80 and above are masked).
+bool has_control_byte(std::uint64_t w) noexcept
+{
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t highs = 0x8080808080808080ull;
+    auto const below = [](std::uint64_t x, std::uint64_t n) { return (x - ones * n) & ~x & highs; };
+    return (below(w, 0x20) | below(w ^ (ones * 0x7f), 1)) != 0;
 }
 
 char lower(char c) noexcept
@@ -104,6 +126,8 @@ std::string_view trim(std::string_view text) noexcept
 
 std::string unfold(std::string_view value)
 {
+    // Folding is rare (RFC 3261 §7.3.1 only allows it); without a CR there is nothing to do.
+    if (value.find('\r') == std::string_view::npos) return std::string(value);
     std::string out;
     out.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
@@ -122,6 +146,16 @@ std::string unfold(std::string_view value)
 std::vector<std::string_view> split_top_level(std::string_view value, char separator)
 {
     std::vector<std::string_view> parts;
+    // Without quotes (and, for commas, without <...>) every separator is a top-level one.
+    if (value.find('"') == std::string_view::npos &&
+        (separator != ',' || value.find('<') == std::string_view::npos)) {
+        for (;;) {
+            auto const at = value.find(separator);
+            parts.push_back(trim(value.substr(0, at)));
+            if (at == std::string_view::npos) return parts;
+            value.remove_prefix(at + 1);
+        }
+    }
     bool quoted = false;
     bool angle = false;
     std::size_t start = 0;
@@ -171,6 +205,11 @@ scan_result scan_head(std::string_view message, std::size_t max_headers)
     auto next_line = [&](std::string_view& line) -> std::string {
         auto const start = pos;
         while (pos < message.size()) {
+            // Eight ordinary bytes at a time: most of a head is printable text.
+            if (pos + 8 <= message.size() && !has_control_byte(load8(message.data() + pos))) {
+                pos += 8;
+                continue;
+            }
             auto const c = static_cast<unsigned char>(message[pos]);
             if (c == '\r') {
                 if (pos + 1 >= message.size() || message[pos + 1] != '\n')

@@ -529,6 +529,57 @@ TEST(WebSocketAliasTest, NonUtf8MessageFromSofiaGoesAsBinary)
     EXPECT_FALSE(std::get<sip::send_to_client>(d).text);
 }
 
+// The head scanner and the UTF-8 check read eight bytes at a time while nothing needs a closer
+// look: a control byte, a lone CR or LF, or a non-ASCII byte at any position of a word, and at
+// any offset of the message, is still found; bytes 0x80 and above and DEL's neighbours are not
+// mistaken for controls.
+TEST(WebSocketAliasTest, EveryControlByteIsFoundAtEveryPositionOfALongHeader)
+{
+    std::string const filler(40, 'x');
+    auto const request = [&](std::string_view value) {
+        return msg({"OPTIONS sip:a SIP/2.0", "Via: SIP/2.0/WSS h.invalid;branch=z9hG4bK1",
+                    "From: <sip:a@b>;tag=1", "To: <sip:c@d>", "Call-ID: x", "CSeq: 1 OPTIONS",
+                    std::string("Subject: ") + std::string(value)});
+    };
+    for (std::size_t at = 0; at < filler.size(); ++at) {
+        for (char const bad : {'\0', '\x01', '\x0b', '\x1f', '\x7f', '\r', '\n'}) {
+            auto value = filler;
+            value[at] = bad;
+            auto const d = sip::from_websocket(request(value), false, wss_peer());
+            EXPECT_TRUE(std::holds_alternative<sip::drop_message>(d))
+                << "byte " << int(bad) << " at " << at;
+        }
+        for (char const fine : {'\t', ' ', '~', '\x80', '\xc3', '\xff'}) {
+            auto value = filler;
+            value[at] = fine;
+            auto const d = sip::from_websocket(request(value), false, wss_peer());
+            EXPECT_TRUE(std::holds_alternative<sip::forward_to_sip>(d))
+                << "byte " << int(static_cast<unsigned char>(fine)) << " at " << at;
+        }
+    }
+}
+
+TEST(WebSocketAliasTest, NonUtf8ByteAtEveryPositionOfSofiasMessageMakesItBinary)
+{
+    std::string const body(40, 'b');
+    for (std::size_t at = 0; at < body.size(); ++at) {
+        auto with_byte = [&](char c) {
+            auto b = body;
+            b[at] = c;
+            return msg({"SIP/2.0 200 OK", "Via: SIP/2.0/TCP h.invalid;branch=z9hG4bK1",
+                        "From: <sip:a@b>;tag=1", "To: <sip:c@d>;tag=2", "Call-ID: x",
+                        "CSeq: 1 MESSAGE", "Content-Length: 40"},
+                       b);
+        };
+        auto const bad = sip::to_websocket(with_byte('\xff'), wss_peer());
+        ASSERT_TRUE(std::holds_alternative<sip::send_to_client>(bad));
+        EXPECT_FALSE(std::get<sip::send_to_client>(bad).text) << "at " << at;
+        auto const ascii = sip::to_websocket(with_byte('~'), wss_peer());
+        ASSERT_TRUE(std::holds_alternative<sip::send_to_client>(ascii));
+        EXPECT_TRUE(std::get<sip::send_to_client>(ascii).text) << "at " << at;
+    }
+}
+
 TEST(WebSocketAliasTest, IPv6PeerIsWrittenBareInReceived)
 {
     auto peer = wss_peer();

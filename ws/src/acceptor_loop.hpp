@@ -1,6 +1,7 @@
 #pragma once
 // The accept loop of every listener in ws/: one acceptor on its own strand, a new socket per
-// connection on its own executor (connection_executor), and the handling of accept failures.
+// connection on its own executor (connection_executor) with TCP_NODELAY set, and the handling of
+// accept failures.
 //
 // A failed accept() is logged at most once per report interval, with the number of failures
 // since the last report. Running out of descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS,
@@ -100,6 +101,12 @@ private:
             failures_unreported_ = 0;
             pause_ = std::chrono::milliseconds{0};
         }
+        // Every session writes each message as soon as it is complete, often two in a row (a
+        // SIP 100 then its 200, a BFCP answer then a notification): with Nagle the second waits
+        // for the peer's delayed ACK, ≈ 40 ms (docs/performance.md, "SIP over WebSocket against
+        // SIP over TCP").
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         on_socket_(std::move(socket));
         do_accept();
     }
