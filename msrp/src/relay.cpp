@@ -31,15 +31,8 @@ std::optional<std::uint64_t> parse_nc(std::string_view nc)
     if (nc.size() != 8) return std::nullopt;
     std::uint64_t v = 0;
     for (char c : nc) {
-        int d = -1;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            d = c - 'A' + 10;
-        if (d < 0) return std::nullopt;
-        v = v * 16 + static_cast<std::uint64_t>(d);
+        if (!detail::is_hex(c)) return std::nullopt;
+        v = v * 16 + static_cast<std::uint64_t>(detail::hex_value(c));
     }
     return v;
 }
@@ -426,16 +419,12 @@ void relay::report_failure(transaction const& t, std::uint16_t code, std::string
 void relay::fail_transaction(std::string const& tid, std::uint16_t code, std::string const& comment,
                              actions& out)
 {
-    auto const it = pending_.find(tid);
-    if (it == pending_.end()) return;
-    auto t = std::move(it->second);
-    pending_.erase(it);
-    if (t.hop_by_hop) {
-        report_failure(t, code, comment, out);
-        return;
-    }
-    if (!connections_.contains(t.origin)) return;
-    out.push_back(send_chunk{t.origin, write(make_response(t.request, code, comment))});
+    // No response came (timeout, lost connection, unreachable hop): as if `code` had.
+    message response;
+    response.transaction_id = tid;
+    response.status_code = code;
+    response.comment = comment;
+    on_response(response, out);
 }
 
 void relay::on_closed(connection_id conn, actions& out)
