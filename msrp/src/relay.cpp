@@ -76,6 +76,8 @@ std::vector<relay_action> relay::handle(relay_event const& e, time_point now)
         [&](auto const& ev) {
             using T = std::decay_t<decltype(ev)>;
             if constexpr (std::is_same_v<T, connection_opened>) {
+                // An id opened again ends what its previous connection left behind.
+                if (connections_.contains(ev.conn)) on_closed(ev.conn, out);
                 auto& s = connections_[ev.conn];
                 s = connection_state{};
                 s.kind = ev.kind;

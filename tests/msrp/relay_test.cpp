@@ -520,3 +520,43 @@ TEST_F(RelayTest, AuthToAnotherAddressIsRoutedNotAnswered)
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(RelayTest, AuthToAFurtherRelayIsCarriedEndToEnd)
+{
+    // RFC 4976: a client AUTHs to each relay from the inside out; the AUTH to the outer relay
+    // goes through its own relay, and the response comes back end to end.
+    auto const session = authenticate_alice();
+    auto const out =
+        receive(1, "MSRP auth0003 AUTH\r\nTo-Path: " + session +
+                       " msrps://relay.example.net:2855;tcp\r\nFrom-Path: " + alice_uri +
+                       "\r\n-------auth0003$\r\n");
+    ASSERT_EQ(out.size(), 1u); // no hop-by-hop 200 for AUTH
+    auto const& hop = std::get<msrp::send_to_hop>(out[0]);
+    EXPECT_EQ(msrp::to_string(hop.target), "msrps://relay.example.net:2855;tcp");
+    open(2, msrp::connection_kind::peer);
+    auto const back = receive(2, "MSRP " + hop.transaction_id + " 200 OK\r\nTo-Path: " + session +
+                                     "\r\nFrom-Path: msrps://relay.example.net:2855;tcp\r\n"
+                                     "Use-Path: msrps://relay.example.net:2855/kwin5f;tcp\r\n"
+                                     "Expires: 600\r\n-------" +
+                                     hop.transaction_id + "$\r\n");
+    auto const ok = sent_on(back, 1);
+    EXPECT_EQ(ok.transaction_id, "auth0003"); // Alice's own transaction
+    EXPECT_EQ(ok.status_code, 200);
+    EXPECT_EQ(msrp::to_string(ok.to_path.at(0)), alice_uri);
+    EXPECT_EQ(msrp::to_string(ok.from_path.at(0)), session);
+    ASSERT_EQ(ok.use_path.size(), 1u);
+    EXPECT_EQ(ok.use_path[0].session_id, "kwin5f");
+    EXPECT_EQ(ok.expires, 600u);
+}
+
+TEST_F(RelayTest, ReopenedConnectionIdStartsClean)
+{
+    authenticate_alice();
+    EXPECT_EQ(relay_.session_count(), 1u);
+    open(1);
+    EXPECT_EQ(relay_.session_count(), 0u);
+}
+
+} // namespace
