@@ -2,6 +2,8 @@
 
 #include "chars.hpp"
 
+#include <utility>
+
 namespace msrp {
 
 std::string write_challenge(digest_challenge const& c)
@@ -20,6 +22,12 @@ std::optional<digest_credentials> parse_credentials(std::string_view header)
     }
     auto rest = header.substr(7);
     digest_credentials c;
+    static constexpr std::pair<std::string_view, std::string digest_credentials::*> fields[] = {
+        {"username", &digest_credentials::username},  {"realm", &digest_credentials::realm},
+        {"nonce", &digest_credentials::nonce},        {"uri", &digest_credentials::uri},
+        {"response", &digest_credentials::response},  {"qop", &digest_credentials::qop},
+        {"cnonce", &digest_credentials::cnonce},      {"nc", &digest_credentials::nc},
+        {"algorithm", &digest_credentials::algorithm}};
     auto skip_space = [&] {
         while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
             rest.remove_prefix(1);
@@ -59,24 +67,9 @@ std::optional<digest_credentials> parse_credentials(std::string_view header)
             if (value.empty()) return std::nullopt;
         }
         std::string* slot = nullptr;
-        if (detail::iequals(name, "username"))
-            slot = &c.username;
-        else if (detail::iequals(name, "realm"))
-            slot = &c.realm;
-        else if (detail::iequals(name, "nonce"))
-            slot = &c.nonce;
-        else if (detail::iequals(name, "uri"))
-            slot = &c.uri;
-        else if (detail::iequals(name, "response"))
-            slot = &c.response;
-        else if (detail::iequals(name, "qop"))
-            slot = &c.qop;
-        else if (detail::iequals(name, "cnonce"))
-            slot = &c.cnonce;
-        else if (detail::iequals(name, "nc"))
-            slot = &c.nc;
-        else if (detail::iequals(name, "algorithm"))
-            slot = &c.algorithm;
+        for (auto const& [known, member] : fields) {
+            if (detail::iequals(name, known)) slot = &(c.*member);
+        }
         if (slot) {
             if (!slot->empty()) return std::nullopt; // repeated
             *slot = std::move(value);

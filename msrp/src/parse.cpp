@@ -128,6 +128,12 @@ std::optional<status_field> parse_status(std::string_view v)
     return s;
 }
 
+std::optional<std::string> non_empty(std::string_view v)
+{
+    if (v.empty()) return std::nullopt;
+    return std::string(v);
+}
+
 std::optional<std::uint32_t> parse_seconds(std::string_view v)
 {
     auto const n = detail::parse_decimal(v, 0xffffffffu);
@@ -229,6 +235,12 @@ std::optional<parse_error> chunk_parser::header(std::string_view line, std::size
     auto bad = [&] {
         return fail(error::bad_header_value, "malformed " + std::string(known_names[slot]));
     };
+    // Stores a typed value; nullopt from its parser means the value broke its grammar.
+    auto set = [&](auto& field, auto parsed) -> std::optional<parse_error> {
+        if (!parsed) return bad();
+        field = std::move(parsed);
+        return std::nullopt;
+    };
     switch (*which) {
     case known::to_path:
     case known::from_path:
@@ -251,49 +263,28 @@ std::optional<parse_error> chunk_parser::header(std::string_view line, std::size
         return std::nullopt;
     }
     case known::message_id:
-        if (!detail::is_ident(value)) return bad();
-        m_.message_id = std::string(value);
-        return std::nullopt;
+        return set(m_.message_id,
+                   detail::is_ident(value) ? std::optional<std::string>(value) : std::nullopt);
     case known::success_report:
-        m_.success_report = parse_report(value, false);
-        if (!m_.success_report) return bad();
-        return std::nullopt;
+        return set(m_.success_report, parse_report(value, false));
     case known::failure_report:
-        m_.failure_report = parse_report(value, true);
-        if (!m_.failure_report) return bad();
-        return std::nullopt;
+        return set(m_.failure_report, parse_report(value, true));
     case known::byte_range:
-        m_.range = parse_byte_range(value);
-        if (!m_.range) return bad();
-        return std::nullopt;
+        return set(m_.range, parse_byte_range(value));
     case known::status:
-        m_.status = parse_status(value);
-        if (!m_.status) return bad();
-        return std::nullopt;
+        return set(m_.status, parse_status(value));
     case known::expires:
-        m_.expires = parse_seconds(value);
-        if (!m_.expires) return bad();
-        return std::nullopt;
+        return set(m_.expires, parse_seconds(value));
     case known::min_expires:
-        m_.min_expires = parse_seconds(value);
-        if (!m_.min_expires) return bad();
-        return std::nullopt;
+        return set(m_.min_expires, parse_seconds(value));
     case known::max_expires:
-        m_.max_expires = parse_seconds(value);
-        if (!m_.max_expires) return bad();
-        return std::nullopt;
+        return set(m_.max_expires, parse_seconds(value));
     case known::www_authenticate:
-        if (value.empty()) return bad();
-        m_.www_authenticate = std::string(value);
-        return std::nullopt;
+        return set(m_.www_authenticate, non_empty(value));
     case known::authorization:
-        if (value.empty()) return bad();
-        m_.authorization = std::string(value);
-        return std::nullopt;
+        return set(m_.authorization, non_empty(value));
     case known::authentication_info:
-        if (value.empty()) return bad();
-        m_.authentication_info = std::string(value);
-        return std::nullopt;
+        return set(m_.authentication_info, non_empty(value));
     case known::content_type:
         // media-type = type "/" subtype *( ";" gen-param ): at least a '/' between tokens.
         if (auto const slash = value.find('/');
