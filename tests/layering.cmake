@@ -1,11 +1,13 @@
 # cmake -DROOT=<tree> -P layering.cmake
-# Fails (exit 1) when a file under <tree>/floorctl or <tree>/sdp includes Asio, Beast, sofia-sip
-# or OpenSSL: the core and the SDP module do no I/O (docs/architecture.md, "Layering").
+# Fails (exit 1) when a file under <tree>/floorctl, <tree>/sdp or <tree>/turn includes Asio,
+# Beast, sofia-sip or OpenSSL: the core, the SDP module and the TURN framing do no I/O
+# (docs/architecture.md, "Layering").
 if(NOT ROOT)
   message(FATAL_ERROR "usage: cmake -DROOT=<source tree> -P layering.cmake")
 endif()
 file(GLOB_RECURSE files ${ROOT}/floorctl/*.hpp ${ROOT}/floorctl/*.cpp ${ROOT}/floorctl/*.h
-                        ${ROOT}/sdp/*.hpp ${ROOT}/sdp/*.cpp ${ROOT}/sdp/*.h)
+                        ${ROOT}/sdp/*.hpp ${ROOT}/sdp/*.cpp ${ROOT}/sdp/*.h
+                        ${ROOT}/turn/*.hpp ${ROOT}/turn/*.cpp ${ROOT}/turn/*.h)
 set(violations 0)
 foreach(f IN LISTS files)
   file(STRINGS ${f} hits REGEX "#[ \t]*include[ \t]*[<\"](boost/(asio|beast)|sofia-sip|openssl)")
@@ -16,6 +18,6 @@ foreach(f IN LISTS files)
 endforeach()
 list(LENGTH files n)
 if(violations GREATER 0)
-  message(FATAL_ERROR "layering: ${violations} forbidden include(s) in floorctl/ or sdp/")
+  message(FATAL_ERROR "layering: ${violations} forbidden include(s) in floorctl/, sdp/ or turn/")
 endif()
 message(STATUS "layering: ${n} files clean")
