@@ -2,11 +2,12 @@
 /// @file sip_websocket_service.hpp
 /// floorctl::app::sip_websocket_service — SIP over WebSocket (RFC 7118) on the edge: the `sip`
 /// sub-protocol. Each WebSocket connection gets a TCP connection of its own (a "flow") to
-/// sofia's TCP listener; messages cross through the pure rewriting of
+/// sofia's TCP listener (app::websocket_tcp_flow); messages cross through the pure rewriting of
 /// <sip/websocket_alias.hpp> in both directions (docs/sip-over-websocket.md). It decides
 /// nothing about calls: the one SIP stack behind the flows does.
 
 #include "sip_websocket_peers.hpp"
+#include "websocket_tcp_flow.hpp"
 
 #include <ws/registry.hpp>
 #include <ws/service.hpp>
