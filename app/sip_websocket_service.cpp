@@ -210,35 +210,21 @@ void sip_websocket_service::on_open(floorctl::connection_id conn, ws::binding co
     std::tie(peer.address, peer.port) = split_remote(remote);
     peer.connection = alias_name();
     auto f = std::make_shared<flow>(ioc_, *registry, peers_, conn, std::move(peer));
-    {
-        std::lock_guard lock(mutex_);
-        flows_[conn] = f;
-    }
+    flows_.add(conn, f);
     f->start(*sip);
 }
 
 void sip_websocket_service::on_frame(floorctl::connection_id conn, std::span<std::byte const> frame)
 {
-    std::shared_ptr<flow> f;
-    {
-        std::lock_guard lock(mutex_);
-        auto const it = flows_.find(conn);
-        if (it == flows_.end()) return;
-        f = it->second;
-    }
+    auto const f = flows_.find(conn);
+    if (!f) return;
     f->from_client(std::string(reinterpret_cast<char const*>(frame.data()), frame.size()));
 }
 
 void sip_websocket_service::on_close(floorctl::connection_id conn, ws::close_info const&)
 {
-    std::shared_ptr<flow> f;
-    {
-        std::lock_guard lock(mutex_);
-        auto const it = flows_.find(conn);
-        if (it == flows_.end()) return;
-        f = std::move(it->second);
-        flows_.erase(it);
-    }
+    auto const f = flows_.take(conn);
+    if (!f) return;
     // Closing the flow is what makes sofia's requests for this client's dialogs fail at once
     // (docs/sip-over-websocket.md, §5).
     f->close();

@@ -19,7 +19,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 
 namespace floorctl::app {
 
@@ -59,8 +58,8 @@ private:
     std::atomic<ws::registry*> registry_{nullptr};
     std::shared_ptr<sip_websocket_peers> peers_ = std::make_shared<sip_websocket_peers>();
     std::mutex mutex_;
-    std::optional<boost::asio::ip::tcp::endpoint> sip_;                        // guarded by mutex_
-    std::unordered_map<floorctl::connection_id, std::shared_ptr<flow>> flows_; // guarded
+    std::optional<boost::asio::ip::tcp::endpoint> sip_; // guarded by mutex_
+    flow_table<flow> flows_;
 };
 
 } // namespace floorctl::app

@@ -154,23 +154,15 @@ void turn_websocket_service::on_open(floorctl::connection_id conn, ws::binding c
     log_info("turn over websocket: client connected",
              {.conn = conn, .extra = {{"remote", remote}}});
     auto f = std::make_shared<flow>(ioc_, *registry, conn, tally_);
-    {
-        std::lock_guard lock(mutex_);
-        flows_[conn] = f;
-    }
+    flows_.add(conn, f);
     f->start(server_);
 }
 
 void turn_websocket_service::on_frame(floorctl::connection_id conn,
                                       std::span<std::byte const> frame)
 {
-    std::shared_ptr<flow> f;
-    {
-        std::lock_guard lock(mutex_);
-        auto const it = flows_.find(conn);
-        if (it == flows_.end()) return;
-        f = it->second;
-    }
+    auto const f = flows_.find(conn);
+    if (!f) return;
     auto const checked = turn::check_client_message(frame);
     if (auto const* bad = std::get_if<turn::malformed>(&checked)) {
         add(tally_->malformed);
@@ -193,14 +185,8 @@ void turn_websocket_service::on_frame(floorctl::connection_id conn,
 
 void turn_websocket_service::on_close(floorctl::connection_id conn, ws::close_info const&)
 {
-    std::shared_ptr<flow> f;
-    {
-        std::lock_guard lock(mutex_);
-        auto const it = flows_.find(conn);
-        if (it == flows_.end()) return;
-        f = std::move(it->second);
-        flows_.erase(it);
-    }
+    auto const f = flows_.take(conn);
+    if (!f) return;
     tally_->open.fetch_sub(1, std::memory_order_relaxed);
     f->close();
 }

@@ -18,8 +18,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <unordered_map>
 
 namespace floorctl::app {
 
@@ -60,8 +58,7 @@ private:
     std::uint32_t max_connections_;
     std::atomic<ws::registry*> registry_{nullptr};
     std::shared_ptr<tally> tally_;
-    std::mutex mutex_;
-    std::unordered_map<floorctl::connection_id, std::shared_ptr<flow>> flows_; // guarded
+    flow_table<flow> flows_;
 };
 
 } // namespace floorctl::app

@@ -16,8 +16,10 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace floorctl::app {
@@ -83,6 +85,42 @@ private:
     std::deque<std::string> writes_;
     bool connected_ = false;
     bool closed_ = false;
+};
+
+/// A service's flows by WebSocket connection: added at on_open, found at on_frame, taken at
+/// on_close.
+/// @par Thread Safety
+/// Every member function may be called from any thread (mutex inside).
+template <class Flow> class flow_table {
+public:
+    void add(floorctl::connection_id conn, std::shared_ptr<Flow> flow)
+    {
+        std::lock_guard lock(mutex_);
+        flows_[conn] = std::move(flow);
+    }
+
+    /// The flow of `conn`, or null.
+    [[nodiscard]] std::shared_ptr<Flow> find(floorctl::connection_id conn) const
+    {
+        std::lock_guard lock(mutex_);
+        auto const it = flows_.find(conn);
+        return it == flows_.end() ? nullptr : it->second;
+    }
+
+    /// Removes the flow of `conn` and returns it, or null when there was none.
+    [[nodiscard]] std::shared_ptr<Flow> take(floorctl::connection_id conn)
+    {
+        std::lock_guard lock(mutex_);
+        auto const it = flows_.find(conn);
+        if (it == flows_.end()) return nullptr;
+        auto flow = std::move(it->second);
+        flows_.erase(it);
+        return flow;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::unordered_map<floorctl::connection_id, std::shared_ptr<Flow>> flows_;
 };
 
 } // namespace floorctl::app
