@@ -90,7 +90,8 @@ application::application(config cfg, net::io_context& ioc)
         sip.route = {"sip", cfg_.websocket.path, false, "RFC 7118"};
         sip.rules = {.max_message = 2 * sip::websocket_limits{}.max_message,
                      .binary_only = false,
-                     .unfragmented = false};
+                     .unfragmented = false,
+                     .messages_per_second = std::nullopt};
         sip.handler = sip_websocket_;
         o.services.push_back(std::move(sip));
     }
