@@ -134,10 +134,14 @@ public:
     /// An Allocate request without credentials; coturn answers 401 with its realm and nonce.
     void allocate()
     {
-        std::vector<std::uint8_t> const m = {0x00, 0x03, 0x00, 0x08, 0x21, 0x12, 0xa4, 0x42, 1,  2,
-                                             3,    4,    5,    6,    7,    8,    9,    10,   11, 12,
-                                             0x00, 0x19, 0x00, 0x04, 0x11, 0x00, 0x00, 0x00}; // REQUESTED-TRANSPORT:
-                                                                                              // UDP
+        std::vector<std::uint8_t> const m = {
+            0x00, 0x03,                                        // Allocate request
+            0x00, 0x08,                                        // length: 8 octets of attributes
+            0x21, 0x12, 0xa4, 0x42,                            // magic cookie
+            1,    2,    3,    4,    5, 6, 7, 8, 9, 10, 11, 12, // transaction ID
+            0x00, 0x19, 0x00, 0x04,                            // REQUESTED-TRANSPORT, length 4
+            0x11, 0x00, 0x00, 0x00,                            // UDP, RFFU
+        };
         EXPECT_FALSE(ws_.send(m));
     }
     /// The STUN message type of the next message (0 when none came).
@@ -366,6 +370,8 @@ TEST_F(TurnE2E, UclientRelaysThroughFloorctlOverChannels)
     EXPECT_EQ(sent, 20) << out;
     EXPECT_EQ(received, 20) << out;
     EXPECT_TRUE(std::regex_search(out, std::regex("cb response received: \\s*\\n.*success: 0x")))
+        << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex("refresh response received: \\s*\\n.*success")))
         << out;
     auto const [status, metrics] = http_request(server_.port(), http::verb::get, "/metrics");
     EXPECT_EQ(metrics.find("floorctl_turn_messages_total{direction=\"in\"} 0"), std::string::npos)
