@@ -5,6 +5,7 @@
 #include "log.hpp"
 #include "sip_websocket_service.hpp"
 #include "transport_bridge.hpp"
+#include "turn_websocket_service.hpp"
 
 #include <sip/websocket_alias.hpp>
 #include <ws/dtls.hpp>
@@ -89,12 +90,15 @@ application::application(config cfg, net::io_context& ioc)
         sip.route = {"sip", cfg_.websocket.path, false, "RFC 7118"};
         sip.rules = {.max_message = 2 * sip::websocket_limits{}.max_message,
                      .binary_only = false,
-                     .unfragmented = false};
+                     .unfragmented = false,
+                     .messages_per_second = std::nullopt};
         sip.handler = sip_websocket_;
         o.services.push_back(std::move(sip));
     }
+    if (cfg_.turn.enabled) add_turn_service(o);
     listener_ = ws::listener::create(ioc_, std::move(o), bridge, sink);
     if (sip_websocket_) sip_websocket_->set_registry(listener_->connections());
+    if (turn_websocket_) turn_websocket_->set_registry(listener_->connections());
 
     // RFC 8855 reliable transports share the WebSocket registry, so the core host sends to and
     // closes every connection the same way.
@@ -355,12 +359,37 @@ void application::collect_gauges(std::function<void(gauge_values)> done)
             }
         }
         g.tcp_connections = listener_->tcp_connection_count();
+        if (turn_websocket_) g.turn = turn_websocket_->counters();
         auto const tokens = tokens_.counts();
         g.tokens_unused = tokens.unused;
         g.tokens_used = tokens.used;
         g.tokens_ended = tokens.ended;
         done(g);
     });
+}
+
+void application::add_turn_service(ws::listener_options& o)
+{
+    // Experimental (docs/turn.md): sub-protocol "turn" at the WebSocket path and at [turn]
+    // path, where clients that offer no sub-protocol are served too. Binary messages only, one
+    // STUN or ChannelData message each; the TURN server authenticates, not a token.
+    auto const& t = cfg_.turn;
+    boost::system::error_code ec;
+    auto const address = net::ip::make_address(t.server.address, ec);
+    if (ec) {
+        throw std::runtime_error("turn.server: '" + t.server.address +
+                                 "' is not an IP address (the TURN server's TCP listener)");
+    }
+    turn_websocket_ = std::make_shared<turn_websocket_service>(
+        ioc_, net::ip::tcp::endpoint{address, t.server.port}, t.max_connections);
+    ws::message_rules const rules{.max_message = t.max_message,
+                                  .binary_only = true,
+                                  .unfragmented = false,
+                                  .messages_per_second = t.messages_per_second};
+    char const* const reference = "TURN over WebSocket, experimental";
+    o.services.push_back(
+        {{"turn", cfg_.websocket.path, false, reference, false}, rules, turn_websocket_});
+    o.services.push_back({{"turn", t.path, false, reference, true}, rules, turn_websocket_});
 }
 
 void application::sip_started(std::uint16_t port)
@@ -455,6 +484,22 @@ std::string application::websocket_uri(std::string const& token) const
            "?token=" + token;
 }
 
+std::optional<turn_access> application::turn_for(conference_id conf, user_id user) const
+{
+    auto const& t = cfg_.turn;
+    if (!t.enabled || t.secret.empty()) return std::nullopt;
+    auto const& w = cfg_.websocket;
+    auto const now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto const user_part =
+        std::to_string(to_underlying(conf)) + "-" + std::to_string(to_underlying(user));
+    return turn_access{
+        std::string(w.public_tls ? "wss://" : "ws://") + public_authority(w, port()) + t.path,
+        make_turn_credentials(t.secret, user_part, now,
+                              std::chrono::duration_cast<std::chrono::seconds>(t.ttl))};
+}
+
 std::string application::join_url(std::string const& token) const
 {
     auto const& w = cfg_.websocket;
@@ -491,7 +536,7 @@ participant_result application::create_participant(conference_id conf, participa
     log_info("participant created",
              {.conference = conf, .user = user, .extra = {{"chair", claim.chair ? "yes" : "no"}}});
     return {participant_ticket{websocket_uri(*token), conf, user, std::move(floors), *token,
-                               join_url(*token)},
+                               join_url(*token), turn_for(conf, user)},
             participant_failure::internal};
 }
 

@@ -13,6 +13,7 @@
 #include "metrics.hpp"
 #include "participants.hpp"
 #include "token_journal.hpp"
+#include "turn_credentials.hpp"
 
 #include <floorctl/config.hpp>
 #include <floorctl/stream_binding.hpp>
@@ -39,6 +40,12 @@ namespace floorctl::app {
 class http_api;
 class datagram_bridge;
 
+/// Where and how a participant reaches the TURN server through floorctl (docs/turn.md).
+struct turn_access {
+    std::string websocket_uri; ///< wss://host:port/turn (no token: the TURN server authenticates)
+    turn_credentials credentials;
+};
+
 /// What a new participant needs to connect (the provisioning API's answer, and what the SIP
 /// side writes into its SDP answer: confid, userid, floorid lines and websocket-uri).
 struct participant_ticket {
@@ -48,6 +55,8 @@ struct participant_ticket {
     std::vector<floor_id> floors;
     std::string token;
     std::string join_url; ///< https://host:port/join?token=...: the web app, for a browser
+    /// TURN over WebSocket and its credentials ([turn] with a secret; docs/turn.md).
+    std::optional<turn_access> turn;
 };
 
 /// How create_participant() issues the token.
@@ -66,6 +75,7 @@ struct participant_result {
 };
 
 class sip_websocket_service;
+class turn_websocket_service;
 
 /// The running server.
 ///
@@ -106,6 +116,9 @@ public:
 
     /// The websocket-uri for `token` (public host/port/scheme from the configuration).
     [[nodiscard]] std::string websocket_uri(std::string const& token) const;
+    /// TURN over WebSocket for (conf, user), credentials valid from now for [turn] ttl; none
+    /// when [turn] is off or has no secret. Reads the clock.
+    [[nodiscard]] std::optional<turn_access> turn_for(conference_id conf, user_id user) const;
 
     /// The web app's join link for `token` (the same public host and port, https or http as
     /// the websocket-uri is wss or ws).
@@ -216,6 +229,8 @@ private:
     void open_token_journal();
     /// Makes again the participants token_journal_ kept (start()).
     void restore_participants();
+    /// Registers the `turn` service ([turn], docs/turn.md) with the WebSocket listener `o`.
+    void add_turn_service(ws::listener_options& o);
     /// Datagram peers bound to a participant, every UDP/DTLS listener.
     [[nodiscard]] std::size_t datagram_peers_bound() const;
 
@@ -235,7 +250,8 @@ private:
     /// The connection limits of [limits], shared by every listener (they apply to the sum).
     std::shared_ptr<ws::admission> admission_;
     std::shared_ptr<ws::listener> listener_;
-    std::shared_ptr<sip_websocket_service> sip_websocket_; ///< null when SIP is off
+    std::shared_ptr<sip_websocket_service> sip_websocket_;   ///< null when SIP is off
+    std::shared_ptr<turn_websocket_service> turn_websocket_; ///< null when [turn] is off
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     std::string tls_fingerprint_; ///< of tls_context_'s certificate; set once at construction
     std::vector<std::shared_ptr<ws::stream_listener>> tcp_listeners_;   ///< TCP/BFCP

@@ -778,6 +778,38 @@ public:
         }
     }
 
+    void read_turn(toml::table const& t, turn_settings& u, websocket_settings const& w)
+    {
+        table_reader tr(*this, t, "turn");
+        tr.boolean("enabled", u.enabled);
+        if (auto const* n = tr.get("server")) {
+            auto ep = n->is_string() ? parse_endpoint(*n->value<std::string>()) : std::nullopt;
+            if (ep && ep->port != 0) {
+                u.server = *ep;
+            } else {
+                error_at(n->source(), "turn.server: expected \"address:port\" of the TURN "
+                                      "server's TCP listener");
+            }
+        }
+        tr.string("path", u.path, false);
+        if (auto const* n = t.get("path"); n && n->is_string() && !u.path.empty()) {
+            if (u.path.front() != '/') error_at(n->source(), "turn.path: must start with '/'");
+            // Clients without a sub-protocol are told apart by the path alone.
+            if (u.path == w.path) {
+                error_at(n->source(), "turn.path: must differ from websocket.path (clients "
+                                      "that offer no sub-protocol are told apart by it)");
+            }
+        }
+        tr.integer("max_connections", u.max_connections, 1);
+        tr.integer("max_message", u.max_message, 24, 65552);
+        tr.integer("messages_per_second", u.messages_per_second, 0);
+        tr.string("secret", u.secret);
+        tr.duration("ttl", u.ttl);
+        if (auto const* n = t.get("ttl"); n && u.ttl < std::chrono::seconds{1}) {
+            error_at(n->source(), "turn.ttl: must be at least 1s");
+        }
+    }
+
     /// The whole document: top-level keys, then one reader per section.
     void read(toml::table const& root, config& cfg)
     {
@@ -794,6 +826,7 @@ public:
         if (auto const* t = r.table("logging")) read_logging(*t, cfg.logging);
         if (auto const* t = r.table("admin")) read_admin(*t, cfg.admin);
         if (auto const* t = r.table("tokens")) read_tokens(*t, cfg.tokens);
+        if (auto const* t = r.table("turn")) read_turn(*t, cfg.turn, cfg.websocket);
         warn_unprovable_chairs(cfg);
     }
 };

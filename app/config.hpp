@@ -215,6 +215,23 @@ struct admin_settings {
     }
 };
 
+/// TURN over WebSocket ([turn]; docs/turn.md): experimental, off unless enabled. Each
+/// WebSocket connection is carried to a TURN server over TCP; floorctl relays nothing itself.
+struct turn_settings {
+    bool enabled = false;
+    endpoint server{"127.0.0.1", 3478}; ///< the TURN server's TCP listener
+    /// Where clients that offer no sub-protocol connect; `turn` is also served, as a
+    /// sub-protocol, here and at websocket.path.
+    std::string path = "/turn";
+    std::uint32_t max_connections = 1'000;     ///< TURN connections at once; beyond: 503
+    std::uint32_t max_message = 65'552;        ///< largest WebSocket message; beyond: 1009
+    std::uint32_t messages_per_second = 2'000; ///< per connection (media); 0: unlimited
+    /// coturn's `static-auth-secret` (use-auth-secret, docs/turn.md "Credentials"); empty: the
+    /// provisioning API hands out no TURN credentials.
+    std::string secret;
+    std::chrono::milliseconds ttl{86'400'000}; ///< lifetime of the credentials handed out
+};
+
 /// Where participant tokens are kept ([tokens]; app/token_journal.hpp).
 struct token_settings {
     /// The token store file; empty: tokens live in memory only and end with the process.
@@ -244,6 +261,7 @@ struct config {
     logging_settings logging;
     admin_settings admin;
     token_settings tokens;
+    turn_settings turn;
 
     /// io_threads with 0 resolved to the number of cores (at least 1).
     [[nodiscard]] unsigned effective_io_threads() const noexcept;

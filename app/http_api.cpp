@@ -220,11 +220,12 @@ void http_api::session(ws::http_request const& req, ws::http_responder respond)
     app_.host().snapshot(
         check.owner.conference,
         [settings = std::move(*settings), check, uri = app_.websocket_uri(*token),
+         turn = app_.turn_for(check.owner.conference, check.owner.user),
          respond = std::move(respond)](std::optional<conference_snapshot> snap) mutable {
             if (!snap) return respond(session_refusal(token_status::revoked));
-            respond(
-                json_answer(http::status::ok, session_to_json({settings, *snap, check.owner.user,
-                                                               std::move(uri), check.expires_in})));
+            respond(json_answer(http::status::ok,
+                                session_to_json({settings, *snap, check.owner.user, std::move(uri),
+                                                 check.expires_in, std::move(turn)})));
         });
 }
 

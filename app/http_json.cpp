@@ -239,6 +239,21 @@ json::object conference_to_json(conference_settings const& c)
     return o;
 }
 
+namespace {
+
+/// {"websocket_uri", "username", "credential", "expires_at"} (docs/turn.md, "Credentials").
+json::object turn_to_json(turn_access const& t)
+{
+    json::object o;
+    o["websocket_uri"] = t.websocket_uri;
+    o["username"] = t.credentials.username;
+    o["credential"] = t.credentials.credential;
+    o["expires_at"] = t.credentials.expires_at;
+    return o;
+}
+
+} // namespace
+
 json::object ticket_to_json(participant_ticket const& t)
 {
     json::object o;
@@ -251,6 +266,7 @@ json::object ticket_to_json(participant_ticket const& t)
     o["floors"] = std::move(floors);
     o["token"] = t.token;
     o["join_url"] = t.join_url;
+    if (t.turn) o["turn"] = turn_to_json(*t.turn);
     return o;
 }
 
@@ -288,6 +304,7 @@ json::object session_to_json(session_view const& v)
     } else {
         o["expires_in"] = nullptr;
     }
+    if (v.turn) o["turn"] = turn_to_json(*v.turn);
     return o;
 }
 

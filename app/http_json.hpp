@@ -42,7 +42,8 @@ struct participant_parse {
 /// {"id", "name", "floors": [{"id", "policy", ...}]}.
 [[nodiscard]] boost::json::object conference_to_json(conference_settings const& c);
 
-/// {"websocket_uri", "confid", "userid", "floors": [ids], "token", "join_url"}.
+/// {"websocket_uri", "confid", "userid", "floors": [ids], "token", "join_url"} and, with TURN
+/// credentials, "turn": {"websocket_uri", "username", "credential", "expires_at"}.
 [[nodiscard]] boost::json::object ticket_to_json(participant_ticket const& t);
 
 /// What GET /api/session describes: one participant's view of its conference.
@@ -52,10 +53,12 @@ struct session_view {
     user_id user{};
     std::string websocket_uri;
     std::optional<clock::duration> expires_in; ///< token_check::expires_in
+    std::optional<turn_access> turn;           ///< application::turn_for()
 };
 
 /// {"conference", "conference_name", "user", "display_name", "websocket_uri", "floors": [{"id",
-/// "label", "policy", "chair"}], "expires_in": seconds or null} (docs/http-api.md).
+/// "label", "policy", "chair"}], "expires_in": seconds or null} and, with TURN credentials,
+/// "turn" as in ticket_to_json() (docs/http-api.md).
 [[nodiscard]] boost::json::object session_to_json(session_view const& v);
 
 /// The floor state: {"confid", "require_tls", "floors": [{"id", "policy", "holders": [...],

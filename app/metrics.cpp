@@ -196,6 +196,25 @@ std::string metrics::format(gauge_values const& g) const
     add_line(out, "floorctl_bfcp_datagrams_dropped_total", "reason=\"vendor_primitive\"",
              u.vendor_primitives);
 
+    // TURN over WebSocket (docs/turn.md, "Metrics").
+    auto const& t = g.turn;
+    gauge("floorctl_turn_connections", "TURN over WebSocket: open connections.", t.connections);
+    counter("floorctl_turn_connections_total",
+            "TURN over WebSocket: connections carried to the TURN server.", t.connections_opened);
+    help(out, "floorctl_turn_closed_total", "counter",
+         "TURN over WebSocket: connections refused or closed by floorctl, by reason.");
+    add_line(out, "floorctl_turn_closed_total", "reason=\"limit\"", t.refused);
+    add_line(out, "floorctl_turn_closed_total", "reason=\"unreachable\"", t.unreachable);
+    add_line(out, "floorctl_turn_closed_total", "reason=\"malformed\"", t.malformed);
+    help(out, "floorctl_turn_messages_total", "counter",
+         "TURN over WebSocket: STUN and ChannelData messages by direction (in: from clients).");
+    add_line(out, "floorctl_turn_messages_total", "direction=\"in\"", t.messages_in);
+    add_line(out, "floorctl_turn_messages_total", "direction=\"out\"", t.messages_out);
+    help(out, "floorctl_turn_bytes_total", "counter",
+         "TURN over WebSocket: message octets by direction, without the stream's padding.");
+    add_line(out, "floorctl_turn_bytes_total", "direction=\"in\"", t.bytes_in);
+    add_line(out, "floorctl_turn_bytes_total", "direction=\"out\"", t.bytes_out);
+
     help(out, "floorctl_http_requests_total", "counter", "HTTP requests answered.");
     add_line(out, "floorctl_http_requests_total", nullptr, http_.load(std::memory_order_relaxed));
 

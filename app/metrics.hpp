@@ -31,6 +31,19 @@ static_assert(transport_labels.size() ==
 /// Slots of gauge_values::datagrams_dropped (ws::datagram_drop_count).
 inline constexpr std::size_t datagram_drop_reasons = 8;
 
+/// TURN over WebSocket (app::turn_websocket_service, docs/turn.md), read at scrape time.
+struct turn_relay_counters {
+    std::uint64_t connections = 0;        ///< gauge: open TURN connections
+    std::uint64_t connections_opened = 0; ///< WebSocket connections carried to the TURN server
+    std::uint64_t refused = 0;            ///< upgrades refused at [turn] max_connections (503)
+    std::uint64_t unreachable = 0;        ///< connections closed 1011: TURN server unreachable
+    std::uint64_t malformed = 0;          ///< connections closed 1002: not one TURN message
+    std::uint64_t messages_in = 0;        ///< client -> TURN server
+    std::uint64_t messages_out = 0;       ///< TURN server -> client
+    std::uint64_t bytes_in = 0;           ///< client -> TURN server, without added padding
+    std::uint64_t bytes_out = 0;          ///< TURN server -> client, without padding
+};
+
 /// Values read at scrape time (gauges) rather than counted.
 struct gauge_values {
     /// Open connections by transport (index: floorctl::transport_kind): upgraded WebSocket
@@ -52,6 +65,7 @@ struct gauge_values {
     /// every peer, and the datagram listeners' drops by reason (index: ws::datagram_drop).
     unreliable::counters unreliable{};
     std::array<std::uint64_t, datagram_drop_reasons> datagrams_dropped{};
+    turn_relay_counters turn{}; ///< zeros when [turn] is off
 };
 
 /// All counters of the process.

@@ -6,17 +6,9 @@
 #include <sip/stream_reader.hpp>
 #include <sip/websocket_alias.hpp>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/write.hpp>
-
-#include <array>
 #include <chrono>
-#include <deque>
 #include <random>
 #include <string>
-#include <vector>
 
 namespace floorctl::app {
 
@@ -27,6 +19,8 @@ namespace {
 
 /// Largest message sofia may write to a flow before the flow counts as broken.
 constexpr std::size_t max_from_sip = 256 * 1024;
+/// Bytes a flow may hold for sofia before the client counts as flooding it.
+constexpr std::size_t max_queued_to_sip = 4 * 1024 * 1024;
 
 /// "198.51.100.7:53124" or "[2001:db8::7]:53124" -> address without brackets and port.
 std::pair<std::string, std::uint16_t> split_remote(std::string const& remote)
@@ -65,73 +59,40 @@ std::span<std::byte const> bytes_of(std::string const& s)
 
 } // namespace
 
-/// One WebSocket client's TCP connection to sofia. Everything runs on its strand.
-class sip_websocket_service::flow : public std::enable_shared_from_this<flow> {
+/// One WebSocket client's TCP connection to sofia: the shared flow, with SIP's rewriting.
+class sip_websocket_service::flow final : public websocket_tcp_flow {
 public:
     flow(net::io_context& ioc, ws::registry& registry, std::shared_ptr<sip_websocket_peers> peers,
          floorctl::connection_id conn, sip::websocket_peer peer,
          std::chrono::milliseconds keep_alive_every)
-        : socket_(net::make_strand(ioc)), keep_alive_(socket_.get_executor()), registry_(registry),
-          peers_(std::move(peers)), conn_(conn), peer_(std::move(peer)), reader_(max_from_sip),
-          keep_alive_every_(keep_alive_every)
+        : websocket_tcp_flow(ioc, registry, conn, max_queued_to_sip), peers_(std::move(peers)),
+          peer_(std::move(peer)), reader_(max_from_sip)
     {
-    }
-
-    void start(tcp::endpoint sip)
-    {
-        net::post(socket_.get_executor(), [self = shared_from_this(), sip] {
-            self->socket_.async_connect(
-                sip, [self](boost::system::error_code ec) { self->on_connect(ec); });
-        });
-    }
-
-    /// A WebSocket message from the client (copied: the edge's buffer is only valid during
-    /// on_frame).
-    void from_client(std::string message)
-    {
-        net::post(socket_.get_executor(),
-                  [self = shared_from_this(), m = std::move(message)]() mutable {
-                      if (self->closed_) return;
-                      if (!self->connected_) {
-                          self->pending_.push_back(std::move(m));
-                          return;
-                      }
-                      self->translate(m);
-                  });
-    }
-
-    void close()
-    {
-        net::post(socket_.get_executor(), [self = shared_from_this()] {
-            self->closed_ = true;
-            self->keep_alive_.cancel();
-            boost::system::error_code ignored;
-            self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
-            self->socket_.close(ignored);
-            // The client is gone: its calls end (docs/sip-over-websocket.md, §5). After the
-            // flow is closed, so that floorctl's BYE for them cannot go down the flow and wait
-            // for an answer that never comes: it fails at once (§5).
-            if (self->connected_)
-                self->peers_->closed(self->peer_.alias_host, self->peer_.alias_port);
-        });
+        // sofia closes a connection that carries nothing for its idle timeout, dialog or not,
+        // and the client's own keep-alives stop at the edge: without this a quiet call would
+        // lose its flow, then its WebSocket and its dialogs (docs/sip-over-websocket.md,
+        // "Long-lived flows").
+        keep_alive(keep_alive_every, std::string(sip::flow_keep_alive));
     }
 
 private:
-    void on_connect(boost::system::error_code ec)
+    void on_closed(bool was_connected) override
     {
-        if (closed_) return;
-        if (ec) {
-            log_warn("sip over websocket: cannot reach the SIP side",
-                     {.conn = conn_, .extra = {{"error", ec.message()}}});
-            registry_.close(conn_, ws::close_code::try_again_later, "SIP side unavailable");
-            return;
-        }
-        boost::system::error_code e;
-        // Each message is written as soon as it is complete, and a client often sends two in a
-        // row (ACK then BYE): with Nagle the second waited for sofia's delayed ACK, ≈ 40 ms per
-        // call (docs/performance.md, "SIP over WebSocket against SIP over TCP").
-        socket_.set_option(tcp::no_delay(true), e);
-        auto const local = socket_.local_endpoint(e);
+        // The client is gone: its calls end (docs/sip-over-websocket.md, §5). After the flow is
+        // closed, so that floorctl's BYE for them cannot go down the flow and wait for an
+        // answer that never comes: it fails at once (§5).
+        if (was_connected) peers_->closed(peer_.alias_host, peer_.alias_port);
+    }
+
+    void on_unreachable(boost::system::error_code ec) override
+    {
+        log_warn("sip over websocket: cannot reach the SIP side",
+                 {.conn = conn_, .extra = {{"error", ec.message()}}});
+        registry_.close(conn_, ws::close_code::try_again_later, "SIP side unavailable");
+    }
+
+    void on_connected(tcp::endpoint const& local) override
+    {
         peer_.alias_host = local.address().to_string();
         peer_.alias_port = local.port();
         peers_->opened(peer_.alias_host, peer_.alias_port,
@@ -139,29 +100,9 @@ private:
                         peer_.transport == sip::websocket_transport::wss
                             ? sip::signalling_transport::wss
                             : sip::signalling_transport::ws});
-        connected_ = true;
-        do_read();
-        do_keep_alive();
-        for (auto const& m : pending_)
-            translate(m);
-        pending_.clear();
     }
 
-    /// sofia closes a connection that carries nothing for its idle timeout, dialog or not, and
-    /// the client's own keep-alives stop at the edge: without this a quiet call would lose its
-    /// flow, then its WebSocket and its dialogs (docs/sip-over-websocket.md, "Long-lived
-    /// flows").
-    void do_keep_alive()
-    {
-        keep_alive_.expires_after(keep_alive_every_);
-        keep_alive_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-            if (ec || self->closed_) return;
-            self->write(std::string(sip::flow_keep_alive));
-            self->do_keep_alive();
-        });
-    }
-
-    void translate(std::string const& message)
+    void on_client_message(std::string& message) override
     {
         // Beast has already checked text frames for UTF-8 (RFC 6455 §8.1), so the frame type
         // no longer matters here.
@@ -191,43 +132,20 @@ private:
         }
     }
 
-    void write(std::string bytes)
+    bool on_server_bytes(std::span<char const> bytes) override
     {
-        writes_.push_back(std::move(bytes));
-        if (writes_.size() == 1) do_write();
-    }
-
-    void do_write()
-    {
-        net::async_write(socket_, net::buffer(writes_.front()),
-                         [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                             if (ec) return self->fail("write", ec);
-                             self->writes_.pop_front();
-                             if (!self->writes_.empty()) self->do_write();
-                         });
-    }
-
-    void do_read()
-    {
-        socket_.async_read_some(
-            net::buffer(buffer_),
-            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                if (ec) return self->fail("read", ec);
-                self->reader_.append(std::string_view(self->buffer_.data(), n));
-                for (;;) {
-                    auto item = self->reader_.next();
-                    if (item.what == sip::stream_item::kind::need_more) break;
-                    if (item.what == sip::stream_item::kind::broken) {
-                        log_warn("sip over websocket: stream from the SIP side broken",
-                                 {.conn = self->conn_, .extra = {{"reason", item.reason}}});
-                        self->registry_.close(self->conn_, ws::close_code::internal_error,
-                                              "SIP side stream broken");
-                        return;
-                    }
-                    self->to_client(item.message);
-                }
-                self->do_read();
-            });
+        reader_.append(std::string_view(bytes.data(), bytes.size()));
+        for (;;) {
+            auto item = reader_.next();
+            if (item.what == sip::stream_item::kind::need_more) return true;
+            if (item.what == sip::stream_item::kind::broken) {
+                log_warn("sip over websocket: stream from the SIP side broken",
+                         {.conn = conn_, .extra = {{"reason", item.reason}}});
+                registry_.close(conn_, ws::close_code::internal_error, "SIP side stream broken");
+                return false;
+            }
+            to_client(item.message);
+        }
     }
 
     void to_client(std::string const& message)
@@ -243,30 +161,17 @@ private:
         }
     }
 
-    void fail(char const* what, boost::system::error_code ec)
+    void on_ended(char const* op, boost::system::error_code ec) override
     {
-        if (closed_) return;
-        closed_ = true;
-        keep_alive_.cancel();
         log_info("sip over websocket: flow to the SIP side ended",
-                 {.conn = conn_, .extra = {{"op", what}, {"error", ec.message()}}});
+                 {.conn = conn_, .extra = {{"op", op}, {"error", ec.message()}}});
         registry_.close(conn_, ws::close_code::internal_error, "SIP side closed");
     }
 
-    tcp::socket socket_;
-    net::steady_timer keep_alive_;
-    ws::registry& registry_;
     std::shared_ptr<sip_websocket_peers> peers_;
-    floorctl::connection_id conn_;
     sip::websocket_peer peer_;
     sip::stream_reader reader_;
     sip::fault_run faults_;
-    std::array<char, 16 * 1024> buffer_{};
-    std::vector<std::string> pending_;
-    std::deque<std::string> writes_;
-    std::chrono::milliseconds keep_alive_every_;
-    bool connected_ = false;
-    bool closed_ = false;
 };
 
 sip_websocket_service::sip_websocket_service(net::io_context& ioc) : ioc_(ioc) {}
@@ -316,35 +221,21 @@ void sip_websocket_service::on_open(floorctl::connection_id conn, ws::binding co
     peer.connection = alias_name();
     auto f =
         std::make_shared<flow>(ioc_, *registry, peers_, conn, std::move(peer), keep_alive_every);
-    {
-        std::lock_guard lock(mutex_);
-        flows_[conn] = f;
-    }
+    flows_.add(conn, f);
     f->start(*sip);
 }
 
 void sip_websocket_service::on_frame(floorctl::connection_id conn, std::span<std::byte const> frame)
 {
-    std::shared_ptr<flow> f;
-    {
-        std::lock_guard lock(mutex_);
-        auto const it = flows_.find(conn);
-        if (it == flows_.end()) return;
-        f = it->second;
-    }
+    auto const f = flows_.find(conn);
+    if (!f) return;
     f->from_client(std::string(reinterpret_cast<char const*>(frame.data()), frame.size()));
 }
 
 void sip_websocket_service::on_close(floorctl::connection_id conn, ws::close_info const&)
 {
-    std::shared_ptr<flow> f;
-    {
-        std::lock_guard lock(mutex_);
-        auto const it = flows_.find(conn);
-        if (it == flows_.end()) return;
-        f = std::move(it->second);
-        flows_.erase(it);
-    }
+    auto const f = flows_.take(conn);
+    if (!f) return;
     // Closing the flow is what makes sofia's requests for this client's dialogs fail at once
     // (docs/sip-over-websocket.md, §5).
     f->close();

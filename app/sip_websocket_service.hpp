@@ -2,11 +2,12 @@
 /// @file sip_websocket_service.hpp
 /// floorctl::app::sip_websocket_service — SIP over WebSocket (RFC 7118) on the edge: the `sip`
 /// sub-protocol. Each WebSocket connection gets a TCP connection of its own (a "flow") to
-/// sofia's TCP listener; messages cross through the pure rewriting of
+/// sofia's TCP listener (app::websocket_tcp_flow); messages cross through the pure rewriting of
 /// <sip/websocket_alias.hpp> in both directions (docs/sip-over-websocket.md). It decides
 /// nothing about calls: the one SIP stack behind the flows does.
 
 #include "sip_websocket_peers.hpp"
+#include "websocket_tcp_flow.hpp"
 
 #include <ws/registry.hpp>
 #include <ws/service.hpp>
@@ -19,7 +20,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 
 namespace floorctl::app {
 
@@ -62,9 +62,9 @@ private:
     std::atomic<ws::registry*> registry_{nullptr};
     std::shared_ptr<sip_websocket_peers> peers_ = std::make_shared<sip_websocket_peers>();
     std::mutex mutex_;
-    std::optional<boost::asio::ip::tcp::endpoint> sip_;                        // guarded by mutex_
-    std::chrono::milliseconds keep_alive_every_{0};                            // guarded by mutex_
-    std::unordered_map<floorctl::connection_id, std::shared_ptr<flow>> flows_; // guarded
+    std::optional<boost::asio::ip::tcp::endpoint> sip_; // guarded by mutex_
+    std::chrono::milliseconds keep_alive_every_{0};     // guarded by mutex_
+    flow_table<flow> flows_;
 };
 
 } // namespace floorctl::app

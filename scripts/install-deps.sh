@@ -16,6 +16,7 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev   # libFuzzer targets
   clang-format sip-tester valgrind procps
   chromium fonts-dejavu-core               # the browser tests (tests/browser) drive Debian's Chromium
+  coturn                                   # TURN over WebSocket tests: turnserver, turnutils_uclient, turnutils_peer
 )
 # The browser library (web/) and the browser tests: node and npm. A node already installed (e.g. a
 # newer one from another source) is kept: asking apt for Debian's would downgrade or conflict with it.

@@ -295,6 +295,46 @@ TEST(ConfigTest, SyntaxErrorReportsItsLine)
     EXPECT_EQ(r.errors[0].line, 3u);
 }
 
+TEST(ConfigTest, TurnSectionIsReadAndCheckedWithItsLines)
+{
+    auto const ok = parse_config(R"([turn]
+enabled = true
+server = "127.0.0.1:3479"
+path = "/relay"
+max_connections = 5
+max_message = 1024
+messages_per_second = 0
+secret = "s3cret"
+ttl = "1h"
+)");
+    ASSERT_TRUE(ok.cfg) << (ok.errors.empty() ? "" : ok.errors.front().message);
+    auto const& t = ok.cfg->turn;
+    EXPECT_TRUE(t.enabled);
+    EXPECT_EQ(t.server, (endpoint{"127.0.0.1", 3479}));
+    EXPECT_EQ(t.path, "/relay");
+    EXPECT_EQ(t.max_connections, 5u);
+    EXPECT_EQ(t.max_message, 1024u);
+    EXPECT_EQ(t.messages_per_second, 0u);
+    EXPECT_EQ(t.secret, "s3cret");
+    EXPECT_EQ(t.ttl, std::chrono::hours{1});
+    EXPECT_FALSE(parse_config("").cfg->turn.enabled);
+
+    auto const bad = parse_config(R"([turn]
+server = "nowhere"
+path = "/bfcp"
+max_message = 70000
+ttl = "0s"
+colour = 1
+)");
+    ASSERT_EQ(bad.errors.size(), 5u);
+    EXPECT_EQ(bad.errors[0].line, 2u);
+    EXPECT_EQ(bad.errors[1].line, 3u);
+    EXPECT_NE(bad.errors[1].message.find("must differ from websocket.path"), std::string::npos);
+    EXPECT_EQ(bad.errors[2].line, 4u);
+    EXPECT_EQ(bad.errors[3].line, 5u);
+    EXPECT_EQ(bad.errors[4].line, 6u);
+}
+
 TEST(ConfigTest, EveryErrorIsReportedWithItsLine)
 {
     auto const r = parse_config(R"(io_threads = "many"

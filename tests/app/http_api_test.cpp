@@ -577,11 +577,16 @@ TEST(HttpJsonTest, ParticipantBody)
 TEST(HttpJsonTest, TicketShape)
 {
     participant_ticket t{
-        "wss://h:1/bfcp?token=ab",  conference_id{4}, user_id{5}, {floor_id{1}, floor_id{2}}, "ab",
-        "https://h:1/join?token=ab"};
+        "wss://h:1/bfcp?token=ab",   conference_id{4}, user_id{5}, {floor_id{1}, floor_id{2}}, "ab",
+        "https://h:1/join?token=ab", std::nullopt};
     EXPECT_EQ(
         boost::json::serialize(ticket_to_json(t)),
         R"({"websocket_uri":"wss://h:1/bfcp?token=ab","confid":4,"userid":5,"floors":[1,2],"token":"ab","join_url":"https://h:1/join?token=ab"})");
+    // With [turn] secret: the TURN over WebSocket URI and coturn's credentials (docs/turn.md).
+    t.turn = turn_access{"wss://h:1/turn", {"1700003600:4-5", "c3VjaA==", 1700003600}};
+    EXPECT_EQ(
+        boost::json::serialize(ticket_to_json(t)),
+        R"({"websocket_uri":"wss://h:1/bfcp?token=ab","confid":4,"userid":5,"floors":[1,2],"token":"ab","join_url":"https://h:1/join?token=ab","turn":{"websocket_uri":"wss://h:1/turn","username":"1700003600:4-5","credential":"c3VjaA==","expires_at":1700003600}})");
 }
 
 TEST(ConferenceConfigTest, ChairsByUriGetReservedIdsAndPolicyMaps)

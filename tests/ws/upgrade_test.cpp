@@ -69,6 +69,30 @@ TEST(UpgradeCheck, MissingOrOtherSubprotocolIs400)
     }
 }
 
+TEST(UpgradeCheck, NoSubprotocolChoosesTheRouteThatServesClientsWithoutOne)
+{
+    // TURN over WebSocket (docs/turn.md): "turn" at the BFCP path and at /turn, where clients
+    // that offer nothing are served too.
+    std::vector<ws::subprotocol_route> const routes = {
+        ws::bfcp_route("/bfcp"),
+        {"turn", "/bfcp", false, "TURN", false},
+        {"turn", "/turn", false, "TURN", true},
+    };
+    auto const none = accepted(ws::check_upgrade(upgrade_request("/turn", ""), cfg, routes));
+    EXPECT_EQ(none.route, 2u);
+    EXPECT_EQ(none.subprotocol, "");
+    auto const named = accepted(ws::check_upgrade(upgrade_request("/turn", "TURN"), cfg, routes));
+    EXPECT_EQ(named.route, 2u);
+    EXPECT_EQ(named.subprotocol, "TURN");
+    // At /bfcp no route serves clients without a sub-protocol: still 400.
+    EXPECT_EQ(
+        rejected(ws::check_upgrade(upgrade_request("/bfcp?token=t", ""), cfg, routes)).failure,
+        upgrade_failure::no_subprotocol);
+    // An offered value that names nothing at /turn is 400, not the route without one.
+    EXPECT_EQ(rejected(ws::check_upgrade(upgrade_request("/turn", "chat"), cfg, routes)).failure,
+              upgrade_failure::no_subprotocol);
+}
+
 TEST(UpgradeCheck, UpgradeToAnotherPathIs404)
 {
     for (std::string t : {"/", "/bfcp/", "/BFCP?token=t", "/other?token=t", "/bfcpx"}) {

@@ -187,11 +187,19 @@ std::string route_names(std::span<subprotocol_route const> routes, std::string_v
     return names;
 }
 
-// A route at `path` named by an offered value, in the client's order, and its spelling.
+// A route at `path` named by an offered value, in the client's order, and its spelling; with
+// nothing offered, the first route at `path` that serves clients without a sub-protocol.
 std::optional<std::pair<std::size_t, std::string>>
 choose_route(std::string_view offered, std::span<subprotocol_route const> routes,
              std::string_view path)
 {
+    if (offered.empty()) {
+        for (std::size_t i = 0; i < routes.size(); ++i) {
+            if (routes[i].path == path && routes[i].without_subprotocol)
+                return std::pair{i, std::string{}};
+        }
+        return std::nullopt;
+    }
     for (auto const& value : http::token_list{offered}) {
         for (std::size_t i = 0; i < routes.size(); ++i) {
             if (routes[i].path == path && boost::beast::iequals(value, routes[i].name))

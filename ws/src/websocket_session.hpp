@@ -78,6 +78,7 @@ public:
         bound_ = std::move(bound);
         service_ = svc.handler;
         rules_ = svc.rules;
+        if (rules_.messages_per_second) rate_ = message_rate(*rules_.messages_per_second);
         route_ = &svc.route; // owned by shared_state, which this session co-owns
         auto const& o = st_->opts;
         // The websocket stream times the opening handshake (the close: on_accept); the TCP
@@ -95,7 +96,7 @@ public:
         ws_.set_option(websocket::stream_base::decorator(
             [sp = std::move(subprotocol)](websocket::response_type& res) {
                 res.set(beast::http::field::server, "floorctl");
-                res.set(beast::http::field::sec_websocket_protocol, sp);
+                if (!sp.empty()) res.set(beast::http::field::sec_websocket_protocol, sp);
             }));
         // RFC 8857 §5: no extension is negotiated; each BFCP message is one unfragmented frame.
         websocket::permessage_deflate pmd;

@@ -56,8 +56,8 @@ private:
 inline ws::service_entry entry(std::shared_ptr<service> s, std::string path)
 {
     return ws::service_entry{
-        ws::subprotocol_route{"echo", std::move(path), false, {}},
-        ws::message_rules{64 * 1024, false, false},
+        ws::subprotocol_route{"echo", std::move(path), false, {}, false},
+        ws::message_rules{64 * 1024, false, false, std::nullopt},
         std::move(s),
     };
 }

@@ -16,7 +16,9 @@
 #include <floorctl/types.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -57,6 +59,9 @@ struct message_rules {
     std::size_t max_message = floorctl::max_message_size; ///< longer: 1009
     bool binary_only = true;                              ///< a text message: 1003
     bool unfragmented = true;                             ///< a fragmented message: 1002
+    /// Messages per second per connection (burst: as many; 0: off) beyond which the session
+    /// closes with 1008; unset: the listener's max_messages_per_second.
+    std::optional<std::uint32_t> messages_per_second;
 };
 
 /// One sub-protocol's connections.

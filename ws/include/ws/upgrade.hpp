@@ -38,6 +38,9 @@ struct subprotocol_route {
     std::string path;           ///< request path (query removed), compared exactly
     bool token_required = true; ///< no token: 401 no_token; else the token may be empty
     std::string reference;      ///< cited in refusals when it is the path's only route
+    /// Also chosen for an upgrade that offers no Sec-WebSocket-Protocol at all (clients that
+    /// cannot set one reach the service by its path); the 101 then names no sub-protocol.
+    bool without_subprotocol = false;
 };
 
 /// The route BFCP over WebSocket uses: "BFCP" at `path`, token required, RFC 8857.
@@ -66,6 +69,8 @@ enum class upgrade_failure : std::uint8_t {
 struct upgrade_accepted {
     /// The client's own spelling of the BFCP token from Sec-WebSocket-Protocol ("BFCP", "bfcp"),
     /// echoed in the 101 response (RFC 6455 §4.2.2: the server selects one offered value).
+    /// Empty when the client offered none and the route serves such clients
+    /// (subprotocol_route::without_subprotocol): the 101 then carries no Sec-WebSocket-Protocol.
     std::string subprotocol;
     /// The bearer token: ?token= first, then the cookie, then Authorization: Bearer. Empty
     /// only for a route that does not require one.
@@ -92,7 +97,8 @@ using upgrade_outcome = std::variant<upgrade_accepted, upgrade_rejected>;
 /// Checks `req` against `routes` and `cfg`, in this order: path (404 for an upgrade to a path
 /// no route serves; 426 for a non-upgrade on a served path), Sec-WebSocket-Version 13 (426),
 /// sub-protocol (400 unless an offered value, in the client's order, names a route at this
-/// path: that route is chosen), Origin allowed (403), token present when the chosen route
+/// path: that route is chosen; with no Sec-WebSocket-Protocol at all, the first route at this
+/// path that serves clients without one), Origin allowed (403), token present when the chosen route
 /// requires one (401). Pure and thread-safe.
 [[nodiscard]] upgrade_outcome check_upgrade(http_request const& req, upgrade_config const& cfg,
                                             std::span<subprotocol_route const> routes);
