@@ -40,7 +40,7 @@ inline std::uint16_t tid_of(bytes const& b)
 
 /// A send_datagram with its bytes copied (the peer's actions are views, valid until its next call).
 struct sent_datagram {
-    bytes bytes;
+    bytes data;
 };
 /// A deliver_message with its bytes copied.
 struct delivered_message {
@@ -69,7 +69,7 @@ inline std::vector<bytes> datagrams(std::vector<kept_action> const& out)
 {
     std::vector<bytes> d;
     for (auto const& a : out) {
-        if (auto const* s = std::get_if<sent_datagram>(&a)) d.push_back(s->bytes);
+        if (auto const* s = std::get_if<sent_datagram>(&a)) d.push_back(s->data);
     }
     return d;
 }

@@ -125,7 +125,7 @@ void peer::impl::on_message(common_header const& h, std::span<std::byte const> m
     if (tid != 0) {
         // RFC 8855 §8.3.2: a retransmitted request gets the cached response again, and is never
         // decided twice; one still being answered gets nothing (the answer is on its way).
-        if (auto const* seen = replies.find(tid, prim)) {
+        if (auto const* seen = replies.find(tid, prim, now)) {
             detail::reply_cache::for_each_response(
                 *seen, [&](std::span<std::byte const> r) { (void)transmit(r, box); });
             return box.note(note::duplicate_request, "retransmitted request answered from cache");

@@ -4,12 +4,13 @@
 
 namespace floorctl::unreliable::detail {
 
-reply_cache::entry const* reply_cache::find(std::uint16_t transaction, std::uint8_t prim) const
+reply_cache::entry const* reply_cache::find(std::uint16_t transaction, std::uint8_t prim,
+                                            clock::time_point now) const
 {
     auto const it = index_.find(transaction);
     if (it == index_.end()) return nullptr;
     auto const& e = *it->second;
-    if (e.prim != 0 && e.prim != prim) return nullptr;
+    if (e.expires <= now || (e.prim != 0 && e.prim != prim)) return nullptr;
     return &e;
 }
 
@@ -91,7 +92,7 @@ void reply_cache::expire(clock::time_point now)
 std::optional<clock::time_point> reply_cache::next_deadline() const noexcept
 {
     if (entries_.empty()) return std::nullopt;
-    return entries_.front().expires;
+    return entries_.front().expires + lifetime_ / 10;
 }
 
 } // namespace floorctl::unreliable::detail

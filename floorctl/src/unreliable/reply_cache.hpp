@@ -49,10 +49,12 @@ public:
     {
     }
 
-    /// The entry a request with `transaction` and primitive `prim` repeats, or nullptr when it
-    /// is a new request (an entry for the same ID but another primitive is a different
-    /// transaction: the client reused the ID).
-    [[nodiscard]] entry const* find(std::uint16_t transaction, std::uint8_t prim) const;
+    /// The entry a request with `transaction` and primitive `prim` repeats at `now`, or nullptr
+    /// when it is a new request: an entry for the same ID but another primitive is a different
+    /// transaction (the client reused the ID), and so is one whose T2 is over, even while its
+    /// memory waits for expire().
+    [[nodiscard]] entry const* find(std::uint16_t transaction, std::uint8_t prim,
+                                    clock::time_point now) const;
 
     /// A request was handed to the server: remember it (unanswered) until now + T2.
     void request_delivered(std::uint16_t transaction, std::uint8_t prim, clock::time_point now);
@@ -68,6 +70,10 @@ public:
     /// Forgets the entries whose time is up.
     void expire(clock::time_point now);
 
+    /// When expire() has memory to give back: the oldest entry's end plus a tenth of T2. An
+    /// entry is already gone for find() at its end; its memory goes with the others that ended
+    /// within that tenth, so a peer answered 100 times a second is woken about once a second
+    /// for its cache, not once per answer.
     [[nodiscard]] std::optional<clock::time_point> next_deadline() const noexcept;
     [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
     /// Octets of the responses held (a forgotten entry's memory, kept for the next one, is not
