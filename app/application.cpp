@@ -140,6 +140,7 @@ application::application(config cfg, net::io_context& ioc)
         d.idle_timeout = cfg_.bfcp.datagram_idle_timeout;
         d.max_send_queue_bytes = cfg_.bfcp.datagram_send_queue_bytes;
         d.max_send_queue_datagrams = cfg_.bfcp.datagram_send_queue_datagrams;
+        d.one_io_thread = one_io_thread;
         auto l = ws::datagram_listener::create(ioc_, std::move(d), datagrams, sink);
         datagrams->attach(l);
         all.push_back(datagrams);

@@ -70,17 +70,21 @@ void datagram_bridge::on_open(ws::datagram_peer const& peer)
 
 void datagram_bridge::on_datagram(connection_id conn, std::span<std::byte const> payload)
 {
-    actions todo;
-    bool closing = false;
+    leftover left;
+    bool bound = false;
     {
         std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
         if (it == conns_.end()) return;
-        it->second->peer.on_datagram(payload, clock::now(), todo);
-        arm(conn, *it->second);
-        closing = it->second->closing;
+        auto& s = *it->second;
+        s.peer.on_datagram(payload, clock::now(), step_);
+        left = carry_out(conn, s);
+        bound = s.bound;
     }
-    run(conn, todo, closing);
+    // The message stays valid: only this strand hands the peer datagrams, and the core's
+    // answers (send(), on any thread) leave it alone.
+    if (left.message) deliver(conn, *left.message, bound);
+    finish(conn, left);
 }
 
 void datagram_bridge::on_close(connection_id conn, ws::close_info const& info)
@@ -116,17 +120,15 @@ void datagram_bridge::on_rejected(ws::datagram_source const& source, std::string
 
 bool datagram_bridge::send(connection_id conn, std::span<std::byte const> message)
 {
-    actions todo;
-    bool closing = false;
+    leftover left;
     {
         std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
         if (it == conns_.end()) return false;
-        it->second->peer.on_send(message, clock::now(), todo);
-        arm(conn, *it->second);
-        closing = it->second->closing;
+        it->second->peer.on_send(message, clock::now(), step_);
+        left = carry_out(conn, *it->second);
     }
-    run(conn, todo, closing);
+    finish(conn, left);
     return true;
 }
 
@@ -146,51 +148,54 @@ bool datagram_bridge::close(connection_id conn, close_reason why)
     return true;
 }
 
-void datagram_bridge::run(connection_id conn, actions& todo, bool closing)
+datagram_bridge::leftover datagram_bridge::carry_out(connection_id conn, conn_state& s)
 {
+    leftover left;
     auto const l = listener_.lock();
-    for (auto& a : todo) {
-        if (auto* d = std::get_if<unreliable::send_datagram>(&a)) {
+    for (auto const& a : step_) {
+        if (auto const* d = std::get_if<unreliable::send_datagram>(&a)) {
             if (l) l->send(conn, d->bytes);
-        } else if (auto* m = std::get_if<unreliable::deliver_message>(&a)) {
-            deliver(conn, m->message);
+        } else if (auto const* m = std::get_if<unreliable::deliver_message>(&a)) {
+            left.message = m->message;
         } else { // peer_lost: its floors are released as for a closed connection
-            log_warn("datagram peer stopped acknowledging", {.conn = conn});
-            if (l) l->close(conn, "peer stopped acknowledging");
+            left.lost = true;
         }
     }
-    // A close the core asked for goes ahead once nothing awaits an ack. `closing` was read under
-    // the same lock as the step that made these actions: a close() after it saw the acks still
-    // awaited then, and the step that completes them will see `closing` set.
-    if (!closing) return;
-    bool close_now = false;
-    {
-        std::lock_guard lock(mutex_);
-        auto const it = conns_.find(to_underlying(conn));
-        if (it != conns_.end()) {
-            auto& s = *it->second;
-            close_now = s.closing && !s.close_sent && !s.peer.awaiting_acks();
-            if (close_now) s.close_sent = true;
-        }
+    step_.clear();
+    arm(conn, s);
+    // A close the core asked for goes ahead once nothing awaits an ack: decided under the same
+    // lock as the step, so a close() that saw acks awaited is carried out by the step that
+    // completes them.
+    if (s.closing && !s.close_sent && !s.peer.awaiting_acks()) {
+        s.close_sent = true;
+        left.close = true;
     }
-    if (close_now && l) l->close(conn, "closed after the last acknowledgement");
+    return left;
+}
+
+void datagram_bridge::finish(connection_id conn, leftover const& left)
+{
+    if (!left.lost && !left.close) return;
+    auto const l = listener_.lock();
+    if (left.lost) {
+        log_warn("datagram peer stopped acknowledging", {.conn = conn});
+        if (l) l->close(conn, "peer stopped acknowledging");
+    }
+    if (left.close && l) l->close(conn, "closed after the last acknowledgement");
 }
 
 // On the listener's strand (messages are delivered only from on_datagram): binds the
 // connection with its first message, then hands messages to the core.
-void datagram_bridge::deliver(connection_id conn, std::span<std::byte const> message)
+void datagram_bridge::deliver(connection_id conn, std::span<std::byte const> message, bool bound)
 {
+    auto const now = clock::now();
+    if (bound) return app_.host().frame_received(conn, message, now); // the usual case
     std::string address;
     std::string fingerprint;
-    auto const now = clock::now();
     {
-        std::unique_lock lock(mutex_);
+        std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
         if (it == conns_.end()) return;
-        if (it->second->bound) { // the usual case: nothing to copy
-            lock.unlock();
-            return app_.host().frame_received(conn, message, now);
-        }
         address = it->second->address;
         fingerprint = it->second->fingerprint;
     }
@@ -226,14 +231,11 @@ void datagram_bridge::refuse(connection_id conn, std::string const& address,
     log_warn("datagram connection refused",
              {.conn = conn, .extra = {{"remote", address}, {"reason", r.reason}}});
     if (!r.reply.empty()) {
-        actions more;
-        {
-            std::lock_guard lock(mutex_);
-            auto const it = conns_.find(to_underlying(conn));
-            if (it == conns_.end()) return;
-            it->second->peer.on_send(r.reply, now, more);
-        }
-        run(conn, more, false); // the listener is told to forget it just below
+        std::lock_guard lock(mutex_);
+        auto const it = conns_.find(to_underlying(conn));
+        if (it == conns_.end()) return;
+        it->second->peer.on_send(r.reply, now, step_);
+        (void)carry_out(conn, *it->second); // the listener is told to forget it just below
     }
     if (auto l = listener_.lock()) l->close(conn, r.reason);
 }
@@ -257,19 +259,17 @@ void datagram_bridge::arm(connection_id conn, conn_state& s)
 
 void datagram_bridge::on_timer(connection_id conn)
 {
-    actions todo;
-    bool closing = false;
+    leftover left;
     {
         std::lock_guard lock(mutex_);
         auto const it = conns_.find(to_underlying(conn));
         if (it == conns_.end()) return;
         auto& s = *it->second;
         s.armed.reset();
-        s.peer.on_tick(clock::now(), todo);
-        arm(conn, s);
-        closing = s.closing;
+        s.peer.on_tick(clock::now(), step_);
+        left = carry_out(conn, s);
     }
-    run(conn, todo, closing);
+    finish(conn, left);
 }
 
 unreliable::counters datagram_bridge::totals() const

@@ -22,6 +22,8 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <unordered_map>
 
 namespace floorctl::app {
@@ -35,7 +37,9 @@ void add_counters(unreliable::counters& sum, unreliable::counters const& c) noex
 /// @par Thread Safety
 /// Every member function is thread-safe: the listener calls the handler on its strand, the core
 /// host calls send()/close() from its shards, the timers fire on any io thread. One mutex guards
-/// the peers; actions are carried out after it is released.
+/// the peers. The datagrams a step of the unreliable layer sends are views into it, so they are
+/// handed to the listener under that mutex (which copies or sends them at once and never calls
+/// back); a message for the core is handed over after it is released.
 class datagram_bridge final : public ws::datagram_handler,
                               public connections,
                               public std::enable_shared_from_this<datagram_bridge> {
@@ -72,12 +76,22 @@ public:
 
 private:
     struct conn_state;
-    using actions = std::vector<unreliable::action>;
+    /// What a step of a peer's unreliable layer leaves to do once mutex_ is released.
+    struct leftover {
+        /// A message for the core (only a received datagram makes one): a view of the datagram
+        /// or of the peer's reassembly buffer, valid until the peer's next datagram.
+        std::optional<std::span<std::byte const>> message;
+        bool lost = false;  ///< the peer stopped acknowledging
+        bool close = false; ///< a close the core asked for goes ahead: nothing awaits an ack
+    };
 
-    /// Carries out `todo`; `closing`: the connection's `closing` when `todo` was made (then a
-    /// close waiting for the last ack may go ahead).
-    void run(connection_id conn, actions& todo, bool closing);
-    void deliver(connection_id conn, std::span<std::byte const> message);
+    /// Under mutex_, right after a call on `s.peer` that filled `step_`: sends its datagrams,
+    /// re-arms the timer, empties `step_` and says what is left to do.
+    leftover carry_out(connection_id conn, conn_state& s);
+    /// After mutex_ is released: the closes `left` asks for.
+    void finish(connection_id conn, leftover const& left);
+    /// On the listener's strand: a message for the core; the first one binds the connection.
+    void deliver(connection_id conn, std::span<std::byte const> message, bool bound);
     void refuse(connection_id conn, std::string const& address, stream_refused const& r,
                 clock::time_point now);
     void arm(connection_id conn, conn_state& s);
@@ -93,6 +107,9 @@ private:
     // guarded by mutex_
     std::unordered_map<std::uint64_t, std::unique_ptr<conn_state>> conns_;
     unreliable::counters closed_totals_; // of the peers already forgotten
+    // The actions of the step under way: filled by one call on a peer and emptied by
+    // carry_out() before the lock is released, so its memory serves every step.
+    std::vector<unreliable::action> step_;
 };
 
 } // namespace floorctl::app

@@ -110,7 +110,7 @@ TEST(UnreliableFragments, FragmentsReassembleInAnyOrderWithFCleared)
     whole[8] = std::byte{0x80}; // as sent: transaction 0x8000
     for (auto order : {std::vector<std::size_t>{0, 1, 2}, {2, 0, 1}, {1, 2, 0}}) {
         peer_driver d;
-        std::vector<ur::action> out;
+        std::vector<kept_action> out;
         for (auto const i : order) {
             auto const r = d.datagram(golden_fragments[i], static_cast<long long>(i));
             out.insert(out.end(), r.begin(), r.end());

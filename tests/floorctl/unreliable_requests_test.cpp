@@ -91,7 +91,7 @@ TEST(UnreliableRequests, CachedResponseLivesT2AfterItWasSent)
     (void)d.datagram(req, 0);
     auto const answer = header_only(4, 7);
     (void)d.send(answer, 100);
-    EXPECT_EQ(d.deadline(), 10'100);
+    EXPECT_EQ(d.deadline(), 11'100); // the entry ends at 10,100; its memory goes a tenth later
     (void)d.tick(10'099);
     EXPECT_EQ(datagrams(d.datagram(req, 10'099)), V{with_r(answer)});
     (void)d.tick(10'100);
@@ -105,9 +105,35 @@ TEST(UnreliableRequests, UnansweredRequestIsForgottenAfterT2)
     peer_driver d;
     auto const req = header_only(floor_request_prim, 8);
     (void)d.datagram(req, 0);
-    EXPECT_EQ(d.deadline(), 10'000);
+    EXPECT_EQ(d.deadline(), 11'000);
     (void)d.tick(10'000);
     EXPECT_EQ(delivered(d.datagram(req, 10'000)), V{req});
+}
+
+TEST(UnreliableRequests, EntryPastT2IsNewEvenBeforeItsMemoryIsReclaimed)
+{
+    peer_driver d;
+    auto const req = header_only(floor_request_prim, 9);
+    (void)d.datagram(req, 0);
+    (void)d.send(header_only(4, 9), 100);
+    EXPECT_EQ(d.deadline(), 11'100);
+    // No tick yet: the entry still holds memory, but its T2 ended at 10,100.
+    EXPECT_EQ(delivered(d.datagram(req, 10'100)), V{req});
+    EXPECT_EQ(d.p.cached_replies(), 1u); // the old entry replaced by the new request's
+}
+
+TEST(UnreliableRequests, EndedEntriesAreReclaimedTogether)
+{
+    // Requests at 0, 400 and 900 ms end at 10,000, 10,400 and 10,900: one tick at 11,000
+    // (the first end plus a tenth of T2) gives back all three.
+    peer_driver d;
+    std::uint16_t tid = 0;
+    for (long long const ms : {0, 400, 900})
+        (void)d.datagram(header_only(hello_prim, ++tid), ms);
+    EXPECT_EQ(d.deadline(), 11'000);
+    (void)d.tick(11'000);
+    EXPECT_EQ(d.p.cached_replies(), 0u);
+    EXPECT_EQ(d.deadline(), -1);
 }
 
 TEST(UnreliableRequests, SameIdWithAnotherPrimitiveIsANewRequest)
@@ -140,6 +166,35 @@ TEST(UnreliableRequests, FewerThanTwelveOctetsAreDroppedAsMalformed)
         EXPECT_TRUE(d.datagram(bytes(n), 0).empty()) << n;
     EXPECT_EQ(d.p.totals().malformed, 12u);
     EXPECT_EQ(d.notes(), N(12, ur::note::malformed));
+}
+
+TEST(UnreliableRequests, ServerMessageLongerOrShorterThanItsHeaderSaysIsDropped)
+{
+    // The reply cache keeps answers back to back and finds each one's end by its Payload
+    // Length: a message the header does not describe exactly is refused, not cached.
+    peer_driver d;
+    (void)d.datagram(header_only(hello_prim, 5), 0);
+    auto longer = header_only(hello_ack_prim, 5);
+    longer.resize(16); // Payload Length 0, yet 4 more octets
+    auto shorter = header_only(hello_ack_prim, 5);
+    shorter[3] = std::byte{1}; // Payload Length 1, yet no payload
+    EXPECT_TRUE(d.send(longer, 1).empty());
+    EXPECT_TRUE(d.send(shorter, 1).empty());
+    EXPECT_EQ(d.notes(), N(2, ur::note::malformed));
+    EXPECT_EQ(d.p.cached_reply_octets(), 0u);
+}
+
+TEST(UnreliableRequests, SecondAnswerToOneRequestIsCachedAfterTheFirst)
+{
+    peer_driver d;
+    (void)d.datagram(header_only(hello_prim, 5), 0);
+    auto const error = header_only(13, 5);
+    auto const ack = header_only(hello_ack_prim, 5);
+    (void)d.send(error, 1);
+    (void)d.send(ack, 2);
+    EXPECT_EQ(datagrams(d.datagram(header_only(hello_prim, 5), 3)),
+              (V{with_r(error), with_r(ack)}));
+    EXPECT_EQ(d.p.cached_reply_octets(), 24u);
 }
 
 /// Hello with transactions 1, 2, 3 (at 1, 2, 3 ms), each answered at once; then which of the

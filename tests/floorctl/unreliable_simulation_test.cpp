@@ -331,9 +331,9 @@ private:
     {
         for (auto const& a : out) {
             if (auto const* s = std::get_if<ur::send_datagram>(&a)) {
-                channel_.carry(false, u, s->bytes, now);
+                channel_.carry(false, u, {s->bytes.begin(), s->bytes.end()}, now);
             } else if (auto const* m = std::get_if<ur::deliver_message>(&a)) {
-                to_core(u, m->message, now);
+                to_core(u, {m->message.begin(), m->message.end()}, now);
             } else {
                 ++lost_;
             }

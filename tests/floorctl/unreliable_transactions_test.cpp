@@ -67,6 +67,23 @@ TEST(UnreliableTransactions, RetransmissionScheduleIsT1Doubling)
     EXPECT_EQ(d.deadline(), -1);
 }
 
+TEST(UnreliableTransactions, GivingUpRetransmitsNothingElseInThatTick)
+{
+    // A notification sent at 0 and another at 500, ticked when due until 3500 (the first's
+    // fourth transmission), then not before 7500: the first is exhausted and the second, due
+    // since 4000, has a transmission left. The peer is lost and nothing goes out.
+    peer_driver d;
+    (void)d.send(header_only(frs, 0), 0);
+    (void)d.tick(500);
+    (void)d.send(header_only(floor_status, 0), 500);
+    for (long long const t : {1000, 1500, 2000, 3500})
+        EXPECT_EQ(datagrams(d.tick(t)).size(), 1u) << t;
+    auto const last = d.tick(7500);
+    EXPECT_TRUE(datagrams(last).empty());
+    EXPECT_EQ(lost_count(last), 1u);
+    EXPECT_FALSE(d.p.awaiting_acks());
+}
+
 TEST(UnreliableTransactions, PeerLostIsReportedOnceAndLaterNotificationsAreDropped)
 {
     ur::options o;

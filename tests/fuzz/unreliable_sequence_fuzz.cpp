@@ -98,33 +98,37 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     auto now = floorctl::clock::time_point{} + std::chrono::hours{1};
     std::size_t lost = 0;
     bytes last_sent; // the last datagram the peer sent, a source of transaction IDs for acks
+    bytes input;     // what this step hands the peer: its actions may view it
     std::vector<ur::action> out;
 
     for (int step = 0; step < max_steps && !r.done(); ++step) {
         out.clear();
         switch (r.u8() % 6) {
         case 0: { // a raw datagram
-            auto const d = r.take(r.u8() % max_raw_datagram);
-            p.on_datagram(d, now, out);
+            input = r.take(r.u8() % max_raw_datagram);
+            p.on_datagram(input, now, out);
             break;
         }
         case 1: { // a request from the client
             auto const prim = r.u8();
             auto const tid = r.u16();
-            p.on_datagram(message(0x20, prim, r.u8() % 4, tid), now, out);
+            input = message(0x20, prim, r.u8() % 4, tid);
+            p.on_datagram(input, now, out);
             break;
         }
         case 2: { // an ack (or anything) with the ID of the last datagram sent
             auto const prim = r.u8();
             auto const tid = last_sent.size() >= 12 ? tid_of(last_sent) : r.u16();
-            p.on_datagram(message(0x30, prim, 0, tid), now, out);
+            input = message(0x30, prim, 0, tid);
+            p.on_datagram(input, now, out);
             break;
         }
         case 3: { // the server sends something
             auto const prim = r.u8() % 20;
             auto const tid = r.u8() % 2 == 0 ? std::uint16_t{0} : r.u16();
             auto const words = static_cast<std::uint16_t>(r.u8() % max_message_words);
-            p.on_send(message(0x20, prim, words, tid), now, out);
+            input = message(0x20, prim, words, tid);
+            p.on_send(input, now, out);
             break;
         }
         case 4: { // a fragment
@@ -137,7 +141,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             b.push_back(std::byte{0});
             b.push_back(static_cast<std::byte>(length));
             b.resize(16 + 4 * length, std::byte{static_cast<unsigned char>(r.u8())});
-            p.on_datagram(b, now, out);
+            input = std::move(b);
+            p.on_datagram(input, now, out);
             break;
         }
         default: { // time passes
@@ -154,7 +159,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             if (auto const* s = std::get_if<ur::send_datagram>(&a)) {
                 check(s->bytes.size() >= 12, "datagram shorter than a header");
                 check(s->bytes.size() <= o.max_datagram, "datagram above max_datagram");
-                last_sent = s->bytes;
+                last_sent.assign(s->bytes.begin(), s->bytes.end());
             }
             if (auto const* m = std::get_if<ur::deliver_message>(&a)) {
                 auto const h = floorctl::decode_header(m->message);

@@ -1,7 +1,8 @@
 #pragma once
 /// @file unreliable_peer.hpp
 /// Test helpers for floorctl::unreliable::peer: a driver that feeds it at explicit time points
-/// (milliseconds after a fixed origin) and readers for its actions. Header-only.
+/// (milliseconds after a fixed origin) and readers for its actions, copied as each call returns
+/// (the peer's actions are views). Header-only.
 
 #include "support/wire.hpp"
 
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <variant>
 #include <vector>
 
 namespace floorctl::test {
@@ -36,28 +38,54 @@ inline std::uint16_t tid_of(bytes const& b)
                                       std::to_integer<unsigned>(b.at(9)));
 }
 
+/// A send_datagram with its bytes copied (the peer's actions are views, valid until its next call).
+struct sent_datagram {
+    bytes data;
+};
+/// A deliver_message with its bytes copied.
+struct delivered_message {
+    bytes message;
+};
+/// An action of the peer, copied.
+using kept_action = std::variant<sent_datagram, delivered_message, ur::peer_lost>;
+
+/// The actions in `out` with their bytes copied, in order.
+inline std::vector<kept_action> kept(std::vector<ur::action> const& out)
+{
+    std::vector<kept_action> k;
+    for (auto const& a : out) {
+        if (auto const* s = std::get_if<ur::send_datagram>(&a))
+            k.emplace_back(sent_datagram{{s->bytes.begin(), s->bytes.end()}});
+        else if (auto const* m = std::get_if<ur::deliver_message>(&a))
+            k.emplace_back(delivered_message{{m->message.begin(), m->message.end()}});
+        else
+            k.emplace_back(ur::peer_lost{});
+    }
+    return k;
+}
+
 /// The datagrams in `out`, in order.
-inline std::vector<bytes> datagrams(std::vector<ur::action> const& out)
+inline std::vector<bytes> datagrams(std::vector<kept_action> const& out)
 {
     std::vector<bytes> d;
     for (auto const& a : out) {
-        if (auto const* s = std::get_if<ur::send_datagram>(&a)) d.push_back(s->bytes);
+        if (auto const* s = std::get_if<sent_datagram>(&a)) d.push_back(s->data);
     }
     return d;
 }
 
 /// The messages `out` hands to the server, in order.
-inline std::vector<bytes> delivered(std::vector<ur::action> const& out)
+inline std::vector<bytes> delivered(std::vector<kept_action> const& out)
 {
     std::vector<bytes> d;
     for (auto const& a : out) {
-        if (auto const* m = std::get_if<ur::deliver_message>(&a)) d.push_back(m->message);
+        if (auto const* m = std::get_if<delivered_message>(&a)) d.push_back(m->message);
     }
     return d;
 }
 
 /// How many peer_lost actions `out` holds.
-inline std::size_t lost_count(std::vector<ur::action> const& out)
+inline std::size_t lost_count(std::vector<kept_action> const& out)
 {
     std::size_t n = 0;
     for (auto const& a : out)
@@ -73,23 +101,23 @@ struct peer_driver {
     {
         return clock::time_point{} + std::chrono::hours{1} + std::chrono::milliseconds{ms};
     }
-    std::vector<ur::action> datagram(bytes const& d, long long ms)
+    std::vector<kept_action> datagram(bytes const& d, long long ms)
     {
         std::vector<ur::action> out;
         p.on_datagram(d, at(ms), out);
-        return out;
+        return kept(out);
     }
-    std::vector<ur::action> send(bytes const& m, long long ms)
+    std::vector<kept_action> send(bytes const& m, long long ms)
     {
         std::vector<ur::action> out;
         p.on_send(m, at(ms), out);
-        return out;
+        return kept(out);
     }
-    std::vector<ur::action> tick(long long ms)
+    std::vector<kept_action> tick(long long ms)
     {
         std::vector<ur::action> out;
         p.on_tick(at(ms), out);
-        return out;
+        return kept(out);
     }
     /// The notes since the last call, as names.
     std::vector<ur::note> notes()

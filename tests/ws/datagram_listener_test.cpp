@@ -57,6 +57,34 @@ TEST(DatagramListener, EchoesForSeveralPeersOnSeveralThreads)
     EXPECT_EQ(s.listener->peer_count(), 0u);
 }
 
+TEST(DatagramListener, OneIoThreadServesWithoutAStrand)
+{
+    auto o = plain_options();
+    o.one_io_thread = true;
+    server s(o, 1);
+    client a(s.listener->port());
+    client b(s.listener->port());
+    for (int round = 0; round < 3; ++round) {
+        for (auto* c : {&a, &b}) {
+            auto const text = "round " + std::to_string(round);
+            c->send(text);
+            auto const echoed = c->receive();
+            ASSERT_TRUE(echoed);
+            EXPECT_EQ(*echoed, bytes_of(text));
+        }
+    }
+    // A send from another thread than the io thread is queued, then sent by it.
+    auto const opens = s.handler->with_lock([&] { return s.handler->opens; });
+    ASSERT_EQ(opens.size(), 2u);
+    EXPECT_TRUE(s.listener->send(opens[0].conn, bytes_of("from outside")));
+    auto const got = a.receive();
+    ASSERT_TRUE(got);
+    EXPECT_EQ(*got, bytes_of("from outside"));
+    s.stop();
+    EXPECT_EQ(s.handler->with_lock([&] { return s.handler->closes.size(); }), 2u);
+    EXPECT_FALSE(s.listener->send(opens[0].conn, bytes_of("after stop")));
+}
+
 // The start record names our own bound address as `local`, never as `remote` (which every other
 // record uses for the peer).
 TEST(DatagramListener, BoundRecordNamesTheLocalAddress)

@@ -1,3 +1,4 @@
+#include "connection_executor.hpp"
 #include "dtls_io.hpp"
 #include "rate_limit.hpp"
 
@@ -87,7 +88,8 @@ struct peer {
 
 /// The listener's socket, peer tables and counters.
 ///
-/// Threading: everything runs on one strand, the listener's. One socket serialises its receives
+/// Threading: everything runs on one strand, the listener's (with one io thread, the io_context's
+/// executor itself: options.one_io_thread). One socket serialises its receives
 /// anyway (one receive outstanding at a time), a send on a UDP socket never waits (the socket is
 /// non-blocking: a full send buffer is a lost datagram, which the unreliable-transport layer
 /// above repairs), and BFCP's datagram rates are a few per participant per second, so per-peer
@@ -101,7 +103,7 @@ struct datagram_listener::state : std::enable_shared_from_this<datagram_listener
           admit(opts.admission
                     ? opts.admission
                     : admission::create({opts.max_peers, opts.max_peers_per_address, 0})),
-          strand(net::make_strand(ioc)), socket(strand),
+          executor(detail::connection_executor(ioc, opts.one_io_thread)), socket(executor),
           cleartext_replies(opts.max_cleartext_replies_per_second)
     {
     }
@@ -110,7 +112,7 @@ struct datagram_listener::state : std::enable_shared_from_this<datagram_listener
     std::shared_ptr<datagram_handler> const app;
     log_sink const sink;
     std::shared_ptr<admission> const admit;
-    net::strand<net::io_context::executor_type> strand;
+    net::any_io_executor executor; // the listener's strand, or the io_context's executor
     udp::socket socket;
     std::uint16_t bound_port = 0; // set once at create()
 
@@ -161,6 +163,15 @@ struct datagram_listener::state : std::enable_shared_from_this<datagram_listener
     }
 
     void start() { receive(); }
+
+    /// True on the listener's executor: its strand, or (one io thread) the io thread.
+    [[nodiscard]] bool running_here() const
+    {
+        if (auto const* s = executor.target<net::strand<net::io_context::executor_type>>())
+            return s->running_in_this_thread();
+        auto const* e = executor.target<net::io_context::executor_type>();
+        return e != nullptr && e->running_in_this_thread();
+    }
 
     void receive()
     {
@@ -315,7 +326,7 @@ struct datagram_listener::state : std::enable_shared_from_this<datagram_listener
             drop(datagram_drop::over_limit, remote_of(from));
             return nullptr;
         }
-        auto p = std::make_shared<peer>(strand, from, std::move(admitted.slot),
+        auto p = std::make_shared<peer>(executor, from, std::move(admitted.slot),
                                         opts.max_messages_per_second);
         by_source.emplace(from, p);
         peers.fetch_add(1, std::memory_order_relaxed);
@@ -401,19 +412,24 @@ struct datagram_listener::state : std::enable_shared_from_this<datagram_listener
         open.erase(floorctl::to_underlying(p->conn));
     }
 
-    // On the strand: one payload to an open peer.
-    void send_here(floorctl::connection_id conn, std::span<std::byte const> payload)
+    // On the strand: one payload to an open peer. False when `conn` is not open.
+    bool send_here(floorctl::connection_id conn, std::span<std::byte const> payload)
     {
         auto const it = by_conn.find(floorctl::to_underlying(conn));
-        if (it == by_conn.end()) return;
+        if (it == by_conn.end()) return false;
         auto const& p = it->second;
-        if (!p->ssl) return send_to(p->ep, payload);
+        if (!p->ssl) {
+            send_to(p->ep, payload);
+            return true;
+        }
         ERR_clear_error();
         if (SSL_write(p->ssl.get(), payload.data(), static_cast<int>(payload.size())) <= 0) {
             ERR_clear_error();
-            return drop(datagram_drop::send_failed, p->remote);
+            drop(datagram_drop::send_failed, p->remote);
+            return true;
         }
         flush(p->ep);
+        return true;
     }
 
     void close_here(floorctl::connection_id conn, std::string const& reason)
@@ -511,7 +527,7 @@ datagram_listener::~datagram_listener() = default;
 
 void datagram_listener::run()
 {
-    net::post(state_->strand, [s = state_] { s->start(); });
+    net::post(state_->executor, [s = state_] { s->start(); });
 }
 
 void datagram_listener::stop()
@@ -521,7 +537,7 @@ void datagram_listener::stop()
         if (state_->stopped) return;
         state_->stopped = true;
     }
-    net::post(state_->strand, [s = state_] { s->stop_here(); });
+    net::post(state_->executor, [s = state_] { s->stop_here(); });
 }
 
 std::uint16_t datagram_listener::port() const noexcept
@@ -532,13 +548,12 @@ std::uint16_t datagram_listener::port() const noexcept
 bool datagram_listener::send(floorctl::connection_id conn, std::span<std::byte const> payload)
 {
     auto& s = *state_;
+    // On the strand (the usual case: an answer made while the handler runs) the peer table
+    // itself says whether `conn` is open; elsewhere the locked copy of its keys does.
+    if (s.running_here()) return !s.stopped_here && s.send_here(conn, payload);
     {
         std::lock_guard lock(s.mutex);
         if (s.stopped || !s.open.contains(floorctl::to_underlying(conn))) return false;
-    }
-    if (s.strand.running_in_this_thread()) {
-        s.send_here(conn, payload);
-        return true;
     }
     auto const n = payload.size();
     if (s.queued_datagrams.fetch_add(1) + 1 > s.opts.max_send_queue_datagrams ||
@@ -548,10 +563,10 @@ bool datagram_listener::send(floorctl::connection_id conn, std::span<std::byte c
         s.drop(datagram_drop::send_queue, {});
         return false;
     }
-    net::post(s.strand, [st = state_, conn, f = make_frame(payload)] {
+    net::post(s.executor, [st = state_, conn, f = make_frame(payload)] {
         st->queued_datagrams.fetch_sub(1);
         st->queued_bytes.fetch_sub(f->size());
-        if (!st->stopped_here) st->send_here(conn, *f);
+        if (!st->stopped_here) (void)st->send_here(conn, *f);
     });
     return true;
 }
@@ -562,7 +577,7 @@ bool datagram_listener::close(floorctl::connection_id conn, std::string reason)
         std::lock_guard lock(state_->mutex);
         if (state_->stopped || !state_->open.contains(floorctl::to_underlying(conn))) return false;
     }
-    net::post(state_->strand,
+    net::post(state_->executor,
               [s = state_, conn, r = std::move(reason)] { s->close_here(conn, r); });
     return true;
 }

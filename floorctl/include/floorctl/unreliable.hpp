@@ -68,14 +68,21 @@ struct options {
     std::size_t max_cached_reply_octets = 1'048'576;
 };
 
-/// Send these bytes to the peer as one datagram.
+/// Send these bytes to the peer as one datagram. A view, not a copy: of the message handed to
+/// the call that made the action, of the reply cache or of the peer's other storage. Valid until
+/// the next call on the peer, and no longer than the input of the call that made it: carry it
+/// out (or copy it) before calling the peer again.
 struct send_datagram {
-    std::vector<std::byte> bytes;
+    std::span<std::byte const> bytes;
 };
 
-/// A complete BFCP message (reassembled, F cleared) for the server (frame_received).
+/// A complete BFCP message (reassembled, F cleared) for the server (frame_received). A view, not
+/// a copy: of the datagram handed to on_datagram(), or of the peer's buffer of the last message
+/// put together from fragments. Valid until the next on_datagram() on the peer (on_send() and
+/// on_tick() leave it alone, so the server may answer while it reads it), and no longer than
+/// that datagram.
 struct deliver_message {
-    std::vector<std::byte> message;
+    std::span<std::byte const> message;
 };
 
 /// The peer stopped acknowledging: a server transaction was given up. The adapter treats the
@@ -127,16 +134,19 @@ public:
     peer(peer const&) = delete;
     peer& operator=(peer const&) = delete;
 
-    /// One datagram arrived from the peer at `now`. Appends the actions to `out`.
+    /// One datagram arrived from the peer at `now`. Appends the actions to `out`: datagrams to
+    /// send, or at most one deliver_message, never both, never peer_lost.
     void on_datagram(std::span<std::byte const> datagram, clock::time_point now,
                      std::vector<action>& out);
 
-    /// The server produced `message` (one encoded BFCP message) for this peer at `now`.
+    /// The server produced `message` (one encoded BFCP message: 12 octets plus the Payload
+    /// Length's words, no more, no less) for this peer at `now`. Appends datagrams to send.
     void on_send(std::span<std::byte const> message, clock::time_point now,
                  std::vector<action>& out);
 
     /// Time passed: retransmit what is due, give up what is exhausted, expire the reply cache and
     /// incomplete fragment sets. Call at next_deadline() (earlier or later calls are harmless).
+    /// Appends datagrams to send, or (a transaction given up) a peer_lost and nothing else.
     void on_tick(clock::time_point now, std::vector<action>& out);
 
     /// When on_tick() has something to do next; nullopt when nothing is pending.

@@ -7,14 +7,12 @@
 
 namespace floorctl::unreliable::detail {
 
-std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
-                                          std::size_t max_datagram)
+void split(std::span<std::byte const> message, std::size_t max_datagram,
+           std::vector<std::vector<std::byte>>& out)
 {
-    std::vector<std::vector<std::byte>> out;
-    if (message.size() <= max_datagram || message.size() <= common_header::size) {
-        out.reserve(1); // the usual case: one allocation of one element, no growth path
+    if (fits(message, max_datagram)) {
         out.emplace_back(message.begin(), message.end());
-        return out;
+        return;
     }
     // RFC 8855 §5.1: Fragment Offset and Fragment Length count 4-octet units of the payload, so
     // every fragment but the last carries a whole number of words.
@@ -22,7 +20,7 @@ std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
     auto const chunk_words = room / 4;
     auto const payload = message.subspan(common_header::size);
     auto const total_words = payload.size() / 4;
-    out.reserve((total_words + chunk_words - 1) / chunk_words);
+    out.reserve(out.size() + (total_words + chunk_words - 1) / chunk_words);
     for (std::size_t word = 0; word < total_words; word += chunk_words) {
         auto const words = std::min(chunk_words, total_words - word);
         std::vector<std::byte> d(fragment_header_size + 4 * words);
@@ -34,7 +32,6 @@ std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
         d[0] |= fragment_bit;
         out.push_back(std::move(d));
     }
-    return out;
 }
 
 reassembly::result reassembly::add(common_header const& h, std::span<std::byte const> datagram,

@@ -23,13 +23,19 @@ inline constexpr std::byte fragment_bit{0x08};
 /// A fragment's header: the 12-octet common header, Fragment Offset and Fragment Length.
 inline constexpr std::size_t fragment_header_size = common_header::size + 4;
 
-/// The datagrams that carry `message` (one whole message, F clear): the message itself when it
-/// fits in `max_datagram`, otherwise fragments of whole 4-octet words, each at most
+/// True when `message` goes out as it is, in one datagram of at most `max_datagram` octets.
+[[nodiscard]] inline bool fits(std::span<std::byte const> message, std::size_t max_datagram)
+{
+    return message.size() <= max_datagram || message.size() <= common_header::size;
+}
+
+/// Appends to `out` the datagrams that carry `message` (one whole message, F clear): the
+/// message itself when it fits(), otherwise fragments of whole 4-octet words, each at most
 /// `max_datagram` octets (at least one word each), with F set, Fragment Offset and Fragment
 /// Length in words, and every other header field copied (Payload Length stays the whole
 /// message's).
-[[nodiscard]] std::vector<std::vector<std::byte>> split(std::span<std::byte const> message,
-                                                        std::size_t max_datagram);
+void split(std::span<std::byte const> message, std::size_t max_datagram,
+           std::vector<std::vector<std::byte>>& out);
 
 /// Incomplete fragment sets of one peer, keyed by (transaction ID, primitive).
 class reassembly {

@@ -17,11 +17,9 @@ struct outbox {
     std::vector<peer::noted>& notes;
     counters& totals;
 
-    /// Queue one datagram to the peer.
-    void send(std::span<std::byte const> bytes)
-    {
-        out.emplace_back(send_datagram{{bytes.begin(), bytes.end()}});
-    }
+    /// Queue one datagram to the peer: a view of `bytes`, which must stay as they are until
+    /// the adapter carried the actions out (send_datagram).
+    void send(std::span<std::byte const> bytes) { out.emplace_back(send_datagram{bytes}); }
 
     /// Notes kept between two take_notes() calls; later ones are only counted, so a peer whose
     /// adapter never collects them cannot grow without bound.

@@ -77,12 +77,18 @@ struct peer::impl {
     {
     }
 
-    detail::outbox box(std::vector<action>& out) { return {out, notes, totals}; }
+    /// Starts a call on the peer: the previous call's send_datagram views expire.
+    detail::outbox start_call(std::vector<action>& out)
+    {
+        cut.clear();
+        return {out, notes, totals};
+    }
 
-    void on_message(common_header const& h, std::vector<std::byte> message, clock::time_point now,
-                    detail::outbox& box);
+    void on_message(common_header const& h, std::span<std::byte const> message,
+                    clock::time_point now, detail::outbox& box);
     void send_response(std::span<std::byte const> message, std::uint16_t transaction,
                        clock::time_point now, detail::outbox& box);
+    std::size_t transmit(std::span<std::byte const> message, detail::outbox& box);
     void lose(detail::outbox& box);
 
     options opts;
@@ -92,9 +98,13 @@ struct peer::impl {
     counters totals;
     std::vector<noted> notes;
     bool is_lost = false;
+    /// The last message put together from fragments (a deliver_message views it).
+    std::vector<std::byte> reassembled;
+    /// Fragments of the responses this call sends (send_datagram views them).
+    std::vector<std::vector<std::byte>> cut;
 };
 
-void peer::impl::on_message(common_header const& h, std::vector<std::byte> message,
+void peer::impl::on_message(common_header const& h, std::span<std::byte const> message,
                             clock::time_point now, detail::outbox& box)
 {
     auto const prim = h.prim;
@@ -115,29 +125,41 @@ void peer::impl::on_message(common_header const& h, std::vector<std::byte> messa
     if (tid != 0) {
         // RFC 8855 §8.3.2: a retransmitted request gets the cached response again, and is never
         // decided twice; one still being answered gets nothing (the answer is on its way).
-        if (auto const* seen = replies.find(tid, prim)) {
-            for (auto const& d : seen->datagrams)
-                box.send(d);
+        if (auto const* seen = replies.find(tid, prim, now)) {
+            detail::reply_cache::for_each_response(
+                *seen, [&](std::span<std::byte const> r) { (void)transmit(r, box); });
             return box.note(note::duplicate_request, "retransmitted request answered from cache");
         }
         replies.request_delivered(tid, prim, now);
     }
-    box.out.emplace_back(deliver_message{std::move(message)});
+    box.out.emplace_back(deliver_message{message});
 }
 
 void peer::impl::send_response(std::span<std::byte const> message, std::uint16_t transaction,
                                clock::time_point now, detail::outbox& box)
 {
-    auto datagrams = detail::split(message, opts.max_datagram);
-    for (auto& d : datagrams) {
-        if (transaction != 0) d[0] |= detail::responder_bit; // RFC 8855 §5.1 R: a response
-        box.send(d);
-    }
-    if (datagrams.size() > 1) {
-        totals.fragments_sent += datagrams.size();
+    // A response is sent as the reply cache keeps it (with the R bit); a message with
+    // transaction ID 0 answers nothing a client could repeat and is sent once as it is.
+    auto const sent = transaction != 0 ? replies.response_sent(transaction, message, now) : message;
+    if (auto const n = transmit(sent, box); n > 1) {
+        totals.fragments_sent += n;
         box.note(note::fragments_sent, "a response went out in fragments");
     }
-    if (transaction != 0) replies.response_sent(transaction, std::move(datagrams), now);
+}
+
+/// Queues the datagrams that carry `message`, which stays as it is until the call returns: the
+/// message itself when it fits, else fragments cut into `cut`. Returns how many.
+std::size_t peer::impl::transmit(std::span<std::byte const> message, detail::outbox& box)
+{
+    if (detail::fits(message, opts.max_datagram)) {
+        box.send(message);
+        return 1;
+    }
+    auto const first = cut.size();
+    detail::split(message, opts.max_datagram, cut);
+    for (auto i = first; i < cut.size(); ++i)
+        box.send(cut[i]);
+    return cut.size() - first;
 }
 
 void peer::impl::lose(detail::outbox& box)
@@ -156,13 +178,10 @@ peer& peer::operator=(peer&&) noexcept = default;
 void peer::on_datagram(std::span<std::byte const> datagram, clock::time_point now,
                        std::vector<action>& out)
 {
-    auto box = impl_->box(out);
+    auto box = impl_->start_call(out);
     auto const h = decode_header(datagram);
     if (!h) return box.note(note::malformed, "datagram shorter than the 12-octet common header");
-    if (!h->fragmented) {
-        return impl_->on_message(*h, std::vector<std::byte>(datagram.begin(), datagram.end()), now,
-                                 box);
-    }
+    if (!h->fragmented) return impl_->on_message(*h, datagram, now, box);
     std::size_t evicted = 0;
     auto r = impl_->fragments.add(*h, datagram, now, evicted);
     for (std::size_t i = 0; i < evicted; ++i)
@@ -182,16 +201,20 @@ void peer::on_datagram(std::span<std::byte const> datagram, clock::time_point no
         box.note(note::reassembled, "fragmented message reassembled");
         auto whole = *h;
         whole.fragmented = false;
-        return impl_->on_message(whole, std::move(r.message), now, box);
+        impl_->reassembled = std::move(r.message);
+        return impl_->on_message(whole, impl_->reassembled, now, box);
     }
 }
 
 void peer::on_send(std::span<std::byte const> message, clock::time_point now,
                    std::vector<action>& out)
 {
-    auto box = impl_->box(out);
+    auto box = impl_->start_call(out);
     auto const h = decode_header(message);
     if (!h) return box.note(note::malformed, "the server handed over fewer than 12 octets");
+    if (message.size() != common_header::size + 4 * std::size_t{h->payload_words})
+        return box.note(note::malformed,
+                        "the server handed over a length its header disagrees with");
     auto const tid = to_underlying(h->transaction);
     if (needs_ack(h->prim, tid)) {
         // A peer given up on cannot acknowledge anything any more.
@@ -203,7 +226,7 @@ void peer::on_send(std::span<std::byte const> message, clock::time_point now,
 
 void peer::on_tick(clock::time_point now, std::vector<action>& out)
 {
-    auto box = impl_->box(out);
+    auto box = impl_->start_call(out);
     if (impl_->transactions.tick(now, box)) impl_->lose(box);
     impl_->replies.expire(now);
     if (auto const n = impl_->fragments.expire(now); n > 0) {

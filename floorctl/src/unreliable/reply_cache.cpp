@@ -1,13 +1,16 @@
 #include "unreliable/reply_cache.hpp"
 
+#include "unreliable/fragments.hpp"
+
 namespace floorctl::unreliable::detail {
 
-reply_cache::entry const* reply_cache::find(std::uint16_t transaction, std::uint8_t prim) const
+reply_cache::entry const* reply_cache::find(std::uint16_t transaction, std::uint8_t prim,
+                                            clock::time_point now) const
 {
     auto const it = index_.find(transaction);
     if (it == index_.end()) return nullptr;
     auto const& e = *it->second;
-    if (e.prim != 0 && e.prim != prim) return nullptr;
+    if (e.expires <= now || (e.prim != 0 && e.prim != prim)) return nullptr;
     return &e;
 }
 
@@ -29,7 +32,7 @@ reply_cache::entry_list::iterator reply_cache::add(std::uint16_t transaction, st
     auto const it = std::prev(entries_.end());
     it->transaction = transaction;
     it->prim = prim;
-    it->expires = expires; // datagrams: empty (forget() released them)
+    it->expires = expires; // responses: empty (forget() cleared them)
     if (spare_index_.empty()) {
         index_.emplace(transaction, it);
     } else {
@@ -40,40 +43,36 @@ reply_cache::entry_list::iterator reply_cache::add(std::uint16_t transaction, st
     return it;
 }
 
-void reply_cache::response_sent(std::uint16_t transaction,
-                                std::vector<std::vector<std::byte>> datagrams,
-                                clock::time_point now)
+std::span<std::byte const> reply_cache::response_sent(std::uint16_t transaction,
+                                                      std::span<std::byte const> message,
+                                                      clock::time_point now)
 {
     auto const found = index_.find(transaction);
     // An answer to a request this layer did not see (the entry was forgotten early): keep it
     // for any primitive, so a retransmission still gets it.
     auto const pos = found != index_.end() ? found->second : add(transaction, 0, {});
     auto& e = *pos;
-    for (auto const& d : datagrams)
-        octets_ += d.size();
-    if (e.datagrams.empty()) {
-        e.datagrams = std::move(datagrams); // the usual case: no second allocation
-    } else {
-        for (auto& d : datagrams)
-            e.datagrams.push_back(std::move(d));
-    }
+    auto const at = e.responses.size();
+    e.responses.insert(e.responses.end(), message.begin(), message.end());
+    e.responses[at] |= responder_bit; // RFC 8855 §5.1 R: a response
+    octets_ += message.size();
     // RFC 8855 §8.3.2: the response is kept for T2 from when it was sent.
     e.expires = now + lifetime_;
     entries_.splice(entries_.end(), entries_, pos);
     while (octets_ > max_octets_ && entries_.size() > 1)
-        forget_oldest();
+        forget_oldest(); // never the newest, `e`
+    return std::span<std::byte const>{e.responses}.subspan(at);
 }
 
 void reply_cache::forget(entry_list::iterator it)
 {
-    for (auto const& d : it->datagrams)
-        octets_ -= d.size();
-    it->datagrams = {}; // the memory goes now, whether or not the nodes are kept
+    octets_ -= it->responses.size();
     auto node = index_.extract(it->transaction);
     if (!spare_entry_.empty()) {
         entries_.erase(it);
         return;
     }
+    it->responses.clear(); // its memory stays for the next response
     spare_entry_.splice(spare_entry_.end(), entries_, it);
     spare_index_ = std::move(node);
 }
@@ -93,7 +92,7 @@ void reply_cache::expire(clock::time_point now)
 std::optional<clock::time_point> reply_cache::next_deadline() const noexcept
 {
     if (entries_.empty()) return std::nullopt;
-    return entries_.front().expires;
+    return entries_.front().expires + lifetime_ / 10;
 }
 
 } // namespace floorctl::unreliable::detail

@@ -36,7 +36,7 @@ void server_transactions::start(std::vector<std::byte> message, clock::time_poin
     transaction t;
     t.id = fresh_id();
     ::floorctl::detail::byte_writer{message.data() + 8}.u16(t.id); // Transaction ID: octets 8-9
-    t.datagrams = split(message, opts_.max_datagram);
+    split(message, opts_.max_datagram, t.datagrams);
     t.transmissions = 1;
     t.interval = opts_.t1;
     t.due = now + t.interval;
@@ -81,13 +81,18 @@ bool server_transactions::outstanding(std::uint16_t id) const noexcept
 
 bool server_transactions::tick(clock::time_point now, outbox& box)
 {
+    // Giving up comes first: it drops every transaction, and with them the datagrams that
+    // retransmissions queued before it would still refer to (send_datagram is a view).
+    auto const exhausted = [&](transaction const& t) {
+        return t.due <= now && t.transmissions >= std::max(opts_.max_transmissions, 1u);
+    };
+    if (std::any_of(in_flight_.begin(), in_flight_.end(), exhausted)) {
+        box.note(note::given_up, "no ack after the last retransmission: the peer is gone");
+        clear();
+        return true;
+    }
     for (auto& t : in_flight_) {
         if (t.due > now) continue;
-        if (t.transmissions >= std::max(opts_.max_transmissions, 1u)) {
-            box.note(note::given_up, "no ack after the last retransmission: the peer is gone");
-            clear();
-            return true;
-        }
         // RFC 8855 §8.3.1: the interval doubles after every retransmission.
         ++t.transmissions;
         t.interval *= 2;

@@ -35,7 +35,8 @@ public:
     [[nodiscard]] bool outstanding(std::uint16_t transaction) const noexcept;
 
     /// Retransmits what is due. Returns true when a transaction ran out of transmissions: then
-    /// every transaction, in flight or waiting, is dropped (the peer is gone).
+    /// every transaction, in flight or waiting, is dropped (the peer is gone) and nothing is
+    /// retransmitted.
     [[nodiscard]] bool tick(clock::time_point now, outbox& box);
 
     [[nodiscard]] std::optional<clock::time_point> next_deadline() const noexcept;

@@ -150,6 +150,10 @@ struct datagram_listener_options {
     /// Linux caps it at net.core.rmem_max unless the process has CAP_NET_ADMIN. 0: the system
     /// default.
     std::size_t receive_buffer_bytes = 4 * 1024 * 1024;
+    /// Exactly one thread runs the io_context: the listener's work goes to the io_context's
+    /// executor instead of a strand of its own (as listener_options::one_io_thread), which
+    /// saves the strand's queue and locks on every datagram.
+    bool one_io_thread = false;
 };
 
 /// A UDP socket carrying datagrams to and from peers, plain or DTLS.
