@@ -29,10 +29,10 @@ constexpr char const* offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
 /// One SIP request as a web softphone writes it over WebSocket (RFC 7118 §5.2: WS in the Via,
 /// an `.invalid` host), with the test's changes.
 struct sip_request {
-    std::string method;
-    std::string call; ///< Call-ID, also the From tag and part of the branch
-    std::string body;
-    std::string extra;        ///< more header lines, each ending in CRLF
+    std::string method{};
+    std::string call{}; ///< Call-ID, also the From tag and part of the branch
+    std::string body{};
+    std::string extra{};      ///< more header lines, each ending in CRLF
     long content_length = -1; ///< the body's own size when -1
     int cseq = 1;
     std::string target = "sip:demo@127.0.0.1"; ///< Request-URI
