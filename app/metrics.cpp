@@ -85,6 +85,13 @@ void metrics::connection_opened(transport_kind t) noexcept
     if (slot < opened_.size()) opened_[slot].fetch_add(1, std::memory_order_relaxed);
 }
 
+void metrics::sip_invite(sip::signalling_transport t, bool answered) noexcept
+{
+    auto const slot = static_cast<std::size_t>(t);
+    if (slot < sip_invites_.size())
+        sip_invites_[slot][answered ? 0 : 1].fetch_add(1, std::memory_order_relaxed);
+}
+
 void metrics::latency(std::chrono::nanoseconds elapsed) noexcept
 {
     auto const secs = std::chrono::duration<double>(elapsed).count();
@@ -139,6 +146,19 @@ std::string metrics::format(gauge_values const& g) const
         std::string const labels = std::string("transport=\"") + transport_labels[t] + "\"";
         add_line(out, "floorctl_connections_opened_total", labels.c_str(),
                  opened_[t].load(std::memory_order_relaxed));
+    }
+
+    help(out, "floorctl_sip_invites_total", "counter",
+         "Initial SIP INVITEs answered by the call controller, by signalling transport and "
+         "outcome (answered: 200; refused: 3xx-6xx).");
+    for (std::size_t t = 0; t < sip_transports; ++t) {
+        for (std::size_t o = 0; o < 2; ++o) {
+            std::string const labels = std::string("transport=\"") +
+                                       sip::to_string(static_cast<sip::signalling_transport>(t)) +
+                                       "\",outcome=\"" + (o == 0 ? "answered" : "refused") + "\"";
+            add_line(out, "floorctl_sip_invites_total", labels.c_str(),
+                     sip_invites_[t][o].load(std::memory_order_relaxed));
+        }
     }
 
     help(out, "floorctl_messages_total", "counter", "BFCP messages by primitive and direction.");

@@ -6,6 +6,8 @@
 #include <floorctl/event.hpp>
 #include <floorctl/unreliable.hpp>
 
+#include <sip/event.hpp>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -27,6 +29,11 @@ inline constexpr std::array<char const*, 6> transport_labels = {"ws",  "wss", "t
                                                                 "tls", "udp", "dtls"};
 static_assert(transport_labels.size() ==
               static_cast<std::size_t>(floorctl::transport_kind::dtls) + 1);
+
+/// Values of the SIP `transport` label: every sip::signalling_transport, named by its
+/// to_string() (udp, tcp, tls, other, ws, wss), so that logs and metrics agree.
+inline constexpr std::size_t sip_transports =
+    static_cast<std::size_t>(sip::signalling_transport::wss) + 1;
 
 /// Slots of gauge_values::datagrams_dropped (ws::datagram_drop_count).
 inline constexpr std::size_t datagram_drop_reasons = 8;
@@ -87,6 +94,10 @@ public:
     void latency(std::chrono::nanoseconds elapsed) noexcept;
     /// A connection of `t` opened (WebSocket handshake done, stream connection bound).
     void connection_opened(transport_kind t) noexcept;
+    /// The call controller gave its final answer to an initial INVITE that came over `t` (for a
+    /// SIP-over-WebSocket caller: ws or wss, not the loopback TCP flow): `answered` 200, else a
+    /// refusal (>= 300).
+    void sip_invite(sip::signalling_transport t, bool answered) noexcept;
     /// HTTP requests answered (any path).
     void http_request() noexcept { http_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -102,6 +113,8 @@ private:
     std::array<std::atomic<std::uint64_t>, latency_buckets.size() + 1> latency_{}; // last: +Inf
     std::atomic<std::uint64_t> latency_sum_ns_{0};
     std::atomic<std::uint64_t> http_{0};
+    /// [transport][0 answered, 1 refused]
+    std::array<std::array<std::atomic<std::uint64_t>, 2>, sip_transports> sip_invites_{};
 };
 
 } // namespace floorctl::app

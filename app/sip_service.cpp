@@ -280,10 +280,18 @@ sip_service::sip_service(application& app, config const& cfg) : directory_(app, 
     // sees the WebSocket client instead (docs/sip-over-websocket.md, §8).
     auto* const websocket = app.sip_websocket();
     websocket_peers_ = websocket != nullptr ? &websocket->peers() : nullptr;
-    agent_ = std::make_unique<sip::agent>(std::move(scfg), [this](sip::event e) {
-        if (auto* inv = std::get_if<sip::invite>(&e); inv != nullptr && websocket_peers_ != nullptr)
-            websocket_peers_->resolve(*inv);
-        if (controller_) controller_->on_event(e);
+    agent_ = std::make_unique<sip::agent>(std::move(scfg), [this, &app](sip::event e) {
+        auto* const inv = std::get_if<sip::invite>(&e);
+        if (inv != nullptr && websocket_peers_ != nullptr) websocket_peers_->resolve(*inv);
+        if (!controller_) return;
+        if (inv == nullptr || inv->is_reinvite) return controller_->on_event(e);
+        // The controller answers an initial INVITE before on_event returns: what it counted
+        // says how (metrics by signalling transport, docs/http-api.md).
+        auto const before = controller_->stats();
+        controller_->on_event(e);
+        auto const& after = controller_->stats();
+        if (after.answered != before.answered || after.rejected != before.rejected)
+            app.counters().sip_invite(inv->transport, after.answered != before.answered);
     });
     commands_ = std::make_unique<agent_commands>(*agent_);
     // Events that arrive before this line find controller_ null and are dropped; the caller

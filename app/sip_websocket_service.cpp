@@ -57,6 +57,13 @@ std::span<std::byte const> bytes_of(std::string const& s)
     return std::as_bytes(std::span{s.data(), s.size()});
 }
 
+/// The frame of a SIP message for the client: text when the pure module found it UTF-8
+/// (docs/sip-over-websocket.md, §8.1).
+ws::message_kind kind_of(bool text) noexcept
+{
+    return text ? ws::message_kind::text : ws::message_kind::binary;
+}
+
 } // namespace
 
 /// One WebSocket client's TCP connection to sofia: the shared flow, with SIP's rewriting.
@@ -116,12 +123,12 @@ private:
         if (auto const* f = std::get_if<sip::forward_to_sip>(&d)) {
             write(f->bytes);
         } else if (auto const* a = std::get_if<sip::answer_client>(&d)) {
-            if (a->text != "\r\n") {
-                log_info(
-                    "sip over websocket: answered at the edge",
-                    {.conn = conn_, .extra = {{"status", a->text.substr(0, a->text.find('\r'))}}});
+            if (a->message != "\r\n") {
+                log_info("sip over websocket: answered at the edge",
+                         {.conn = conn_,
+                          .extra = {{"status", a->message.substr(0, a->message.find('\r'))}}});
             }
-            registry_.send(conn_, bytes_of(a->text));
+            registry_.send(conn_, bytes_of(a->message), kind_of(a->text));
         } else if (auto const* c = std::get_if<sip::close_client>(&d)) {
             log_info("sip over websocket: closing",
                      {.conn = conn_, .extra = {{"reason", c->reason}}});
@@ -152,7 +159,7 @@ private:
     {
         auto const d = sip::to_websocket(message, peer_);
         if (auto const* s = std::get_if<sip::send_to_client>(&d)) {
-            registry_.send(conn_, bytes_of(s->message));
+            registry_.send(conn_, bytes_of(s->message), kind_of(s->text));
         } else if (auto const* a = std::get_if<sip::answer_sip>(&d)) {
             write(a->bytes);
         } else if (auto const* m = std::get_if<sip::drop_message>(&d)) {

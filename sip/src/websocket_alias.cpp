@@ -572,7 +572,9 @@ client_decision from_websocket(std::string_view message, bool text, websocket_pe
     auto const refuse = [&](int status, std::string_view phrase,
                             std::string const& fault) -> client_decision {
         if (!answerable || !client_via()) return drop_message{fault};
-        return answer_client{make_answer(fields, status, phrase, fault, client_via())};
+        auto answer = make_answer(fields, status, phrase, fault, client_via());
+        bool const utf8 = valid_utf8(answer);
+        return answer_client{std::move(answer), utf8};
     };
 
     if (oversize) {

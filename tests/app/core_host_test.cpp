@@ -105,8 +105,9 @@ protected:
 
 /// A connection as the registry sees it: records what the core host sends and how it closes.
 struct recording_session final : ws::session_base {
-    void deliver(ws::frame_ptr frame) override
+    void deliver(ws::outgoing_message message) override
     {
+        auto const& frame = message.frame;
         auto const bytes = std::span<std::byte const>(frame->data(), frame->size());
         auto const h = decode_header(bytes);
         ASSERT_TRUE(h);

@@ -89,6 +89,32 @@ TEST(MetricsTest, PrometheusTextCarriesEveryFamily)
     }
 }
 
+TEST(MetricsTest, SipInvitesAreLabelledBySignallingTransportAndOutcome)
+{
+    metrics m;
+    m.sip_invite(sip::signalling_transport::wss, true);
+    m.sip_invite(sip::signalling_transport::wss, true);
+    m.sip_invite(sip::signalling_transport::ws, false); // e.g. 486, conference full
+    m.sip_invite(sip::signalling_transport::udp, true);
+    m.sip_invite(sip::signalling_transport::tls, false);
+    auto const text = m.format({});
+    EXPECT_NE(text.find("# TYPE floorctl_sip_invites_total counter\n"
+                        "floorctl_sip_invites_total{transport=\"udp\",outcome=\"answered\"} 1\n"
+                        "floorctl_sip_invites_total{transport=\"udp\",outcome=\"refused\"} 0\n"
+                        "floorctl_sip_invites_total{transport=\"tcp\",outcome=\"answered\"} 0\n"
+                        "floorctl_sip_invites_total{transport=\"tcp\",outcome=\"refused\"} 0\n"
+                        "floorctl_sip_invites_total{transport=\"tls\",outcome=\"answered\"} 0\n"
+                        "floorctl_sip_invites_total{transport=\"tls\",outcome=\"refused\"} 1\n"
+                        "floorctl_sip_invites_total{transport=\"other\",outcome=\"answered\"} 0\n"
+                        "floorctl_sip_invites_total{transport=\"other\",outcome=\"refused\"} 0\n"
+                        "floorctl_sip_invites_total{transport=\"ws\",outcome=\"answered\"} 0\n"
+                        "floorctl_sip_invites_total{transport=\"ws\",outcome=\"refused\"} 1\n"
+                        "floorctl_sip_invites_total{transport=\"wss\",outcome=\"answered\"} 2\n"
+                        "floorctl_sip_invites_total{transport=\"wss\",outcome=\"refused\"} 0\n"),
+              std::string::npos)
+        << text;
+}
+
 TEST(LoggerTest, TextLinesAreKeyValueWithIds)
 {
     logger l(stderr);

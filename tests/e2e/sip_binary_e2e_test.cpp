@@ -185,6 +185,15 @@ TEST(SipBinaryE2E, WssClientGetsTheFloorAfterTheCallAndByeFreesIt)
     EXPECT_TRUE(next.read_until(has_status(request_status::granted)))
         << "the floor was not freed by BYE\n"
         << server.log();
+
+    // The call is counted by the transport its INVITE came over.
+    auto const [ms, mb] = http_request(wsp, http::verb::get, "/metrics");
+    ASSERT_EQ(ms, 200u);
+    EXPECT_NE(mb.find("floorctl_sip_invites_total{transport=\"udp\",outcome=\"answered\"} 1\n"),
+              std::string::npos)
+        << mb;
+    EXPECT_NE(mb.find("floorctl_sip_invites_total{transport=\"tcp\",outcome=\"answered\"} 0\n"),
+              std::string::npos);
 }
 
 // Issue: anyone could become chair by writing a From header. With chair_uris set and digest

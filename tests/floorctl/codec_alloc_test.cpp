@@ -1,52 +1,12 @@
 // Decoding FloorRequest, FloorRelease, FloorQuery and Hello must not touch the heap (issue 2 §3).
 // This binary replaces the global operator new with a counting one; the count is only read
 // around the code under test, so other tests in the binary are unaffected.
-// The counting operator new below forwards to malloc; GCC 12 then flags inlined
-// operator delete -> free pairs as mismatched (a false positive for a replaced global new).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include <floorctl/codec.hpp>
 
+#include <support/counting_new.hpp>
 #include <support/wire.hpp>
 
 #include <gtest/gtest.h>
-
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
-namespace {
-std::atomic<long> g_allocations{0};
-}
-
-void* operator new(std::size_t n)
-{
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    throw std::bad_alloc{};
-}
-void* operator new[](std::size_t n)
-{
-    return operator new(n);
-}
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete[](void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
 
 using namespace floorctl;
 using floorctl::test::bytes;
@@ -57,22 +17,22 @@ namespace {
 long allocations_to_decode(bytes const& frame)
 {
     decode_diagnostics diag;
-    auto const before = g_allocations.load();
+    auto const before = test_support::allocations.load();
     {
         auto const h = decode_header(frame);
         EXPECT_TRUE(h);
         auto const m = decode_message(*h, frame, &diag);
         EXPECT_TRUE(m) << diag.what;
     }
-    return g_allocations.load() - before;
+    return test_support::allocations.load() - before;
 }
 
 TEST(CodecAllocations, CounterSeesHeapUse)
 {
-    auto const before = g_allocations.load();
+    auto const before = test_support::allocations.load();
     void* p = ::operator new(4); // a direct call: new-expressions may be elided
     ::operator delete(p);
-    EXPECT_EQ(g_allocations.load() - before, 1);
+    EXPECT_EQ(test_support::allocations.load() - before, 1);
 }
 
 TEST(CodecAllocations, FloorRequestDecodesWithoutHeap)
@@ -108,13 +68,13 @@ TEST(CodecAllocations, FailedDecodesWithDiagnosticsDoNotAllocateEither)
     // Error replies are built from these: a flood of garbage must not cost heap either.
     decode_diagnostics diag;
     auto const frame = wire(primitive::floor_request, {0x51, 0x04, 0x00, 0x00, 0x53, 0x04, 0, 0});
-    auto const before = g_allocations.load();
+    auto const before = test_support::allocations.load();
     {
         auto const h = decode_header(frame);
         auto const m = decode_message(*h, frame, &diag);
         EXPECT_FALSE(m);
     }
-    EXPECT_EQ(g_allocations.load() - before, 0);
+    EXPECT_EQ(test_support::allocations.load() - before, 0);
     EXPECT_EQ(diag.unknown_mandatory.size(), 2u);
 }
 
@@ -126,12 +86,12 @@ TEST(CodecAllocations, EncodingIntoAReusedBufferDoesNotAllocate)
     message const m{{}, fr};
     std::vector<std::byte> out;
     out.reserve(256);
-    auto const before = g_allocations.load();
+    auto const before = test_support::allocations.load();
     for (int i = 0; i < 10; ++i) {
         out.clear();
         encode(m, out);
     }
-    EXPECT_EQ(g_allocations.load() - before, 0);
+    EXPECT_EQ(test_support::allocations.load() - before, 0);
     EXPECT_EQ(out.size(), 20u);
 }
 

@@ -36,9 +36,9 @@ void client_message(std::string_view message, bool text, sip::websocket_peer con
         // What sofia gets back from itself must survive the way out too.
         (void)sip::to_websocket(f->bytes, peer);
     } else if (auto const* a = std::get_if<sip::answer_client>(&d)) {
-        if (a->text != "\r\n") {
-            if (!a->text.starts_with("SIP/2.0 4")) std::abort();
-            require_one_message(a->text);
+        if (a->message != "\r\n") {
+            if (!a->message.starts_with("SIP/2.0 4")) std::abort();
+            require_one_message(a->message);
         }
     } else if (auto const* c = std::get_if<sip::close_client>(&d)) {
         if (c->code != 1007 && c->code != 1009) std::abort();

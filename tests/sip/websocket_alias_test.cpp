@@ -51,7 +51,7 @@ std::string answered(sip::client_decision const& d)
 {
     auto const* a = std::get_if<sip::answer_client>(&d);
     EXPECT_NE(a, nullptr) << "expected answer_client, got index " << d.index();
-    return a ? a->text : std::string{};
+    return a ? a->message : std::string{};
 }
 
 std::string const sdp_offer = "v=0\r\n"
@@ -244,6 +244,32 @@ TEST(WebSocketAliasTest, ShortBodyIsAnswered400ToTheRealPeer)
              "To: <sip:demo@floorctl.test>;tag=wsce000919cfe4", // derived from the Call-ID
              "Call-ID: short1", "CSeq: 1 INVITE",
              "Warning: 399 floorctl \"body shorter than Content-Length\"", "Content-Length: 0"}));
+}
+
+TEST(WebSocketAliasTest, EdgeAnswerIsTextUnlessItCopiesOctetsThatAreNotUtf8)
+{
+    auto const short_body = [](std::string_view from) {
+        return msg({"INVITE sip:demo@floorctl.test SIP/2.0",
+                    "Via: SIP/2.0/WSS 3b9r1k2lc8m4.invalid;branch=z9hG4bK78", from,
+                    "To: <sip:demo@floorctl.test>", "Call-ID: short2", "CSeq: 1 INVITE",
+                    "Content-Length: 500"},
+                   sdp_offer);
+    };
+    // RFC 3261 §7: SIP is UTF-8 text, so the edge's 400 goes in a text frame...
+    auto const plain =
+        sip::from_websocket(short_body("From: <sip:alice@floorctl.test>;tag=a1"), true, wss_peer());
+    ASSERT_TRUE(std::holds_alternative<sip::answer_client>(plain));
+    EXPECT_TRUE(std::get<sip::answer_client>(plain).text);
+    // ...unless it copies a From display name that a binary message carried in Latin-1 (0xe9):
+    // a text frame must be UTF-8 (RFC 6455 §8.1), so that answer goes binary.
+    auto const latin1 = sip::from_websocket(
+        short_body("From: \"Ren\xe9\" <sip:rene@floorctl.test>;tag=a1"), false, wss_peer());
+    ASSERT_TRUE(std::holds_alternative<sip::answer_client>(latin1));
+    EXPECT_FALSE(std::get<sip::answer_client>(latin1).text);
+    EXPECT_NE(std::get<sip::answer_client>(latin1).message.find("Ren\xe9"), std::string::npos);
+    // The keep-alive answer is CRLF: text.
+    EXPECT_TRUE(
+        std::get<sip::answer_client>(sip::from_websocket("\r\n\r\n", false, wss_peer())).text);
 }
 
 TEST(WebSocketAliasTest, ExtraOctetsBeyondContentLengthAreDiscarded)

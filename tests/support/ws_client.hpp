@@ -27,7 +27,8 @@
 namespace test_support {
 
 /// A WebSocket client, plain (TLS = false) or TLS, on a strand of `ioc` (run by another thread).
-/// Binary messages, no automatic fragmentation, no size limit on what it reads.
+/// Binary messages unless told (send_text), no automatic fragmentation, no size limit on what
+/// it reads.
 template <bool TLS> class ws_client {
 public:
     using next_layer = std::conditional_t<TLS, boost::beast::ssl_stream<boost::beast::tcp_stream>,
@@ -79,6 +80,17 @@ public:
     boost::system::error_code send(Bytes const& bytes)
     {
         return await_op([&](auto done) { ws.async_write(boost::asio::buffer(bytes), done); });
+    }
+
+    /// Sends `bytes` as one text message, whether or not they are UTF-8 (Beast does not check
+    /// what it writes: a test may send a text message that is not).
+    template <class Bytes> boost::system::error_code send_text(Bytes const& bytes)
+    {
+        ws.text(true);
+        auto const ec =
+            await_op([&](auto done) { ws.async_write(boost::asio::buffer(bytes), done); });
+        ws.text(false);
+        return ec;
     }
 
     /// Reads one message into `buffer` (cleared first).

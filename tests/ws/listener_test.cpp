@@ -318,6 +318,42 @@ TEST_P(Listener, SendFromAnotherThreadArrivesAsOneBinaryMessage)
         h->listener->connections().send(floorctl::connection_id{999999}, std::vector<std::byte>{}));
 }
 
+// RFC 6455 §5.6: every message goes out with the kind it was sent with (SIP as text, BFCP as
+// binary, RFC 7118 §5.2 / RFC 8857 §5), whether it is a reply written at once from inside
+// on_frame or goes through the inbox from another thread; one shared frame can go as both.
+TEST_P(Listener, EachMessageIsFramedAsTheKindItWasSentWith)
+{
+    auto h = start();
+    auto& reg = h->listener->connections();
+    auto const as_bytes = [](std::string_view s) { return std::as_bytes(std::span{s}); };
+    h->app->frame_hook = [&](floorctl::connection_id conn, std::vector<std::byte> const&) {
+        EXPECT_TRUE(reg.send(conn, as_bytes("inline text"), ws::message_kind::text));
+        EXPECT_TRUE(reg.send(conn, as_bytes("inline binary")));
+    };
+    client<false> c{*h};
+    ASSERT_FALSE(c.connect());
+    ASSERT_TRUE(h->app->wait([&] { return h->app->opens.size() == 1; }));
+    auto const conn = h->app->opens[0].conn;
+    auto const shared = ws::make_frame(as_bytes("shared"));
+    std::thread([&] {
+        EXPECT_TRUE(reg.send(conn, as_bytes("posted text"), ws::message_kind::text));
+        EXPECT_TRUE(reg.send(conn, shared, ws::message_kind::binary));
+        EXPECT_TRUE(reg.send(conn, shared, ws::message_kind::text));
+        EXPECT_TRUE(reg.send(conn, as_bytes("posted binary")));
+    }).join();
+    ASSERT_FALSE(c.send(std::vector<std::uint8_t>{1}));
+
+    std::vector<std::pair<std::string, bool>> got; // message, arrived as text
+    for (int i = 0; i < 6; ++i) {
+        ASSERT_FALSE(c.read());
+        got.emplace_back(c.last(), c.ws.got_text());
+    }
+    std::vector<std::pair<std::string, bool>> const expected{
+        {"posted text", true},    {"shared", false},     {"shared", true},
+        {"posted binary", false}, {"inline text", true}, {"inline binary", false}};
+    EXPECT_EQ(got, expected);
+}
+
 // Replies sent from inside on_frame are written at once on the reader's strand; frames sent from
 // other threads go through the connection's inbox and a posted drain. A sender that uses both
 // paths one after the other (the core's shard runs inline on a reader's thread or on another

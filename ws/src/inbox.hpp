@@ -28,12 +28,12 @@ inline thread_local floorctl::connection_id current_reader_id{};
 
 class inbox {
 public:
-    /// Appends `f`. Returns true when no drain is scheduled: the caller must schedule one (or
+    /// Appends `m`. Returns true when no drain is scheduled: the caller must schedule one (or
     /// drain now, if it is on the strand).
-    [[nodiscard]] bool push(frame_ptr f)
+    [[nodiscard]] bool push(outgoing_message m)
     {
         std::lock_guard lock(mutex_);
-        items_.push_back(std::move(f));
+        items_.push_back(std::move(m));
         nonempty_.store(true, std::memory_order_release);
         if (scheduled_) return false;
         scheduled_ = true;
@@ -42,7 +42,7 @@ public:
 
     /// Swaps everything appended so far into `out` (which must be empty) and marks no drain as
     /// scheduled. On the strand.
-    void take(std::vector<frame_ptr>& out)
+    void take(std::vector<outgoing_message>& out)
     {
         std::lock_guard lock(mutex_);
         out.swap(items_);
@@ -58,37 +58,40 @@ public:
         return nonempty_.load(std::memory_order_acquire);
     }
 
-    /// session_base::deliver() of `session`, whose strand-side write is `write(frame_ptr)` and
-    /// which posts drain() to its strand with `post_drain()`. Inside the session's own hand-over
-    /// (current_reader) the frame is written at once, after anything appended before it;
-    /// otherwise it is appended and the first append after a drain posts one.
+    /// session_base::deliver() of `session`, whose strand-side write is
+    /// `write(outgoing_message)` and which posts drain() to its strand with `post_drain()`.
+    /// Inside the session's own hand-over (current_reader) the message is written at once, after
+    /// anything appended before it; otherwise it is appended and the first append after a drain
+    /// posts one.
     template <class Write, class PostDrain>
-    void deliver(session_base const* session, frame_ptr f, Write&& write, PostDrain&& post_drain)
+    void deliver(session_base const* session, outgoing_message m, Write&& write,
+                 PostDrain&& post_drain)
     {
         if (current_reader == session) { // on the session's strand already
-            if (!nonempty()) return write(std::move(f));
-            (void)push(std::move(f));
+            if (!nonempty()) return write(std::move(m));
+            (void)push(std::move(m));
             return drain(write);
         }
-        if (push(std::move(f))) post_drain();
+        if (push(std::move(m))) post_drain();
     }
 
-    /// On the strand: hands every frame appended so far to `write`, in order.
+    /// On the strand: hands every message appended so far to `write`, in order.
     template <class Write> void drain(Write&& write)
     {
         take(drained_);
-        for (auto& f : drained_)
-            write(std::move(f));
+        for (auto& m : drained_)
+            write(std::move(m));
         drained_.clear();
     }
 
 private:
     std::mutex mutex_;
     // guarded by mutex_
-    std::vector<frame_ptr> items_;
+    std::vector<outgoing_message> items_;
     bool scheduled_ = false;
     std::atomic<bool> nonempty_{false}; // written under mutex_; read without it
-    std::vector<frame_ptr> drained_;    // drain()'s scratch (strand only), kept for its capacity
+    // drain()'s scratch (strand only), kept for its capacity
+    std::vector<outgoing_message> drained_;
 };
 
 /// Sets current_reader for the duration of a hand-over (nests: restores the previous value).

@@ -11,18 +11,19 @@ std::shared_ptr<session_base> registry::find(floorctl::connection_id conn) const
     return it == sessions_.end() ? nullptr : it->second.session.lock();
 }
 
-bool registry::send(floorctl::connection_id conn, frame_ptr frame)
+bool registry::send(floorctl::connection_id conn, frame_ptr frame, message_kind kind)
 {
     // The reply to the message being handed over on this thread: that session is open (it is
     // attached before its first message and detached only after its read loop ends), so the
     // lookup can be skipped (docs/performance.md).
     if (detail::current_reader != nullptr && detail::current_reader_id == conn && frame) {
-        detail::current_reader->deliver(std::move(frame));
+        detail::current_reader->deliver({std::move(frame), kind});
         return true;
     }
     auto s = find(conn);
     if (!s || !frame) return false;
-    s->deliver(std::move(frame)); // outside the lock: deliver() may post to the session's strand
+    s->deliver(
+        {std::move(frame), kind}); // outside the lock: deliver() may post to the session's strand
     return true;
 }
 
@@ -31,15 +32,16 @@ frame_ptr make_frame(std::span<std::byte const> bytes)
     return std::make_shared<frame_bytes const>(bytes.begin(), bytes.end());
 }
 
-bool registry::send(floorctl::connection_id conn, std::span<std::byte const> frame)
+bool registry::send(floorctl::connection_id conn, std::span<std::byte const> frame,
+                    message_kind kind)
 {
     if (detail::current_reader != nullptr && detail::current_reader_id == conn)
-        return send(conn, make_frame(frame));
+        return send(conn, make_frame(frame), kind);
     // Looked up before the copy is made: app::routed_connections asks here first for every
     // connection, UDP peers included, and a miss must cost no allocation.
     auto s = find(conn);
     if (!s) return false;
-    s->deliver(make_frame(frame));
+    s->deliver({make_frame(frame), kind});
     return true;
 }
 

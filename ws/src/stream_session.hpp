@@ -131,10 +131,11 @@ public:
     }
 
     // session_base: thread-safe; deliver() goes through the inbox (ws/src/inbox.hpp).
-    void deliver(frame_ptr frame) override
+    // A stream has no frames: the message kind does not matter here.
+    void deliver(outgoing_message message) override
     {
         inbox_.deliver(
-            this, std::move(frame), [this](frame_ptr const& f) { on_deliver(f); },
+            this, std::move(message), [this](outgoing_message m) { on_deliver(std::move(m)); },
             [this] {
                 net::post(stream_.get_executor(),
                           [self = this->shared_from_this()] { self->drain(); });
@@ -199,7 +200,7 @@ private:
         }
         auto verdict = shared_->app->on_first_message(peer_, m);
         if (auto* r = std::get_if<floorctl::stream_refused>(&verdict)) {
-            if (!r->reply.empty()) enqueue(make_frame(r->reply));
+            if (!r->reply.empty()) enqueue({make_frame(r->reply)});
             return refuse(std::move(r->reason));
         }
         auto const accepted = std::get<floorctl::stream_accepted>(verdict);
@@ -230,25 +231,25 @@ private:
     // On the strand: moves every frame the inbox holds into the write queue, in order.
     void drain()
     {
-        inbox_.drain([this](frame_ptr const& f) { on_deliver(f); });
+        inbox_.drain([this](outgoing_message m) { on_deliver(std::move(m)); });
     }
 
-    void on_deliver(frame_ptr const& f)
+    void on_deliver(outgoing_message m)
     {
         if (closing_ || done_) return;
-        enqueue(f);
+        enqueue(std::move(m));
     }
 
-    void enqueue(frame_ptr f)
+    void enqueue(outgoing_message m)
     {
-        if (!queue_.fits(*f)) {
+        if (!queue_.fits(*m.frame)) {
             // A peer that does not read must not make us buffer without bound.
             local_reason_ = "write queue overflow";
             shared_->write_log(log_level::warning, "BFCP stream write queue overflow", conn_,
                                remote_);
             return hard_close();
         }
-        queue_.push(std::move(f));
+        queue_.push(std::move(m));
         if (queue_.size() == 1) do_write();
     }
 

@@ -110,10 +110,10 @@ public:
                                                         this->shared_from_this()));
     }
 
-    void deliver(frame_ptr frame) override
+    void deliver(outgoing_message message) override
     {
         inbox_.deliver(
-            this, std::move(frame), [this](frame_ptr f) { on_deliver(std::move(f)); },
+            this, std::move(message), [this](outgoing_message m) { on_deliver(std::move(m)); },
             [this] {
                 net::post(ex_, beast::bind_front_handler(&websocket_session::drain,
                                                          this->shared_from_this()));
@@ -314,14 +314,14 @@ private:
     // On the strand: moves every frame the inbox holds into the write queue, in order.
     void drain()
     {
-        inbox_.drain([this](frame_ptr f) { on_deliver(std::move(f)); });
+        inbox_.drain([this](outgoing_message m) { on_deliver(std::move(m)); });
     }
 
-    void on_deliver(frame_ptr frame)
+    void on_deliver(outgoing_message message)
     {
         if (!open_ || closing_ || read_done_) return;
-        if (!queue_.fits(*frame)) return overflow();
-        queue_.push(std::move(frame));
+        if (!queue_.fits(*message.frame)) return overflow();
+        queue_.push(std::move(message));
         if (!writing_) do_write();
     }
 
@@ -340,6 +340,9 @@ private:
     void do_write()
     {
         writing_ = true;
+        // The opcode of the next frame (RFC 6455 §5.6); Beast applies it to this write only
+        // when it starts, so it can change between messages.
+        ws_.text(queue_.front_kind() == message_kind::text);
         ws_.async_write(
             net::buffer(queue_.front().data(), queue_.front().size()),
             beast::bind_front_handler(&websocket_session::on_write, this->shared_from_this()));

@@ -51,7 +51,7 @@ public:
 private:
     [[nodiscard]] static bool is_fault(client_decision const& d)
     {
-        if (auto const* a = std::get_if<answer_client>(&d)) return a->text != "\r\n";
+        if (auto const* a = std::get_if<answer_client>(&d)) return a->message != "\r\n";
         if (auto const* m = std::get_if<drop_message>(&d)) return !m->keep_alive;
         return false; // close_client: the connection ends anyway
     }

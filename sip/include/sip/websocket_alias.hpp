@@ -61,10 +61,12 @@ struct forward_to_sip {
     std::string bytes;
 };
 
-/// Send this text message back to the client over its WebSocket: the CRLF keep-alive answer, or
-/// a 400/413 response the edge produced itself.
+/// Send this message back to the client over its WebSocket: the CRLF keep-alive answer, or a
+/// 400/413 response the edge produced itself. `text` as in send_to_client: the answer copies the
+/// client's Via, From, To and Call-ID, which a binary message may carry in any octets.
 struct answer_client {
-    std::string text;
+    std::string message;
+    bool text = true;
 };
 
 /// Write these bytes to the loopback stream instead of forwarding: the edge's own answer to a
@@ -73,8 +75,9 @@ struct answer_sip {
     std::string bytes;
 };
 
-/// Send this message to the client. `text` is true when it is valid UTF-8 (RFC 7118 §5.1: text
-/// frames for UTF-8, binary otherwise).
+/// Send this message to the client. `text` is true when it is valid UTF-8: it then goes in a text
+/// frame (RFC 7118 §5.2 allows either; SIP is UTF-8 text, RFC 3261 §7), otherwise in a binary one
+/// (a text frame must be UTF-8, RFC 6455 §8.1).
 struct send_to_client {
     std::string message;
     bool text = true;

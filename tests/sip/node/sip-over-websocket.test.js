@@ -186,13 +186,16 @@ test('a call whose WebSocket closes without BYE ends: its BFCP connection is clo
   await ua.stop().catch(() => {});
 });
 
-/// A raw `sip` WebSocket: send(text) resolves with the next message as text (bounded).
+/// A raw `sip` WebSocket: send(text) resolves with the next message as text (bounded); `frames`
+/// lists the frame type of every message received ('text' or 'binary').
 async function rawSip(url = `wss://127.0.0.1:${server.port}/bfcp`) {
   const ws = new WebSocket(url, 'sip');
   ws.binaryType = 'arraybuffer';
   const queue = [];
+  const frames = [];
   let waiting = null;
   ws.onmessage = (e) => {
+    frames.push(typeof e.data === 'string' ? 'text' : 'binary');
     const text = typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data);
     if (waiting) {
       waiting(text);
@@ -207,6 +210,7 @@ async function rawSip(url = `wss://127.0.0.1:${server.port}/bfcp`) {
   });
   return {
     ws,
+    frames,
     exchange(text) {
       ws.send(text);
       if (queue.length) return Promise.resolve(queue.shift());
@@ -225,6 +229,7 @@ test('a CRLF CRLF keep-alive over sip is answered with CRLF', async () => {
   const c = await rawSip();
   assert.equal(c.ws.protocol, 'sip');
   assert.equal(await c.exchange('\r\n\r\n'), '\r\n');
+  assert.deepEqual(c.frames, ['text']); // RFC 7118 §5.2: SIP is UTF-8, sent as text
   c.ws.close();
 });
 
@@ -242,6 +247,7 @@ test('a request with a short body is answered 400 and the connection keeps servi
       answer,
       /\r\nVia: SIP\/2\.0\/WSS x1y2z3\.invalid;branch=z9hG4bKshort;received=127\.0\.0\.1\r\n/);
   assert.equal(await c.exchange('\r\n\r\n'), '\r\n');
+  assert.deepEqual(c.frames, ['text', 'text']);
   c.ws.close();
 });
 

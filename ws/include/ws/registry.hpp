@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -35,6 +36,21 @@ using frame_ptr = std::shared_ptr<frame_bytes const>;
 /// A frame holding a copy of `bytes`.
 [[nodiscard]] frame_ptr make_frame(std::span<std::byte const> bytes);
 
+/// How one outgoing message is framed on a WebSocket (RFC 6455 §5.6: the opcode of its frame).
+/// BFCP is binary (RFC 8857 §5); SIP is text when it is UTF-8 (RFC 7118 §5.2). A stream
+/// connection (TCP/TLS BFCP) has no frames and ignores it.
+enum class message_kind : std::uint8_t {
+    binary, ///< opcode 0x2
+    text,   ///< opcode 0x1; the bytes must be UTF-8 (RFC 6455 §8.1: the peer checks them)
+};
+
+/// One message waiting to be written: its bytes and its kind. This is what a session's inbox and
+/// write queue hold, by value: the kind costs no allocation of its own.
+struct outgoing_message {
+    frame_ptr frame;
+    message_kind kind = message_kind::binary;
+};
+
 /// Thread-safe map connection_id -> session. Holds weak references only: a session's lifetime
 /// is its pending operations'. Every operation hops onto the session's strand; none blocks on
 /// I/O. Owned (shared_ptr) by the listener and by each session.
@@ -43,13 +59,16 @@ using frame_ptr = std::shared_ptr<frame_bytes const>;
 /// into a session while holding it).
 class registry {
 public:
-    /// Queues `frame` as one binary WebSocket message (FIN=1, never fragmented) on `conn`.
+    /// Queues `frame` as one WebSocket message of `kind` (FIN=1, never fragmented) on `conn`.
     /// Returns false when `conn` is not open (already closed or never existed): the frame is
     /// dropped. If the connection's write queue bound is exceeded, the connection is closed
-    /// (1008, "write queue overflow") and on_close() follows.
-    bool send(floorctl::connection_id conn, frame_ptr frame);
-    /// As send(conn, make_frame(frame)).
-    bool send(floorctl::connection_id conn, std::span<std::byte const> frame);
+    /// (1008, "write queue overflow") and on_close() follows. `kind` text: the caller has
+    /// checked that `frame` is UTF-8; the edge does not.
+    bool send(floorctl::connection_id conn, frame_ptr frame,
+              message_kind kind = message_kind::binary);
+    /// As send(conn, make_frame(frame), kind).
+    bool send(floorctl::connection_id conn, std::span<std::byte const> frame,
+              message_kind kind = message_kind::binary);
 
     /// Closes `conn` with `code`/`reason` after the frames already queued are written (the close
     /// handshake is bounded by the handshake timeout; a peer that does not read is cut off).
@@ -96,8 +115,8 @@ private:
 class session_base {
 public:
     virtual ~session_base() = default;
-    /// Queue one outgoing message.
-    virtual void deliver(frame_ptr frame) = 0;
+    /// Queue one outgoing message (`message.frame` not null).
+    virtual void deliver(outgoing_message message) = 0;
     /// Close after flushing the queue.
     virtual void close(close_code code, std::string reason) = 0;
 };
