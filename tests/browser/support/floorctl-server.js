@@ -60,7 +60,8 @@ store = "@STORE@"
 /// floorctl's configuration for the SIP tests: the WebSocket port on `listen`, SIP over UDP and
 /// TCP on `sipHost` (port 0), conference 4321 as sip:demo@127.0.0.1; `sip` is appended to the
 /// [sip] table (more keys, then [[sip.user]] tables). The `sip` sub-protocol on the WebSocket port
-/// hands calls to the TCP listener (RFC 7118); websocket-uri names localhost (a host name, as wss needs).
+/// hands calls to the TCP listener (RFC 7118); websocket-uri names localhost (a host name, as wss
+/// needs).
 export function sipConfig({listen = '127.0.0.1:@PORT@', sipHost = '127.0.0.1', sip = ''} = {}) {
   return `io_threads = 1
 [websocket]

@@ -229,7 +229,7 @@ test('a CRLF CRLF keep-alive over sip is answered with CRLF', async () => {
   const c = await rawSip();
   assert.equal(c.ws.protocol, 'sip');
   assert.equal(await c.exchange('\r\n\r\n'), '\r\n');
-  assert.deepEqual(c.frames, ['text']); // RFC 7118 §5.2: SIP is UTF-8, sent as text
+  assert.deepEqual(c.frames, ['text']);  // RFC 7118 §5.2: SIP is UTF-8, sent as text
   c.ws.close();
 });
 
